@@ -1,0 +1,81 @@
+//! `k8sc fmt [--check] FILE...`.
+
+use std::path::Path;
+
+use super::args::FmtArgs;
+use super::{Status, read_source, stderr_color};
+use crate::report::{HumanStyle, render_human};
+use crate::semantic::stdlib;
+use crate::source::SourceFile;
+
+pub fn run(args: &FmtArgs) -> Status {
+    let mut status = Status::Ok;
+    for path in &args.files {
+        let file_status = format_one(path, args.check);
+        status = worse(status, file_status);
+    }
+    status
+}
+
+fn worse(a: Status, b: Status) -> Status {
+    if a as u8 >= b as u8 { a } else { b }
+}
+
+fn format_one(path: &Path, check: bool) -> Status {
+    let text = match read_source(path) {
+        Ok(text) => text,
+        Err(status) => return status,
+    };
+    let formatted = match crate::format::format(stdlib::USER_FILE, &text) {
+        Ok(formatted) => formatted,
+        Err(errors) => {
+            let mut sources = stdlib::source_map();
+            sources.add(SourceFile::new(path.display().to_string(), text.as_str()));
+            let diagnostics: Vec<_> = errors.iter().map(|error| error.to_diagnostic()).collect();
+            let style = HumanStyle {
+                color: stderr_color(),
+                ..HumanStyle::default()
+            };
+            eprint!("{}", render_human(&diagnostics, &sources, style));
+            eprintln!("{}: not formatted: it does not parse", path.display());
+            return Status::Findings;
+        }
+    };
+    if formatted == text {
+        return Status::Ok;
+    }
+    if check {
+        println!(
+            "{}: not in canonical form (run `k8sc fmt {}`)",
+            path.display(),
+            path.display()
+        );
+        return Status::Findings;
+    }
+    match write_atomically(path, &formatted) {
+        Ok(()) => {
+            eprintln!("formatted {}", path.display());
+            Status::Ok
+        }
+        Err(err) => {
+            eprintln!("error: cannot write `{}`: {err}", path.display());
+            Status::Trouble
+        }
+    }
+}
+
+/// Writes beside the file and renames over it, so a crash never leaves half a file.
+fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let file_name = path
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = path.with_file_name(format!(".{file_name}.k8sc-fmt.tmp"));
+    std::fs::write(&temporary, text)?;
+    if let Ok(metadata) = std::fs::metadata(path) {
+        std::fs::set_permissions(&temporary, metadata.permissions())?;
+    }
+    std::fs::rename(&temporary, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temporary);
+    })
+}

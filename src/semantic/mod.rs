@@ -1,0 +1,316 @@
+//! Semantic analysis: name resolution and type checking against the standard library.
+//!
+//! Input: a parsed [`ast::Module`] of the user's file. Output: the typed [`Model`] and
+//! the diagnostics. Invariants: no IO; every declaration that has a known kind and a
+//! fresh name is in the model, even when some of its fields are wrong; a field that
+//! failed its check is absent, never a guess; references are recorded with their spans.
+
+pub mod model;
+pub mod schema;
+pub mod stdlib;
+mod suggest;
+pub mod typeck;
+pub mod value;
+
+use std::collections::HashMap;
+
+pub use model::{Entity, EntityId, Model, Reference};
+pub use schema::{ComponentId, KindId, Schemas, Type};
+pub use value::{FieldValue, Origin, SecretSource, Spanned, Value};
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::Span;
+use crate::syntax::ast;
+use suggest::did_you_mean;
+use typeck::{Owner, Typer, with_article};
+
+/// Resolves and type-checks a module into the model.
+pub fn analyze(module: &ast::Module) -> (Model, Vec<Diagnostic>) {
+    let schemas = &stdlib::stdlib().schemas;
+    let mut diagnostics = Vec::new();
+    let scope = Scope::build(module, schemas, &mut diagnostics);
+
+    // Pass 1: declare every name, so references may point forward.
+    let mut model = Model::new(schemas);
+    let mut declared: Vec<(EntityId, &ast::Decl)> = Vec::new();
+    let mut duplicates: Vec<(KindId, &ast::Decl)> = Vec::new();
+    for item in &module.items {
+        let decl = match item {
+            ast::Item::Decl(decl) => decl,
+            ast::Item::Schema(schema) => {
+                diagnostics.push(schema_outside_stdlib(schema.name.span, schema.keyword.as_str()));
+                continue;
+            }
+            ast::Item::Enum(decl) => {
+                diagnostics.push(schema_outside_stdlib(decl.name.span, "enum"));
+                continue;
+            }
+            ast::Item::Component(component) => {
+                diagnostics.push(schema_outside_stdlib(component.name.span, "component"));
+                continue;
+            }
+            ast::Item::Use(_) => continue,
+        };
+        let Some(kind) = schemas.kind(&decl.kind.text) else {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::E0101,
+                    format!("there is no kind of declaration `{}`", decl.kind.text),
+                    decl.kind.span,
+                    "unknown kind",
+                )
+                .with_help(did_you_mean(&decl.kind.text, schemas.kind_names()).unwrap_or_else(|| {
+                    format!("the kinds are: {}", schemas.kind_names().collect::<Vec<_>>().join(", "))
+                })),
+            );
+            continue;
+        };
+        let entity = Entity {
+            kind,
+            name: decl.name.text.clone(),
+            name_span: decl.name.span,
+            kind_span: decl.kind.span,
+            span: decl.span,
+            component: None,
+            fields: Vec::new(),
+        };
+        match model.declare(entity) {
+            Ok(id) => declared.push((id, decl)),
+            Err(first) => {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::E0104,
+                        format!("the {} `{}` is declared twice", decl.kind.text, decl.name.text),
+                        decl.name.span,
+                        "declared again here",
+                    )
+                    .with_label(model.entity(first).name_span, "first declared here")
+                    .with_help(format!(
+                        "rename one of them; each {} needs its own name",
+                        decl.kind.text
+                    )),
+                );
+                duplicates.push((kind, decl));
+            }
+        }
+    }
+
+    // Pass 2: type-check every block. Duplicates are checked too, for their own errors.
+    let mut typer = Typer::new(schemas, Some(&model));
+    let mut checked = Vec::with_capacity(declared.len());
+    let to_check = declared
+        .iter()
+        .map(|&(id, decl)| (Some(id), model.entity(id).kind, decl))
+        .chain(duplicates.iter().map(|&(kind, decl)| (None, kind, decl)));
+    for (id, kind, decl) in to_check {
+        let definition = schemas.entity(kind);
+        let component = decl
+            .from
+            .as_ref()
+            .and_then(|from| scope.component(from, kind, schemas, &mut typer.diagnostics));
+        let owner = Owner {
+            description: format!("{} `{}`", definition.name, decl.name.text),
+            span: decl.name.span,
+            kind_name: &definition.name,
+            // A block the parser recovered in, or a `from` that did not resolve, is known to
+            // be incomplete: its missing fields would only repeat the real error.
+            report_missing: !decl.body.recovered && (decl.from.is_none() || component.is_some()),
+        };
+        let inherited = component.map(|component| schemas.component(component).fields.as_slice());
+        let fields = typer.check_fields(&definition.shape, &decl.body.fields, inherited, &owner, true);
+        if let Some(id) = id {
+            checked.push((id, component, fields));
+        }
+    }
+    let Typer {
+        diagnostics: type_diagnostics,
+        references,
+        ..
+    } = typer;
+    diagnostics.extend(type_diagnostics);
+    for (id, component, fields) in checked {
+        let entity = model.entity_mut(id);
+        entity.component = component;
+        entity.fields = fields;
+    }
+    model.references = references;
+
+    check_one_cluster(&model, &mut diagnostics);
+    (model, diagnostics)
+}
+
+fn schema_outside_stdlib(span: Span, keyword: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::E0114,
+        format!("`{keyword}` declarations belong to the standard library"),
+        span,
+        format!("`{keyword}` outside the standard library"),
+    )
+    .with_help("declare platform objects with the prelude's kinds (`node`, `app`, ...) and `from` a component")
+}
+
+/// A platform has one cluster: its version, networking and profile.
+fn check_one_cluster(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
+    let clusters: Vec<EntityId> = model.all("cluster").collect();
+    match clusters.as_slice() {
+        [] => diagnostics.push(
+            Diagnostic::error(
+                Code::E0115,
+                "the platform has no `cluster` declaration",
+                Span::new(stdlib::USER_FILE, 0, 0),
+                "no cluster declared in this file",
+            )
+            .with_help("declare one: `cluster NAME { version = \"1.30.2\"  node_subnet = 10.0.0.0/24 }`"),
+        ),
+        [first, rest @ ..] => {
+            for extra in rest {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::E0115,
+                        "a platform has exactly one `cluster` declaration",
+                        model.entity(*extra).name_span,
+                        "a second cluster",
+                    )
+                    .with_label(model.entity(*first).name_span, "the first cluster")
+                    .with_help("describe one cluster per file; split the platform into one file per cluster"),
+                );
+            }
+        }
+    }
+}
+
+/// The components a file's `use` items bring into scope.
+struct Scope {
+    components: HashMap<&'static str, ComponentId>,
+}
+
+impl Scope {
+    fn build(module: &ast::Module, schemas: &'static Schemas, diagnostics: &mut Vec<Diagnostic>) -> Scope {
+        let mut components = HashMap::new();
+        for item in &module.items {
+            let ast::Item::Use(use_item) = item else { continue };
+            let Some(module_name) = use_item.path.first() else {
+                continue;
+            };
+            if !stdlib::modules().any(|name| name == module_name.text) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::E0111,
+                        format!("the standard library has no module `{}`", module_name.text),
+                        module_name.span,
+                        "unknown module",
+                    )
+                    .with_help(did_you_mean(&module_name.text, stdlib::modules()).unwrap_or_else(
+                        || format!("the modules are: {}", stdlib::modules().collect::<Vec<_>>().join(", ")),
+                    )),
+                );
+                continue;
+            }
+            let in_module = schemas
+                .components
+                .iter()
+                .enumerate()
+                .filter(|(_, component)| component.module == module_name.text);
+            match use_item.path.as_slice() {
+                [_] => {
+                    for (idx, component) in in_module {
+                        components.insert(component.name.as_str(), ComponentId(idx as u32));
+                    }
+                }
+                [_, wanted] => {
+                    let found: Vec<(usize, &schema::ComponentDef)> = in_module.collect();
+                    match found.iter().find(|(_, component)| component.name == wanted.text) {
+                        Some((idx, component)) => {
+                            components.insert(component.name.as_str(), ComponentId(*idx as u32));
+                        }
+                        None => diagnostics.push(
+                            Diagnostic::error(
+                                Code::E0111,
+                                format!("module `{}` has no component `{}`", module_name.text, wanted.text),
+                                wanted.span,
+                                "unknown component",
+                            )
+                            .with_help(
+                                did_you_mean(&wanted.text, found.iter().map(|(_, c)| c.name.as_str())).unwrap_or_else(
+                                    || {
+                                        format!(
+                                            "its components are: {}",
+                                            found
+                                                .iter()
+                                                .map(|(_, c)| c.name.as_str())
+                                                .collect::<Vec<_>>()
+                                                .join(", ")
+                                        )
+                                    },
+                                ),
+                            ),
+                        ),
+                    }
+                }
+                [_, _, extra, ..] => diagnostics.push(
+                    Diagnostic::error(
+                        Code::E0111,
+                        "a `use` names a module or one component of it",
+                        extra.span,
+                        "unexpected path segment",
+                    )
+                    .with_help("write `use MODULE` or `use MODULE.COMPONENT`"),
+                ),
+                [] => {}
+            }
+        }
+        Scope { components }
+    }
+
+    /// Resolves `from NAME` for a declaration of `kind`.
+    fn component(
+        &self,
+        from: &ast::Ident,
+        kind: KindId,
+        schemas: &Schemas,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<ComponentId> {
+        let Some(&id) = self.components.get(from.text.as_str()) else {
+            let anywhere = schemas.components.iter().find(|component| component.name == from.text);
+            let help = match anywhere {
+                Some(component) => format!("add `use {}` at the top of the file", component.module),
+                None => did_you_mean(&from.text, self.components.keys().copied())
+                    .or_else(|| did_you_mean(&from.text, schemas.components.iter().map(|c| c.name.as_str())))
+                    .unwrap_or_else(|| "components come from the standard library's modules; `use` one".into()),
+            };
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::E0112,
+                    format!("no component `{}` in scope", from.text),
+                    from.span,
+                    "not in scope",
+                )
+                .with_help(help),
+            );
+            return None;
+        };
+        let component = schemas.component(id);
+        if component.kind != kind {
+            let component_kind = &schemas.entity(component.kind).name;
+            let wanted = &schemas.entity(kind).name;
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::E0113,
+                    format!(
+                        "`{}` is a component for `{component_kind}`, not for `{wanted}`",
+                        from.text
+                    ),
+                    from.span,
+                    format!("{} component", with_article(component_kind)),
+                )
+                .with_help(format!(
+                    "declare {} from it, or pick {} component",
+                    with_article(component_kind),
+                    with_article(wanted)
+                )),
+            );
+            return None;
+        }
+        Some(id)
+    }
+}

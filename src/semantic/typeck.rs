@@ -1,0 +1,471 @@
+//! The type checker: syntax-tree values against schema types.
+//!
+//! Every check reports what it finds and returns `None` for a value it rejected, so one
+//! run reports every type error and the model keeps every value that was right.
+
+use super::model::{Model, Reference};
+use super::schema::{KindId, Schemas, Shape, Type};
+use super::suggest::{did_you_mean, suggest};
+use super::value::{self, FieldValue, Origin, SecretSource, Spanned, Value};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::Span;
+use crate::syntax::ast::{Expr, ExprKind, Field};
+
+/// Checks values against types, collecting diagnostics and references.
+pub(crate) struct Typer<'a> {
+    pub schemas: &'a Schemas,
+    /// The declarations references resolve against; `None` in the standard library, where
+    /// defaults and components cannot refer to a user's declarations.
+    pub model: Option<&'a Model>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub references: Vec<Reference>,
+}
+
+/// What owns the fields being checked, for messages: "node `master1`", "a `resources` record".
+pub(crate) struct Owner<'s> {
+    pub description: String,
+    /// Where a missing field is reported: the declaration's name or the record literal.
+    pub span: Span,
+    pub kind_name: &'s str,
+    /// False when the fields are known to be incomplete for another reported reason (a
+    /// `from` that did not resolve), so missing fields would be noise.
+    pub report_missing: bool,
+}
+
+impl<'a> Typer<'a> {
+    pub fn new(schemas: &'a Schemas, model: Option<&'a Model>) -> Typer<'a> {
+        Typer {
+            schemas,
+            model,
+            diagnostics: Vec::new(),
+            references: Vec::new(),
+        }
+    }
+
+    /// Checks a block's fields against a shape. When `complete`, fields left out take the
+    /// component's value, then the schema's default, and a required field with neither is
+    /// reported missing.
+    pub fn check_fields(
+        &mut self,
+        shape: &Shape,
+        fields: &[Field],
+        inherited: Option<&[Option<FieldValue>]>,
+        owner: &Owner<'_>,
+        complete: bool,
+    ) -> Vec<Option<FieldValue>> {
+        let mut values: Vec<Option<FieldValue>> = vec![None; shape.fields.len()];
+        let mut written: Vec<Option<Span>> = vec![None; shape.fields.len()];
+        // A misspelt field is reported once, as unknown, not again as missing.
+        let mut misspelt: Vec<&str> = Vec::new();
+        for field in fields {
+            let Some(position) = shape.position(&field.name.text) else {
+                if let Some(meant) = self.unknown_field(shape, field, owner) {
+                    misspelt.push(meant);
+                }
+                continue;
+            };
+            if let Some(first) = written[position] {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        Code::E0105,
+                        format!("field `{}` is set twice", field.name.text),
+                        field.name.span,
+                        "set again here",
+                    )
+                    .with_label(first, "first set here")
+                    .with_help("keep one of the two"),
+                );
+                continue;
+            }
+            written[position] = Some(field.name.span);
+            let definition = &shape.fields[position];
+            values[position] = self.check(&field.value, &definition.ty).map(|value| FieldValue {
+                value,
+                origin: Origin::Source,
+            });
+        }
+        // A component's block is partial: the declarations made from it complete it.
+        if !complete {
+            return values;
+        }
+        for (position, definition) in shape.fields.iter().enumerate() {
+            if written[position].is_some() {
+                continue;
+            }
+            let from_component = inherited
+                .and_then(|fields| fields.get(position))
+                .and_then(Option::as_ref);
+            if let Some(component_value) = from_component {
+                values[position] = Some(FieldValue {
+                    value: component_value.value.clone(),
+                    origin: Origin::Component,
+                });
+            } else if let Some(default) = &definition.default {
+                values[position] = Some(FieldValue {
+                    value: default.value.clone(),
+                    origin: Origin::Default,
+                });
+            } else if !definition.optional && owner.report_missing && !misspelt.contains(&definition.name.as_str()) {
+                let mut diagnostic = Diagnostic::error(
+                    Code::E0103,
+                    format!(
+                        "{} is missing the required field `{}`",
+                        owner.description, definition.name
+                    ),
+                    owner.span,
+                    format!("`{}` is not set", definition.name),
+                )
+                .with_help(format!(
+                    "add `{} = {}`",
+                    definition.name,
+                    self.example_value(&definition.ty)
+                ));
+                diagnostic = diagnostic.with_note(format!(
+                    "`{}` is {}{}",
+                    definition.name,
+                    with_article(&self.schemas.type_name(&definition.ty)),
+                    if definition.doc.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", first_sentence(&definition.doc))
+                    }
+                ));
+                self.diagnostics.push(diagnostic);
+            }
+        }
+        values
+    }
+
+    /// Reports an unknown field; returns the field it probably meant.
+    fn unknown_field<'s>(&mut self, shape: &'s Shape, field: &Field, owner: &Owner<'_>) -> Option<&'s str> {
+        let names = shape.fields.iter().map(|definition| definition.name.as_str());
+        let meant = suggest(&field.name.text, names.clone());
+        let help = meant
+            .map(|meant| format!("did you mean `{meant}`?"))
+            .unwrap_or_else(|| {
+                format!(
+                    "the fields of `{}` are: {}",
+                    owner.kind_name,
+                    names.collect::<Vec<_>>().join(", ")
+                )
+            });
+        self.diagnostics.push(
+            Diagnostic::error(
+                Code::E0102,
+                format!("`{}` has no field `{}`", owner.kind_name, field.name.text),
+                field.name.span,
+                "unknown field",
+            )
+            .with_help(help),
+        );
+        meant
+    }
+
+    /// Checks one value against a type.
+    pub fn check(&mut self, expr: &Expr, ty: &Type) -> Option<Spanned> {
+        let span = expr.span;
+        let value = match (ty, &expr.kind) {
+            (Type::String, ExprKind::Str(text)) => Value::Str(text.clone()),
+            (Type::Bool, ExprKind::Bool(flag)) => Value::Bool(*flag),
+            (Type::Int, ExprKind::Number(text)) => match text.parse::<i64>() {
+                Ok(number) => Value::Int(number),
+                Err(_) => return self.invalid(expr, "an int", "is not a whole number without a unit"),
+            },
+            (Type::Port, ExprKind::Number(text)) => match text.parse::<u16>() {
+                Ok(port) if port >= 1 => Value::Port(port),
+                _ => return self.invalid(expr, "a port", "is outside 1..65535"),
+            },
+            (Type::Quantity, ExprKind::Number(text)) => match value::parse_quantity(text) {
+                Ok(bytes) => Value::Quantity(bytes),
+                Err(why) => return self.invalid(expr, "a quantity", &why),
+            },
+            (Type::Cpu, ExprKind::Number(text)) => match value::parse_cpu(text) {
+                Ok(millicores) => Value::Cpu(millicores),
+                Err(why) => return self.invalid(expr, "a cpu amount", &why),
+            },
+            (Type::Duration, ExprKind::Number(text)) => match value::parse_duration(text) {
+                Ok(millis) => Value::Duration(millis),
+                Err(why) => return self.invalid(expr, "a duration", &why),
+            },
+            (Type::Ipv4, ExprKind::Ipv4(text)) => match value::parse_ipv4(text) {
+                Ok(address) => Value::Ipv4(address),
+                Err(why) => return self.invalid(expr, "an IPv4 address", &why),
+            },
+            (Type::Cidr, ExprKind::Cidr(text) | ExprKind::Ipv4(text)) => match value::parse_cidr(text) {
+                Ok(net) => Value::Cidr(net),
+                Err(why) => return self.invalid(expr, "a CIDR", &why),
+            },
+            (Type::Secret, ExprKind::Call(call)) if matches!(call.function.text.as_str(), "env" | "file") => {
+                let [argument] = call.args.as_slice() else {
+                    return self.report(Diagnostic::error(
+                        Code::E0106,
+                        format!("`{}` takes one string argument", call.function.text),
+                        span,
+                        format!("{} arguments", call.args.len()),
+                    ));
+                };
+                let ExprKind::Str(text) = &argument.kind else {
+                    return self.mismatch(argument, "a string");
+                };
+                if text.is_empty() {
+                    return self.invalid(argument, "a secret source", "is empty");
+                }
+                Value::Secret(if call.function.text == "env" {
+                    SecretSource::Env(text.clone())
+                } else {
+                    SecretSource::File(text.clone())
+                })
+            }
+            (Type::Secret, ExprKind::Str(_)) => {
+                return self.report(
+                    Diagnostic::error(
+                        Code::E0116,
+                        "a secret cannot be written as a literal",
+                        span,
+                        "literal secret",
+                    )
+                    .with_help("read it at build time: `env(\"VARIABLE\")` or `file(\"path/to/secret\")`"),
+                );
+            }
+            (_, ExprKind::Call(call)) if !matches!(call.function.text.as_str(), "env" | "file") => {
+                return self.report(
+                    Diagnostic::error(
+                        Code::E0117,
+                        format!("there is no function `{}`", call.function.text),
+                        call.function.span,
+                        "unknown function",
+                    )
+                    .with_help("the functions are `env(\"VARIABLE\")` and `file(\"path\")`, for secrets"),
+                );
+            }
+            (Type::Enum(id), ExprKind::Name(name)) => {
+                let definition = self.schemas.enum_def(*id);
+                match definition.variants.iter().find(|variant| variant.name == name.text) {
+                    Some(variant) => Value::Enum(variant.name),
+                    None => {
+                        let names: Vec<&str> = definition.variants.iter().map(|v| v.name).collect();
+                        return self.report(
+                            Diagnostic::error(
+                                Code::E0110,
+                                format!("`{}` is not a `{}`", name.text, definition.name),
+                                name.span,
+                                format!("not a `{}`", definition.name),
+                            )
+                            .with_note(format!("`{}` is one of: {}", definition.name, names.join(", ")))
+                            .with_help_opt(did_you_mean(&name.text, names.iter().copied())),
+                        );
+                    }
+                }
+            }
+            (Type::Ref(kinds), ExprKind::Name(name)) => return self.resolve(kinds, &name.text, span),
+            (Type::Record(id), ExprKind::Record(record)) => {
+                let definition = self.schemas.record(*id);
+                let owner = Owner {
+                    description: format!("this `{}`", definition.name),
+                    span,
+                    kind_name: &definition.name,
+                    report_missing: true,
+                };
+                Value::Record(self.check_fields(&definition.shape, &record.fields, None, &owner, true))
+            }
+            (Type::List(inner), ExprKind::List(list)) => {
+                Value::List(list.items.iter().filter_map(|item| self.check(item, inner)).collect())
+            }
+            (Type::Map(inner), ExprKind::Record(record)) => {
+                let mut entries: Vec<(String, Spanned)> = Vec::with_capacity(record.fields.len());
+                let mut keys: Vec<(&str, Span)> = Vec::new();
+                for field in &record.fields {
+                    if let Some((_, first)) = keys.iter().find(|(key, _)| *key == field.name.text) {
+                        self.diagnostics.push(
+                            Diagnostic::error(
+                                Code::E0105,
+                                format!("key `{}` is set twice", field.name.text),
+                                field.name.span,
+                                "set again here",
+                            )
+                            .with_label(*first, "first set here")
+                            .with_help("keep one of the two"),
+                        );
+                        continue;
+                    }
+                    keys.push((&field.name.text, field.name.span));
+                    if let Some(checked) = self.check(&field.value, inner) {
+                        entries.push((field.name.text.clone(), checked));
+                    }
+                }
+                Value::Map(entries)
+            }
+            _ => {
+                let expected = with_article(&self.schemas.type_name(ty));
+                return self.mismatch(expr, &expected);
+            }
+        };
+        Some(Spanned { value, span })
+    }
+
+    fn resolve(&mut self, kinds: &[KindId], name: &str, span: Span) -> Option<Spanned> {
+        let expected = kinds
+            .iter()
+            .map(|kind| format!("`{}`", self.schemas.entity(*kind).name))
+            .collect::<Vec<_>>()
+            .join(" or ");
+        let Some(model) = self.model else {
+            return self.report(
+                Diagnostic::error(
+                    Code::E0108,
+                    format!("`{name}` cannot be referred to here"),
+                    span,
+                    "the standard library cannot refer to declarations",
+                )
+                .with_help("set this field in the declaration instead"),
+            );
+        };
+        if let Some(target) = kinds.iter().find_map(|kind| model.lookup(*kind, name)) {
+            self.references.push(Reference { span, target });
+            return Some(Spanned {
+                value: Value::Ref(target),
+                span,
+            });
+        }
+        let others = model.kinds_named(name);
+        if let Some(other_kind) = others.first() {
+            let other_name = &self.schemas.entity(*other_kind).name;
+            let mut diagnostic = Diagnostic::error(
+                Code::E0109,
+                format!("`{name}` is a `{other_name}`, but a {expected} is expected here"),
+                span,
+                format!("expected a {expected}"),
+            )
+            .with_note(format!("`{name}` is declared as a `{other_name}`"));
+            if let Some(other) = model.lookup(*other_kind, name) {
+                diagnostic =
+                    diagnostic.with_label(model.entity(other).name_span, format!("`{name}` is a `{other_name}`"));
+            }
+            let candidates: Vec<&str> = kinds.iter().flat_map(|kind| model.names_of(*kind)).collect();
+            return self.report(
+                diagnostic.with_help_opt(did_you_mean(name, candidates.iter().copied()).or_else(|| {
+                    Some(format!(
+                        "declare a {expected} named `{name}`, or refer to one that exists"
+                    ))
+                })),
+            );
+        }
+        let candidates: Vec<&str> = kinds.iter().flat_map(|kind| model.names_of(*kind)).collect();
+        let help = did_you_mean(name, candidates.iter().copied())
+            .unwrap_or_else(|| format!("declare a {expected} named `{name}`"));
+        self.report(
+            Diagnostic::error(
+                Code::E0108,
+                format!("no {expected} named `{name}`"),
+                span,
+                "not declared",
+            )
+            .with_help(help),
+        )
+    }
+
+    fn report(&mut self, diagnostic: Diagnostic) -> Option<Spanned> {
+        self.diagnostics.push(diagnostic);
+        None
+    }
+
+    fn invalid(&mut self, expr: &Expr, what: &str, why: &str) -> Option<Spanned> {
+        let text = match &expr.kind {
+            ExprKind::Number(text) | ExprKind::Ipv4(text) | ExprKind::Cidr(text) => text.clone(),
+            ExprKind::Str(text) => format!("\"{text}\""),
+            _ => String::new(),
+        };
+        self.report(Diagnostic::error(
+            Code::E0107,
+            format!("`{text}` is not {what}: it {why}"),
+            expr.span,
+            format!("invalid {}", what.trim_start_matches("a ").trim_start_matches("an ")),
+        ))
+    }
+
+    fn mismatch(&mut self, expr: &Expr, expected: &str) -> Option<Spanned> {
+        let found = describe(expr);
+        let mut diagnostic = Diagnostic::error(
+            Code::E0106,
+            format!("expected {expected}, found {found}"),
+            expr.span,
+            format!("expected {expected}"),
+        );
+        let written = match &expr.kind {
+            ExprKind::Name(name) => Some(name.text.as_str()),
+            ExprKind::Number(text) | ExprKind::Ipv4(text) | ExprKind::Cidr(text) => Some(text.as_str()),
+            _ => None,
+        };
+        if let (Some(written), true) = (written, expected.ends_with("`string`")) {
+            diagnostic = diagnostic.with_help(format!("strings are quoted: \"{written}\""));
+        } else if let (ExprKind::Str(text), false) = (&expr.kind, expected.ends_with("`string`")) {
+            diagnostic = diagnostic.with_help(format!("remove the quotes if you meant `{text}`"));
+        }
+        self.report(diagnostic)
+    }
+
+    /// A placeholder value of a type, for "add `field = ...`" help and quick fixes.
+    pub fn example_value(&self, ty: &Type) -> String {
+        example_value(self.schemas, ty)
+    }
+}
+
+/// A placeholder value of a type.
+pub fn example_value(schemas: &Schemas, ty: &Type) -> String {
+    match ty {
+        Type::String => "\"\"".into(),
+        Type::Int => "1".into(),
+        Type::Bool => "true".into(),
+        Type::Ipv4 => "10.0.0.10".into(),
+        Type::Cidr => "10.0.0.0/24".into(),
+        Type::Port => "8080".into(),
+        Type::Quantity => "1Gi".into(),
+        Type::Cpu => "500m".into(),
+        Type::Duration => "30s".into(),
+        Type::Secret => "env(\"SECRET\")".into(),
+        Type::Enum(id) => schemas
+            .enum_def(*id)
+            .variants
+            .first()
+            .map_or_else(String::new, |variant| variant.name.to_string()),
+        Type::Record(_) | Type::Map(_) => "{}".into(),
+        Type::Ref(kinds) => kinds
+            .first()
+            .map_or_else(String::new, |kind| format!("<{}>", schemas.entity(*kind).name)),
+        Type::List(_) => "[]".into(),
+    }
+}
+
+/// The first sentence of a doc comment, for notes.
+pub fn first_sentence(doc: &str) -> &str {
+    let doc = doc.trim();
+    match doc.find(". ") {
+        Some(end) => &doc[..=end],
+        None => doc,
+    }
+}
+
+/// "an `ipv4`", "a `string`".
+pub(crate) fn with_article(type_name: &str) -> String {
+    let article = if type_name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} `{type_name}`")
+}
+
+/// How a value is named in "found ..." messages.
+fn describe(expr: &Expr) -> String {
+    match &expr.kind {
+        ExprKind::Str(_) => "a string".into(),
+        ExprKind::Number(text) => format!("the number `{text}`"),
+        ExprKind::Ipv4(text) => format!("the address `{text}`"),
+        ExprKind::Cidr(text) => format!("the network `{text}`"),
+        ExprKind::Bool(flag) => format!("`{flag}`"),
+        ExprKind::Name(name) => format!("the name `{}`", name.text),
+        ExprKind::List(_) => "a list".into(),
+        ExprKind::Record(_) => "a record".into(),
+        ExprKind::Call(call) => format!("a call to `{}`", call.function.text),
+    }
+}

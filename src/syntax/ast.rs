@@ -1,0 +1,208 @@
+//! The syntax tree. Every node carries the span of the text it was parsed from.
+//!
+//! The tree keeps literals as written (numbers, addresses) so the formatter reproduces
+//! them exactly; the semantic phase gives them meaning against the expected type.
+
+use crate::source::Span;
+
+/// A name as written, with its span.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ident {
+    pub text: String,
+    pub span: Span,
+}
+
+/// One parsed file: its items in source order (those that parsed) and its comments.
+#[derive(Debug, Clone, Default)]
+pub struct Module {
+    pub items: Vec<Item>,
+    pub comments: Vec<Comment>,
+}
+
+/// A `#` comment; `##` comments are doc comments of the item that follows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comment {
+    /// The whole comment including its `#` marker, without the line break.
+    pub text: String,
+    pub span: Span,
+}
+
+impl Comment {
+    pub fn is_doc(&self) -> bool {
+        self.text.starts_with("##")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Item {
+    Use(Use),
+    Decl(Decl),
+    Schema(Schema),
+    Enum(EnumDecl),
+    Component(Component),
+}
+
+impl Item {
+    pub fn span(&self) -> Span {
+        match self {
+            Item::Use(item) => item.span,
+            Item::Decl(item) => item.span,
+            Item::Schema(item) => item.span,
+            Item::Enum(item) => item.span,
+            Item::Component(item) => item.span,
+        }
+    }
+}
+
+/// `use monitoring` or `use monitoring.prometheus`.
+#[derive(Debug, Clone)]
+pub struct Use {
+    pub path: Vec<Ident>,
+    pub span: Span,
+}
+
+/// `node master1 { ... }` or `app metrics from prometheus { ... }`.
+#[derive(Debug, Clone)]
+pub struct Decl {
+    pub kind: Ident,
+    pub name: Ident,
+    pub from: Option<Ident>,
+    pub body: Block,
+    pub span: Span,
+}
+
+/// `{ field = value ... }`, the body of a declaration or a component.
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub fields: Vec<Field>,
+    pub span: Span,
+    /// False when the closing `}` was missing (the parser recovered).
+    pub closed: bool,
+    /// A field failed to parse and was skipped; the block is incomplete.
+    pub recovered: bool,
+}
+
+/// `name = value`. The name may be a string for map keys (`"app.kubernetes.io/part-of" = "shop"`).
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub name: Ident,
+    pub quoted: bool,
+    pub value: Expr,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum ExprKind {
+    /// A string with its escapes resolved.
+    Str(String),
+    /// A number as written, with an optional unit suffix: `3`, `0.5`, `500m`, `8Gi`, `30s`.
+    Number(String),
+    /// A dotted quad as written: `172.16.10.10`.
+    Ipv4(String),
+    /// A dotted quad with a prefix length as written: `10.244.0.0/16`.
+    Cidr(String),
+    Bool(bool),
+    /// A bare name: an enum variant or a reference, depending on the expected type.
+    Name(Ident),
+    List(List),
+    Record(Record),
+    /// `env("NAME")`, `file("path")`.
+    Call(Call),
+}
+
+#[derive(Debug, Clone)]
+pub struct List {
+    pub items: Vec<Expr>,
+    /// The source spread it over several lines; the formatter keeps it that way.
+    pub multiline: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub fields: Vec<Field>,
+    pub multiline: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub function: Ident,
+    pub args: Vec<Expr>,
+}
+
+/// `entity node in infrastructure { ... }` or `record resources { ... }`: a schema of the
+/// standard library's prelude.
+#[derive(Debug, Clone)]
+pub struct Schema {
+    pub keyword: SchemaKeyword,
+    pub name: Ident,
+    /// The layer an entity belongs to (`in infrastructure`); records have none.
+    pub layer: Option<Ident>,
+    pub fields: Vec<FieldDef>,
+    pub span: Span,
+    pub multiline: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchemaKeyword {
+    Entity,
+    Record,
+}
+
+impl SchemaKeyword {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SchemaKeyword::Entity => "entity",
+            SchemaKeyword::Record => "record",
+        }
+    }
+}
+
+/// `address: ipv4`, `replicas: int = 2`, `host: physical_host?`.
+#[derive(Debug, Clone)]
+pub struct FieldDef {
+    pub name: Ident,
+    pub ty: TypeExpr,
+    pub default: Option<Expr>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct TypeExpr {
+    pub kind: TypeExprKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum TypeExprKind {
+    /// A builtin type, an enum, a record or an entity (a reference).
+    Named(Ident),
+    /// `node | drbd_pair`: a reference to any of these entities.
+    Union(Vec<Ident>),
+    List(Box<TypeExpr>),
+    Map(Box<TypeExpr>),
+    Optional(Box<TypeExpr>),
+}
+
+/// `enum profile { dev, production }`.
+#[derive(Debug, Clone)]
+pub struct EnumDecl {
+    pub name: Ident,
+    pub variants: Vec<Ident>,
+    pub span: Span,
+    pub multiline: bool,
+}
+
+/// `component traefik: ingress_controller { ... }`: defaults for declarations `from` it.
+#[derive(Debug, Clone)]
+pub struct Component {
+    pub name: Ident,
+    pub kind: Ident,
+    pub body: Block,
+    pub span: Span,
+}

@@ -1,0 +1,13 @@
+//! Syntax: text to a syntax tree.
+//!
+//! Input: one file's text. Output: a [`ast::Module`] holding every item that parsed and
+//! every comment, plus the syntax errors. Invariants: parsing never fails and never
+//! panics; every node carries its byte span; after an error the parser resumes at the
+//! next field or declaration, so one run reports every syntax error.
+
+pub mod ast;
+mod error;
+mod parser;
+
+pub use error::{SyntaxError, SyntaxErrorKind};
+pub use parser::{KEYWORDS, comments, parse};

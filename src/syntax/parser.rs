@@ -1,0 +1,1019 @@
+//! The nom parser: text to [`Module`], never failing.
+//!
+//! Tokens are recognised with nom's character parsers over `&str`; spans come from the
+//! length of the remaining input. Errors are collected, not returned: a broken field is
+//! skipped up to the next line that starts a field, and a broken declaration up to the
+//! next line that starts a declaration, so one run reports every syntax error and the
+//! language server still sees every declaration that parsed.
+
+use nom::{
+    IResult,
+    bytes::complete::{take_while, take_while1},
+    character::complete::{char as one_char, digit1},
+    error::{ErrorKind, ParseError},
+};
+
+use super::ast::*;
+use super::error::{SyntaxError, SyntaxErrorKind};
+use crate::source::{FileId, Span};
+
+/// Words with a meaning of their own; none can name a declaration.
+pub const KEYWORDS: &[&str] = &[
+    "use",
+    "entity",
+    "record",
+    "enum",
+    "component",
+    "from",
+    "in",
+    "true",
+    "false",
+];
+
+/// Parses a whole file. Never fails: what cannot be parsed is reported and skipped.
+pub fn parse(file: FileId, text: &str) -> (Module, Vec<SyntaxError>) {
+    let mut parser = Parser {
+        src: text,
+        file,
+        errors: Vec::new(),
+    };
+    let items = parser.items();
+    let module = Module {
+        items,
+        comments: comments(file, text),
+    };
+    (module, parser.errors)
+}
+
+/// Every comment of a file, in order. Strings are skipped so a `#` inside one is not a comment.
+pub fn comments(file: FileId, text: &str) -> Vec<Comment> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut idx = 0;
+    while idx < bytes.len() {
+        match bytes[idx] {
+            b'"' => {
+                idx += 1;
+                while idx < bytes.len() && bytes[idx] != b'"' && bytes[idx] != b'\n' {
+                    idx += if bytes[idx] == b'\\' { 2 } else { 1 };
+                }
+                idx += 1;
+            }
+            b'#' => {
+                let end = text[idx..].find('\n').map_or(text.len(), |len| idx + len);
+                let comment = text[idx..end].trim_end_matches('\r');
+                found.push(Comment {
+                    text: comment.to_string(),
+                    span: Span::new(file, idx, idx + comment.len()),
+                });
+                idx = end;
+            }
+            _ => idx += 1,
+        }
+    }
+    found
+}
+
+/// Why a parse step failed, at which input.
+#[derive(Debug, Clone)]
+struct Failure<'a> {
+    at: &'a str,
+    kind: FailureKind,
+}
+
+#[derive(Debug, Clone)]
+enum FailureKind {
+    Expected(&'static str),
+    UnterminatedString,
+    Unclosed { delimiter: char, open_at: usize },
+}
+
+impl<'a> ParseError<&'a str> for Failure<'a> {
+    fn from_error_kind(at: &'a str, _kind: ErrorKind) -> Self {
+        Failure {
+            at,
+            kind: FailureKind::Expected("a token"),
+        }
+    }
+
+    fn append(_: &'a str, _: ErrorKind, other: Self) -> Self {
+        other
+    }
+}
+
+type PResult<'a, T> = IResult<&'a str, T, Failure<'a>>;
+
+fn fail<'a, T>(at: &'a str, expected: &'static str) -> PResult<'a, T> {
+    Err(nom::Err::Error(Failure {
+        at,
+        kind: FailureKind::Expected(expected),
+    }))
+}
+
+fn is_ident_start(ch: char) -> bool {
+    ch.is_ascii_alphabetic() || ch == '_'
+}
+
+fn is_ident_char(ch: char) -> bool {
+    ch.is_ascii_alphanumeric() || ch == '_' || ch == '-'
+}
+
+/// Skips white space (line breaks included) and comments.
+fn ws(mut input: &str) -> &str {
+    loop {
+        let trimmed = input.trim_start_matches([' ', '\t', '\r', '\n']);
+        if trimmed.starts_with('#') {
+            input = trimmed.find('\n').map_or("", |end| &trimmed[end..]);
+        } else {
+            return trimmed;
+        }
+    }
+}
+
+/// Skips white space, comments and commas: the separators between fields and items.
+fn separators(mut input: &str) -> &str {
+    loop {
+        let next = ws(input).trim_start_matches(',');
+        if next.len() == input.len() {
+            return next;
+        }
+        input = next;
+    }
+}
+
+/// Skips spaces and tabs on the current line.
+fn inline_ws(input: &str) -> &str {
+    input.trim_start_matches([' ', '\t'])
+}
+
+fn ident_text(input: &str) -> PResult<'_, &str> {
+    match input.chars().next() {
+        Some(ch) if is_ident_start(ch) => take_while1(is_ident_char)(input),
+        _ => fail(input, "a name"),
+    }
+}
+
+fn starts_with_word(input: &str, word: &str) -> bool {
+    input.starts_with(word) && !input[word.len()..].starts_with(is_ident_char)
+}
+
+/// True where a declaration (or any top-level item) starts: a keyword that opens an item,
+/// or `kind name` followed by `{` or `from`. A field (`name =`) never looks like this.
+fn starts_item(input: &str) -> bool {
+    if ["use", "entity", "record", "enum", "component"]
+        .iter()
+        .any(|keyword| starts_with_word(input, keyword))
+    {
+        return true;
+    }
+    let Ok((rest, _kind)) = ident_text(input) else {
+        return false;
+    };
+    let rest = inline_ws(rest);
+    let Ok((rest, _name)) = ident_text(rest) else {
+        return false;
+    };
+    let rest = inline_ws(rest);
+    rest.starts_with('{') || starts_with_word(rest, "from")
+}
+
+/// True where a field starts: `name =` or `"key" =`.
+fn starts_field(input: &str) -> bool {
+    let rest = if let Some(quoted) = input.strip_prefix('"') {
+        match quoted.find(['"', '\n']) {
+            Some(end) if quoted[end..].starts_with('"') => &quoted[end + 1..],
+            _ => return false,
+        }
+    } else {
+        match ident_text(input) {
+            Ok((rest, _)) => rest,
+            Err(_) => return false,
+        }
+    };
+    inline_ws(rest).starts_with('=')
+}
+
+/// The rest of the input after the current line's line break.
+fn next_line(input: &str) -> &str {
+    input.find('\n').map_or("", |end| &input[end + 1..])
+}
+
+struct Parser<'a> {
+    src: &'a str,
+    file: FileId,
+    errors: Vec<SyntaxError>,
+}
+
+impl<'a> Parser<'a> {
+    fn offset(&self, rest: &str) -> usize {
+        self.src.len() - rest.len()
+    }
+
+    /// The span from where `before` starts to where `after` starts.
+    fn span(&self, before: &str, after: &str) -> Span {
+        Span::new(self.file, self.offset(before), self.offset(after))
+    }
+
+    fn ident(&self, input: &'a str) -> PResult<'a, Ident> {
+        let (rest, text) = ident_text(input)?;
+        Ok((
+            rest,
+            Ident {
+                text: text.to_string(),
+                span: self.span(input, rest),
+            },
+        ))
+    }
+
+    /// A name being declared: an identifier that is not a keyword.
+    fn name(&mut self, input: &'a str) -> PResult<'a, Ident> {
+        let (rest, ident) = self.ident(input)?;
+        if KEYWORDS.contains(&ident.text.as_str()) {
+            self.errors.push(SyntaxError {
+                kind: SyntaxErrorKind::KeywordAsName(ident.text.clone()),
+                span: ident.span,
+                context: None,
+            });
+        }
+        Ok((rest, ident))
+    }
+
+    fn keyword(&self, input: &'a str, word: &'static str) -> PResult<'a, Span> {
+        if starts_with_word(input, word) {
+            let rest = &input[word.len()..];
+            Ok((rest, self.span(input, rest)))
+        } else {
+            fail(input, word)
+        }
+    }
+
+    fn symbol(&self, input: &'a str, symbol: char, expected: &'static str) -> PResult<'a, Span> {
+        match one_char::<_, Failure<'a>>(symbol)(input) {
+            Ok((rest, _)) => Ok((rest, self.span(input, rest))),
+            Err(_) => fail(input, expected),
+        }
+    }
+
+    /// Records a failure as a syntax error.
+    fn record(&mut self, failure: Failure<'a>) {
+        let at = self.offset(failure.at);
+        let kind = match failure.kind {
+            FailureKind::UnterminatedString => {
+                let end = failure.at.find('\n').map_or(self.src.len(), |len| at + len);
+                self.errors.push(SyntaxError {
+                    kind: SyntaxErrorKind::UnterminatedString,
+                    span: Span::new(self.file, at, end),
+                    context: None,
+                });
+                return;
+            }
+            FailureKind::Unclosed { delimiter, open_at } => {
+                self.errors.push(SyntaxError {
+                    kind: SyntaxErrorKind::Unclosed {
+                        delimiter,
+                        open: Span::new(self.file, open_at, open_at + 1),
+                    },
+                    span: Span::new(self.file, at, at),
+                    context: None,
+                });
+                return;
+            }
+            FailureKind::Expected(expected) => expected,
+        };
+        let (found, len) = describe(failure.at);
+        let span = Span::new(self.file, at, at + len);
+        let error_kind = match failure.at.chars().next() {
+            Some(ch) if !starts_token(ch) => SyntaxErrorKind::UnexpectedChar(ch),
+            _ => SyntaxErrorKind::Expected {
+                expected: kind.to_string(),
+                found,
+            },
+        };
+        self.errors.push(SyntaxError {
+            kind: error_kind,
+            span,
+            context: None,
+        });
+    }
+
+    fn items(&mut self) -> Vec<Item> {
+        let mut items = Vec::new();
+        let mut input = ws(self.src);
+        while !input.is_empty() {
+            match self.item(input) {
+                Ok((rest, item)) => {
+                    items.push(item);
+                    input = ws(rest);
+                }
+                Err(nom::Err::Error(failure) | nom::Err::Failure(failure)) => {
+                    let at = failure.at;
+                    self.record(failure);
+                    input = self.skip_to_item(at);
+                }
+                Err(nom::Err::Incomplete(_)) => break,
+            }
+        }
+        items
+    }
+
+    /// Skips from a failure to the next line that starts an item.
+    fn skip_to_item(&self, at: &'a str) -> &'a str {
+        let mut line = next_line(at);
+        loop {
+            let start = inline_ws(line);
+            if line.is_empty() || starts_item(start) {
+                return ws(start);
+            }
+            line = next_line(line);
+        }
+    }
+
+    fn item(&mut self, input: &'a str) -> PResult<'a, Item> {
+        if starts_with_word(input, "use") {
+            return self.use_item(input);
+        }
+        if starts_with_word(input, "entity") || starts_with_word(input, "record") {
+            return self.schema(input);
+        }
+        if starts_with_word(input, "enum") {
+            return self.enum_decl(input);
+        }
+        if starts_with_word(input, "component") {
+            return self.component(input);
+        }
+        self.decl(input)
+    }
+
+    fn use_item(&mut self, input: &'a str) -> PResult<'a, Item> {
+        let (mut rest, _) = self.keyword(input, "use")?;
+        let mut path = Vec::new();
+        loop {
+            let (after, segment) = match self.ident(inline_ws(rest)) {
+                Ok(ok) => ok,
+                Err(_) => return fail(inline_ws(rest), "a module name"),
+            };
+            path.push(segment);
+            rest = after;
+            match after.strip_prefix('.') {
+                Some(after_dot) => rest = after_dot,
+                None => break,
+            }
+        }
+        Ok((
+            rest,
+            Item::Use(Use {
+                path,
+                span: self.span(input, rest),
+            }),
+        ))
+    }
+
+    fn decl(&mut self, input: &'a str) -> PResult<'a, Item> {
+        let (rest, kind) = match self.ident(input) {
+            Ok(ok) => ok,
+            Err(_) => return fail(input, "a declaration such as `node NAME { ... }`"),
+        };
+        let (rest, name) = match self.name(ws(rest)) {
+            Ok(ok) => ok,
+            Err(_) => return fail(ws(rest), "the name of the declaration"),
+        };
+        let mut rest = ws(rest);
+        let mut from = None;
+        if let Ok((after, _)) = self.keyword(rest, "from") {
+            let (after, component) = match self.ident(ws(after)) {
+                Ok(ok) => ok,
+                Err(_) => return fail(ws(after), "a component name after `from`"),
+            };
+            from = Some(component);
+            rest = ws(after);
+        }
+        let (rest, body) = self.block(rest)?;
+        Ok((
+            rest,
+            Item::Decl(Decl {
+                kind,
+                name,
+                from,
+                body,
+                span: self.span(input, rest),
+            }),
+        ))
+    }
+
+    fn component(&mut self, input: &'a str) -> PResult<'a, Item> {
+        let (rest, _) = self.keyword(input, "component")?;
+        let (rest, name) = match self.name(ws(rest)) {
+            Ok(ok) => ok,
+            Err(_) => return fail(ws(rest), "the component's name"),
+        };
+        let (rest, _) = self.symbol(ws(rest), ':', "`:` and the kind of declaration the component is for")?;
+        let (rest, kind) = match self.ident(ws(rest)) {
+            Ok(ok) => ok,
+            Err(_) => return fail(ws(rest), "a declaration kind"),
+        };
+        let (rest, body) = self.block(ws(rest))?;
+        Ok((
+            rest,
+            Item::Component(Component {
+                name,
+                kind,
+                body,
+                span: self.span(input, rest),
+            }),
+        ))
+    }
+
+    /// `{ fields }`, recovering from errors in single fields. A missing `}` is reported
+    /// where the next declaration starts (or at the end of the file).
+    fn block(&mut self, input: &'a str) -> PResult<'a, Block> {
+        let (mut rest, open) = self.symbol(input, '{', "`{`")?;
+        let mut fields = Vec::new();
+        let mut recovered = false;
+        loop {
+            rest = separators(rest);
+            if let Some(after) = rest.strip_prefix('}') {
+                return Ok((
+                    after,
+                    Block {
+                        fields,
+                        span: self.span(input, after),
+                        closed: true,
+                        recovered,
+                    },
+                ));
+            }
+            if rest.is_empty() || starts_item(rest) {
+                let at = self.offset(rest);
+                self.errors.push(SyntaxError {
+                    kind: SyntaxErrorKind::Unclosed { delimiter: '{', open },
+                    span: Span::new(self.file, at, at),
+                    context: None,
+                });
+                return Ok((
+                    rest,
+                    Block {
+                        fields,
+                        span: self.span(input, rest),
+                        closed: false,
+                        recovered: true,
+                    },
+                ));
+            }
+            match self.field(rest) {
+                Ok((after, field)) => {
+                    fields.push(field);
+                    rest = after;
+                }
+                Err(nom::Err::Error(failure) | nom::Err::Failure(failure)) => {
+                    let at = failure.at;
+                    self.record(failure);
+                    recovered = true;
+                    rest = self.skip_to_field(rest, at);
+                }
+                Err(nom::Err::Incomplete(_)) => return fail(rest, "a field"),
+            }
+        }
+    }
+
+    /// Skips from a failure inside a block to the next line that starts a field, closes
+    /// the block or starts an item.
+    fn skip_to_field(&self, field_start: &'a str, at: &'a str) -> &'a str {
+        // A failure at the start of a line (an unclosed list before the next field) resumes
+        // right there; anywhere else the rest of the line is skipped.
+        let line_start = self.src[..self.offset(at)].rfind('\n').map_or(0, |idx| idx + 1);
+        let at_line_start = self.src[line_start..self.offset(at)].trim().is_empty();
+        if at_line_start && at.len() < field_start.len() && (at.starts_with('}') || starts_field(at) || starts_item(at))
+        {
+            return at;
+        }
+        let mut line = next_line(at);
+        loop {
+            let start = inline_ws(line);
+            if line.is_empty() || start.starts_with('}') || starts_field(start) || starts_item(start) {
+                return start;
+            }
+            line = next_line(line);
+        }
+    }
+
+    fn field(&mut self, input: &'a str) -> PResult<'a, Field> {
+        let (rest, name, quoted) = if input.starts_with('"') {
+            let (rest, text) = self.string(input)?;
+            let name = Ident {
+                text,
+                span: self.span(input, rest),
+            };
+            (rest, name, true)
+        } else {
+            match self.ident(input) {
+                Ok((rest, name)) => (rest, name, false),
+                Err(_) => return fail(input, "a field name"),
+            }
+        };
+        let (rest, _) = self.symbol(inline_ws(rest), '=', "`=` after the field name")?;
+        let (rest, value) = self.value(ws(rest))?;
+        Ok((
+            rest,
+            Field {
+                name,
+                quoted,
+                value,
+                span: self.span(input, rest),
+            },
+        ))
+    }
+
+    fn value(&mut self, input: &'a str) -> PResult<'a, Expr> {
+        let first = input.chars().next();
+        let (rest, kind) = match first {
+            Some('"') => {
+                let (rest, text) = self.string(input)?;
+                (rest, ExprKind::Str(text))
+            }
+            Some(ch) if ch.is_ascii_digit() || (ch == '-' && input[1..].starts_with(|c: char| c.is_ascii_digit())) => {
+                self.number(input)?
+            }
+            Some('[') => self.list(input)?,
+            Some('{') => self.record_value(input)?,
+            Some(ch) if is_ident_start(ch) => {
+                let (rest, ident) = self.ident(input)?;
+                match ident.text.as_str() {
+                    "true" => (rest, ExprKind::Bool(true)),
+                    "false" => (rest, ExprKind::Bool(false)),
+                    _ if inline_ws(rest).starts_with('(') => self.call(ident, inline_ws(rest))?,
+                    _ => (rest, ExprKind::Name(ident)),
+                }
+            }
+            _ => return fail(input, "a value"),
+        };
+        Ok((
+            rest,
+            Expr {
+                kind,
+                span: self.span(input, rest),
+            },
+        ))
+    }
+
+    /// A string literal; escapes `\"`, `\\`, `\n`, `\t`, `\r` are resolved.
+    fn string(&self, input: &'a str) -> PResult<'a, String> {
+        let (mut rest, _) = self.symbol(input, '"', "a string")?;
+        let mut text = String::new();
+        loop {
+            let (after, chunk) = take_while::<_, _, Failure<'a>>(|ch| ch != '"' && ch != '\\' && ch != '\n')(rest)?;
+            text.push_str(chunk);
+            let mut chars = after.chars();
+            match chars.next() {
+                Some('"') => return Ok((chars.as_str(), text)),
+                Some('\\') => {
+                    let escaped = match chars.next() {
+                        Some('n') => '\n',
+                        Some('t') => '\t',
+                        Some('r') => '\r',
+                        Some('"') => '"',
+                        Some('\\') => '\\',
+                        _ => return fail(after, "one of the escapes `\\\"`, `\\\\`, `\\n`, `\\t`, `\\r`"),
+                    };
+                    text.push(escaped);
+                    rest = chars.as_str();
+                }
+                _ => {
+                    return Err(nom::Err::Error(Failure {
+                        at: input,
+                        kind: FailureKind::UnterminatedString,
+                    }));
+                }
+            }
+        }
+    }
+
+    /// A number with an optional unit (`3`, `-2`, `0.5`, `500m`, `8Gi`), an IPv4 address
+    /// (`10.0.0.1`) or a CIDR (`10.0.0.0/8`). Ranges are checked later, against the type.
+    fn number(&self, input: &'a str) -> PResult<'a, ExprKind> {
+        let negative = input.starts_with('-');
+        let (mut rest, _) = digit1(if negative { &input[1..] } else { input })?;
+        let mut groups = 1;
+        while let Some(after_dot) = rest.strip_prefix('.') {
+            match digit1::<_, Failure<'a>>(after_dot) {
+                Ok((after, _)) => {
+                    rest = after;
+                    groups += 1;
+                }
+                Err(_) => return fail(after_dot, "digits after `.`"),
+            }
+        }
+        match groups {
+            1 | 2 => {
+                let (rest, _unit) = take_while(|ch: char| ch.is_ascii_alphabetic())(rest)?;
+                if rest.starts_with(is_ident_char) {
+                    return fail(rest, "a unit such as `m`, `Gi` or `s` after the number");
+                }
+                Ok((rest, ExprKind::Number(input[..input.len() - rest.len()].to_string())))
+            }
+            4 if !negative => {
+                if let Some(after_slash) = rest.strip_prefix('/') {
+                    let (after, _) = match digit1::<_, Failure<'a>>(after_slash) {
+                        Ok(ok) => ok,
+                        Err(_) => return fail(after_slash, "a prefix length after `/`"),
+                    };
+                    if after.starts_with(is_ident_char) {
+                        return fail(after, "the end of the CIDR");
+                    }
+                    Ok((after, ExprKind::Cidr(input[..input.len() - after.len()].to_string())))
+                } else {
+                    if rest.starts_with(is_ident_char) {
+                        return fail(rest, "the end of the address");
+                    }
+                    Ok((rest, ExprKind::Ipv4(input[..input.len() - rest.len()].to_string())))
+                }
+            }
+            _ => fail(input, "a number, an IPv4 address (four parts) or a CIDR"),
+        }
+    }
+
+    fn list(&mut self, input: &'a str) -> PResult<'a, ExprKind> {
+        let (mut rest, _) = self.symbol(input, '[', "`[`")?;
+        let open_at = self.offset(input);
+        let mut items = Vec::new();
+        loop {
+            rest = separators(rest);
+            if let Some(after) = rest.strip_prefix(']') {
+                let multiline = input[..input.len() - after.len()].contains('\n');
+                return Ok((after, ExprKind::List(List { items, multiline })));
+            }
+            if rest.is_empty() || rest.starts_with('}') || starts_field(rest) || starts_item(rest) {
+                return Err(nom::Err::Error(Failure {
+                    at: rest,
+                    kind: FailureKind::Unclosed {
+                        delimiter: '[',
+                        open_at,
+                    },
+                }));
+            }
+            let (after, item) = self.value(rest).map_err(|err| match err {
+                nom::Err::Error(failure) if failure.at.len() == rest.len() => nom::Err::Error(Failure {
+                    at: rest,
+                    kind: FailureKind::Expected("a list item, `,` or `]`"),
+                }),
+                other => other,
+            })?;
+            items.push(item);
+            rest = after;
+        }
+    }
+
+    /// A record value: `{ cpu = 500m, memory = 1Gi }`. Unlike a declaration's block it does
+    /// not recover inside; an error fails the field that holds it.
+    fn record_value(&mut self, input: &'a str) -> PResult<'a, ExprKind> {
+        let (mut rest, _) = self.symbol(input, '{', "`{`")?;
+        let open_at = self.offset(input);
+        let mut fields = Vec::new();
+        loop {
+            rest = separators(rest);
+            if let Some(after) = rest.strip_prefix('}') {
+                let multiline = input[..input.len() - after.len()].contains('\n');
+                return Ok((after, ExprKind::Record(Record { fields, multiline })));
+            }
+            if rest.is_empty() || starts_item(rest) {
+                return Err(nom::Err::Error(Failure {
+                    at: rest,
+                    kind: FailureKind::Unclosed {
+                        delimiter: '{',
+                        open_at,
+                    },
+                }));
+            }
+            let (after, field) = self.field(rest)?;
+            fields.push(field);
+            rest = after;
+        }
+    }
+
+    fn call(&mut self, function: Ident, input: &'a str) -> PResult<'a, ExprKind> {
+        let (mut rest, _) = self.symbol(input, '(', "`(`")?;
+        let open_at = self.offset(input);
+        let mut args = Vec::new();
+        loop {
+            rest = separators(rest);
+            if let Some(after) = rest.strip_prefix(')') {
+                return Ok((after, ExprKind::Call(Call { function, args })));
+            }
+            if rest.is_empty() || starts_field(rest) || starts_item(rest) {
+                return Err(nom::Err::Error(Failure {
+                    at: rest,
+                    kind: FailureKind::Unclosed {
+                        delimiter: '(',
+                        open_at,
+                    },
+                }));
+            }
+            let (after, arg) = self.value(rest)?;
+            args.push(arg);
+            rest = after;
+        }
+    }
+
+    fn schema(&mut self, input: &'a str) -> PResult<'a, Item> {
+        let (rest, keyword) = if let Ok((rest, _)) = self.keyword(input, "entity") {
+            (rest, SchemaKeyword::Entity)
+        } else {
+            (self.keyword(input, "record")?.0, SchemaKeyword::Record)
+        };
+        let (rest, name) = match self.name(ws(rest)) {
+            Ok(ok) => ok,
+            Err(_) => return fail(ws(rest), "the schema's name"),
+        };
+        let mut rest = ws(rest);
+        let mut layer = None;
+        if keyword == SchemaKeyword::Entity {
+            let (after, _) = self
+                .keyword(rest, "in")
+                .or_else(|_| fail(rest, "`in` and the entity's layer"))?;
+            let (after, layer_name) = self.ident(ws(after)).or_else(|_| fail(ws(after), "a layer name"))?;
+            layer = Some(layer_name);
+            rest = ws(after);
+        }
+        let body_start = rest;
+        let (mut rest, _) = self.symbol(rest, '{', "`{`")?;
+        let mut fields = Vec::new();
+        loop {
+            rest = separators(rest);
+            if let Some(after) = rest.strip_prefix('}') {
+                let multiline = body_start[..body_start.len() - after.len()].contains('\n');
+                return Ok((
+                    after,
+                    Item::Schema(Schema {
+                        keyword,
+                        name,
+                        layer,
+                        fields,
+                        span: self.span(input, after),
+                        multiline,
+                    }),
+                ));
+            }
+            if rest.is_empty() || starts_item(rest) {
+                return Err(nom::Err::Error(Failure {
+                    at: rest,
+                    kind: FailureKind::Unclosed {
+                        delimiter: '{',
+                        open_at: self.offset(body_start),
+                    },
+                }));
+            }
+            let (after, field) = self.field_def(rest)?;
+            fields.push(field);
+            rest = after;
+        }
+    }
+
+    fn field_def(&mut self, input: &'a str) -> PResult<'a, FieldDef> {
+        let (rest, name) = self.ident(input).or_else(|_| fail(input, "a field name"))?;
+        let (rest, _) = self.symbol(inline_ws(rest), ':', "`:` and the field's type")?;
+        let (rest, ty) = self.type_expr(inline_ws(rest))?;
+        let after_type = inline_ws(rest);
+        let (rest, default) = if let Ok((after, _)) = self.symbol(after_type, '=', "`=`") {
+            let (after, value) = self.value(inline_ws(after))?;
+            (after, Some(value))
+        } else {
+            (rest, None)
+        };
+        Ok((
+            rest,
+            FieldDef {
+                name,
+                ty,
+                default,
+                span: self.span(input, rest),
+            },
+        ))
+    }
+
+    /// `T`, `T?`, `list<T>`, `map<T>`, `a | b`.
+    fn type_expr(&mut self, input: &'a str) -> PResult<'a, TypeExpr> {
+        let (mut rest, first) = self.type_base(input)?;
+        let mut alternatives = Vec::new();
+        while let Some(after_bar) = inline_ws(rest).strip_prefix('|') {
+            let (after, ident) = self
+                .ident(inline_ws(after_bar))
+                .or_else(|_| fail(inline_ws(after_bar), "an entity name after `|`"))?;
+            alternatives.push(ident);
+            rest = after;
+        }
+        let mut ty = if alternatives.is_empty() {
+            first
+        } else {
+            let TypeExprKind::Named(first_name) = first.kind else {
+                return fail(input, "entity names in a union");
+            };
+            alternatives.insert(0, first_name);
+            TypeExpr {
+                kind: TypeExprKind::Union(alternatives),
+                span: self.span(input, rest),
+            }
+        };
+        if let Some(after) = rest.strip_prefix('?') {
+            rest = after;
+            ty = TypeExpr {
+                kind: TypeExprKind::Optional(Box::new(ty)),
+                span: self.span(input, rest),
+            };
+        }
+        Ok((rest, ty))
+    }
+
+    fn type_base(&mut self, input: &'a str) -> PResult<'a, TypeExpr> {
+        let (rest, name) = self.ident(input).or_else(|_| fail(input, "a type"))?;
+        if (name.text == "list" || name.text == "map") && rest.starts_with('<') {
+            let (rest, inner) = self.type_expr(&rest[1..])?;
+            let (rest, _) = self.symbol(rest, '>', "`>`")?;
+            let inner = Box::new(inner);
+            let kind = if name.text == "list" {
+                TypeExprKind::List(inner)
+            } else {
+                TypeExprKind::Map(inner)
+            };
+            return Ok((
+                rest,
+                TypeExpr {
+                    kind,
+                    span: self.span(input, rest),
+                },
+            ));
+        }
+        Ok((
+            rest,
+            TypeExpr {
+                span: name.span,
+                kind: TypeExprKind::Named(name),
+            },
+        ))
+    }
+
+    fn enum_decl(&mut self, input: &'a str) -> PResult<'a, Item> {
+        let (rest, _) = self.keyword(input, "enum")?;
+        let (rest, name) = self.name(ws(rest)).or_else(|_| fail(ws(rest), "the enum's name"))?;
+        let body_start = ws(rest);
+        let (mut rest, _) = self.symbol(body_start, '{', "`{`")?;
+        let mut variants = Vec::new();
+        loop {
+            rest = separators(rest);
+            if let Some(after) = rest.strip_prefix('}') {
+                let multiline = body_start[..body_start.len() - after.len()].contains('\n');
+                return Ok((
+                    after,
+                    Item::Enum(EnumDecl {
+                        name,
+                        variants,
+                        span: self.span(input, after),
+                        multiline,
+                    }),
+                ));
+            }
+            let (after, variant) = self.name(rest).or_else(|_| fail(rest, "a variant name or `}`"))?;
+            variants.push(variant);
+            rest = after;
+        }
+    }
+}
+
+/// True for characters that can start a token.
+fn starts_token(ch: char) -> bool {
+    is_ident_start(ch) || ch.is_ascii_digit() || "\"-{}[](),=:.|<>?/#".contains(ch) || ch.is_whitespace()
+}
+
+/// How to name what was found at a failure, and how many bytes it covers.
+fn describe(input: &str) -> (String, usize) {
+    let Some(first) = input.chars().next() else {
+        return ("end of file".to_string(), 0);
+    };
+    if first == '\n' || first == '\r' {
+        return ("end of line".to_string(), 0);
+    }
+    let word_len = if is_ident_start(first) || first.is_ascii_digit() {
+        input
+            .find(|ch: char| !(is_ident_char(ch) || ch == '.' || ch == '/'))
+            .unwrap_or(input.len())
+    } else {
+        first.len_utf8()
+    };
+    let word = &input[..word_len];
+    (format!("`{word}`"), word_len)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_ok(text: &str) -> Module {
+        let (module, errors) = parse(FileId(0), text);
+        assert!(errors.is_empty(), "unexpected errors: {errors:?}");
+        module
+    }
+
+    #[test]
+    fn parses_a_declaration_with_every_kind_of_value() {
+        let module = parse_ok(
+            "node m1 from base {\n  address = 10.0.0.1\n  net = 10.0.0.0/24\n  cpu = 500m\n  ok = true\n  \
+             roles = [worker, etcd]\n  env = { A = \"x\", \"k.io/y\" = 1 }\n  pass = env(\"P\")\n}\n",
+        );
+        let Item::Decl(decl) = &module.items[0] else {
+            panic!("not a decl")
+        };
+        assert_eq!(decl.kind.text, "node");
+        assert_eq!(decl.name.text, "m1");
+        assert_eq!(decl.from.as_ref().map(|f| f.text.as_str()), Some("base"));
+        assert_eq!(decl.body.fields.len(), 7);
+        assert!(matches!(decl.body.fields[0].value.kind, ExprKind::Ipv4(ref text) if text == "10.0.0.1"));
+        assert!(matches!(decl.body.fields[1].value.kind, ExprKind::Cidr(_)));
+        assert!(matches!(decl.body.fields[2].value.kind, ExprKind::Number(ref text) if text == "500m"));
+        assert!(decl.body.fields[5].value.kind_is_record_with_quoted_key());
+    }
+
+    impl Expr {
+        fn kind_is_record_with_quoted_key(&self) -> bool {
+            matches!(&self.kind, ExprKind::Record(record) if record.fields.iter().any(|f| f.quoted))
+        }
+    }
+
+    #[test]
+    fn spans_cover_exactly_the_text() {
+        let text = "node m1 {\n  address = 10.0.0.1\n}\n";
+        let module = parse_ok(text);
+        let Item::Decl(decl) = &module.items[0] else {
+            panic!("not a decl")
+        };
+        let field = &decl.body.fields[0];
+        assert_eq!(&text[field.name.span.range()], "address");
+        assert_eq!(&text[field.value.span.range()], "10.0.0.1");
+        assert_eq!(&text[decl.span.range()], text.trim_end());
+    }
+
+    #[test]
+    fn recovers_and_reports_every_broken_declaration() {
+        let text = "node a {\n  address 1\n  cpu = 2\n}\nnode b {\n  x = @\n}\nnode c {}\n";
+        let (module, errors) = parse(FileId(0), text);
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert_eq!(module.items.len(), 3);
+        let Item::Decl(first) = &module.items[0] else {
+            panic!("not a decl")
+        };
+        assert_eq!(
+            first.body.fields.len(),
+            1,
+            "the field after the broken one still parses"
+        );
+    }
+
+    #[test]
+    fn a_missing_brace_is_reported_at_the_next_declaration() {
+        let text = "node a {\n  cpu = 2\nnode b {}\n";
+        let (module, errors) = parse(FileId(0), text);
+        assert_eq!(module.items.len(), 2);
+        assert!(matches!(
+            errors[0].kind,
+            SyntaxErrorKind::Unclosed { delimiter: '{', .. }
+        ));
+    }
+
+    #[test]
+    fn comments_are_found_outside_strings() {
+        let found = comments(FileId(0), "## doc\nx = \"a # b\" # tail\n");
+        let texts: Vec<_> = found.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(texts, vec!["## doc", "# tail"]);
+    }
+
+    #[test]
+    fn schemas_enums_and_components_parse() {
+        let module = parse_ok(
+            "enum role { worker, etcd }\nentity node in infrastructure {\n  address: ipv4\n  roles: list<role> = []\n  \
+             server: node | drbd_pair?\n}\ncomponent base: node { roles = [worker] }\n",
+        );
+        assert_eq!(module.items.len(), 3);
+        let Item::Schema(schema) = &module.items[1] else {
+            panic!("not a schema")
+        };
+        assert!(matches!(schema.fields[2].ty.kind, TypeExprKind::Optional(_)));
+    }
+
+    #[test]
+    fn no_input_makes_the_parser_panic() {
+        for text in [
+            "",
+            "{",
+            "}",
+            "node",
+            "node a",
+            "node a {",
+            "a = ",
+            "\"",
+            "node a { x = [",
+            "1.2.3",
+            "node a { x = \"\\q\" }",
+            "enum",
+            "entity x in",
+        ] {
+            let _ = parse(FileId(0), text);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! Every example checks clean and is in canonical form.
+
+use k8sc::source::FileId;
+
+#[test]
+fn every_example_checks_clean() {
+    let examples = crate::k8s_files("examples");
+    assert!(examples.len() >= 5, "expected the five reference examples");
+    for path in &examples {
+        let text = std::fs::read_to_string(path).expect("readable example");
+        let compilation = k8sc::compile(&path.display().to_string(), &text);
+        let rendered = k8sc::report::render_human(
+            &compilation.diagnostics,
+            &compilation.sources,
+            k8sc::report::HumanStyle::default(),
+        );
+        assert!(compilation.diagnostics.is_empty(), "{}:\n{rendered}", path.display());
+    }
+}
+
+#[test]
+fn every_example_is_in_canonical_form() {
+    for path in crate::k8s_files("examples") {
+        let text = std::fs::read_to_string(&path).expect("readable example");
+        let formatted = k8sc::format::format(FileId(0), &text).expect("examples parse");
+        assert_eq!(formatted, text, "{} is not formatted", path.display());
+    }
+}
+
+/// Formatting is idempotent and keeps meaning: a file formatted from a squashed layout
+/// gives the same model as the original.
+#[test]
+fn formatting_a_squashed_example_restores_a_file_with_the_same_meaning() {
+    for path in crate::k8s_files("examples") {
+        let text = std::fs::read_to_string(&path).expect("readable example");
+        // Squash: every line's indentation removed, blank lines dropped.
+        let squashed: String = text
+            .lines()
+            .map(str::trim_start)
+            .filter(|line| !line.is_empty())
+            .map(|line| format!("{line}\n"))
+            .collect();
+        let formatted = k8sc::format::format(FileId(0), &squashed).expect("squashed example parses");
+        let again = k8sc::format::format(FileId(0), &formatted).expect("formatted example parses");
+        assert_eq!(formatted, again, "{}: formatting is not idempotent", path.display());
+        let original = k8sc::compile("a", &text);
+        let reformatted = k8sc::compile("a", &formatted);
+        assert_eq!(original.model.entities.len(), reformatted.model.entities.len());
+        for (a, b) in original.model.entities.iter().zip(&reformatted.model.entities) {
+            assert_eq!((&a.name, a.kind), (&b.name, b.kind));
+            let values = |fields: &[Option<k8sc::semantic::FieldValue>]| -> Vec<String> {
+                fields
+                    .iter()
+                    .map(|field| format!("{:?}", field.as_ref().map(|f| strip_spans(&f.value.value))))
+                    .collect()
+            };
+            assert_eq!(
+                values(&a.fields),
+                values(&b.fields),
+                "{}: {} changed meaning",
+                path.display(),
+                a.name
+            );
+        }
+    }
+}
+
+/// A value's debug form without spans, to compare meaning across layouts.
+fn strip_spans(value: &k8sc::semantic::Value) -> String {
+    use k8sc::semantic::Value;
+    match value {
+        Value::List(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(|item| strip_spans(&item.value))
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+        Value::Record(fields) => format!(
+            "{{{}}}",
+            fields
+                .iter()
+                .map(|field| field.as_ref().map_or("-".into(), |f| strip_spans(&f.value.value)))
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+        Value::Map(entries) => format!(
+            "{{{}}}",
+            entries
+                .iter()
+                .map(|(key, item)| format!("{key}={}", strip_spans(&item.value)))
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+        other => format!("{other:?}"),
+    }
+}

@@ -1,0 +1,119 @@
+//! No input makes the compiler or the formatter panic: the examples, mangled by deleting
+//! bytes, inserting tokens and truncating, go through `compile` and `format`.
+
+use k8sc::source::FileId;
+
+/// A small deterministic generator (xorshift), so failures reproduce.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, bound: usize) -> usize {
+        (self.next() % bound.max(1) as u64) as usize
+    }
+}
+
+const TOKENS: &[&str] = &[
+    "{",
+    "}",
+    "[",
+    "]",
+    "(",
+    ")",
+    "=",
+    ",",
+    "\"",
+    "#",
+    "##",
+    "\n",
+    "node",
+    "from",
+    "use",
+    "1.2.3.4",
+    "10.0.0.0/99",
+    "99999999999999999999",
+    "-",
+    "-1",
+    "8Gi",
+    "0.0005",
+    "é",
+    "\u{feff}",
+    "entity x in y {",
+    "env(",
+    "?",
+    ":",
+    "|",
+];
+
+fn boundary(text: &str, mut idx: usize) -> usize {
+    while !text.is_char_boundary(idx) {
+        idx -= 1;
+    }
+    idx
+}
+
+fn mangle(text: &str, rng: &mut Rng) -> String {
+    let mut out = text.to_string();
+    for _ in 0..1 + rng.below(4) {
+        let at = boundary(&out, rng.below(out.len() + 1));
+        match rng.below(3) {
+            0 => {
+                let end = boundary(&out, (at + 1 + rng.below(12)).min(out.len()));
+                out.replace_range(at..end.max(at), "");
+            }
+            1 => out.insert_str(at, TOKENS[rng.below(TOKENS.len())]),
+            _ => out.truncate(at),
+        }
+    }
+    out
+}
+
+#[test]
+fn mangled_examples_never_panic() {
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut inputs: Vec<String> = Vec::new();
+    for path in crate::k8s_files("examples")
+        .iter()
+        .chain(crate::k8s_files("stdlib").iter())
+    {
+        inputs.push(std::fs::read_to_string(path).expect("readable"));
+    }
+    let mut runs = 0;
+    for text in &inputs {
+        for _ in 0..300 {
+            let mangled = mangle(text, &mut rng);
+            let compilation = k8sc::compile("mangled.k8s", &mangled);
+            let _ = k8sc::report::render_human(
+                &compilation.diagnostics,
+                &compilation.sources,
+                k8sc::report::HumanStyle::default(),
+            );
+            let _ = k8sc::report::render_json(&compilation.diagnostics, &compilation.sources);
+            if let Ok(formatted) = k8sc::format::format(FileId(0), &mangled) {
+                let again = k8sc::format::format(FileId(0), &formatted);
+                assert_eq!(
+                    again.as_ref().ok(),
+                    Some(&formatted),
+                    "formatting is not idempotent on:\n{mangled}"
+                );
+            }
+            runs += 1;
+        }
+    }
+    assert!(runs >= 1500);
+}
+
+/// Truncation at every byte of one example: each prefix compiles without a panic.
+#[test]
+fn every_prefix_of_the_quickstart_compiles() {
+    let text = std::fs::read_to_string(crate::root().join("examples/quickstart.k8s")).expect("readable");
+    for end in (0..=text.len()).filter(|end| text.is_char_boundary(*end)) {
+        let _ = k8sc::compile("prefix.k8s", &text[..end]);
+    }
+}
