@@ -5,6 +5,7 @@
 //! fresh name is in the model, even when some of its fields are wrong; a field that
 //! failed its check is absent, never a guess; references are recorded with their spans.
 
+pub mod display;
 pub mod model;
 pub mod schema;
 pub mod stdlib;

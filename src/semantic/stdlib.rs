@@ -414,6 +414,45 @@ mod tests {
         }
     }
 
+    /// Hovers and the schema reference show these docs: none may be missing.
+    #[test]
+    fn every_schema_field_and_component_is_documented() {
+        let schemas = &stdlib().schemas;
+        let mut undocumented = Vec::new();
+        for entity in &schemas.entities {
+            if entity.doc.is_empty() {
+                undocumented.push(entity.name.clone());
+            }
+            for field in &entity.shape.fields {
+                if field.doc.is_empty() {
+                    undocumented.push(format!("{}.{}", entity.name, field.name));
+                }
+            }
+        }
+        for record in &schemas.records {
+            for field in &record.shape.fields {
+                if field.doc.is_empty() {
+                    undocumented.push(format!("{}.{}", record.name, field.name));
+                }
+            }
+        }
+        undocumented.extend(
+            schemas
+                .enums
+                .iter()
+                .filter(|e| e.doc.is_empty())
+                .map(|e| e.name.clone()),
+        );
+        undocumented.extend(
+            schemas
+                .components
+                .iter()
+                .filter(|c| c.doc.is_empty())
+                .map(|c| c.name.clone()),
+        );
+        assert!(undocumented.is_empty(), "undocumented: {undocumented:?}");
+    }
+
     #[test]
     fn doc_comments_attach_to_fields() {
         let schemas = &stdlib().schemas;

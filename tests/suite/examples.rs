@@ -19,8 +19,11 @@ fn every_example_checks_clean() {
 }
 
 #[test]
-fn every_example_is_in_canonical_form() {
-    for path in crate::k8s_files("examples") {
+fn every_example_and_stdlib_file_is_in_canonical_form() {
+    for path in crate::k8s_files("examples")
+        .into_iter()
+        .chain(crate::k8s_files("stdlib"))
+    {
         let text = std::fs::read_to_string(&path).expect("readable example");
         let formatted = k8sc::format::format(FileId(0), &text).expect("examples parse");
         assert_eq!(formatted, text, "{} is not formatted", path.display());

@@ -3,6 +3,7 @@
 mod cases;
 mod cli;
 mod code_map;
+mod docs;
 mod examples;
 mod no_panic;
 
