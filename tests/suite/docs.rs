@@ -40,3 +40,13 @@ fn every_diagnostic_page_has_an_example_and_a_fix() {
         assert!(page.contains("## Fix"), "{code}'s page has no fix");
     }
 }
+
+#[test]
+fn the_textmate_grammar_is_valid_and_knows_every_keyword() {
+    let text = std::fs::read_to_string(crate::root().join("lang/editors/k8s.tmLanguage.json")).expect("grammar");
+    let grammar: serde_json::Value = serde_json::from_str(&text).expect("the grammar is valid JSON");
+    assert_eq!(grammar["scopeName"], "source.k8s");
+    for keyword in k8sc::syntax::KEYWORDS {
+        assert!(text.contains(keyword), "the grammar does not highlight `{keyword}`");
+    }
+}
