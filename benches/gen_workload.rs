@@ -58,7 +58,7 @@ fn address(index: u64) -> String {
     format!("10.0.{}.{}", 1 + index / 250, 1 + index % 250)
 }
 
-fn workload(n: u64) -> String {
+pub fn workload(n: u64) -> String {
     let (workers, hosts) = sizing(n);
     let namespaces = n.div_ceil(10).max(1);
     let mut out = String::with_capacity(600 * n as usize + 4096);
