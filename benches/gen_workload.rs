@@ -62,7 +62,10 @@ pub fn workload(n: u64) -> String {
     let (workers, hosts) = sizing(n);
     let namespaces = n.div_ceil(10).max(1);
     let mut out = String::with_capacity(600 * n as usize + 4096);
-    let _ = writeln!(out, "# W({n}): {n} apps in {namespaces} namespaces, {workers} workers on {hosts} physical hosts.");
+    let _ = writeln!(
+        out,
+        "# W({n}): {n} apps in {namespaces} namespaces, {workers} workers on {hosts} physical hosts."
+    );
     out.push_str("use ingress\n\n");
     out.push_str(
         "cluster bench {\n  version = \"1.30.2\"\n  profile = production\n  cni = calico\n  proxy_mode = ipvs\n  \
