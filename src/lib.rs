@@ -9,6 +9,7 @@
 pub mod cli;
 pub mod diagnostic;
 pub mod format;
+pub mod graph;
 pub mod report;
 pub mod semantic;
 pub mod source;

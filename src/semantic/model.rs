@@ -126,3 +126,116 @@ impl Model {
             .map_or_else(Vec::new, |found| found.iter().map(|&(kind, _)| kind).collect())
     }
 }
+
+/// Typed reads of fields by name, for the checks and emitters. A field that is absent (left
+/// out, or rejected by the type checker) reads as `None` or empty; none of these panic.
+impl Model {
+    /// A field that holds a reference.
+    pub fn reference(&self, id: EntityId, field: &str) -> Option<EntityId> {
+        self.value(id, field).and_then(Value::as_ref)
+    }
+
+    /// A field that holds a list of references (or one reference), in order.
+    pub fn references_in(&self, id: EntityId, field: &str) -> Vec<EntityId> {
+        match self.value(id, field) {
+            Some(Value::Ref(target)) => vec![*target],
+            Some(Value::List(items)) => items.iter().filter_map(|item| item.value.as_ref()).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    pub fn int(&self, id: EntityId, field: &str) -> Option<i64> {
+        self.value(id, field).and_then(Value::as_int)
+    }
+
+    pub fn string(&self, id: EntityId, field: &str) -> Option<&str> {
+        match self.value(id, field) {
+            Some(Value::Str(text)) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// An enum field's variant.
+    pub fn variant(&self, id: EntityId, field: &str) -> Option<&'static str> {
+        match self.value(id, field) {
+            Some(Value::Enum(name)) => Some(name),
+            _ => None,
+        }
+    }
+
+    pub fn flag(&self, id: EntityId, field: &str) -> Option<bool> {
+        self.value(id, field).and_then(Value::as_bool)
+    }
+
+    pub fn ipv4(&self, id: EntityId, field: &str) -> Option<std::net::Ipv4Addr> {
+        match self.value(id, field) {
+            Some(Value::Ipv4(address)) => Some(*address),
+            _ => None,
+        }
+    }
+
+    pub fn cidr(&self, id: EntityId, field: &str) -> Option<ipnet::Ipv4Net> {
+        match self.value(id, field) {
+            Some(Value::Cidr(net)) => Some(*net),
+            _ => None,
+        }
+    }
+
+    /// An enum list field's variants (`roles`, `options`).
+    pub fn variants(&self, id: EntityId, field: &str) -> Vec<&'static str> {
+        match self.value(id, field) {
+            Some(Value::List(items)) => items
+                .iter()
+                .filter_map(|item| match item.value {
+                    Value::Enum(name) => Some(name),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Where to point at a field: its value when the declaration wrote it, else the
+    /// declaration's name (a default or a component's value has no place in this file).
+    pub fn field_span(&self, id: EntityId, field: &str) -> Span {
+        let entity = self.entity(id);
+        self.schemas
+            .entity(entity.kind)
+            .shape
+            .position(field)
+            .and_then(|position| entity.fields.get(position))
+            .and_then(Option::as_ref)
+            .filter(|value| value.origin == super::value::Origin::Source)
+            .map_or(entity.name_span, |value| value.value.span)
+    }
+
+    /// A field of a record value (`requests.cpu`), by the record type's name.
+    pub fn record_field<'v>(&self, record: &'v Spanned, record_type: &str, field: &str) -> Option<&'v Spanned> {
+        let Value::Record(fields) = &record.value else { return None };
+        let super::schema::Named::Record(id) = *self.schemas.names.get(record_type)? else {
+            return None;
+        };
+        let position = self.schemas.record(id).shape.position(field)?;
+        fields.get(position)?.as_ref().map(|value| &value.value)
+    }
+
+    /// A field of a record-typed field: `model.nested(app, "requests", "cpu")`.
+    pub fn nested(&self, id: EntityId, field: &str, inner: &str) -> Option<&Spanned> {
+        let Some(super::schema::Type::Record(record_id)) = self.schemas.entity(self.entity(id).kind).shape.field(field).map(|f| &f.ty)
+        else {
+            return None;
+        };
+        let record_name = &self.schemas.record(*record_id).name;
+        self.record_field(self.field(id, field)?, record_name, inner)
+    }
+
+    /// The name of a declaration.
+    pub fn name(&self, id: EntityId) -> &str {
+        &self.entity(id).name
+    }
+
+    /// The name of a declaration, backquoted for messages.
+    pub fn quoted(&self, id: EntityId) -> String {
+        format!("`{}`", self.entity(id).name)
+    }
+}
