@@ -83,6 +83,76 @@ codes! {
     E0115 => "a platform must have exactly one `cluster` declaration",
     E0116 => "a secret written as a literal instead of `env(...)` or `file(...)`",
     E0117 => "a call to a function the language does not have",
+    E0118 => "an attribute k8sc does not know, or an `@allow` that names no HA rule",
+    E0119 => "an `@allow` without a reason",
+    E0120 => "an `@allow` that suppresses nothing",
+    // HA rules: etcd.
+    HA001 => "etcd has an even number of members",
+    HA002 => "etcd has too few members (none, or fewer than 3 in production)",
+    HA003 => "an etcd member does not match the etcd topology (stacked or external)",
+    // Failure domains.
+    HA010 => "a production platform runs on fewer than 3 physical hosts",
+    HA011 => "losing one failure domain leaves etcd without quorum",
+    HA012 => "losing one failure domain leaves no reachable apiserver",
+    HA013 => "losing one failure domain leaves an ingress controller without a replica or its VIP without a member",
+    HA014 => "losing one failure domain can leave an app without a replica",
+    HA015 => "losing one failure domain makes a highly available NFS export unavailable",
+    // Control plane.
+    HA020 => "too few control-plane nodes (none, or fewer than 2 in production)",
+    HA021 => "control-plane nodes share a physical host",
+    HA022 => "several apiservers are not fronted by a load balancer with a VIP",
+    HA023 => "a front port equal to the apiserver port on a node that runs both",
+    HA024 => "an apiserver frontend's backends are not exactly the control-plane nodes",
+    // VIP groups (keepalived).
+    HA030 => "a VIP group has fewer than 2 members",
+    HA031 => "a VIP outside its members' subnet",
+    HA032 => "a VIP that is already a node's or another VIP's address",
+    HA033 => "two VIP groups on one subnet share a virtual_router_id",
+    HA034 => "VRRP priorities without one preferred MASTER and distinct values",
+    HA035 => "a VRRP auth_pass longer than the 8 characters keepalived uses",
+    HA036 => "a virtual_router_id outside 1..255",
+    // Ingress.
+    HA040 => "a production ingress controller on fewer than 2 nodes",
+    HA041 => "a production ingress controller with fewer than 2 replicas",
+    HA042 => "more ingress replicas than nodes under required anti-affinity",
+    HA043 => "ingress nodes sharing a physical host",
+    HA044 => "two listeners claiming one host port on a node",
+    HA045 => "an ingress VIP that can move to a node without the ingress controller",
+    // Namespace plan.
+    HA050 => "platform apps in a namespace of Kubernetes' own",
+    HA051 => "an app whose class differs from its namespace's",
+    HA052 => "a namespace that holds no app",
+    // Workloads.
+    HA060 => "a production app with fewer than 2 replicas",
+    HA061 => "a stateful app without volume claims",
+    HA062 => "a stateless app or daemon with volume claims",
+    HA063 => "an autoscaled app without a cpu request",
+    HA064 => "autoscaling bounds that are not max >= min >= 1",
+    HA065 => "a limit below its request",
+    HA066 => "apps that depend on each other in a cycle",
+    HA067 => "an app that no node can run",
+    // Network.
+    HA070 => "overlapping node subnet, pod CIDR and service CIDR",
+    HA071 => "a node address outside the node subnet",
+    HA072 => "two nodes with one address",
+    HA073 => "a network policy under a CNI that does not enforce it",
+    // Storage.
+    HA080 => "an NFS export whose clients miss a node that mounts it",
+    HA081 => "an NFS export with no_root_squash",
+    HA082 => "volume claims beyond the storage's capacity",
+    HA083 => "a DRBD pair that is not two nodes behind their own VIP",
+    HA084 => "an NFS export with contradictory options",
+    HA085 => "two NFS exports of one server with one fsid or one path",
+    HA086 => "an NFS export with async",
+    HA087 => "an NFS export writable by every address",
+    // Registries.
+    HA090 => "registries replicating in a cycle",
+    HA091 => "a sub-registry that receives no replication from the primary",
+    HA092 => "not exactly one primary registry",
+    HA093 => "a data centre with nodes but no registry",
+    HA094 => "a replication schedule Harbor would refuse",
+    // Capacity.
+    HA100 => "requests that do not fit the workers left after losing the largest host, with 20% headroom",
 }
 
 impl std::fmt::Display for Code {

@@ -6,6 +6,7 @@
 //! system, the terminal or the clock. Only `cli` does IO. See the README's code map.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod check;
 pub mod cli;
 pub mod diagnostic;
 pub mod format;
@@ -20,6 +21,8 @@ use source::{FileId, SourceFile, SourceMap};
 
 /// Everything known about one compiled file.
 pub struct Compilation {
+    /// The dependency graph (empty when the front end found errors).
+    pub graph: graph::Graph,
     /// The standard library's files and the user's file.
     pub sources: SourceMap,
     /// The user's file.
@@ -36,8 +39,14 @@ impl Compilation {
     }
 }
 
-/// Compiles one file: parse, resolve, type-check. Pure: no IO.
+/// Compiles one file: parse, resolve, type-check, build the graph, run every HA rule.
+/// Pure: no IO. Secrets are not known, so rules that need their values are skipped.
 pub fn compile(name: &str, text: &str) -> Compilation {
+    compile_with(name, text, &check::Secrets::default())
+}
+
+/// [`compile`] with the secret values the caller resolved.
+pub fn compile_with(name: &str, text: &str, secrets: &check::Secrets) -> Compilation {
     let mut sources = semantic::stdlib::source_map();
     let file = sources.add(SourceFile::new(name, text));
     debug_assert_eq!(file, semantic::stdlib::USER_FILE);
@@ -46,8 +55,20 @@ pub fn compile(name: &str, text: &str) -> Compilation {
     diagnostics.extend(syntax_errors.iter().map(syntax::SyntaxError::to_diagnostic));
     let (model, semantic_diagnostics) = semantic::analyze(&module);
     diagnostics.extend(semantic_diagnostics);
+    // The HA rules judge a whole platform: on a model the front end rejected they would
+    // report the holes its errors left, so they run only on a clean one.
+    let front_end_clean = !diagnostics.iter().any(Diagnostic::is_error);
+    let graph = if front_end_clean {
+        graph::Graph::build(&model)
+    } else {
+        graph::Graph::default()
+    };
+    if front_end_clean {
+        diagnostics.extend(check::check(&model, &graph, secrets));
+    }
     diagnostic::sort(&mut diagnostics);
     Compilation {
+        graph,
         sources,
         file,
         module,

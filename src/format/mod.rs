@@ -134,6 +134,17 @@ impl Printer<'_> {
                 self.end_line(use_item.span.end as usize);
             }
             ast::Item::Decl(decl) => {
+                for attribute in &decl.attributes {
+                    self.out.push('@');
+                    self.out.push_str(&attribute.name.text);
+                    let args: Vec<String> = attribute.args.iter().map(inline).collect();
+                    self.out.push('(');
+                    self.out.push_str(&args.join(", "));
+                    self.out.push(')');
+                    self.end_line(attribute.span.end as usize);
+                    self.leading(decl.kind.span.start as usize, 0);
+                    self.start_line(decl.kind.span.start as usize, 0);
+                }
                 self.out.push_str(&decl.kind.text);
                 self.out.push(' ');
                 self.out.push_str(&decl.name.text);
@@ -320,7 +331,7 @@ impl Printer<'_> {
 fn one_line(item: &ast::Item) -> bool {
     match item {
         ast::Item::Use(_) => true,
-        ast::Item::Decl(decl) => decl.body.fields.is_empty(),
+        ast::Item::Decl(decl) => decl.body.fields.is_empty() && decl.attributes.is_empty(),
         ast::Item::Component(component) => component.body.fields.is_empty(),
         ast::Item::Enum(decl) => !decl.multiline,
         ast::Item::Schema(schema) => schema.fields.is_empty(),

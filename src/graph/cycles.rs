@@ -33,7 +33,9 @@ pub fn cycles(graph: &Graph, edge: EdgeKind, kind: NodeKind) -> Vec<Cycle> {
             continue;
         }
         let members: HashSet<NodeIndex> = component.iter().copied().collect();
-        let Some(&start) = component.iter().min_by_key(|index| graph.graph[**index].entity) else { continue };
+        let Some(&start) = component.iter().min_by_key(|index| graph.graph[**index].entity) else {
+            continue;
+        };
         let path = path_back(graph, edge, &members, start);
         let entities: Vec<EntityId> = path.iter().filter_map(|index| graph.graph[*index].entity).collect();
         if !entities.is_empty() {

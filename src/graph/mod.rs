@@ -157,7 +157,9 @@ impl Graph {
         let mut graph = Graph::default();
         for (idx, entity) in model.entities.iter().enumerate() {
             let id = EntityId(idx as u32);
-            let Some(kind) = NodeKind::of_entity(model.kind_name(id)) else { continue };
+            let Some(kind) = NodeKind::of_entity(model.kind_name(id)) else {
+                continue;
+            };
             let index = graph.add(kind, &entity.name, Some(id));
             graph.by_entity.insert(id, index);
         }
@@ -194,8 +196,12 @@ impl Graph {
     fn add_infrastructure_edges(&mut self, model: &Model) {
         for host in model.all("physical_host") {
             let Some(host_index) = self.node_of(host) else { continue };
-            let rack = model.string(host, "rack").map(|rack| self.add(NodeKind::Rack, rack, None));
-            let zone = model.string(host, "zone").map(|zone| self.add(NodeKind::Zone, zone, None));
+            let rack = model
+                .string(host, "rack")
+                .map(|rack| self.add(NodeKind::Rack, rack, None));
+            let zone = model
+                .string(host, "zone")
+                .map(|zone| self.add(NodeKind::Zone, zone, None));
             match (rack, zone) {
                 (Some(rack), Some(zone)) => {
                     self.graph.add_edge(host_index, rack, EdgeKind::MemberOf);
@@ -224,7 +230,8 @@ impl Graph {
                 self.graph.add_edge(member, cluster, EdgeKind::MemberOf);
             }
             if roles.contains(&"control_plane") {
-                let plane = *control_plane.get_or_insert_with(|| self.add(NodeKind::ControlPlane, "control_plane", None));
+                let plane =
+                    *control_plane.get_or_insert_with(|| self.add(NodeKind::ControlPlane, "control_plane", None));
                 self.graph.add_edge(node_index, plane, EdgeKind::MemberOf);
             }
         }
@@ -260,7 +267,10 @@ impl Graph {
                 self.edge(vip, balancer, EdgeKind::Serves);
             }
             let mut backends: Vec<EntityId> = Vec::new();
-            for frontend in model.field(balancer, "frontends").map_or(&[][..], |list| list.value.as_list()) {
+            for frontend in model
+                .field(balancer, "frontends")
+                .map_or(&[][..], |list| list.value.as_list())
+            {
                 if let Some(list) = model.record_field(frontend, "frontend", "backends") {
                     backends.extend(list.value.as_list().iter().filter_map(|item| item.value.as_ref()));
                 }
@@ -294,7 +304,10 @@ impl Graph {
             }
             let mut stores: Vec<EntityId> = Vec::new();
             for volume in model.field(app, "volumes").map_or(&[][..], |list| list.value.as_list()) {
-                if let Some(storage) = model.record_field(volume, "volume_claim", "storage").and_then(|s| s.value.as_ref()) {
+                if let Some(storage) = model
+                    .record_field(volume, "volume_claim", "storage")
+                    .and_then(|s| s.value.as_ref())
+                {
                     stores.push(storage);
                 }
             }
@@ -305,7 +318,10 @@ impl Graph {
             }
         }
         for replication in model.all("replication") {
-            if let (Some(source), Some(target)) = (model.reference(replication, "source"), model.reference(replication, "target")) {
+            if let (Some(source), Some(target)) = (
+                model.reference(replication, "source"),
+                model.reference(replication, "target"),
+            ) {
                 self.edge(source, target, EdgeKind::ReplicatesTo);
             }
         }

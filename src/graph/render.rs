@@ -29,9 +29,16 @@ fn shape(kind: NodeKind) -> &'static str {
 
 /// Graphviz dot, one cluster per layer, nodes labelled `kind\nname`.
 pub fn to_dot(graph: &Graph) -> String {
-    let mut out = String::from("digraph platform {\n  rankdir=TB;\n  compound=true;\n  node [fontname=\"Helvetica\", fontsize=10];\n  edge [fontname=\"Helvetica\", fontsize=8];\n");
+    let mut out = String::from(
+        "digraph platform {\n  rankdir=TB;\n  compound=true;\n  node [fontname=\"Helvetica\", fontsize=10];\n  edge [fontname=\"Helvetica\", fontsize=8];\n",
+    );
     for layer in LAYERS {
-        let _ = writeln!(out, "  subgraph {} {{\n    label={};\n    style=rounded;", dot_id(&format!("cluster_{layer}")), dot_id(layer));
+        let _ = writeln!(
+            out,
+            "  subgraph {} {{\n    label={};\n    style=rounded;",
+            dot_id(&format!("cluster_{layer}")),
+            dot_id(layer)
+        );
         for index in graph.graph.node_indices() {
             let node = &graph.graph[index];
             if node.kind.layer() != layer {

@@ -15,7 +15,7 @@ pub mod value;
 
 use std::collections::HashMap;
 
-pub use model::{Entity, EntityId, Model, Reference};
+pub use model::{Allow, Entity, EntityId, Model, Reference};
 pub use schema::{ComponentId, KindId, Schemas, Type};
 pub use value::{FieldValue, Origin, SecretSource, Spanned, Value};
 
@@ -73,6 +73,7 @@ pub fn analyze(module: &ast::Module) -> (Model, Vec<Diagnostic>) {
             kind_span: decl.kind.span,
             span: decl.span,
             component: None,
+            allows: allows(&decl.attributes, &mut diagnostics),
             fields: Vec::new(),
         };
         match model.declare(entity) {
@@ -138,6 +139,93 @@ pub fn analyze(module: &ast::Module) -> (Model, Vec<Diagnostic>) {
 
     check_one_cluster(&model, &mut diagnostics);
     (model, diagnostics)
+}
+
+/// Reads `@allow(CODE, "reason")` attributes; anything else is reported.
+fn allows(attributes: &[ast::Attribute], diagnostics: &mut Vec<Diagnostic>) -> Vec<Allow> {
+    let mut found = Vec::new();
+    for attribute in attributes {
+        if attribute.name.text != "allow" {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::E0118,
+                    format!("there is no attribute `@{}`", attribute.name.text),
+                    attribute.name.span,
+                    "unknown attribute",
+                )
+                .with_help("the one attribute is `@allow(CODE, \"reason\")`"),
+            );
+            continue;
+        }
+        let code = match attribute.args.first().map(|arg| &arg.kind) {
+            Some(ast::ExprKind::Name(name)) => match crate::diagnostic::Code::parse(&name.text) {
+                Some(code) if code.as_str().starts_with("HA") => Some((code, name.span)),
+                Some(code) => {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            Code::E0118,
+                            format!("`{code}` cannot be allowed: only the HA rules can be suppressed"),
+                            name.span,
+                            "not an HA rule",
+                        )
+                        .with_help("fix the error instead; syntax and type errors leave nothing to build"),
+                    );
+                    None
+                }
+                None => {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            Code::E0118,
+                            format!("`{}` is not a diagnostic code", name.text),
+                            name.span,
+                            "unknown code",
+                        )
+                        .with_help("`k8sc explain --list` lists the codes"),
+                    );
+                    None
+                }
+            },
+            _ => {
+                diagnostics.push(
+                    Diagnostic::error(Code::E0118, "`@allow` names a code first", attribute.span, "no code")
+                        .with_help("write `@allow(HA042, \"why this is acceptable here\")`"),
+                );
+                None
+            }
+        };
+        let Some((code, code_span)) = code else { continue };
+        let reason = match attribute.args.get(1).map(|arg| &arg.kind) {
+            Some(ast::ExprKind::Str(reason)) if !reason.trim().is_empty() => reason.clone(),
+            _ => {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::E0119,
+                        format!("`@allow({code})` gives no reason"),
+                        attribute.span,
+                        "no reason",
+                    )
+                    .with_help(format!(
+                        "say why the rule does not apply here: `@allow({code}, \"...\")`"
+                    )),
+                );
+                continue;
+            }
+        };
+        if attribute.args.len() > 2 {
+            diagnostics.push(Diagnostic::error(
+                Code::E0118,
+                "`@allow` takes a code and a reason",
+                attribute.args[2].span,
+                "extra argument",
+            ));
+        }
+        found.push(Allow {
+            code,
+            reason,
+            span: code_span.to(attribute.span),
+        });
+    }
+    found
 }
 
 fn schema_outside_stdlib(span: Span, keyword: &str) -> Diagnostic {

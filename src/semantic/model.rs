@@ -19,9 +19,20 @@ pub struct Entity {
     /// The whole declaration.
     pub span: Span,
     pub component: Option<ComponentId>,
+    /// `@allow(CODE, "reason")` attributes: findings of these codes on this declaration
+    /// are suppressed.
+    pub allows: Vec<Allow>,
     /// Field values by the entity shape's field positions; `None` for a field left out
     /// (optional, or required and reported missing).
     pub fields: Vec<Option<FieldValue>>,
+}
+
+/// A justified suppression of one code on one declaration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allow {
+    pub code: crate::diagnostic::Code,
+    pub reason: String,
+    pub span: Span,
 }
 
 /// A name in the source that refers to a declaration.
@@ -211,7 +222,9 @@ impl Model {
 
     /// A field of a record value (`requests.cpu`), by the record type's name.
     pub fn record_field<'v>(&self, record: &'v Spanned, record_type: &str, field: &str) -> Option<&'v Spanned> {
-        let Value::Record(fields) = &record.value else { return None };
+        let Value::Record(fields) = &record.value else {
+            return None;
+        };
         let super::schema::Named::Record(id) = *self.schemas.names.get(record_type)? else {
             return None;
         };
@@ -221,7 +234,12 @@ impl Model {
 
     /// A field of a record-typed field: `model.nested(app, "requests", "cpu")`.
     pub fn nested(&self, id: EntityId, field: &str, inner: &str) -> Option<&Spanned> {
-        let Some(super::schema::Type::Record(record_id)) = self.schemas.entity(self.entity(id).kind).shape.field(field).map(|f| &f.ty)
+        let Some(super::schema::Type::Record(record_id)) = self
+            .schemas
+            .entity(self.entity(id).kind)
+            .shape
+            .field(field)
+            .map(|f| &f.ty)
         else {
             return None;
         };

@@ -34,7 +34,7 @@ pub enum Value {
 }
 
 /// Where a secret is read from at build time.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SecretSource {
     Env(String),
     File(String),

@@ -61,13 +61,23 @@ pub struct Use {
     pub span: Span,
 }
 
-/// `node master1 { ... }` or `app metrics from prometheus { ... }`.
+/// `node master1 { ... }` or `app metrics from prometheus { ... }`, with the attributes
+/// written before it (`@allow(HA042, "reason")`).
 #[derive(Debug, Clone)]
 pub struct Decl {
+    pub attributes: Vec<Attribute>,
     pub kind: Ident,
     pub name: Ident,
     pub from: Option<Ident>,
     pub body: Block,
+    pub span: Span,
+}
+
+/// `@name(arguments)` before a declaration.
+#[derive(Debug, Clone)]
+pub struct Attribute {
+    pub name: Ident,
+    pub args: Vec<Expr>,
     pub span: Span,
 }
 

@@ -160,6 +160,9 @@ fn starts_with_word(input: &str, word: &str) -> bool {
 /// True where a declaration (or any top-level item) starts: a keyword that opens an item,
 /// or `kind name` followed by `{` or `from`. A field (`name =`) never looks like this.
 fn starts_item(input: &str) -> bool {
+    if input.starts_with('@') {
+        return true;
+    }
     if ["use", "entity", "record", "enum", "component"]
         .iter()
         .any(|keyword| starts_with_word(input, keyword))
@@ -329,6 +332,24 @@ impl<'a> Parser<'a> {
     }
 
     fn item(&mut self, input: &'a str) -> PResult<'a, Item> {
+        if input.starts_with('@') {
+            let mut rest = input;
+            let mut attributes = Vec::new();
+            while rest.starts_with('@') {
+                let (after, attribute) = self.attribute(rest)?;
+                attributes.push(attribute);
+                rest = ws(after);
+            }
+            let (rest, item) = self.decl(rest)?;
+            return match item {
+                Item::Decl(mut decl) => {
+                    decl.span = self.span(input, rest);
+                    decl.attributes = attributes;
+                    Ok((rest, Item::Decl(decl)))
+                }
+                _ => fail(input, "a declaration after the attributes"),
+            };
+        }
         if starts_with_word(input, "use") {
             return self.use_item(input);
         }
@@ -342,6 +363,27 @@ impl<'a> Parser<'a> {
             return self.component(input);
         }
         self.decl(input)
+    }
+
+    /// `@allow(HA042, "reason")`.
+    fn attribute(&mut self, input: &'a str) -> PResult<'a, Attribute> {
+        let (rest, _) = self.symbol(input, '@', "`@`")?;
+        let (rest, name) = self
+            .ident(rest)
+            .or_else(|_| fail(rest, "an attribute name after `@`"))?;
+        let (rest, args) = match self.call(name.clone(), inline_ws(rest)) {
+            Ok((rest, ExprKind::Call(call))) => (rest, call.args),
+            Ok((rest, _)) => (rest, Vec::new()),
+            Err(err) => return Err(err),
+        };
+        Ok((
+            rest,
+            Attribute {
+                name,
+                args,
+                span: self.span(input, rest),
+            },
+        ))
     }
 
     fn use_item(&mut self, input: &'a str) -> PResult<'a, Item> {
@@ -391,6 +433,7 @@ impl<'a> Parser<'a> {
         Ok((
             rest,
             Item::Decl(Decl {
+                attributes: Vec::new(),
                 kind,
                 name,
                 from,

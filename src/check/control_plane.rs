@@ -1,0 +1,184 @@
+//! The control plane: enough masters, on distinct hosts, behind a load balancer and a VIP
+//! whose backends are exactly the masters, on a port that does not collide.
+
+use std::collections::HashMap;
+
+use super::Context;
+use super::survival::{apiserver_frontends, frontends};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::semantic::EntityId;
+
+pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    let masters = &context.topology.control_plane;
+
+    // HA020: at least one control-plane node; at least 2 in production.
+    if masters.is_empty() {
+        out.push(
+            Diagnostic::error(
+                Code::HA020,
+                "the cluster has no control-plane node",
+                context.cluster_span(),
+                "no node has the `control_plane` role",
+            )
+            .with_help("give the `control_plane` role to 3 nodes"),
+        );
+        return;
+    }
+    if context.production() && masters.len() < 2 {
+        out.push(
+            context
+                .finding(
+                    Code::HA020,
+                    format!(
+                        "a production control plane needs at least 2 nodes; this one has {}",
+                        masters.len()
+                    ),
+                    model.field_span(masters[0], "roles"),
+                    "the only control-plane node",
+                )
+                .with_help("give the `control_plane` role to 2 or more nodes (3 is usual) on distinct physical hosts"),
+        );
+    }
+
+    // HA021: masters on distinct physical hosts.
+    let mut by_host: HashMap<EntityId, Vec<EntityId>> = HashMap::new();
+    for &master in masters {
+        if let Some(&host) = context.topology.host_of.get(&master) {
+            by_host.entry(host).or_default().push(master);
+        }
+    }
+    let mut shared: Vec<(EntityId, Vec<EntityId>)> = by_host.into_iter().filter(|(_, on)| on.len() > 1).collect();
+    shared.sort();
+    for (host, on_host) in shared {
+        let mut diagnostic = context
+            .finding(
+                Code::HA021,
+                format!(
+                    "{} control-plane nodes share the physical host `{}`",
+                    on_host.len(),
+                    model.name(host)
+                ),
+                model.field_span(on_host[1], "host"),
+                format!("on `{}`", model.name(host)),
+            )
+            .with_help("move each control-plane node to a physical host of its own");
+        for &other in on_host.iter().filter(|other| **other != on_host[1]) {
+            diagnostic = diagnostic.with_label(
+                model.field_span(other, "host"),
+                format!("also on `{}`", model.name(host)),
+            );
+        }
+        out.push(diagnostic);
+    }
+
+    let all = frontends(model);
+    let leading = apiserver_frontends(context, &all);
+    let api_port = context.cluster_port("apiserver_port", 6443);
+
+    // HA022: more than one master needs a load balancer and a VIP in front.
+    if masters.len() > 1 {
+        let has_vip = leading
+            .iter()
+            .any(|&idx| model.reference(all[idx].balancer, "vip").is_some());
+        if leading.is_empty() || !has_vip {
+            let mut diagnostic = context
+                .finding(
+                    Code::HA022,
+                    format!(
+                        "the {} apiservers are not fronted by a load balancer with a VIP",
+                        masters.len()
+                    ),
+                    context.cluster_span(),
+                    "this cluster",
+                )
+                .with_help(format!(
+                    "declare a `load_balancer` whose frontend balances to every control-plane node on port {api_port}, \
+                     with `vip` set to a `vip_group` (kubeadm's controlPlaneEndpoint becomes VIP:port)"
+                ));
+            for &idx in &leading {
+                diagnostic =
+                    diagnostic.with_label(model.entity(all[idx].balancer).name_span, "load balancer without a VIP");
+            }
+            out.push(diagnostic);
+        }
+    }
+
+    for &idx in &leading {
+        let frontend = &all[idx];
+        // HA023: a front port equal to the apiserver port on a node that runs both.
+        if frontend.port == api_port {
+            let colliding: Vec<EntityId> = model
+                .references_in(frontend.balancer, "nodes")
+                .into_iter()
+                .filter(|node| masters.contains(node))
+                .collect();
+            if let Some(&first) = colliding.first() {
+                let mut diagnostic = Diagnostic::error(
+                    Code::HA023,
+                    format!(
+                        "frontend `{}` listens on {api_port}, the apiserver's own port, on control-plane node `{}`",
+                        frontend.name,
+                        model.name(first)
+                    ),
+                    frontend.span,
+                    format!("port {api_port} is already bound by kube-apiserver"),
+                )
+                .with_help(format!(
+                    "use another front port, such as 16443, and keep `backend_port = {api_port}`"
+                ));
+                for node in colliding {
+                    diagnostic =
+                        diagnostic.with_label(model.entity(node).name_span, "runs kube-apiserver and this frontend");
+                }
+                out.push(diagnostic);
+            }
+        }
+        // HA024: the backends of a frontend that reaches the masters directly are exactly them.
+        let direct = frontend.backend_port == api_port && frontend.backends.iter().any(|b| masters.contains(b));
+        if !direct {
+            continue;
+        }
+        let missing: Vec<EntityId> = masters
+            .iter()
+            .copied()
+            .filter(|m| !frontend.backends.contains(m))
+            .collect();
+        let extra: Vec<EntityId> = frontend
+            .backends
+            .iter()
+            .copied()
+            .filter(|b| !masters.contains(b))
+            .collect();
+        if missing.is_empty() && extra.is_empty() {
+            continue;
+        }
+        let mut parts = Vec::new();
+        if !missing.is_empty() {
+            parts.push(format!("misses {}", names(context, &missing)));
+        }
+        if !extra.is_empty() {
+            parts.push(format!("includes {}, not a control-plane node", names(context, &extra)));
+        }
+        let mut diagnostic = context
+            .finding(
+                Code::HA024,
+                format!("the apiserver frontend `{}` {}", frontend.name, parts.join(" and ")),
+                frontend.span,
+                "backends differ from the control-plane nodes",
+            )
+            .with_help("list exactly the control-plane nodes as `backends`");
+        for node in missing.iter().chain(&extra) {
+            diagnostic = diagnostic.with_label(model.entity(*node).name_span, format!("`{}`", model.name(*node)));
+        }
+        out.push(diagnostic);
+    }
+}
+
+fn names(context: &Context<'_>, nodes: &[EntityId]) -> String {
+    nodes
+        .iter()
+        .map(|node| context.model.quoted(*node))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,108 @@
+//! etcd: raft needs a majority, so even sizes add no tolerance and production needs 3+.
+
+use super::{Context, plural, quorum, tolerance};
+use crate::diagnostic::{Code, Diagnostic};
+
+pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    let members = &context.topology.etcd;
+    let count = members.len();
+    let cluster_span = context.cluster_span();
+
+    // HA002: a production etcd has at least 3 members; any cluster has at least one.
+    if count == 0 {
+        out.push(
+            Diagnostic::error(
+                Code::HA002,
+                "the cluster has no etcd member",
+                cluster_span,
+                "no node has the `etcd` role",
+            )
+            .with_help("give the `etcd` role to 3 nodes (the control-plane nodes, for a stacked etcd)"),
+        );
+        return;
+    }
+    if context.production() && count < 3 {
+        let mut diagnostic = context
+            .finding(
+                Code::HA002,
+                format!("a production etcd needs at least 3 members; this one has {count}"),
+                cluster_span,
+                "production profile",
+            )
+            .with_help(format!(
+                "with {} etcd tolerates {}; give the `etcd` role to 3 nodes on 3 physical hosts",
+                plural(count, "member"),
+                plural(tolerance(count), "failure")
+            ));
+        for &member in members {
+            diagnostic = diagnostic.with_label(model.entity(member).name_span, "etcd member");
+        }
+        out.push(diagnostic);
+    }
+
+    // HA001: an odd member count; an even one tolerates no more failures than one fewer.
+    if count % 2 == 0 {
+        let Some(&last) = members.last() else { return };
+        let mut diagnostic = context
+            .finding(
+                Code::HA001,
+                format!(
+                    "etcd has {count} members, an even number: quorum is {}, and it tolerates {} like {} members would",
+                    quorum(count),
+                    plural(tolerance(count), "failure"),
+                    count - 1
+                ),
+                model.field_span(last, "roles"),
+                format!("member {count} of {count}"),
+            )
+            .with_help(format!(
+                "use {} or {} members (3, 5 and 7 are the recommended sizes)",
+                count - 1,
+                count + 1
+            ));
+        for &member in &members[..members.len() - 1] {
+            diagnostic = diagnostic.with_label(model.entity(member).name_span, "etcd member");
+        }
+        out.push(diagnostic);
+    }
+
+    // HA003: the topology matches the members: stacked on control-plane nodes, external on
+    // nodes of their own.
+    let topology = context
+        .cluster
+        .and_then(|cluster| model.variant(cluster, "etcd"))
+        .unwrap_or("stacked");
+    for &member in members {
+        let is_control_plane = context.topology.control_plane.contains(&member);
+        let (wrong, message, help) = match (topology, is_control_plane) {
+            ("stacked", false) => (
+                true,
+                format!(
+                    "node `{}` runs etcd but not the control plane, and the etcd topology is stacked",
+                    model.name(member)
+                ),
+                "add `control_plane` to its roles, or set `etcd = external` on the cluster",
+            ),
+            ("external", true) => (
+                true,
+                format!(
+                    "node `{}` runs etcd and the control plane, but the etcd topology is external",
+                    model.name(member)
+                ),
+                "external etcd members are nodes of their own: remove `control_plane` or `etcd` from its roles",
+            ),
+            _ => (false, String::new(), ""),
+        };
+        if wrong {
+            out.push(
+                Diagnostic::error(Code::HA003, message, model.field_span(member, "roles"), "etcd member")
+                    .with_label(
+                        model.field_span(context.cluster.unwrap_or(member), "etcd"),
+                        format!("etcd = {topology}"),
+                    )
+                    .with_help(help),
+            );
+        }
+    }
+}

@@ -1,0 +1,200 @@
+//! Failure domains: physical hosts (and declared racks and zones) fail with every node on
+//! them; losing any one must leave the platform working. Production only.
+
+use std::collections::HashSet;
+
+use super::survival::assess;
+use super::topology::Domain;
+use super::{Context, plural, quorum};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::semantic::EntityId;
+
+pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    if !context.production() {
+        return;
+    }
+    let model = context.model;
+
+    // HA010: production runs on at least 3 physical hosts.
+    let hosts: Vec<EntityId> = model.all("physical_host").collect();
+    if hosts.len() < 3 {
+        let mut diagnostic = context
+            .finding(
+                Code::HA010,
+                format!(
+                    "a production platform needs at least 3 physical hosts; this one has {}",
+                    hosts.len()
+                ),
+                context.cluster_span(),
+                "production profile",
+            )
+            .with_help(
+                "declare 3 or more physical hosts and spread the etcd members, masters and ingress nodes over them",
+            );
+        for host in &hosts {
+            diagnostic = diagnostic.with_label(model.entity(*host).name_span, "physical host");
+        }
+        out.push(diagnostic);
+    }
+
+    for domain in &context.topology.domains {
+        if domain.nodes.is_empty() {
+            continue;
+        }
+        let failed: HashSet<EntityId> = domain.nodes.iter().copied().collect();
+        let assessment = assess(context, &failed);
+        let losing = format!("losing {}", domain.describe());
+
+        // HA011: etcd keeps its quorum.
+        if !assessment.etcd_quorum() {
+            let on_domain: Vec<EntityId> = context
+                .topology
+                .etcd
+                .iter()
+                .copied()
+                .filter(|m| failed.contains(m))
+                .collect();
+            let total = assessment.etcd_total;
+            let mut diagnostic = context
+                .finding(
+                    Code::HA011,
+                    format!(
+                        "{losing} leaves etcd with {} of {total} members; quorum is {}",
+                        assessment.etcd_alive,
+                        quorum(total)
+                    ),
+                    domain.span,
+                    format!("carries {} of {total} etcd members", on_domain.len()),
+                )
+                .with_help(format!(
+                    "spread etcd members so that no {} carries more than {} of the {total}",
+                    domain.kind.as_str(),
+                    total - quorum(total)
+                ));
+            for member in on_domain {
+                diagnostic = diagnostic.with_label(
+                    model.field_span(member, "host"),
+                    format!("etcd member `{}`", model.name(member)),
+                );
+            }
+            out.push(diagnostic);
+        }
+
+        // HA012: some apiserver stays reachable (through the VIP when there is one).
+        if assessment.apiserver.total > 0 && !assessment.apiserver.reachable {
+            let message = match assessment.apiserver.vip {
+                Some(vip) => format!(
+                    "{losing} leaves no apiserver reachable through the VIP `{}` ({} of {} control-plane nodes left)",
+                    model.name(vip),
+                    assessment.apiserver.alive,
+                    assessment.apiserver.total
+                ),
+                None => format!(
+                    "{losing} leaves no apiserver ({} of {} control-plane nodes left)",
+                    assessment.apiserver.alive, assessment.apiserver.total
+                ),
+            };
+            let mut diagnostic = context
+                .finding(Code::HA012, message, domain.span, "this failure domain")
+                .with_help("put control-plane nodes, load-balancer nodes and VIP members on at least two hosts each");
+            label_nodes(
+                context,
+                domain,
+                &context.topology.control_plane,
+                "control-plane node",
+                &mut diagnostic,
+            );
+            out.push(diagnostic);
+        }
+
+        // HA013: every ingress controller keeps a replica and its VIP a live member.
+        for state in &assessment.ingress {
+            if super::Assessment::ingress_ok(state) {
+                continue;
+            }
+            let controller = state.controller;
+            let nodes = model.references_in(controller, "nodes");
+            let message = if state.vip_alive == Some(false) {
+                format!(
+                    "{losing} leaves the ingress VIP `{}` with no live member",
+                    model.reference(controller, "vip").map_or("", |vip| model.name(vip))
+                )
+            } else {
+                format!(
+                    "{losing} leaves ingress controller `{}` with no replica ({} of its {} nodes left)",
+                    model.name(controller),
+                    state.alive_nodes,
+                    nodes.len()
+                )
+            };
+            let mut diagnostic = context
+                .finding(Code::HA013, message, domain.span, "this failure domain")
+                .with_label(model.entity(controller).name_span, "ingress controller")
+                .with_help("run the ingress nodes (and the VIP's members) on distinct physical hosts");
+            label_nodes(context, domain, &nodes, "ingress node", &mut diagnostic);
+            out.push(diagnostic);
+        }
+
+        // HA014: every app keeps at least one replica.
+        for state in &assessment.apps {
+            if state.surviving >= 1 || state.replicas == 0 {
+                continue;
+            }
+            let app = state.app;
+            let spread = model
+                .nested(app, "placement", "anti_affinity")
+                .and_then(|value| value.value.as_str())
+                .unwrap_or("required");
+            let help = if spread == "none" {
+                "with `anti_affinity = none` nothing keeps replicas apart: use `required` or `preferred`".to_string()
+            } else {
+                "add replicas, or worker nodes for this placement on other physical hosts".to_string()
+            };
+            let diagnostic = context
+                .finding(
+                    Code::HA014,
+                    format!(
+                        "{losing} can leave app `{}` with none of its {}",
+                        model.name(app),
+                        plural(state.replicas as usize, "replica")
+                    ),
+                    model.entity(app).name_span,
+                    format!("no replica survives {losing}"),
+                )
+                .with_label(domain.span, "this failure domain")
+                .with_help(help);
+            out.push(diagnostic);
+        }
+
+        // HA015: an export declared highly available (on a DRBD pair) stays available.
+        for state in &assessment.exports {
+            if !state.ha || state.available {
+                continue;
+            }
+            let export = state.export;
+            out.push(
+                context
+                    .finding(
+                        Code::HA015,
+                        format!("{losing} makes the NFS export `{}` unavailable", model.name(export)),
+                        model.field_span(export, "server"),
+                        "served by this DRBD pair",
+                    )
+                    .with_label(domain.span, "this failure domain")
+                    .with_help("put the DRBD pair's two nodes (and its VIP's members) on distinct physical hosts"),
+            );
+        }
+    }
+}
+
+/// Labels, on the domain, the nodes of `nodes` placed in it.
+fn label_nodes(context: &Context<'_>, domain: &Domain, nodes: &[EntityId], what: &str, diagnostic: &mut Diagnostic) {
+    for node in nodes {
+        if domain.nodes.binary_search(node).is_ok() {
+            diagnostic.secondary.push(crate::diagnostic::Label::new(
+                context.model.field_span(*node, "host"),
+                format!("{what} `{}`", context.model.name(*node)),
+            ));
+        }
+    }
+}

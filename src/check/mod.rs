@@ -1,0 +1,182 @@
+//! The HA rules: one file per family, each rule a stable code with a one-line invariant.
+//!
+//! Input: the typed model, its dependency graph and the secrets the caller could resolve.
+//! Output: every finding, never stopping at the first. Invariants: pure (secrets are
+//! passed in, never read here); rules read the model through typed accessors and report
+//! on the declaration that must change, with the other parties as secondary labels;
+//! severity follows the cluster's profile (see [`Context::severity`]); `@allow`
+//! attributes suppress a code on one declaration and must give a reason.
+
+mod capacity;
+mod control_plane;
+mod etcd;
+mod failure_domain;
+mod ingress;
+mod namespace;
+mod network;
+mod registry;
+mod storage;
+mod suppression;
+pub mod survival;
+pub mod topology;
+mod vrrp;
+mod workload;
+
+use std::collections::HashMap;
+
+pub use survival::{Assessment, assess};
+pub use topology::Topology;
+pub use vrrp::{RouterId, priorities, router_ids};
+
+use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::graph::Graph;
+use crate::semantic::{EntityId, Model, SecretSource};
+use crate::source::Span;
+
+/// Secret values the caller resolved (from the environment or files); the checks never
+/// read them themselves. A secret that is absent is simply not checked.
+#[derive(Debug, Clone, Default)]
+pub struct Secrets {
+    values: HashMap<SecretSource, String>,
+}
+
+impl Secrets {
+    pub fn insert(&mut self, source: SecretSource, value: String) {
+        self.values.insert(source, value);
+    }
+
+    pub fn get(&self, source: &SecretSource) -> Option<&str> {
+        self.values.get(source).map(String::as_str)
+    }
+}
+
+/// How strict the rules are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Profile {
+    Dev,
+    Production,
+}
+
+/// What every rule reads.
+pub struct Context<'m> {
+    pub model: &'m Model,
+    pub graph: &'m Graph,
+    pub secrets: &'m Secrets,
+    pub profile: Profile,
+    pub cluster: Option<EntityId>,
+    pub topology: Topology,
+}
+
+impl<'m> Context<'m> {
+    pub fn new(model: &'m Model, graph: &'m Graph, secrets: &'m Secrets) -> Context<'m> {
+        let cluster = model.all("cluster").next();
+        let profile = match cluster.and_then(|cluster| model.variant(cluster, "profile")) {
+            Some("dev") => Profile::Dev,
+            _ => Profile::Production,
+        };
+        Context {
+            model,
+            graph,
+            secrets,
+            profile,
+            cluster,
+            topology: Topology::build(model),
+        }
+    }
+
+    pub fn production(&self) -> bool {
+        self.profile == Profile::Production
+    }
+
+    /// Errors in production, warnings in dev: for rules whose breach a dev platform may
+    /// live with.
+    pub fn severity(&self) -> Severity {
+        match self.profile {
+            Profile::Production => Severity::Error,
+            Profile::Dev => Severity::Warning,
+        }
+    }
+
+    /// A finding whose severity follows the profile.
+    pub fn finding(&self, code: Code, message: impl Into<String>, span: Span, label: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: self.severity(),
+            ..Diagnostic::error(code, message, span, label)
+        }
+    }
+
+    /// The span of the cluster's name (for platform-wide findings).
+    pub fn cluster_span(&self) -> Span {
+        self.cluster
+            .map_or_else(Span::default, |cluster| self.model.entity(cluster).name_span)
+    }
+
+    /// A field of the cluster.
+    pub fn cluster_port(&self, field: &str, default: i64) -> i64 {
+        self.cluster
+            .and_then(|cluster| self.model.int(cluster, field))
+            .unwrap_or(default)
+    }
+}
+
+/// One family's rules.
+type Family = fn(&Context<'_>, &mut Vec<Diagnostic>);
+
+/// Every family, in the order their findings are produced (the output is sorted anyway).
+const FAMILIES: &[Family] = &[
+    etcd::check,
+    failure_domain::check,
+    control_plane::check,
+    vrrp::check,
+    ingress::check,
+    namespace::check,
+    workload::check,
+    network::check,
+    storage::check,
+    registry::check,
+    capacity::check,
+];
+
+/// Runs every rule and applies the `@allow` attributes.
+pub fn check(model: &Model, graph: &Graph, secrets: &Secrets) -> Vec<Diagnostic> {
+    let context = Context::new(model, graph, secrets);
+    let mut findings = Vec::new();
+    for family in FAMILIES {
+        family(&context, &mut findings);
+    }
+    suppression::apply(model, findings)
+}
+
+/// Quorum of a raft cluster of `members`: a majority.
+pub fn quorum(members: usize) -> usize {
+    members / 2 + 1
+}
+
+/// How many members a raft cluster of `members` can lose and keep its quorum.
+pub fn tolerance(members: usize) -> usize {
+    members.saturating_sub(1) / 2
+}
+
+/// "1 member", "3 members".
+pub fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("{count} {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quorum_and_tolerance_follow_raft() {
+        assert_eq!((quorum(1), tolerance(1)), (1, 0));
+        assert_eq!((quorum(2), tolerance(2)), (2, 0));
+        assert_eq!((quorum(3), tolerance(3)), (2, 1));
+        assert_eq!((quorum(4), tolerance(4)), (3, 1));
+        assert_eq!((quorum(5), tolerance(5)), (3, 2));
+        assert_eq!((quorum(7), tolerance(7)), (4, 3));
+    }
+}

@@ -1,0 +1,79 @@
+//! The namespace plan: each namespace serves one class of applications, none of ours lives
+//! in Kubernetes' own namespaces, and a namespace holds something.
+
+use std::collections::HashSet;
+
+use super::Context;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::semantic::EntityId;
+
+/// Namespaces Kubernetes owns.
+const RESERVED: &[&str] = &["default", "kube-system", "kube-public", "kube-node-lease"];
+
+pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    let mut used: HashSet<EntityId> = HashSet::new();
+    for controller in model.all("ingress_controller") {
+        used.extend(model.reference(controller, "namespace"));
+    }
+    for app in model.all("app") {
+        let Some(namespace) = model.reference(app, "namespace") else {
+            continue;
+        };
+        used.insert(namespace);
+        // HA051: the app's class is its namespace's class.
+        let (Some(app_class), Some(namespace_class)) = (model.variant(app, "class"), model.variant(namespace, "class"))
+        else {
+            continue;
+        };
+        if app_class != namespace_class {
+            out.push(
+                context
+                    .finding(
+                        Code::HA051,
+                        format!(
+                            "app `{}` is of class {app_class}, but its namespace `{}` serves {namespace_class} apps",
+                            model.name(app),
+                            model.name(namespace)
+                        ),
+                        model.field_span(app, "namespace"),
+                        format!("a {namespace_class} namespace"),
+                    )
+                    .with_label(
+                        model.field_span(namespace, "class"),
+                        format!("class = {namespace_class}"),
+                    )
+                    .with_help(format!(
+                        "move the app to a namespace of class {app_class}, one namespace per class of application"
+                    )),
+            );
+        }
+    }
+    for namespace in model.all("namespace") {
+        let name = model.name(namespace);
+        // HA050: not one of Kubernetes' own namespaces.
+        if RESERVED.contains(&name) || name.replace('_', "-").starts_with("kube-") {
+            out.push(
+                Diagnostic::error(
+                    Code::HA050,
+                    format!("`{name}` is Kubernetes' own namespace; platform apps do not go there"),
+                    model.entity(namespace).name_span,
+                    "reserved namespace",
+                )
+                .with_help("name the namespace after the class of applications it serves, such as `monitor` or `shop`"),
+            );
+        }
+        // HA052: a namespace with nothing in it.
+        if !used.contains(&namespace) {
+            out.push(
+                Diagnostic::warning(
+                    Code::HA052,
+                    format!("namespace `{name}` holds no app"),
+                    model.entity(namespace).name_span,
+                    "empty namespace",
+                )
+                .with_help("put its apps in it, or remove it"),
+            );
+        }
+    }
+}

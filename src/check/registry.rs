@@ -1,0 +1,196 @@
+//! Registries: a replication hierarchy from one primary, without cycles, reaching every
+//! sub-registry; a registry in every data centre that runs nodes; schedules Harbor accepts.
+
+use std::collections::{BTreeSet, HashSet, VecDeque};
+
+use super::Context;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::graph::{EdgeKind, NodeKind, cycles};
+use crate::semantic::EntityId;
+
+/// Why a cron expression is not one Harbor's scheduler accepts, if it is not.
+pub fn cron_problem(cron: &str) -> Option<String> {
+    let fields: Vec<&str> = cron.split_whitespace().collect();
+    if fields.len() != 6 {
+        return Some(format!(
+            "has {} fields; Harbor wants 6 (seconds minutes hours day-of-month month day-of-week)",
+            fields.len()
+        ));
+    }
+    if fields[0] != "0" {
+        return Some("does not start with 0: the seconds field must be 0".into());
+    }
+    if fields[1] == "*" {
+        return Some("runs every minute (`*` minutes); Harbor refuses that".into());
+    }
+    let allowed = |field: &str| {
+        field
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || ",-*/?".contains(ch))
+    };
+    fields
+        .iter()
+        .find(|field| !allowed(field))
+        .map(|field| format!("has the field `{field}`, which is not cron syntax"))
+}
+
+pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    let registries: Vec<EntityId> = model.all("registry").collect();
+
+    // HA090: no replication cycle.
+    for cycle in cycles(context.graph, EdgeKind::ReplicatesTo, NodeKind::Registry) {
+        let names: Vec<&str> = cycle.members.iter().map(|registry| model.name(*registry)).collect();
+        let Some(&first) = cycle.members.first() else { continue };
+        let mut diagnostic = Diagnostic::error(
+            Code::HA090,
+            format!(
+                "registries replicate in a cycle: {} -> {}",
+                names.join(" -> "),
+                names[0]
+            ),
+            model.entity(first).name_span,
+            "in the cycle",
+        )
+        .with_help("replicate from the primary down to sub-registries only");
+        for member in cycle.members.iter().skip(1) {
+            diagnostic = diagnostic.with_label(model.entity(*member).name_span, "in the cycle");
+        }
+        out.push(diagnostic);
+    }
+
+    // HA092: one primary.
+    let primaries: Vec<EntityId> = registries
+        .iter()
+        .copied()
+        .filter(|registry| model.variant(*registry, "level") == Some("primary"))
+        .collect();
+    if !registries.is_empty() && primaries.len() != 1 {
+        let (span, message) = match primaries.as_slice() {
+            [] => (
+                model.entity(registries[0]).name_span,
+                "no registry is the primary; replication needs one source of every image".to_string(),
+            ),
+            [_, second, ..] => (
+                model.field_span(*second, "level"),
+                format!("{} registries are primary; the hierarchy has one", primaries.len()),
+            ),
+            [_] => (model.entity(registries[0]).name_span, String::new()),
+        };
+        let mut diagnostic = context
+            .finding(Code::HA092, message, span, "registry level")
+            .with_help("set `level = primary` on exactly one registry and `level = sub` on the others");
+        for primary in primaries.iter().skip(2) {
+            diagnostic = diagnostic.with_label(model.field_span(*primary, "level"), "also primary");
+        }
+        out.push(diagnostic);
+    }
+
+    // HA091: every sub-registry is reachable from the primary.
+    if let [primary] = primaries.as_slice() {
+        let mut reached: HashSet<EntityId> = HashSet::from([*primary]);
+        let mut queue = VecDeque::from([*primary]);
+        let replications: Vec<EntityId> = model.all("replication").collect();
+        while let Some(current) = queue.pop_front() {
+            for &replication in &replications {
+                if model.reference(replication, "source") == Some(current)
+                    && let Some(target) = model.reference(replication, "target")
+                    && reached.insert(target)
+                {
+                    queue.push_back(target);
+                }
+            }
+        }
+        for &registry in &registries {
+            if !reached.contains(&registry) {
+                out.push(
+                    context
+                        .finding(
+                            Code::HA091,
+                            format!(
+                                "sub-registry `{}` receives no replication from the primary `{}`",
+                                model.name(registry),
+                                model.name(*primary)
+                            ),
+                            model.entity(registry).name_span,
+                            "unreachable from the primary",
+                        )
+                        .with_label(model.entity(*primary).name_span, "the primary")
+                        .with_help(format!(
+                            "declare a `replication` with `source = {}` (or a registry it feeds) and `target = {}`",
+                            model.name(*primary),
+                            model.name(registry)
+                        )),
+                );
+            }
+        }
+    }
+
+    // HA093: every data centre that runs nodes has a registry to pull from.
+    if !registries.is_empty() {
+        let served: BTreeSet<&str> = registries
+            .iter()
+            .filter_map(|registry| model.string(*registry, "datacenter"))
+            .collect();
+        let mut reported: BTreeSet<&str> = BTreeSet::new();
+        for host in model.all("physical_host") {
+            let Some(datacenter) = model.string(host, "datacenter") else {
+                continue;
+            };
+            let runs_nodes = context.topology.host_of.values().any(|node_host| *node_host == host);
+            if runs_nodes && !served.contains(datacenter) && reported.insert(datacenter) {
+                out.push(
+                    context
+                        .finding(
+                            Code::HA093,
+                            format!("data centre `{datacenter}` runs nodes but has no registry to pull from"),
+                            model.field_span(host, "datacenter"),
+                            format!("in `{datacenter}`"),
+                        )
+                        .with_help(format!(
+                            "declare a sub-registry with `datacenter = \"{datacenter}\"` and replicate to it"
+                        )),
+                );
+            }
+        }
+    }
+
+    // HA094: a scheduled trigger needs a cron Harbor accepts; a cron needs a scheduled trigger.
+    for replication in model.all("replication") {
+        let trigger = model.variant(replication, "trigger").unwrap_or("manual");
+        let cron = model.string(replication, "cron");
+        let problem = match (trigger, cron) {
+            ("scheduled", None) => Some("a scheduled trigger without a `cron`".to_string()),
+            ("scheduled", Some(cron)) => cron_problem(cron).map(|why| format!("the cron \"{cron}\" {why}")),
+            (_, Some(_)) => Some(format!("a `cron` with a {trigger} trigger, which never reads it")),
+            _ => None,
+        };
+        if let Some(problem) = problem {
+            out.push(
+                Diagnostic::error(
+                    Code::HA094,
+                    format!("replication `{}` has {problem}", model.name(replication)),
+                    model.field_span(replication, if cron.is_some() { "cron" } else { "trigger" }),
+                    "schedule",
+                )
+                .with_help(
+                    "for `trigger = scheduled` write a 6-field cron starting with 0 seconds, such as \"0 0 2 * * *\"",
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cron_problem;
+
+    #[test]
+    fn harbor_cron_rules() {
+        assert_eq!(cron_problem("0 0 2 * * *"), None);
+        assert_eq!(cron_problem("0 */15 * * * *"), None);
+        assert!(cron_problem("* * * * *").is_some(), "five fields");
+        assert!(cron_problem("30 0 2 * * *").is_some(), "seconds not 0");
+        assert!(cron_problem("0 * 2 * * *").is_some(), "every minute");
+    }
+}

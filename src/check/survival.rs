@@ -1,0 +1,448 @@
+//! What survives the loss of a set of nodes: the arithmetic behind the failure-domain
+//! rules and `k8sc simulate`.
+//!
+//! Placement is judged in the worst case the generated manifests allow: replicas of an app
+//! with `required` or `preferred` anti-affinity are spread evenly over the physical hosts
+//! of the nodes they may run on (k8sc emits a topology spread constraint on the physical
+//! host), `required` puts at most one replica on a node, and `none` guarantees nothing, so
+//! all replicas may sit on the one node that fails.
+
+use std::collections::{HashMap, HashSet};
+
+use super::topology::{PlacementKey, Topology};
+use super::{Context, quorum};
+use crate::semantic::{EntityId, Model, Value};
+use crate::source::Span;
+
+/// A load-balancer frontend, flattened.
+#[derive(Debug, Clone)]
+pub struct Frontend {
+    pub balancer: EntityId,
+    pub name: String,
+    pub port: i64,
+    pub backends: Vec<EntityId>,
+    pub backend_port: i64,
+    /// The frontend record in the source.
+    pub span: Span,
+}
+
+/// Every frontend of every load balancer, in source order.
+pub fn frontends(model: &Model) -> Vec<Frontend> {
+    let mut found = Vec::new();
+    for balancer in model.all("load_balancer") {
+        for record in model
+            .field(balancer, "frontends")
+            .map_or(&[][..], |list| list.value.as_list())
+        {
+            let get = |field: &str| model.record_field(record, "frontend", field).map(|value| &value.value);
+            found.push(Frontend {
+                balancer,
+                name: get("name").and_then(Value::as_str).unwrap_or_default().to_string(),
+                port: get("port").and_then(Value::as_int).unwrap_or(0),
+                backends: get("backends").map_or_else(Vec::new, |list| {
+                    list.as_list().iter().filter_map(|item| item.value.as_ref()).collect()
+                }),
+                backend_port: get("backend_port").and_then(Value::as_int).unwrap_or(0),
+                span: record.span,
+            });
+        }
+    }
+    found
+}
+
+/// The frontends that lead to the apiservers, directly (backends are control-plane nodes on
+/// the apiserver port) or through another load balancer (LVS in front of haproxy).
+pub fn apiserver_frontends(context: &Context<'_>, all: &[Frontend]) -> Vec<usize> {
+    let control_plane: HashSet<EntityId> = context.topology.control_plane.iter().copied().collect();
+    let api_port = context.cluster_port("apiserver_port", 6443);
+    let mut leads: Vec<bool> = all
+        .iter()
+        .map(|frontend| {
+            frontend.backend_port == api_port && frontend.backends.iter().any(|b| control_plane.contains(b))
+        })
+        .collect();
+    // Propagate up the chain: a frontend leads there when a backend runs a leading frontend
+    // on the backend port. Chains are short; a fixed number of rounds bounds any cycle.
+    for _ in 0..all.len().min(8) {
+        let mut changed = false;
+        for idx in 0..all.len() {
+            if leads[idx] {
+                continue;
+            }
+            let frontend = &all[idx];
+            let upstream = all.iter().enumerate().any(|(other, candidate)| {
+                leads[other]
+                    && candidate.port == frontend.backend_port
+                    && frontend
+                        .backends
+                        .iter()
+                        .any(|backend| runs_balancer(context.model, candidate.balancer, *backend))
+            });
+            if upstream {
+                leads[idx] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    (0..all.len()).filter(|idx| leads[*idx]).collect()
+}
+
+fn runs_balancer(model: &Model, balancer: EntityId, node: EntityId) -> bool {
+    model.references_in(balancer, "nodes").contains(&node)
+}
+
+/// The state of the apiserver after a loss.
+#[derive(Debug, Clone)]
+pub struct ApiserverState {
+    pub alive: usize,
+    pub total: usize,
+    /// Some client path reaches a live apiserver.
+    pub reachable: bool,
+    /// The entry VIP clients use, when the apiservers are behind one.
+    pub vip: Option<EntityId>,
+}
+
+#[derive(Debug, Clone)]
+pub struct IngressState {
+    pub controller: EntityId,
+    pub replicas: i64,
+    pub surviving: i64,
+    pub alive_nodes: usize,
+    /// Whether the controller's VIP still has a live member among its nodes.
+    pub vip_alive: Option<bool>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub app: EntityId,
+    pub replicas: i64,
+    pub surviving: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct ExportState {
+    pub export: EntityId,
+    pub available: bool,
+    /// Served by a DRBD pair: declared highly available.
+    pub ha: bool,
+}
+
+/// Everything `assess` found.
+#[derive(Debug, Clone)]
+pub struct Assessment {
+    pub etcd_alive: usize,
+    pub etcd_total: usize,
+    pub apiserver: ApiserverState,
+    pub ingress: Vec<IngressState>,
+    pub apps: Vec<AppState>,
+    pub exports: Vec<ExportState>,
+}
+
+impl Assessment {
+    pub fn etcd_quorum(&self) -> bool {
+        self.etcd_total == 0 || self.etcd_alive >= quorum(self.etcd_total)
+    }
+
+    pub fn ingress_ok(state: &IngressState) -> bool {
+        state.surviving >= 1 && state.vip_alive != Some(false)
+    }
+}
+
+/// What survives when every node in `failed` is down.
+pub fn assess(context: &Context<'_>, failed: &HashSet<EntityId>) -> Assessment {
+    let model = context.model;
+    let etcd_total = context.topology.etcd.len();
+    let etcd_alive = context
+        .topology
+        .etcd
+        .iter()
+        .filter(|node| !failed.contains(node))
+        .count();
+    Assessment {
+        etcd_alive,
+        etcd_total,
+        apiserver: apiserver(context, failed),
+        ingress: model
+            .all("ingress_controller")
+            .map(|controller| ingress(model, controller, failed))
+            .collect(),
+        apps: {
+            let mut losses: HashMap<PlacementKey, PlacementLoss> = HashMap::new();
+            model
+                .all("app")
+                .filter_map(|app| app_state(context, app, failed, &mut losses))
+                .collect()
+        },
+        exports: model
+            .all("nfs_export")
+            .map(|export| export_state(model, export, failed))
+            .collect(),
+    }
+}
+
+fn apiserver(context: &Context<'_>, failed: &HashSet<EntityId>) -> ApiserverState {
+    let model = context.model;
+    let total = context.topology.control_plane.len();
+    let alive = context
+        .topology
+        .control_plane
+        .iter()
+        .filter(|node| !failed.contains(node))
+        .count();
+    let all = frontends(model);
+    let leading = apiserver_frontends(context, &all);
+    if leading.is_empty() {
+        return ApiserverState {
+            alive,
+            total,
+            reachable: alive > 0,
+            vip: None,
+        };
+    }
+    // Entry frontends: not the backend of another leading frontend.
+    let is_backend_of_other = |idx: usize| {
+        let frontend = &all[idx];
+        leading.iter().any(|&other| {
+            other != idx
+                && all[other].backend_port == frontend.port
+                && all[other]
+                    .backends
+                    .iter()
+                    .any(|backend| runs_balancer(model, frontend.balancer, *backend))
+        })
+    };
+    let entries: Vec<usize> = leading
+        .iter()
+        .copied()
+        .filter(|idx| !is_backend_of_other(*idx))
+        .collect();
+    let mut memo: HashMap<usize, bool> = HashMap::new();
+    let reachable = entries
+        .iter()
+        .any(|&idx| frontend_alive(context, &all, &leading, idx, failed, &mut memo, 0));
+    ApiserverState {
+        alive,
+        total,
+        reachable,
+        vip: entries
+            .iter()
+            .find_map(|&idx| model.reference(all[idx].balancer, "vip")),
+    }
+}
+
+/// A frontend works when a live node of its balancer holds its VIP (or it has no VIP) and
+/// a backend is alive: a live control-plane node, or a live node running a working
+/// frontend on the backend port.
+fn frontend_alive(
+    context: &Context<'_>,
+    all: &[Frontend],
+    leading: &[usize],
+    idx: usize,
+    failed: &HashSet<EntityId>,
+    memo: &mut HashMap<usize, bool>,
+    depth: usize,
+) -> bool {
+    if let Some(&known) = memo.get(&idx) {
+        return known;
+    }
+    if depth > 8 {
+        return false;
+    }
+    let model = context.model;
+    let frontend = &all[idx];
+    let nodes = model.references_in(frontend.balancer, "nodes");
+    let holders: Vec<EntityId> = match model.reference(frontend.balancer, "vip") {
+        Some(vip) => model
+            .references_in(vip, "members")
+            .into_iter()
+            .filter(|member| nodes.contains(member))
+            .collect(),
+        None => nodes,
+    };
+    let held = holders.iter().any(|node| !failed.contains(node));
+    let api_port = context.cluster_port("apiserver_port", 6443);
+    let backend_alive = frontend.backends.iter().any(|backend| {
+        if failed.contains(backend) {
+            return false;
+        }
+        if frontend.backend_port == api_port && context.topology.control_plane.contains(backend) {
+            return true;
+        }
+        leading.iter().any(|&other| {
+            other != idx
+                && all[other].port == frontend.backend_port
+                && runs_balancer(model, all[other].balancer, *backend)
+                && frontend_alive(context, all, leading, other, failed, memo, depth + 1)
+        })
+    });
+    let alive = held && backend_alive;
+    memo.insert(idx, alive);
+    alive
+}
+
+/// Replicas lost in the worst case when `failed_per_host` eligible nodes fail on each host.
+fn lost_replicas(replicas: i64, spread: &str, eligible_hosts: usize, failed_per_host: &[usize]) -> i64 {
+    if failed_per_host.is_empty() {
+        return 0;
+    }
+    if spread == "none" {
+        return replicas;
+    }
+    let per_host = (replicas as usize).div_ceil(eligible_hosts.max(1)) as i64;
+    let lost: i64 = failed_per_host
+        .iter()
+        .map(|&failed_nodes| match spread {
+            "required" => per_host.min(failed_nodes as i64),
+            _ => per_host,
+        })
+        .sum();
+    lost.min(replicas)
+}
+
+fn ingress(model: &Model, controller: EntityId, failed: &HashSet<EntityId>) -> IngressState {
+    let nodes = model.references_in(controller, "nodes");
+    let replicas = model.int(controller, "replicas").unwrap_or(0);
+    let spread = model.variant(controller, "anti_affinity").unwrap_or("required");
+    let failed_nodes = nodes.iter().filter(|node| failed.contains(node)).count();
+    let alive_nodes = nodes.len() - failed_nodes;
+    // Ingress replicas are spread over the controller's nodes, one per node when required.
+    let per_node_failures: Vec<usize> = nodes.iter().filter(|node| failed.contains(node)).map(|_| 1).collect();
+    let lost = lost_replicas(replicas, spread, nodes.len(), &per_node_failures);
+    let surviving = if alive_nodes == 0 { 0 } else { replicas - lost };
+    let vip_alive = model.reference(controller, "vip").map(|vip| {
+        model
+            .references_in(vip, "members")
+            .iter()
+            .any(|member| nodes.contains(member) && !failed.contains(member))
+    });
+    IngressState {
+        controller,
+        replicas,
+        surviving,
+        alive_nodes,
+        vip_alive,
+    }
+}
+
+/// How a loss hits the nodes of one placement; shared by every app with that placement.
+struct PlacementLoss {
+    eligible: usize,
+    alive: usize,
+    hosts: usize,
+    /// Failed eligible nodes on each host that lost any.
+    failed_per_host: Vec<usize>,
+}
+
+fn placement_loss(context: &Context<'_>, app: EntityId, failed: &HashSet<EntityId>) -> PlacementLoss {
+    let eligible = context.topology.eligible(context.model, app);
+    let mut hosts: Vec<EntityId> = eligible
+        .iter()
+        .filter_map(|node| context.topology.host_of.get(node).copied())
+        .collect();
+    hosts.sort();
+    hosts.dedup();
+    let mut failed_per_host: Vec<(EntityId, usize)> = Vec::new();
+    for node in eligible.iter().filter(|node| failed.contains(node)) {
+        let Some(host) = context.topology.host_of.get(node) else {
+            continue;
+        };
+        match failed_per_host.iter_mut().find(|(known, _)| known == host) {
+            Some((_, count)) => *count += 1,
+            None => failed_per_host.push((*host, 1)),
+        }
+    }
+    PlacementLoss {
+        eligible: eligible.len(),
+        alive: eligible.iter().filter(|node| !failed.contains(node)).count(),
+        hosts: hosts.len(),
+        failed_per_host: failed_per_host.into_iter().map(|(_, count)| count).collect(),
+    }
+}
+
+fn app_state(
+    context: &Context<'_>,
+    app: EntityId,
+    failed: &HashSet<EntityId>,
+    losses: &mut HashMap<PlacementKey, PlacementLoss>,
+) -> Option<AppState> {
+    let model = context.model;
+    let loss = losses
+        .entry(Topology::placement_of(model, app))
+        .or_insert_with(|| placement_loss(context, app, failed));
+    if loss.eligible == 0 {
+        return None;
+    }
+    if model.variant(app, "workload") == Some("daemon") {
+        // A DaemonSet runs one pod per eligible node.
+        return Some(AppState {
+            app,
+            replicas: loss.eligible as i64,
+            surviving: loss.alive as i64,
+        });
+    }
+    let replicas = model.int(app, "replicas").unwrap_or(1).max(0);
+    let spread = model
+        .nested(app, "placement", "anti_affinity")
+        .and_then(|value| value.value.as_str())
+        .unwrap_or("required");
+    let lost = lost_replicas(replicas, spread, loss.hosts, &loss.failed_per_host);
+    let surviving = if loss.alive == 0 { 0 } else { replicas - lost };
+    Some(AppState {
+        app,
+        replicas,
+        surviving,
+    })
+}
+
+fn export_state(model: &Model, export: EntityId, failed: &HashSet<EntityId>) -> ExportState {
+    let Some(server) = model.reference(export, "server") else {
+        return ExportState {
+            export,
+            available: false,
+            ha: false,
+        };
+    };
+    if model.kind_name(server) == "drbd_pair" {
+        let nodes = model.references_in(server, "nodes");
+        let vip_held = model.reference(server, "vip").is_none_or(|vip| {
+            model
+                .references_in(vip, "members")
+                .iter()
+                .any(|member| nodes.contains(member) && !failed.contains(member))
+        });
+        let available = vip_held && nodes.iter().any(|node| !failed.contains(node));
+        return ExportState {
+            export,
+            available,
+            ha: true,
+        };
+    }
+    ExportState {
+        export,
+        available: !failed.contains(&server),
+        ha: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lost_replicas;
+
+    #[test]
+    fn worst_case_losses_follow_the_spread() {
+        // 3 replicas spread over 3 hosts, one host fails with two eligible nodes.
+        assert_eq!(lost_replicas(3, "required", 3, &[2]), 1);
+        // 2 replicas over 2 hosts: losing one host loses one.
+        assert_eq!(lost_replicas(2, "required", 2, &[1]), 1);
+        // Everything on one host: all lost.
+        assert_eq!(lost_replicas(3, "required", 1, &[3]), 3);
+        // No anti-affinity: the worst case puts every replica on the failed node.
+        assert_eq!(lost_replicas(5, "none", 4, &[1]), 5);
+        // Preferred: a whole host's share may sit on one failed node.
+        assert_eq!(lost_replicas(6, "preferred", 2, &[1]), 3);
+        assert_eq!(lost_replicas(4, "required", 2, &[]), 0);
+    }
+}

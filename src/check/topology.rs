@@ -1,0 +1,174 @@
+//! Derived facts about where things run: failure domains, etcd members, control-plane
+//! nodes, and the nodes each app may be scheduled on.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::semantic::{EntityId, Model};
+use crate::source::Span;
+
+/// A kind of failure domain, from the smallest up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DomainKind {
+    PhysicalHost,
+    Rack,
+    Zone,
+}
+
+impl DomainKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DomainKind::PhysicalHost => "physical host",
+            DomainKind::Rack => "rack",
+            DomainKind::Zone => "zone",
+        }
+    }
+}
+
+/// A set of nodes that fail together.
+#[derive(Debug, Clone)]
+pub struct Domain {
+    pub kind: DomainKind,
+    pub name: String,
+    /// Where to point: the physical host's name, or the first host's `rack`/`zone` field.
+    pub span: Span,
+    pub hosts: Vec<EntityId>,
+    /// The nodes in it, in source order.
+    pub nodes: Vec<EntityId>,
+}
+
+impl Domain {
+    /// "`pm1`", "rack `r1`".
+    pub fn describe(&self) -> String {
+        match self.kind {
+            DomainKind::PhysicalHost => format!("`{}`", self.name),
+            kind => format!("{} `{}`", kind.as_str(), self.name),
+        }
+    }
+}
+
+/// Where an app may run: worker nodes of its pool (or of no pool), with GPUs if it needs them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PlacementKey {
+    pub pool: Option<String>,
+    pub gpu: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Topology {
+    /// Every node, in source order.
+    pub nodes: Vec<EntityId>,
+    pub host_of: HashMap<EntityId, EntityId>,
+    /// Physical hosts, then racks, then zones, each in source order.
+    pub domains: Vec<Domain>,
+    pub etcd: Vec<EntityId>,
+    pub control_plane: Vec<EntityId>,
+    eligible: HashMap<PlacementKey, Vec<EntityId>>,
+}
+
+impl Topology {
+    pub fn build(model: &Model) -> Topology {
+        let mut topology = Topology::default();
+        let mut nodes_on_host: HashMap<EntityId, Vec<EntityId>> = HashMap::new();
+        for node in model.all("node") {
+            topology.nodes.push(node);
+            if let Some(host) = model.reference(node, "host") {
+                topology.host_of.insert(node, host);
+                nodes_on_host.entry(host).or_default().push(node);
+            }
+            let roles = model.variants(node, "roles");
+            if roles.contains(&"etcd") {
+                topology.etcd.push(node);
+            }
+            if roles.contains(&"control_plane") {
+                topology.control_plane.push(node);
+            }
+        }
+        let mut racks: BTreeMap<(usize, String), Domain> = BTreeMap::new();
+        let mut zones: BTreeMap<(usize, String), Domain> = BTreeMap::new();
+        let mut first_seen: HashMap<(DomainKind, String), usize> = HashMap::new();
+        for (position, host) in model.all("physical_host").enumerate() {
+            let nodes = nodes_on_host.get(&host).cloned().unwrap_or_default();
+            topology.domains.push(Domain {
+                kind: DomainKind::PhysicalHost,
+                name: model.name(host).to_string(),
+                span: model.entity(host).name_span,
+                hosts: vec![host],
+                nodes: nodes.clone(),
+            });
+            for (kind, field, map) in [
+                (DomainKind::Rack, "rack", &mut racks),
+                (DomainKind::Zone, "zone", &mut zones),
+            ] {
+                let Some(name) = model.string(host, field) else {
+                    continue;
+                };
+                let order = *first_seen.entry((kind, name.to_string())).or_insert(position);
+                let domain = map.entry((order, name.to_string())).or_insert_with(|| Domain {
+                    kind,
+                    name: name.to_string(),
+                    span: model.field_span(host, field),
+                    hosts: Vec::new(),
+                    nodes: Vec::new(),
+                });
+                domain.hosts.push(host);
+                domain.nodes.extend(nodes.iter().copied());
+            }
+        }
+        // A rack or zone that holds a single host adds nothing to that host's own check.
+        for map in [racks, zones] {
+            topology
+                .domains
+                .extend(map.into_values().filter(|domain| domain.hosts.len() > 1));
+        }
+        for domain in &mut topology.domains {
+            domain.nodes.sort();
+        }
+        for app in model.all("app") {
+            let key = Topology::placement_of(model, app);
+            if !topology.eligible.contains_key(&key) {
+                let nodes = topology.matching(model, &key);
+                topology.eligible.insert(key, nodes);
+            }
+        }
+        topology
+    }
+
+    fn matching(&self, model: &Model, key: &PlacementKey) -> Vec<EntityId> {
+        self.nodes
+            .iter()
+            .copied()
+            .filter(|&node| {
+                model.variants(node, "roles").contains(&"worker")
+                    && model.string(node, "pool") == key.pool.as_deref()
+                    && (!key.gpu || model.flag(node, "gpu") == Some(true))
+            })
+            .collect()
+    }
+
+    /// The physical hosts (the smallest failure domains).
+    pub fn hosts(&self) -> impl Iterator<Item = &Domain> {
+        self.domains
+            .iter()
+            .filter(|domain| domain.kind == DomainKind::PhysicalHost)
+    }
+
+    /// Where an app may be scheduled.
+    pub fn placement_of(model: &Model, app: EntityId) -> PlacementKey {
+        let pool = model
+            .nested(app, "placement", "pool")
+            .and_then(|value| value.value.as_str())
+            .map(str::to_string);
+        let gpu = model
+            .nested(app, "placement", "gpu")
+            .and_then(|value| value.value.as_bool())
+            .unwrap_or(false);
+        PlacementKey { pool, gpu }
+    }
+
+    /// The worker nodes an app may be scheduled on, in source order.
+    pub fn eligible(&self, model: &Model, app: EntityId) -> &[EntityId] {
+        self.eligible
+            .get(&Topology::placement_of(model, app))
+            .map_or(&[], Vec::as_slice)
+    }
+}

@@ -1,0 +1,266 @@
+//! keepalived VRRP groups: enough members, a VIP in their subnet that nobody owns, a
+//! router id unique per subnet, one preferred MASTER, a password keepalived will not
+//! truncate.
+
+use std::collections::HashMap;
+use std::net::Ipv4Addr;
+
+use ipnet::Ipv4Net;
+
+use super::Context;
+use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::semantic::{EntityId, Model, Value};
+
+/// The first router id handed out when a group gives none (as in kubeadm's HA guide).
+const FIRST_ASSIGNED_ROUTER_ID: i64 = 51;
+
+/// A VRRP group's virtual_router_id and whether k8sc chose it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouterId {
+    pub vip: EntityId,
+    pub id: i64,
+    pub assigned: bool,
+}
+
+/// The L2 segment a VIP is on: the node subnet when it holds the VIP, else its /24.
+fn segment(model: &Model, vip: EntityId) -> Option<Ipv4Net> {
+    let address = model.ipv4(vip, "address")?;
+    let node_subnet = model
+        .all("cluster")
+        .next()
+        .and_then(|cluster| model.cidr(cluster, "node_subnet"));
+    match node_subnet {
+        Some(net) if net.contains(&address) => Some(net),
+        _ => Ipv4Net::new(address, 24).ok().map(|net| net.trunc()),
+    }
+}
+
+/// Every group's router id: the declared one, or the lowest id from 51 up that no other
+/// group on its segment uses, handed out in declaration order.
+pub fn router_ids(model: &Model) -> Vec<RouterId> {
+    let groups: Vec<EntityId> = model.all("vip_group").collect();
+    let mut used: HashMap<Option<Ipv4Net>, Vec<i64>> = HashMap::new();
+    for &vip in &groups {
+        if let Some(id) = model.int(vip, "router_id") {
+            used.entry(segment(model, vip)).or_default().push(id);
+        }
+    }
+    let mut result = Vec::with_capacity(groups.len());
+    for vip in groups {
+        if let Some(id) = model.int(vip, "router_id") {
+            result.push(RouterId {
+                vip,
+                id,
+                assigned: false,
+            });
+            continue;
+        }
+        let taken = used.entry(segment(model, vip)).or_default();
+        let mut id = FIRST_ASSIGNED_ROUTER_ID;
+        while taken.contains(&id) {
+            id = if id >= 255 { 1 } else { id + 1 };
+            if id == FIRST_ASSIGNED_ROUTER_ID {
+                break;
+            }
+        }
+        taken.push(id);
+        result.push(RouterId {
+            vip,
+            id,
+            assigned: true,
+        });
+    }
+    result
+}
+
+/// The VRRP priorities of a group's members: the declared ones, or 150, 140, 130...
+pub fn priorities(model: &Model, vip: EntityId) -> Vec<i64> {
+    let members = model.references_in(vip, "members");
+    match model.value(vip, "priorities") {
+        Some(Value::List(items)) => items.iter().filter_map(|item| item.value.as_int()).collect(),
+        _ => (0..members.len() as i64).map(|idx| (150 - 10 * idx).max(1)).collect(),
+    }
+}
+
+pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    let node_subnet = context.cluster.and_then(|cluster| model.cidr(cluster, "node_subnet"));
+    let mut owners: HashMap<Ipv4Addr, (EntityId, &'static str)> = HashMap::new();
+    for node in model.all("node") {
+        if let Some(address) = model.ipv4(node, "address") {
+            owners.entry(address).or_insert((node, "node"));
+        }
+    }
+    for vip in model.all("vip_group") {
+        let members = model.references_in(vip, "members");
+        let name = model.name(vip);
+
+        // HA030: at least 2 members, or the VIP cannot move anywhere.
+        if members.len() < 2 {
+            out.push(
+                context
+                    .finding(
+                        Code::HA030,
+                        format!(
+                            "VIP group `{name}` has {} member; a VIP needs 2 to fail over",
+                            members.len()
+                        ),
+                        model.field_span(vip, "members"),
+                        "one member",
+                    )
+                    .with_help("add a second node on another physical host"),
+            );
+        }
+
+        let Some(address) = model.ipv4(vip, "address") else {
+            continue;
+        };
+        // HA031: the VIP lies in the members' subnet.
+        if let Some(subnet) = node_subnet
+            && !subnet.contains(&address)
+        {
+            out.push(
+                Diagnostic::error(
+                    Code::HA031,
+                    format!("the VIP {address} of `{name}` is outside the node subnet {subnet} its members are on"),
+                    model.field_span(vip, "address"),
+                    "not in the members' subnet",
+                )
+                .with_label(
+                    model.field_span(context.cluster.unwrap_or(vip), "node_subnet"),
+                    "the node subnet",
+                )
+                .with_help(format!("pick a free address in {subnet}")),
+            );
+        }
+        // HA032: nobody's own address, and no other group's VIP.
+        match owners.get(&address) {
+            Some(&(owner, kind)) => out.push(
+                Diagnostic::error(
+                    Code::HA032,
+                    format!(
+                        "the VIP {address} of `{name}` is already the address of {kind} `{}`",
+                        model.name(owner)
+                    ),
+                    model.field_span(vip, "address"),
+                    "taken",
+                )
+                .with_label(
+                    model.field_span(owner, "address"),
+                    format!("{kind} `{}` has it", model.name(owner)),
+                )
+                .with_help("a VIP must be an address no node or other VIP owns"),
+            ),
+            None => {
+                owners.insert(address, (vip, "VIP group"));
+            }
+        }
+
+        // HA034: one preferred MASTER (the first member), distinct priorities in 1..254.
+        if let Some(Value::List(items)) = model.value(vip, "priorities") {
+            let values: Vec<i64> = items.iter().filter_map(|item| item.value.as_int()).collect();
+            let span = model.field_span(vip, "priorities");
+            let problem = if values.len() != members.len() {
+                Some(format!("{} priorities for {} members", values.len(), members.len()))
+            } else if let Some(bad) = values.iter().find(|value| !(1..=254).contains(*value)) {
+                Some(format!(
+                    "priority {bad} is outside 1..254 (255 is reserved for the address owner)"
+                ))
+            } else if values
+                .iter()
+                .enumerate()
+                .any(|(idx, value)| values[..idx].contains(value))
+            {
+                Some("two members share a priority".to_string())
+            } else if values.iter().skip(1).any(|value| *value >= values[0]) {
+                Some("the first member, the preferred MASTER, does not have the highest priority".to_string())
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                out.push(
+                    context
+                        .finding(Code::HA034, format!("VIP group `{name}`: {problem}"), span, "priorities")
+                        .with_label(model.field_span(vip, "members"), "members, preferred first")
+                        .with_help("give one priority per member, all distinct, highest first (or leave them out: 150, 140, ...)"),
+                );
+            }
+        }
+
+        // HA035: keepalived uses only the first 8 characters of auth_pass.
+        if let Some(Value::Secret(source)) = model.value(vip, "auth_pass")
+            && let Some(secret) = context.secrets.get(source)
+            && secret.chars().count() > 8
+        {
+            out.push(
+                Diagnostic::error(
+                    Code::HA035,
+                    format!(
+                        "the auth_pass of `{name}` has {} characters; keepalived uses only the first 8",
+                        secret.chars().count()
+                    ),
+                    model.field_span(vip, "auth_pass"),
+                    "longer than 8 characters",
+                )
+                .with_help("use a password of at most 8 characters (members compare only the first 8)"),
+            );
+        }
+    }
+
+    // HA036 and HA033: router ids in 1..255, unique per segment.
+    let ids = router_ids(model);
+    let mut seen: HashMap<(Option<Ipv4Net>, i64), EntityId> = HashMap::new();
+    for router in &ids {
+        if !(1..=255).contains(&router.id) {
+            out.push(
+                Diagnostic::error(
+                    Code::HA036,
+                    format!(
+                        "virtual_router_id {} of `{}` is outside 1..255",
+                        router.id,
+                        model.name(router.vip)
+                    ),
+                    model.field_span(router.vip, "router_id"),
+                    "out of range",
+                )
+                .with_help("use an id from 1 to 255, or leave `router_id` out and k8sc assigns one"),
+            );
+            continue;
+        }
+        let key = (segment(model, router.vip), router.id);
+        if let Some(&first) = seen.get(&key) {
+            let free = (1..=255).find(|candidate| {
+                !ids.iter()
+                    .any(|other| other.id == *candidate && segment(model, other.vip) == key.0)
+            });
+            out.push(
+                Diagnostic {
+                    severity: Severity::Error,
+                    ..Diagnostic::error(
+                        Code::HA033,
+                        format!(
+                            "VIP groups `{}` and `{}` both use virtual_router_id {} on one subnet",
+                            model.name(first),
+                            model.name(router.vip),
+                            router.id
+                        ),
+                        model.field_span(router.vip, "router_id"),
+                        format!("router id {}", router.id),
+                    )
+                }
+                .with_label(
+                    model.field_span(first, "router_id"),
+                    format!("`{}` uses {} too", model.name(first), router.id),
+                )
+                .with_help(match free {
+                    Some(free) => {
+                        format!("use a free id such as {free}, or leave `router_id` out and k8sc assigns one")
+                    }
+                    None => "every id of this subnet is taken: move a group to another segment".to_string(),
+                }),
+            );
+        } else {
+            seen.insert(key, router.vip);
+        }
+    }
+}
