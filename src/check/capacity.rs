@@ -65,9 +65,9 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         cpu_requests += pods * resource(model, app, "requests", "cpu");
         memory_requests += pods * resource(model, app, "requests", "memory");
     }
-    let after = match lost_host {
-        Some(host) => format!("after losing `{}`", model.name(host)),
-        None => "on the workers".to_string(),
+    let workers = match lost_host {
+        Some(host) => format!("the workers left after losing `{}`", model.name(host)),
+        None => "the workers".to_string(),
     };
     let checks = [
         ("cpu", cpu_requests, cpu_capacity, format_cpu as fn(u64) -> String),
@@ -85,7 +85,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 Diagnostic::warning(
                     Code::HA100,
                     format!(
-                        "apps request {} of {what}; {after} the workers offer {} allocatable, {} with 20% headroom",
+                        "apps request {what} {} in all; {workers} offer {} allocatable, {} with 20% headroom",
                         show(requested),
                         show(capacity),
                         show(usable)

@@ -48,10 +48,10 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .finding(
                 Code::HA001,
                 format!(
-                    "etcd has {count} members, an even number: quorum is {}, and it tolerates {} like {} members would",
+                    "etcd has {count} members, an even number: its quorum is {}, so it tolerates {}, no more than {} would",
                     quorum(count),
                     plural(tolerance(count), "failure"),
-                    count - 1
+                    plural(count - 1, "member")
                 ),
                 model.field_span(last, "roles"),
                 format!("member {count} of {count}"),

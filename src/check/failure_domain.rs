@@ -15,8 +15,11 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
     let model = context.model;
 
-    // HA010: production runs on at least 3 physical hosts.
-    let hosts: Vec<EntityId> = model.all("physical_host").collect();
+    // HA010: production runs on at least 3 physical hosts (that carry nodes).
+    let hosts: Vec<EntityId> = model
+        .all("physical_host")
+        .filter(|host| context.topology.carries_nodes(*host))
+        .collect();
     if hosts.len() < 3 {
         let mut diagnostic = context
             .finding(
@@ -37,6 +40,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         out.push(diagnostic);
     }
 
+    let mut lost_apps: Vec<(EntityId, i64, Vec<&Domain>)> = Vec::new();
     for domain in &context.topology.domains {
         if domain.nodes.is_empty() {
             continue;
@@ -109,7 +113,11 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
 
         // HA013: every ingress controller keeps a replica and its VIP a live member.
         for state in &assessment.ingress {
-            if super::Assessment::ingress_ok(state) {
+            // Too few replicas or nodes are HA041 and HA040's findings already.
+            if super::Assessment::ingress_ok(state)
+                || state.replicas < 2
+                || model.references_in(state.controller, "nodes").len() < 2
+            {
                 continue;
             }
             let controller = state.controller;
@@ -135,35 +143,15 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             out.push(diagnostic);
         }
 
-        // HA014: every app keeps at least one replica.
+        // HA014: every app keeps at least one replica (reported once per app, below).
         for state in &assessment.apps {
-            if state.surviving >= 1 || state.replicas == 0 {
-                continue;
+            // A single replica is HA060's finding already.
+            if state.surviving < 1 && state.replicas >= 2 {
+                match lost_apps.iter_mut().find(|(app, _, _)| *app == state.app) {
+                    Some((_, _, domains)) => domains.push(domain),
+                    None => lost_apps.push((state.app, state.replicas, vec![domain])),
+                }
             }
-            let app = state.app;
-            let spread = model
-                .nested(app, "placement", "anti_affinity")
-                .and_then(|value| value.value.as_str())
-                .unwrap_or("required");
-            let help = if spread == "none" {
-                "with `anti_affinity = none` nothing keeps replicas apart: use `required` or `preferred`".to_string()
-            } else {
-                "add replicas, or worker nodes for this placement on other physical hosts".to_string()
-            };
-            let diagnostic = context
-                .finding(
-                    Code::HA014,
-                    format!(
-                        "{losing} can leave app `{}` with none of its {}",
-                        model.name(app),
-                        plural(state.replicas as usize, "replica")
-                    ),
-                    model.entity(app).name_span,
-                    format!("no replica survives {losing}"),
-                )
-                .with_label(domain.span, "this failure domain")
-                .with_help(help);
-            out.push(diagnostic);
         }
 
         // HA015: an export declared highly available (on a DRBD pair) stays available.
@@ -184,6 +172,48 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     .with_help("put the DRBD pair's two nodes (and its VIP's members) on distinct physical hosts"),
             );
         }
+    }
+
+    for (app, replicas, domains) in lost_apps {
+        if domains.is_empty() {
+            continue;
+        }
+        let names: Vec<String> = domains.iter().map(|domain| domain.describe()).collect();
+        let spread = model
+            .nested(app, "placement", "anti_affinity")
+            .and_then(|value| value.value.as_str())
+            .unwrap_or("required");
+        let help = if spread == "none" {
+            "with `anti_affinity = none` nothing keeps replicas apart: use `required` or `preferred`"
+        } else {
+            "add replicas, or worker nodes for this placement on other physical hosts"
+        };
+        let mut diagnostic = context
+            .finding(
+                Code::HA014,
+                format!(
+                    "losing {} can leave app `{}` with none of its {}",
+                    join_or(&names),
+                    model.name(app),
+                    plural(replicas as usize, "replica")
+                ),
+                model.entity(app).name_span,
+                "no replica survives in the worst case",
+            )
+            .with_help(help);
+        for domain in domains.iter().take(3) {
+            diagnostic = diagnostic.with_label(domain.span, format!("losing {}", domain.describe()));
+        }
+        out.push(diagnostic);
+    }
+}
+
+/// "a", "a or b", "a, b or c".
+fn join_or(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [only] => only.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
 }
 

@@ -15,6 +15,7 @@ mod ingress;
 mod namespace;
 mod network;
 mod registry;
+pub mod simulate;
 mod storage;
 mod suppression;
 pub mod survival;

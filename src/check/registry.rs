@@ -137,7 +137,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             let Some(datacenter) = model.string(host, "datacenter") else {
                 continue;
             };
-            let runs_nodes = context.topology.host_of.values().any(|node_host| *node_host == host);
+            let runs_nodes = context.topology.carries_nodes(host);
             if runs_nodes && !served.contains(datacenter) && reported.insert(datacenter) {
                 out.push(
                     context
@@ -160,16 +160,16 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let trigger = model.variant(replication, "trigger").unwrap_or("manual");
         let cron = model.string(replication, "cron");
         let problem = match (trigger, cron) {
-            ("scheduled", None) => Some("a scheduled trigger without a `cron`".to_string()),
+            ("scheduled", None) => Some("the scheduled trigger has no `cron`".to_string()),
             ("scheduled", Some(cron)) => cron_problem(cron).map(|why| format!("the cron \"{cron}\" {why}")),
-            (_, Some(_)) => Some(format!("a `cron` with a {trigger} trigger, which never reads it")),
+            (_, Some(_)) => Some(format!("a `cron` is set, but the {trigger} trigger never reads it")),
             _ => None,
         };
         if let Some(problem) = problem {
             out.push(
                 Diagnostic::error(
                     Code::HA094,
-                    format!("replication `{}` has {problem}", model.name(replication)),
+                    format!("replication `{}`: {problem}", model.name(replication)),
                     model.field_span(replication, if cron.is_some() { "cron" } else { "trigger" }),
                     "schedule",
                 )

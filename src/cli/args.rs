@@ -9,7 +9,10 @@ Examples:
   k8sc check examples/quickstart.k8s            check a platform, diagnostics on the terminal
   k8sc check cluster.k8s --format json          the same diagnostics as JSON, for CI
   k8sc fmt cluster.k8s                          rewrite a file in canonical form
-  k8sc fmt --check examples/*.k8s               fail when a file is not formatted";
+  k8sc fmt --check examples/*.k8s               fail when a file is not formatted
+  k8sc graph cluster.k8s | dot -Tsvg > g.svg    draw the dependency graph
+  k8sc simulate cluster.k8s --fail pm1          what survives the loss of physical host pm1
+  k8sc explain HA011                            why a rule exists and how to fix a finding";
 
 /// k8sc: a compiler for production Kubernetes platforms.
 ///
@@ -33,6 +36,59 @@ pub enum Command {
                             (--check) or does not parse, 2 usage or IO problem."
     )]
     Fmt(FmtArgs),
+    /// Print the platform's dependency graph (Graphviz dot or JSON).
+    #[command(after_help = "Exit status: 0 printed, 1 the file does not compile, 2 usage or IO problem.")]
+    Graph(GraphArgs),
+    /// Print the page of a diagnostic code: the invariant, why, a failing example, the fix.
+    #[command(after_help = "Exit status: 0 printed, 2 unknown code or usage problem.")]
+    Explain(ExplainArgs),
+    /// Fail physical hosts, racks, zones or nodes and report what survives and what breaks.
+    #[command(after_help = "Exit status: 0 everything the profile requires survives, 1 something breaks \
+                            (or the file does not compile), 2 usage or IO problem.")]
+    Simulate(SimulateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// The `.k8s` file.
+    pub file: PathBuf,
+    #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+    pub format: GraphFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// Graphviz dot, clustered by layer.
+    Dot,
+    /// `{"nodes": [...], "edges": [...]}`.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The code, such as HA011 or E0102.
+    #[arg(required_unless_present = "list")]
+    pub code: Option<String>,
+    /// List every code with its one-line summary.
+    #[arg(long, conflicts_with = "code")]
+    pub list: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// The `.k8s` file.
+    pub file: PathBuf,
+    /// What fails: physical hosts, racks, zones or nodes, by name, comma-separated.
+    #[arg(long, value_delimiter = ',', required = true, num_args = 1..)]
+    pub fail: Vec<String>,
+    #[arg(long, value_enum, default_value_t = SimulateFormat::Human)]
+    pub format: SimulateFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SimulateFormat {
+    Human,
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -1,16 +1,14 @@
 //! `k8sc check FILE`.
 
 use super::args::{CheckArgs, OutputFormat};
-use super::{Status, read_source, stderr_color};
+use super::{Status, compile_file, stderr_color};
 use crate::report::{HumanStyle, render_human, render_json};
 
 pub fn run(args: &CheckArgs) -> Status {
-    let text = match read_source(&args.file) {
-        Ok(text) => text,
+    let (name, compilation) = match compile_file(&args.file) {
+        Ok(compiled) => compiled,
         Err(status) => return status,
     };
-    let name = args.file.display().to_string();
-    let compilation = crate::compile(&name, &text);
     match args.format {
         OutputFormat::Json => print!("{}", render_json(&compilation.diagnostics, &compilation.sources)),
         OutputFormat::Human => {
@@ -18,18 +16,19 @@ pub fn run(args: &CheckArgs) -> Status {
                 color: stderr_color(),
                 ..HumanStyle::default()
             };
-            eprint!(
-                "{}",
-                render_human(&compilation.diagnostics, &compilation.sources, style)
-            );
+            eprint!("{}", render_human(&compilation.diagnostics, &compilation.sources, style));
             if !compilation.has_errors() {
                 println!("{name}: ok, {} declarations", compilation.model.entities.len());
+                // Choices k8sc made for the user are shown, so none is a surprise.
+                for router in crate::check::router_ids(&compilation.model).iter().filter(|router| router.assigned) {
+                    println!(
+                        "  vip_group {}: virtual_router_id {} (assigned; set `router_id` to choose)",
+                        compilation.model.name(router.vip),
+                        router.id
+                    );
+                }
             }
         }
     }
-    if compilation.has_errors() {
-        Status::Findings
-    } else {
-        Status::Ok
-    }
+    if compilation.has_errors() { Status::Findings } else { Status::Ok }
 }

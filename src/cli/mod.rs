@@ -3,7 +3,11 @@
 
 mod args;
 mod check;
+mod explain;
 mod fmt;
+mod graph;
+pub mod secrets;
+mod simulate;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -42,6 +46,9 @@ pub fn execute(cli: Cli) -> Status {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Fmt(args) => fmt::run(&args),
+        Command::Graph(args) => graph::run(&args),
+        Command::Explain(args) => explain::run(&args),
+        Command::Simulate(args) => simulate::run(&args),
     }
 }
 
@@ -56,4 +63,29 @@ fn read_source(path: &std::path::Path) -> Result<String, Status> {
         eprintln!("error: cannot read `{}`: {err}", path.display());
         Status::Trouble
     })
+}
+
+/// Reads and compiles a file, with the secrets that can be read now: the name it was
+/// given, and the compilation.
+fn compile_file(path: &std::path::Path) -> Result<(String, crate::Compilation), Status> {
+    let text = read_source(path)?;
+    let name = path.display().to_string();
+    let source_dir = path.parent().unwrap_or(std::path::Path::new("."));
+    // Front end first: the secret sources are in the model.
+    let first = crate::compile(&name, &text);
+    let secrets = secrets::available(&first.model, source_dir);
+    if secrets::sources(&first.model).is_empty() {
+        return Ok((name, first));
+    }
+    Ok((name.clone(), crate::compile_with(&name, &text, &secrets)))
+}
+
+/// Prints the diagnostics of a file that does not compile, for commands that need a clean
+/// front end.
+fn print_diagnostics(compilation: &crate::Compilation) {
+    let style = crate::report::HumanStyle {
+        color: stderr_color(),
+        ..crate::report::HumanStyle::default()
+    };
+    eprint!("{}", crate::report::render_human(&compilation.diagnostics, &compilation.sources, style));
 }

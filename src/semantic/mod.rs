@@ -9,7 +9,7 @@ pub mod display;
 pub mod model;
 pub mod schema;
 pub mod stdlib;
-mod suggest;
+pub mod suggest;
 pub mod typeck;
 pub mod value;
 

@@ -1,53 +1,61 @@
-//! Fixture-driven diagnostics: each file under `tests/cases/` holds one finding, named in
-//! its header (`# expect: E0102`, `# span: adress`). The compiler must report exactly that
-//! code, with its primary span on exactly that text, and the rendered diagnostic is
-//! snapshotted.
+//! Fixture-driven diagnostics. Each file under `tests/cases/` names what it expects in its
+//! header:
+//!
+//! - `# expect: E0102` and `# span: adress`: every diagnostic has that code (a mistake may
+//!   be reported at several places, never with another code), the first one's primary span
+//!   covers exactly that text, and the rendered diagnostics are snapshotted;
+//! - `# expect: ok`: the file compiles with no diagnostic at all (the passing variant of a
+//!   rule's failing case);
+//! - `# env: NAME=value`: a secret the compiler is given, as `env("NAME")`.
 
+use k8sc::check::Secrets;
 use k8sc::diagnostic::Code;
 use k8sc::report::{HumanStyle, render_human};
+use k8sc::semantic::SecretSource;
 
-struct Expectation {
-    code: String,
-    span: String,
+fn header<'t>(text: &'t str, key: &str) -> Option<&'t str> {
+    text.lines()
+        .take_while(|line| line.starts_with('#'))
+        .find_map(|line| line.strip_prefix(&format!("# {key}:")))
+        .map(str::trim)
 }
 
-fn expectation(text: &str) -> Expectation {
-    let header = |key: &str| {
-        text.lines()
-            .find_map(|line| line.strip_prefix(&format!("# {key}:")))
-            .map(|value| value.trim().to_string())
-    };
-    Expectation {
-        code: header("expect").unwrap_or_else(|| panic!("a case needs `# expect: CODE`")),
-        span: header("span").unwrap_or_else(|| panic!("a case needs `# span: TEXT`")),
+fn secrets(text: &str) -> Secrets {
+    let mut secrets = Secrets::default();
+    if let Some((name, value)) = header(text, "env").and_then(|env| env.split_once('=')) {
+        secrets.insert(SecretSource::Env(name.to_string()), value.to_string());
     }
+    secrets
 }
 
 #[test]
-fn every_case_reports_exactly_its_code_on_its_span() {
+fn every_case_reports_exactly_what_it_expects() {
     let cases = crate::k8s_files("tests/cases");
-    assert!(cases.len() >= 30, "the cases went missing");
+    assert!(cases.len() >= 140, "the cases went missing");
     let mut failures = Vec::new();
     for path in &cases {
         let text = std::fs::read_to_string(path).expect("readable case");
-        let expected = expectation(&text);
         let relative = path.strip_prefix(crate::root()).expect("inside the repository");
         let name = relative.to_string_lossy().replace('\\', "/");
-        let compilation = k8sc::compile(&name, &text);
+        let expected = header(&text, "expect").unwrap_or_else(|| panic!("{name} needs `# expect: CODE` or `# expect: ok`"));
+        let compilation = k8sc::compile_with(&name, &text, &secrets(&text));
         let codes: Vec<&str> = compilation.diagnostics.iter().map(|d| d.code.as_str()).collect();
-        if codes != [expected.code.as_str()] {
-            failures.push(format!("{name}: expected exactly [{}], got {codes:?}", expected.code));
+        let rendered = render_human(&compilation.diagnostics, &compilation.sources, HumanStyle::default());
+        if expected == "ok" {
+            if !codes.is_empty() {
+                failures.push(format!("{name}: expected no diagnostic, got {codes:?}\n{rendered}"));
+            }
             continue;
         }
-        let primary = compilation.diagnostics[0].primary.span;
-        let spanned = compilation.sources.text(primary);
-        if spanned != expected.span {
-            failures.push(format!(
-                "{name}: expected the span on `{}`, got `{spanned}`",
-                expected.span
-            ));
+        if codes.is_empty() || codes.iter().any(|code| *code != expected) {
+            failures.push(format!("{name}: expected only {expected}, got {codes:?}\n{rendered}"));
+            continue;
         }
-        let rendered = render_human(&compilation.diagnostics, &compilation.sources, HumanStyle::default());
+        let span = header(&text, "span").unwrap_or_else(|| panic!("{name} needs `# span: TEXT`"));
+        let spanned = compilation.sources.text(compilation.diagnostics[0].primary.span);
+        if spanned != span {
+            failures.push(format!("{name}: expected the span on `{span}`, got `{spanned}`"));
+        }
         let snapshot_name = path.file_stem().expect("a file name").to_string_lossy().into_owned();
         crate::snapshot_settings("cases").bind(|| {
             insta::assert_snapshot!(snapshot_name, format!("{text}\n---\n{rendered}"));
@@ -56,19 +64,24 @@ fn every_case_reports_exactly_its_code_on_its_span() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// Every front-end code has at least one case; the HA families add theirs with their rules.
+/// Every code has a failing case, and every HA rule a passing variant beside it.
 #[test]
-fn every_code_has_a_failing_case() {
-    let cases: Vec<String> = crate::k8s_files("tests/cases")
+fn every_code_has_a_failing_case_and_every_rule_a_passing_variant() {
+    let stems: Vec<String> = crate::k8s_files("tests/cases")
         .iter()
-        .filter_map(|path| path.file_stem().map(|stem| stem.to_string_lossy().into_owned()))
+        .filter_map(|path| path.file_name().map(|name| name.to_string_lossy().into_owned()))
         .collect();
     for code in Code::ALL {
+        let prefix = format!("{}_", code.as_str());
         assert!(
-            cases
-                .iter()
-                .any(|case| case.starts_with(&format!("{}_", code.as_str()))),
-            "no case under tests/cases for {code}"
+            stems.iter().any(|stem| stem.starts_with(&prefix) && !stem.ends_with(".pass.k8s")),
+            "no failing case under tests/cases for {code}"
         );
+        if code.as_str().starts_with("HA") {
+            assert!(
+                stems.iter().any(|stem| stem.starts_with(&prefix) && stem.ends_with(".pass.k8s")),
+                "no passing variant under tests/cases for {code}"
+            );
+        }
     }
 }

@@ -1,0 +1,111 @@
+//! `k8sc simulate FILE --fail NAME[,NAME...] [--format json]`.
+
+use serde::Serialize;
+
+use super::args::{SimulateArgs, SimulateFormat};
+use super::{Status, compile_file, print_diagnostics};
+use crate::check::simulate::{Simulation, simulate};
+use crate::check::{Context, Profile};
+
+pub fn run(args: &SimulateArgs) -> Status {
+    let (name, compilation) = match compile_file(&args.file) {
+        Ok(compiled) => compiled,
+        Err(status) => return status,
+    };
+    if compilation.graph.graph.node_count() == 0 && compilation.has_errors() {
+        print_diagnostics(&compilation);
+        return Status::Findings;
+    }
+    let secrets = crate::check::Secrets::default();
+    let context = Context::new(&compilation.model, &compilation.graph, &secrets);
+    let simulation = match simulate(&context, &args.fail) {
+        Ok(simulation) => simulation,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Status::Trouble;
+        }
+    };
+    let profile = match context.profile {
+        Profile::Production => "production",
+        Profile::Dev => "dev",
+    };
+    match args.format {
+        SimulateFormat::Human => print!("{}", human(&name, profile, &compilation.model, &simulation)),
+        SimulateFormat::Json => print!("{}", json(profile, &compilation.model, &simulation)),
+    }
+    if simulation.survives { Status::Ok } else { Status::Findings }
+}
+
+fn human(file: &str, profile: &str, model: &crate::semantic::Model, simulation: &Simulation) -> String {
+    let mut out = format!("{file}: failing {}\n", simulation.failed.join(", "));
+    let nodes: Vec<&str> = simulation.failed_nodes.iter().map(|node| model.name(*node)).collect();
+    out.push_str(&format!(
+        "  nodes down ({}): {}\n\n",
+        nodes.len(),
+        if nodes.is_empty() { "none".to_string() } else { nodes.join(", ") }
+    ));
+    let broken: Vec<_> = simulation.requirements.iter().filter(|r| !r.ok).collect();
+    let surviving_apps = simulation.requirements.iter().filter(|r| r.ok && r.subject.starts_with("app ")).count();
+    for requirement in &simulation.requirements {
+        // Apps that survive are counted, not listed: a platform may have thousands.
+        if requirement.ok && requirement.subject.starts_with("app ") {
+            continue;
+        }
+        let mark = match (requirement.ok, requirement.required) {
+            (true, _) => "ok     ",
+            (false, true) => "BROKEN ",
+            (false, false) => "lost   ",
+        };
+        out.push_str(&format!("  {mark} {}: {}\n", requirement.subject, requirement.detail));
+    }
+    if surviving_apps > 0 {
+        out.push_str(&format!("  ok      apps: {surviving_apps} keep at least one replica\n"));
+    }
+    out.push('\n');
+    if simulation.survives {
+        out.push_str(&format!("survives: everything the {profile} profile requires is still up\n"));
+    } else {
+        let required = broken.iter().filter(|r| r.required).count();
+        out.push_str(&format!("breaks: {required} thing(s) the {profile} profile requires went down\n"));
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct JsonSimulation<'a> {
+    profile: &'a str,
+    failed: &'a [String],
+    nodes_down: Vec<&'a str>,
+    requirements: Vec<JsonRequirement<'a>>,
+    survives: bool,
+}
+
+#[derive(Serialize)]
+struct JsonRequirement<'a> {
+    subject: &'a str,
+    ok: bool,
+    required: bool,
+    detail: &'a str,
+}
+
+fn json(profile: &str, model: &crate::semantic::Model, simulation: &Simulation) -> String {
+    let output = JsonSimulation {
+        profile,
+        failed: &simulation.failed,
+        nodes_down: simulation.failed_nodes.iter().map(|node| model.name(*node)).collect(),
+        requirements: simulation
+            .requirements
+            .iter()
+            .map(|requirement| JsonRequirement {
+                subject: &requirement.subject,
+                ok: requirement.ok,
+                required: requirement.required,
+                detail: &requirement.detail,
+            })
+            .collect(),
+        survives: simulation.survives,
+    };
+    let mut text = serde_json::to_string_pretty(&output).unwrap_or_default();
+    text.push('\n');
+    text
+}
