@@ -42,7 +42,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 
     // HA001: an odd member count; an even one tolerates no more failures than one fewer.
-    if count % 2 == 0 {
+    if count.is_multiple_of(2) {
         let Some(&last) = members.last() else { return };
         let mut diagnostic = context
             .finding(

@@ -39,7 +39,12 @@ pub fn simulate(context: &Context<'_>, names: &[String]) -> Result<Simulation, S
     let mut failed = Vec::new();
     for name in names {
         let name = name.trim();
-        let domains: Vec<_> = context.topology.domains.iter().filter(|domain| domain.name == name).collect();
+        let domains: Vec<_> = context
+            .topology
+            .domains
+            .iter()
+            .filter(|domain| domain.name == name)
+            .collect();
         let node = model.all("node").find(|node| model.name(*node) == name);
         match (domains.as_slice(), node) {
             ([domain], None) => {
@@ -60,7 +65,9 @@ pub fn simulate(context: &Context<'_>, names: &[String]) -> Result<Simulation, S
                     .collect();
                 let hint = suggest::did_you_mean(name, candidates.iter().copied())
                     .map_or_else(String::new, |hint| format!("; {hint}"));
-                return Err(format!("nothing named `{name}` can fail: it is no physical host, rack, zone or node{hint}"));
+                return Err(format!(
+                    "nothing named `{name}` can fail: it is no physical host, rack, zone or node{hint}"
+                ));
             }
             _ => {
                 return Err(format!(
@@ -122,7 +129,11 @@ pub fn simulate(context: &Context<'_>, names: &[String]) -> Result<Simulation, S
         requirements.push(Requirement {
             subject: format!("app {}", model.name(state.app)),
             ok: state.surviving >= 1,
-            detail: format!("{} of {} replicas left (worst case)", state.surviving.max(0), state.replicas),
+            detail: format!(
+                "{} of {} replicas left (worst case)",
+                state.surviving.max(0),
+                state.replicas
+            ),
             required: production,
         });
     }
@@ -138,7 +149,9 @@ pub fn simulate(context: &Context<'_>, names: &[String]) -> Result<Simulation, S
             required: production && state.ha,
         });
     }
-    let survives = requirements.iter().all(|requirement| requirement.ok || !requirement.required);
+    let survives = requirements
+        .iter()
+        .all(|requirement| requirement.ok || !requirement.required);
     let mut failed_nodes: Vec<EntityId> = failed_nodes.into_iter().collect();
     failed_nodes.sort();
     Ok(Simulation {

@@ -148,7 +148,8 @@ impl Topology {
     /// The physical hosts (the smallest failure domains).
     /// Whether a physical host carries at least one node.
     pub fn carries_nodes(&self, host: EntityId) -> bool {
-        self.hosts().any(|domain| domain.hosts.first() == Some(&host) && !domain.nodes.is_empty())
+        self.hosts()
+            .any(|domain| domain.hosts.first() == Some(&host) && !domain.nodes.is_empty())
     }
 
     pub fn hosts(&self) -> impl Iterator<Item = &Domain> {

@@ -43,8 +43,10 @@ pub enum Command {
     #[command(after_help = "Exit status: 0 printed, 2 unknown code or usage problem.")]
     Explain(ExplainArgs),
     /// Fail physical hosts, racks, zones or nodes and report what survives and what breaks.
-    #[command(after_help = "Exit status: 0 everything the profile requires survives, 1 something breaks \
-                            (or the file does not compile), 2 usage or IO problem.")]
+    #[command(
+        after_help = "Exit status: 0 everything the profile requires survives, 1 something breaks \
+                            (or the file does not compile), 2 usage or IO problem."
+    )]
     Simulate(SimulateArgs),
 }
 

@@ -16,11 +16,17 @@ pub fn run(args: &CheckArgs) -> Status {
                 color: stderr_color(),
                 ..HumanStyle::default()
             };
-            eprint!("{}", render_human(&compilation.diagnostics, &compilation.sources, style));
+            eprint!(
+                "{}",
+                render_human(&compilation.diagnostics, &compilation.sources, style)
+            );
             if !compilation.has_errors() {
                 println!("{name}: ok, {} declarations", compilation.model.entities.len());
                 // Choices k8sc made for the user are shown, so none is a surprise.
-                for router in crate::check::router_ids(&compilation.model).iter().filter(|router| router.assigned) {
+                for router in crate::check::router_ids(&compilation.model)
+                    .iter()
+                    .filter(|router| router.assigned)
+                {
                     println!(
                         "  vip_group {}: virtual_router_id {} (assigned; set `router_id` to choose)",
                         compilation.model.name(router.vip),
@@ -30,5 +36,9 @@ pub fn run(args: &CheckArgs) -> Status {
             }
         }
     }
-    if compilation.has_errors() { Status::Findings } else { Status::Ok }
+    if compilation.has_errors() {
+        Status::Findings
+    } else {
+        Status::Ok
+    }
 }

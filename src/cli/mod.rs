@@ -87,5 +87,8 @@ fn print_diagnostics(compilation: &crate::Compilation) {
         color: stderr_color(),
         ..crate::report::HumanStyle::default()
     };
-    eprint!("{}", crate::report::render_human(&compilation.diagnostics, &compilation.sources, style));
+    eprint!(
+        "{}",
+        crate::report::render_human(&compilation.diagnostics, &compilation.sources, style)
+    );
 }

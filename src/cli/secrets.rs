@@ -12,7 +12,10 @@ pub fn sources(model: &Model) -> Vec<SecretSource> {
         match value {
             Value::Secret(source) if !found.contains(source) => found.push(source.clone()),
             Value::List(items) => items.iter().for_each(|item| collect(&item.value, found)),
-            Value::Record(fields) => fields.iter().flatten().for_each(|field| collect(&field.value.value, found)),
+            Value::Record(fields) => fields
+                .iter()
+                .flatten()
+                .for_each(|field| collect(&field.value.value, found)),
             Value::Map(entries) => entries.iter().for_each(|(_, item)| collect(&item.value, found)),
             _ => {}
         }
@@ -30,7 +33,9 @@ pub fn sources(model: &Model) -> Vec<SecretSource> {
 /// folder (trailing line breaks removed).
 pub fn read(source: &SecretSource, source_dir: &Path) -> Result<String, String> {
     match source {
-        SecretSource::Env(name) => std::env::var(name).map_err(|_| format!("the environment variable `{name}` is not set")),
+        SecretSource::Env(name) => {
+            std::env::var(name).map_err(|_| format!("the environment variable `{name}` is not set"))
+        }
         SecretSource::File(path) => {
             let full = source_dir.join(path);
             std::fs::read_to_string(&full)

@@ -33,7 +33,11 @@ pub fn run(args: &SimulateArgs) -> Status {
         SimulateFormat::Human => print!("{}", human(&name, profile, &compilation.model, &simulation)),
         SimulateFormat::Json => print!("{}", json(profile, &compilation.model, &simulation)),
     }
-    if simulation.survives { Status::Ok } else { Status::Findings }
+    if simulation.survives {
+        Status::Ok
+    } else {
+        Status::Findings
+    }
 }
 
 fn human(file: &str, profile: &str, model: &crate::semantic::Model, simulation: &Simulation) -> String {
@@ -42,10 +46,18 @@ fn human(file: &str, profile: &str, model: &crate::semantic::Model, simulation: 
     out.push_str(&format!(
         "  nodes down ({}): {}\n\n",
         nodes.len(),
-        if nodes.is_empty() { "none".to_string() } else { nodes.join(", ") }
+        if nodes.is_empty() {
+            "none".to_string()
+        } else {
+            nodes.join(", ")
+        }
     ));
     let broken: Vec<_> = simulation.requirements.iter().filter(|r| !r.ok).collect();
-    let surviving_apps = simulation.requirements.iter().filter(|r| r.ok && r.subject.starts_with("app ")).count();
+    let surviving_apps = simulation
+        .requirements
+        .iter()
+        .filter(|r| r.ok && r.subject.starts_with("app "))
+        .count();
     for requirement in &simulation.requirements {
         // Apps that survive are counted, not listed: a platform may have thousands.
         if requirement.ok && requirement.subject.starts_with("app ") {
@@ -63,10 +75,14 @@ fn human(file: &str, profile: &str, model: &crate::semantic::Model, simulation: 
     }
     out.push('\n');
     if simulation.survives {
-        out.push_str(&format!("survives: everything the {profile} profile requires is still up\n"));
+        out.push_str(&format!(
+            "survives: everything the {profile} profile requires is still up\n"
+        ));
     } else {
         let required = broken.iter().filter(|r| r.required).count();
-        out.push_str(&format!("breaks: {required} thing(s) the {profile} profile requires went down\n"));
+        out.push_str(&format!(
+            "breaks: {required} thing(s) the {profile} profile requires went down\n"
+        ));
     }
     out
 }

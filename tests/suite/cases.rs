@@ -37,7 +37,8 @@ fn every_case_reports_exactly_what_it_expects() {
         let text = std::fs::read_to_string(path).expect("readable case");
         let relative = path.strip_prefix(crate::root()).expect("inside the repository");
         let name = relative.to_string_lossy().replace('\\', "/");
-        let expected = header(&text, "expect").unwrap_or_else(|| panic!("{name} needs `# expect: CODE` or `# expect: ok`"));
+        let expected =
+            header(&text, "expect").unwrap_or_else(|| panic!("{name} needs `# expect: CODE` or `# expect: ok`"));
         let compilation = k8sc::compile_with(&name, &text, &secrets(&text));
         let codes: Vec<&str> = compilation.diagnostics.iter().map(|d| d.code.as_str()).collect();
         let rendered = render_human(&compilation.diagnostics, &compilation.sources, HumanStyle::default());
@@ -74,12 +75,16 @@ fn every_code_has_a_failing_case_and_every_rule_a_passing_variant() {
     for code in Code::ALL {
         let prefix = format!("{}_", code.as_str());
         assert!(
-            stems.iter().any(|stem| stem.starts_with(&prefix) && !stem.ends_with(".pass.k8s")),
+            stems
+                .iter()
+                .any(|stem| stem.starts_with(&prefix) && !stem.ends_with(".pass.k8s")),
             "no failing case under tests/cases for {code}"
         );
         if code.as_str().starts_with("HA") {
             assert!(
-                stems.iter().any(|stem| stem.starts_with(&prefix) && stem.ends_with(".pass.k8s")),
+                stems
+                    .iter()
+                    .any(|stem| stem.starts_with(&prefix) && stem.ends_with(".pass.k8s")),
                 "no passing variant under tests/cases for {code}"
             );
         }

@@ -135,3 +135,140 @@ fn version_and_help() {
         "{help}"
     );
 }
+
+#[test]
+fn explain_prints_pages_lists_codes_and_refuses_unknown_ones() {
+    let output = k8sc(&["explain", "HA011"]);
+    assert_eq!(output.status.code(), Some(0));
+    let page = String::from_utf8_lossy(&output.stdout);
+    assert!(page.starts_with("# HA011") && page.contains("## Fix"), "{page}");
+
+    let output = k8sc(&["explain", "--list"]);
+    assert_eq!(output.status.code(), Some(0));
+    let list = String::from_utf8_lossy(&output.stdout);
+    let listed: Vec<&str> = list.lines().filter_map(|line| line.split_whitespace().next()).collect();
+    assert_eq!(listed.len(), k8sc::diagnostic::Code::ALL.len());
+    for code in listed {
+        let page = k8s_page(code);
+        assert!(page.starts_with(&format!("# {code}")), "{code} has no page");
+    }
+
+    assert_eq!(k8sc(&["explain", "HA999"]).status.code(), Some(2));
+    assert_eq!(k8sc(&["explain"]).status.code(), Some(2));
+}
+
+fn k8s_page(code: &str) -> String {
+    String::from_utf8_lossy(&k8sc(&["explain", code]).stdout).into_owned()
+}
+
+#[test]
+fn simulate_exits_0_when_everything_survives_1_when_something_breaks_2_for_unknown_names() {
+    let output = k8sc(&["simulate", "examples/000-four-layer.k8s", "--fail", "pm1"]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("etcd: 2 of 3 members alive; quorum is 2"));
+
+    let output = k8sc(&[
+        "simulate",
+        "examples/000-four-layer.k8s",
+        "--fail",
+        "pm1,pm2,pm3",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(json["survives"], false);
+    assert_eq!(json["requirements"][0]["subject"], "etcd");
+    assert_eq!(json["requirements"][0]["ok"], false);
+
+    let output = k8sc(&["simulate", "examples/000-four-layer.k8s", "--fail", "master1"]);
+    assert_eq!(output.status.code(), Some(0), "a node can fail on its own");
+
+    assert_eq!(
+        k8sc(&["simulate", "examples/000-four-layer.k8s", "--fail", "nowhere"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn graph_json_has_nodes_and_edges_in_the_documented_shape() {
+    let output = k8sc(&["graph", "examples/000-four-layer.k8s", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let nodes = json["nodes"].as_array().expect("nodes");
+    let host = nodes.iter().find(|node| node["name"] == "pm1").expect("pm1");
+    assert_eq!(host["kind"], "physical_host");
+    assert_eq!(host["layer"], "infrastructure");
+    assert_eq!(host["id"], "physical_host:pm1");
+    let edges = json["edges"].as_array().expect("edges");
+    assert!(
+        edges.iter().any(|edge| edge["from"] == "node:master1"
+            && edge["to"] == "physical_host:pm1"
+            && edge["kind"] == "runs-on")
+    );
+    for kind in [
+        "runs-on",
+        "member-of",
+        "balances-to",
+        "serves",
+        "depends-on",
+        "stores-on",
+        "routes-to",
+    ] {
+        assert!(edges.iter().any(|edge| edge["kind"] == kind), "no {kind} edge");
+    }
+    assert_eq!(
+        k8sc(&["graph", "tests/cases/semantic/E0102_unknown_field.k8s"])
+            .status
+            .code(),
+        Some(1)
+    );
+}
+
+/// Graphviz renders every example's graph (the test command installs Graphviz).
+#[test]
+fn graphviz_renders_every_example() {
+    for path in crate::k8s_files("examples") {
+        let output = k8sc(&["graph", path.to_str().expect("utf-8 path")]);
+        assert_eq!(output.status.code(), Some(0));
+        let dot = String::from_utf8_lossy(&output.stdout);
+        for layer in ["client", "access", "application", "infrastructure"] {
+            assert!(dot.contains(&format!("\"cluster_{layer}\"")), "no {layer} cluster");
+        }
+        let mut child = Command::new("dot")
+            .arg("-Tsvg")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("Graphviz `dot` is installed (tests/run.sh installs it)");
+        use std::io::Write as _;
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(dot.as_bytes())
+            .expect("write dot");
+        let rendered = child.wait_with_output().expect("dot runs");
+        assert!(
+            rendered.status.success(),
+            "{}: {}",
+            path.display(),
+            String::from_utf8_lossy(&rendered.stderr)
+        );
+        assert!(String::from_utf8_lossy(&rendered.stdout).contains("<svg"), "an SVG");
+        assert!(
+            rendered.stderr.is_empty(),
+            "{}: {}",
+            path.display(),
+            String::from_utf8_lossy(&rendered.stderr)
+        );
+    }
+}

@@ -6,6 +6,7 @@ mod code_map;
 mod docs;
 mod examples;
 mod no_panic;
+mod rules;
 mod workload;
 
 use std::path::{Path, PathBuf};

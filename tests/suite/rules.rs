@@ -1,0 +1,137 @@
+//! The HA rules on whole platforms: the counter-example of reference article 003, the
+//! failure simulation of every example, the app start order.
+
+use std::collections::HashSet;
+
+use k8sc::check::simulate::simulate;
+use k8sc::check::{Context, Secrets};
+
+/// Article 003: five etcd members on two physical hosts, three on one.
+const FIVE_ON_TWO: &str = r#"
+cluster c {
+  version = "1.30.2"
+  node_subnet = 10.0.0.0/24
+  etcd = external
+}
+
+physical_host pm1 {}
+
+physical_host pm2 {}
+
+node e1 {
+  address = 10.0.0.21
+  host = pm1
+  roles = [etcd]
+}
+
+node e2 {
+  address = 10.0.0.22
+  host = pm1
+  roles = [etcd]
+}
+
+node e3 {
+  address = 10.0.0.23
+  host = pm1
+  roles = [etcd]
+}
+
+node e4 {
+  address = 10.0.0.24
+  host = pm2
+  roles = [etcd]
+}
+
+node e5 {
+  address = 10.0.0.25
+  host = pm2
+  roles = [etcd]
+}
+"#;
+
+#[test]
+fn five_etcd_members_on_two_hosts_fail_with_the_host_and_the_numbers() {
+    let compilation = k8sc::compile("five-on-two.k8s", FIVE_ON_TWO);
+    let quorum: Vec<_> = compilation
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.as_str() == "HA011")
+        .collect();
+    assert_eq!(quorum.len(), 1, "{:#?}", compilation.diagnostics);
+    assert_eq!(
+        quorum[0].message,
+        "losing `pm1` leaves etcd with 2 of 5 members; quorum is 3"
+    );
+    assert_eq!(compilation.sources.text(quorum[0].primary.span), "pm1");
+    // A label on each of the three members placed there.
+    let labels: Vec<&str> = quorum[0].secondary.iter().map(|label| label.message.as_str()).collect();
+    assert_eq!(labels, ["etcd member `e1`", "etcd member `e2`", "etcd member `e3`"]);
+    assert!(
+        compilation.diagnostics.iter().any(|d| d.code.as_str() == "HA010"),
+        "and fewer than 3 hosts"
+    );
+}
+
+fn host_names(compilation: &k8sc::Compilation) -> Vec<String> {
+    compilation
+        .model
+        .all("physical_host")
+        .map(|host| compilation.model.name(host).to_string())
+        .collect()
+}
+
+#[test]
+fn every_example_survives_any_one_host_and_not_all_of_them() {
+    for path in crate::k8s_files("examples") {
+        let text = std::fs::read_to_string(&path).expect("readable example");
+        let compilation = k8sc::compile("example.k8s", &text);
+        let secrets = Secrets::default();
+        let context = Context::new(&compilation.model, &compilation.graph, &secrets);
+        let hosts = host_names(&compilation);
+        assert!(hosts.len() >= 3, "{}: fewer than 3 hosts", path.display());
+        for host in &hosts {
+            let simulation = simulate(&context, std::slice::from_ref(host)).expect("a known host");
+            let broken: Vec<_> = simulation.requirements.iter().filter(|r| r.required && !r.ok).collect();
+            assert!(
+                simulation.survives,
+                "{}: losing {host} breaks {broken:?}",
+                path.display()
+            );
+        }
+        let everything = simulate(&context, &hosts).expect("known hosts");
+        assert!(
+            !everything.survives,
+            "{}: losing every host cannot leave it up",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn simulating_an_unknown_name_is_an_error_with_a_suggestion() {
+    let text = std::fs::read_to_string(crate::root().join("examples/quickstart.k8s")).expect("readable");
+    let compilation = k8sc::compile("q.k8s", &text);
+    let secrets = Secrets::default();
+    let context = Context::new(&compilation.model, &compilation.graph, &secrets);
+    let error = simulate(&context, &["pm9".to_string()]).expect_err("unknown");
+    assert!(error.contains("did you mean"), "{error}");
+}
+
+#[test]
+fn apps_start_after_what_they_depend_on() {
+    let text = std::fs::read_to_string(crate::root().join("examples/000-four-layer.k8s")).expect("readable");
+    let compilation = k8sc::compile("000.k8s", &text);
+    let order = compilation.graph.app_start_order(&compilation.model).expect("no cycle");
+    let position = |name: &str| {
+        order
+            .iter()
+            .position(|app| compilation.model.name(*app) == name)
+            .expect("an app")
+    };
+    assert!(position("prometheus") < position("grafana"));
+    assert!(position("elasticsearch") < position("kibana"));
+    assert!(position("gitlab") < position("jenkins"));
+    assert!(position("catalog") < position("storefront"));
+    let unique: HashSet<_> = order.iter().collect();
+    assert_eq!(unique.len(), compilation.model.all("app").count(), "every app once");
+}
