@@ -47,6 +47,16 @@ pub fn compile(name: &str, text: &str) -> Compilation {
 
 /// [`compile`] with the secret values the caller resolved.
 pub fn compile_with(name: &str, text: &str, secrets: &check::Secrets) -> Compilation {
+    compile_resolving(name, text, |source| secrets.get(source).map(str::to_string))
+}
+
+/// [`compile`], asking `resolve` for the value of each secret the file refers to once the
+/// front end has found them. The core stays pure: reading a secret is the caller's IO.
+pub fn compile_resolving(
+    name: &str,
+    text: &str,
+    resolve: impl Fn(&semantic::SecretSource) -> Option<String>,
+) -> Compilation {
     let mut sources = semantic::stdlib::source_map();
     let file = sources.add(SourceFile::new(name, text));
     debug_assert_eq!(file, semantic::stdlib::USER_FILE);
@@ -64,7 +74,13 @@ pub fn compile_with(name: &str, text: &str, secrets: &check::Secrets) -> Compila
         graph::Graph::default()
     };
     if front_end_clean {
-        diagnostics.extend(check::check(&model, &graph, secrets));
+        let mut secrets = check::Secrets::default();
+        for source in model.secret_sources() {
+            if let Some(value) = resolve(&source) {
+                secrets.insert(source, value);
+            }
+        }
+        diagnostics.extend(check::check(&model, &graph, &secrets));
     }
     diagnostic::sort(&mut diagnostics);
     Compilation {

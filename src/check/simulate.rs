@@ -137,6 +137,14 @@ pub fn simulate(context: &Context<'_>, names: &[String]) -> Result<Simulation, S
             required: production,
         });
     }
+    if assessment.apps_surviving > 0 {
+        requirements.push(Requirement {
+            subject: "apps".into(),
+            ok: true,
+            detail: format!("{} keep at least one replica (worst case)", assessment.apps_surviving),
+            required: production,
+        });
+    }
     for state in &assessment.exports {
         requirements.push(Requirement {
             subject: format!("nfs_export {}", model.name(state.export)),

@@ -9,7 +9,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::topology::{PlacementKey, Topology};
 use super::{Context, quorum};
 use crate::semantic::{EntityId, Model, Value};
 use crate::source::Span;
@@ -137,7 +136,10 @@ pub struct Assessment {
     pub etcd_total: usize,
     pub apiserver: ApiserverState,
     pub ingress: Vec<IngressState>,
+    /// The apps left with no replica.
     pub apps: Vec<AppState>,
+    /// How many apps keep at least one replica.
+    pub apps_surviving: usize,
     pub exports: Vec<ExportState>,
 }
 
@@ -161,6 +163,7 @@ pub fn assess(context: &Context<'_>, failed: &HashSet<EntityId>) -> Assessment {
         .iter()
         .filter(|node| !failed.contains(node))
         .count();
+    let (apps, apps_surviving) = app_states(context, failed);
     Assessment {
         etcd_alive,
         etcd_total,
@@ -169,13 +172,8 @@ pub fn assess(context: &Context<'_>, failed: &HashSet<EntityId>) -> Assessment {
             .all("ingress_controller")
             .map(|controller| ingress(model, controller, failed))
             .collect(),
-        apps: {
-            let mut losses: HashMap<PlacementKey, PlacementLoss> = HashMap::new();
-            model
-                .all("app")
-                .filter_map(|app| app_state(context, app, failed, &mut losses))
-                .collect()
-        },
+        apps,
+        apps_surviving,
         exports: model
             .all("nfs_export")
             .map(|export| export_state(model, export, failed))
@@ -327,7 +325,7 @@ fn ingress(model: &Model, controller: EntityId, failed: &HashSet<EntityId>) -> I
     }
 }
 
-/// How a loss hits the nodes of one placement; shared by every app with that placement.
+/// How a loss hits the nodes of one placement.
 struct PlacementLoss {
     eligible: usize,
     alive: usize,
@@ -336,8 +334,7 @@ struct PlacementLoss {
     failed_per_host: Vec<usize>,
 }
 
-fn placement_loss(context: &Context<'_>, app: EntityId, failed: &HashSet<EntityId>) -> PlacementLoss {
-    let eligible = context.topology.eligible(context.model, app);
+fn placement_loss(context: &Context<'_>, eligible: &[EntityId], failed: &HashSet<EntityId>) -> PlacementLoss {
     let mut hosts: Vec<EntityId> = eligible
         .iter()
         .filter_map(|node| context.topology.host_of.get(node).copied())
@@ -362,39 +359,50 @@ fn placement_loss(context: &Context<'_>, app: EntityId, failed: &HashSet<EntityI
     }
 }
 
-fn app_state(
-    context: &Context<'_>,
-    app: EntityId,
-    failed: &HashSet<EntityId>,
-    losses: &mut HashMap<PlacementKey, PlacementLoss>,
-) -> Option<AppState> {
-    let model = context.model;
-    let loss = losses
-        .entry(Topology::placement_of(model, app))
-        .or_insert_with(|| placement_loss(context, app, failed));
-    if loss.eligible == 0 {
-        return None;
+/// The apps left with no replica, and how many keep one. The loss of each placement is
+/// computed once; an app whose nodes all survive costs one comparison.
+fn app_states(context: &Context<'_>, failed: &HashSet<EntityId>) -> (Vec<AppState>, usize) {
+    let losses: Vec<PlacementLoss> = context
+        .topology
+        .placements
+        .iter()
+        .map(|(_, eligible)| placement_loss(context, eligible, failed))
+        .collect();
+    let mut affected = Vec::new();
+    let mut unaffected = 0;
+    for info in &context.topology.apps {
+        let Some(loss) = losses.get(info.placement) else {
+            continue;
+        };
+        if loss.eligible == 0 {
+            continue;
+        }
+        if loss.failed_per_host.is_empty() {
+            unaffected += 1;
+            continue;
+        }
+        let state = if info.daemon {
+            // A DaemonSet runs one pod per eligible node.
+            AppState {
+                app: info.app,
+                replicas: loss.eligible as i64,
+                surviving: loss.alive as i64,
+            }
+        } else {
+            let lost = lost_replicas(info.replicas, info.spread, loss.hosts, &loss.failed_per_host);
+            AppState {
+                app: info.app,
+                replicas: info.replicas,
+                surviving: if loss.alive == 0 { 0 } else { info.replicas - lost },
+            }
+        };
+        if state.surviving < 1 && state.replicas > 0 {
+            affected.push(state);
+        } else {
+            unaffected += 1;
+        }
     }
-    if model.variant(app, "workload") == Some("daemon") {
-        // A DaemonSet runs one pod per eligible node.
-        return Some(AppState {
-            app,
-            replicas: loss.eligible as i64,
-            surviving: loss.alive as i64,
-        });
-    }
-    let replicas = model.int(app, "replicas").unwrap_or(1).max(0);
-    let spread = model
-        .nested(app, "placement", "anti_affinity")
-        .and_then(|value| value.value.as_str())
-        .unwrap_or("required");
-    let lost = lost_replicas(replicas, spread, loss.hosts, &loss.failed_per_host);
-    let surviving = if loss.alive == 0 { 0 } else { replicas - lost };
-    Some(AppState {
-        app,
-        replicas,
-        surviving,
-    })
+    (affected, unaffected)
 }
 
 fn export_state(model: &Model, export: EntityId, failed: &HashSet<EntityId>) -> ExportState {

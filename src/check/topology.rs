@@ -53,8 +53,23 @@ pub struct PlacementKey {
     pub gpu: bool,
 }
 
+/// What the survival arithmetic needs of an app, read once.
+#[derive(Debug, Clone, Copy)]
+pub struct AppInfo {
+    pub app: EntityId,
+    /// Index into the distinct placements.
+    pub placement: usize,
+    pub replicas: i64,
+    pub spread: &'static str,
+    pub daemon: bool,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Topology {
+    /// Every app, in source order.
+    pub apps: Vec<AppInfo>,
+    /// The distinct placements, with the worker nodes that match each.
+    pub placements: Vec<(PlacementKey, Vec<EntityId>)>,
     /// Every node, in source order.
     pub nodes: Vec<EntityId>,
     pub host_of: HashMap<EntityId, EntityId>,
@@ -62,7 +77,7 @@ pub struct Topology {
     pub domains: Vec<Domain>,
     pub etcd: Vec<EntityId>,
     pub control_plane: Vec<EntityId>,
-    eligible: HashMap<PlacementKey, Vec<EntityId>>,
+    eligible: HashMap<PlacementKey, usize>,
 }
 
 impl Topology {
@@ -125,10 +140,28 @@ impl Topology {
         }
         for app in model.all("app") {
             let key = Topology::placement_of(model, app);
-            if !topology.eligible.contains_key(&key) {
-                let nodes = topology.matching(model, &key);
-                topology.eligible.insert(key, nodes);
-            }
+            let placement = match topology.eligible.get(&key) {
+                Some(&index) => index,
+                None => {
+                    let nodes = topology.matching(model, &key);
+                    topology.placements.push((key.clone(), nodes));
+                    topology.eligible.insert(key, topology.placements.len() - 1);
+                    topology.placements.len() - 1
+                }
+            };
+            topology.apps.push(AppInfo {
+                app,
+                placement,
+                replicas: model.int(app, "replicas").unwrap_or(1).max(0),
+                spread: model
+                    .nested(app, "placement", "anti_affinity")
+                    .and_then(|value| match value.value {
+                        crate::semantic::Value::Enum(name) => Some(name),
+                        _ => None,
+                    })
+                    .unwrap_or("required"),
+                daemon: model.variant(app, "workload") == Some("daemon"),
+            });
         }
         topology
     }
@@ -175,6 +208,7 @@ impl Topology {
     pub fn eligible(&self, model: &Model, app: EntityId) -> &[EntityId] {
         self.eligible
             .get(&Topology::placement_of(model, app))
-            .map_or(&[], Vec::as_slice)
+            .and_then(|&index| self.placements.get(index))
+            .map_or(&[], |(_, nodes)| nodes.as_slice())
     }
 }

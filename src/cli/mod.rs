@@ -65,19 +65,15 @@ fn read_source(path: &std::path::Path) -> Result<String, Status> {
     })
 }
 
-/// Reads and compiles a file, with the secrets that can be read now: the name it was
-/// given, and the compilation.
+/// Reads and compiles a file, with the secrets that can be read now: returns the name it
+/// was given and the compilation.
 fn compile_file(path: &std::path::Path) -> Result<(String, crate::Compilation), Status> {
     let text = read_source(path)?;
     let name = path.display().to_string();
     let source_dir = path.parent().unwrap_or(std::path::Path::new("."));
-    // Front end first: the secret sources are in the model.
-    let first = crate::compile(&name, &text);
-    let secrets = secrets::available(&first.model, source_dir);
-    if secrets::sources(&first.model).is_empty() {
-        return Ok((name, first));
-    }
-    Ok((name.clone(), crate::compile_with(&name, &text, &secrets)))
+    // Secrets that cannot be read now are left out: only `build` needs every one.
+    let compilation = crate::compile_resolving(&name, &text, |source| secrets::read(source, source_dir).ok());
+    Ok((name, compilation))
 }
 
 /// Prints the diagnostics of a file that does not compile, for commands that need a clean

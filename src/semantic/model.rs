@@ -247,6 +247,29 @@ impl Model {
         self.record_field(self.field(id, field)?, record_name, inner)
     }
 
+    /// Every secret source the declarations refer to, in order, once each.
+    pub fn secret_sources(&self) -> Vec<super::value::SecretSource> {
+        fn collect(value: &Value, found: &mut Vec<super::value::SecretSource>) {
+            match value {
+                Value::Secret(source) if !found.contains(source) => found.push(source.clone()),
+                Value::List(items) => items.iter().for_each(|item| collect(&item.value, found)),
+                Value::Record(fields) => fields
+                    .iter()
+                    .flatten()
+                    .for_each(|field| collect(&field.value.value, found)),
+                Value::Map(entries) => entries.iter().for_each(|(_, item)| collect(&item.value, found)),
+                _ => {}
+            }
+        }
+        let mut found = Vec::new();
+        for entity in &self.entities {
+            for field in entity.fields.iter().flatten() {
+                collect(&field.value.value, &mut found);
+            }
+        }
+        found
+    }
+
     /// The name of a declaration.
     pub fn name(&self, id: EntityId) -> &str {
         &self.entity(id).name

@@ -76,25 +76,25 @@ impl FieldDef {
     }
 }
 
-/// The fields of an entity or record, with an index by name.
+/// The fields of an entity or record.
 #[derive(Debug, Clone, Default)]
 pub struct Shape {
     pub fields: Vec<FieldDef>,
-    index: HashMap<String, usize>,
 }
 
 impl Shape {
     pub fn push(&mut self, field: FieldDef) -> bool {
-        if self.index.contains_key(&field.name) {
+        if self.position(&field.name).is_some() {
             return false;
         }
-        self.index.insert(field.name.clone(), self.fields.len());
         self.fields.push(field);
         true
     }
 
+    /// A field's position. Shapes have a few dozen fields at most: a scan comparing short
+    /// names beats hashing the name on every lookup.
     pub fn position(&self, name: &str) -> Option<usize> {
-        self.index.get(name).copied()
+        self.fields.iter().position(|field| field.name == name)
     }
 
     pub fn field(&self, name: &str) -> Option<&FieldDef> {
