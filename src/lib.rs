@@ -31,6 +31,9 @@ pub struct Compilation {
     pub model: semantic::Model,
     /// Every finding, sorted by position.
     pub diagnostics: Vec<Diagnostic>,
+    /// The file parsed and type-checked without error, so the graph was built and the HA
+    /// rules ran.
+    pub front_end_ok: bool,
 }
 
 impl Compilation {
@@ -84,6 +87,7 @@ pub fn compile_resolving(
     }
     diagnostic::sort(&mut diagnostics);
     Compilation {
+        front_end_ok: front_end_clean,
         graph,
         sources,
         file,

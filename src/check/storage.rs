@@ -48,16 +48,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for export in model.all("nfs_export") {
         let name = model.name(export);
         let options = model.variants(export, "options");
-        let clients: Vec<ipnet::Ipv4Net> = match model.value(export, "clients") {
-            Some(Value::List(items)) => items
-                .iter()
-                .filter_map(|item| match item.value {
-                    Value::Cidr(net) => Some(net),
-                    _ => None,
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
+        let clients = model.cidrs(export, "clients");
         let options_span = model.field_span(export, "options");
 
         // HA084: no contradictory options.

@@ -76,15 +76,22 @@ fn compile_file(path: &std::path::Path) -> Result<(String, crate::Compilation), 
     Ok((name, compilation))
 }
 
-/// Prints the diagnostics of a file that does not compile, for commands that need a clean
-/// front end.
-fn print_diagnostics(compilation: &crate::Compilation) {
-    let style = crate::report::HumanStyle {
-        color: stderr_color(),
-        ..crate::report::HumanStyle::default()
-    };
-    eprint!(
-        "{}",
-        crate::report::render_human(&compilation.diagnostics, &compilation.sources, style)
-    );
+/// Compiles a file for a command that needs a model the front end accepted (`graph`,
+/// `simulate`): a file with syntax or type errors gets its diagnostics printed and
+/// `Status::Findings`. HA findings do not stop these commands: they are how one looks
+/// into them.
+fn compile_front_end_ok(path: &std::path::Path) -> Result<(String, crate::Compilation), Status> {
+    let (name, compilation) = compile_file(path)?;
+    if !compilation.front_end_ok {
+        let style = crate::report::HumanStyle {
+            color: stderr_color(),
+            ..crate::report::HumanStyle::default()
+        };
+        eprint!(
+            "{}",
+            crate::report::render_human(&compilation.diagnostics, &compilation.sources, style)
+        );
+        return Err(Status::Findings);
+    }
+    Ok((name, compilation))
 }

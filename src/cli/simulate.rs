@@ -3,19 +3,15 @@
 use serde::Serialize;
 
 use super::args::{SimulateArgs, SimulateFormat};
-use super::{Status, compile_file, print_diagnostics};
+use super::{Status, compile_front_end_ok};
 use crate::check::simulate::{Simulation, simulate};
 use crate::check::{Context, Profile};
 
 pub fn run(args: &SimulateArgs) -> Status {
-    let (name, compilation) = match compile_file(&args.file) {
+    let (name, compilation) = match compile_front_end_ok(&args.file) {
         Ok(compiled) => compiled,
         Err(status) => return status,
     };
-    if compilation.graph.graph.node_count() == 0 && compilation.has_errors() {
-        print_diagnostics(&compilation);
-        return Status::Findings;
-    }
     let secrets = crate::check::Secrets::default();
     let context = Context::new(&compilation.model, &compilation.graph, &secrets);
     let simulation = match simulate(&context, &args.fail) {

@@ -206,6 +206,20 @@ impl Model {
         }
     }
 
+    /// A list-of-CIDR field's networks (`clients`).
+    pub fn cidrs(&self, id: EntityId, field: &str) -> Vec<ipnet::Ipv4Net> {
+        match self.value(id, field) {
+            Some(Value::List(items)) => items
+                .iter()
+                .filter_map(|item| match item.value {
+                    Value::Cidr(net) => Some(net),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// Where to point at a field: its value when the declaration wrote it, else the
     /// declaration's name (a default or a component's value has no place in this file).
     pub fn field_span(&self, id: EntityId, field: &str) -> Span {
