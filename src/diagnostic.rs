@@ -86,6 +86,12 @@ codes! {
     E0118 => "an attribute k8sc does not know, or an `@allow` that names no HA rule",
     E0119 => "an `@allow` without a reason",
     E0120 => "an `@allow` that suppresses nothing",
+    // Platform objects and builds.
+    E0201 => "a name that is not valid as a Kubernetes object name once converted",
+    E0202 => "two names that become one Kubernetes name",
+    E0203 => "a secret that cannot be read at build time",
+    E0204 => "a template that does not render",
+    E0205 => "a host path that is not absolute and clean",
     // HA rules: etcd.
     HA001 => "etcd has an even number of members",
     HA002 => "etcd has too few members (none, or fewer than 3 in production)",

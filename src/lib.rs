@@ -9,6 +9,7 @@
 pub mod check;
 pub mod cli;
 pub mod diagnostic;
+pub mod emit;
 pub mod format;
 pub mod graph;
 pub mod report;

@@ -12,6 +12,7 @@ mod control_plane;
 mod etcd;
 mod failure_domain;
 mod ingress;
+pub mod names;
 mod namespace;
 mod network;
 mod registry;
@@ -136,6 +137,7 @@ const FAMILIES: &[Family] = &[
     storage::check,
     registry::check,
     capacity::check,
+    names::check,
 ];
 
 /// Runs every rule and applies the `@allow` attributes.

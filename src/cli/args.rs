@@ -8,6 +8,7 @@ const EXAMPLES: &str = "\
 Examples:
   k8sc check examples/quickstart.k8s            check a platform, diagnostics on the terminal
   k8sc check cluster.k8s --format json          the same diagnostics as JSON, for CI
+  k8sc build examples/quickstart.k8s -o out/    check, then write every manifest and host config
   k8sc fmt cluster.k8s                          rewrite a file in canonical form
   k8sc fmt --check examples/*.k8s               fail when a file is not formatted
   k8sc graph cluster.k8s | dot -Tsvg > g.svg    draw the dependency graph
@@ -30,6 +31,15 @@ pub enum Command {
     /// Parse, resolve and type-check a file; exit 1 when there is an error.
     #[command(after_help = "Exit status: 0 no error (warnings allowed), 1 errors, 2 usage or IO problem.")]
     Check(CheckArgs),
+    /// Check a file and, when it has no error, write everything the platform needs to a
+    /// folder: Kubernetes manifests, kubeadm config, per-host haproxy, keepalived and NFS
+    /// configs, Harbor objects.
+    #[command(
+        after_help = "Exit status: 0 written, 1 errors (the output folder is left as it was), \
+                            2 usage or IO problem (including a non-empty folder k8sc did not create, \
+                            without --force)."
+    )]
+    Build(BuildArgs),
     /// Rewrite files in canonical form (comments are kept).
     #[command(
         after_help = "Exit status: 0 formatted (or already canonical), 1 a file needs formatting \
@@ -100,6 +110,22 @@ pub struct CheckArgs {
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The `.k8s` file to build.
+    pub file: PathBuf,
+    /// The output folder; replaced as a whole, atomically.
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Replace the output folder even when k8sc did not create it.
+    #[arg(long)]
+    pub force: bool,
+    /// A folder of templates overriding the embedded ones of the same name
+    /// (haproxy.cfg.j2, keepalived.conf.j2, ...).
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

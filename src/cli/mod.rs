@@ -2,6 +2,7 @@
 //! place that reads files, writes files and talks to the terminal.
 
 mod args;
+mod build;
 mod check;
 mod explain;
 mod fmt;
@@ -45,6 +46,7 @@ pub fn run() -> ExitCode {
 pub fn execute(cli: Cli) -> Status {
     match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Build(args) => build::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Explain(args) => explain::run(&args),

@@ -261,27 +261,32 @@ impl Model {
         self.record_field(self.field(id, field)?, record_name, inner)
     }
 
-    /// Every secret source the declarations refer to, in order, once each.
-    pub fn secret_sources(&self) -> Vec<super::value::SecretSource> {
-        fn collect(value: &Value, found: &mut Vec<super::value::SecretSource>) {
-            match value {
-                Value::Secret(source) if !found.contains(source) => found.push(source.clone()),
-                Value::List(items) => items.iter().for_each(|item| collect(&item.value, found)),
-                Value::Record(fields) => fields
-                    .iter()
-                    .flatten()
-                    .for_each(|field| collect(&field.value.value, found)),
-                Value::Map(entries) => entries.iter().for_each(|(_, item)| collect(&item.value, found)),
+    /// Every secret source the declarations refer to, in order, once each, with the span of
+    /// its first use.
+    pub fn secret_uses(&self) -> Vec<(super::value::SecretSource, Span)> {
+        fn collect(value: &Spanned, found: &mut Vec<(super::value::SecretSource, Span)>) {
+            match &value.value {
+                Value::Secret(source) if !found.iter().any(|(known, _)| known == source) => {
+                    found.push((source.clone(), value.span));
+                }
+                Value::List(items) => items.iter().for_each(|item| collect(item, found)),
+                Value::Record(fields) => fields.iter().flatten().for_each(|field| collect(&field.value, found)),
+                Value::Map(entries) => entries.iter().for_each(|(_, item)| collect(item, found)),
                 _ => {}
             }
         }
         let mut found = Vec::new();
         for entity in &self.entities {
             for field in entity.fields.iter().flatten() {
-                collect(&field.value.value, &mut found);
+                collect(&field.value, &mut found);
             }
         }
         found
+    }
+
+    /// Every secret source the declarations refer to, in order, once each.
+    pub fn secret_sources(&self) -> Vec<super::value::SecretSource> {
+        self.secret_uses().into_iter().map(|(source, _)| source).collect()
     }
 
     /// The name of a declaration.

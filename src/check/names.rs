@@ -1,0 +1,155 @@
+//! Kubernetes names from declaration names: `esb_test` becomes `esb-test`.
+//!
+//! The rule behind E0201 and E0202 runs with the other checks, so `k8sc check` reports a
+//! name Kubernetes would refuse before any build; the emitters use [`k8s_name`].
+
+use std::collections::HashMap;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::semantic::EntityId;
+
+/// The Kubernetes name of a declaration: lower case, `_` as `-`.
+pub fn k8s_name(name: &str) -> String {
+    name.chars()
+        .map(|ch| if ch == '_' { '-' } else { ch.to_ascii_lowercase() })
+        .collect()
+}
+
+/// Whether a name is a DNS-1123 label (what namespaces, Services and node names must be).
+pub fn is_dns_label(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 63
+        && name
+            .bytes()
+            .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-')
+        && !name.starts_with('-')
+        && !name.ends_with('-')
+}
+
+/// The kinds whose names become Kubernetes object names, and the scope names must be
+/// unique in once converted (`None`: cluster-wide; `Some(field)`: per namespace).
+const NAMED_KINDS: &[(&str, Option<&str>)] = &[
+    ("namespace", None),
+    ("node", None),
+    ("app", Some("namespace")),
+    ("ingress_controller", Some("namespace")),
+    ("route", None),
+    ("nfs_export", None),
+    ("ceph_rbd", None),
+];
+
+/// Whether a host path is absolute and clean: `/`-separated segments of letters, digits,
+/// `.`, `_` and `-`, none of them `.` or `..`.
+pub fn is_clean_path(path: &str) -> bool {
+    path.starts_with('/')
+        && path.split('/').skip(1).all(|segment| {
+            !segment.is_empty()
+                && segment != "."
+                && segment != ".."
+                && segment
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+        })
+}
+
+/// Host paths written into files and used as output paths.
+const PATH_FIELDS: &[(&str, &str)] = &[
+    ("nfs_export", "path"),
+    ("drbd_pair", "disk"),
+    ("drbd_pair", "device"),
+    ("drbd_pair", "mount"),
+];
+
+/// E0201 and E0202: every emitted name is valid and unique once converted; E0205: every
+/// host path is absolute and clean.
+pub fn check(context: &super::Context<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    for &(kind, field) in PATH_FIELDS {
+        for id in model.all(kind) {
+            let Some(path) = model.string(id, field) else { continue };
+            if !is_clean_path(path) {
+                out.push(
+                    Diagnostic::error(
+                        Code::E0205,
+                        format!("`{path}` is not an absolute, clean path"),
+                        model.field_span(id, field),
+                        "not a clean absolute path",
+                    )
+                    .with_help(
+                        "write an absolute path of letters, digits, `.`, `_` and `-`, without `.` or `..` segments",
+                    ),
+                );
+            }
+        }
+    }
+    for &(kind, scope) in NAMED_KINDS {
+        let mut seen: HashMap<(Option<String>, String), EntityId> = HashMap::new();
+        for id in model.all(kind) {
+            let name = k8s_name(model.name(id));
+            if !is_dns_label(&name) {
+                out.push(
+                    Diagnostic::error(
+                        Code::E0201,
+                        format!(
+                            "{kind} `{}` becomes the Kubernetes name `{name}`, which is not a DNS label",
+                            model.name(id)
+                        ),
+                        model.entity(id).name_span,
+                        "not a valid Kubernetes name",
+                    )
+                    .with_help(
+                        "use at most 63 letters, digits, `-` and `_`, starting and ending with a letter or digit",
+                    ),
+                );
+                continue;
+            }
+            let scope_name = scope
+                .and_then(|field| model.reference(id, field))
+                .map(|scope_id| k8s_name(model.name(scope_id)));
+            if let Some(&first) = seen.get(&(scope_name.clone(), name.clone())) {
+                out.push(
+                    Diagnostic::error(
+                        Code::E0202,
+                        format!(
+                            "{kind}s `{}` and `{}` both become the Kubernetes name `{name}`",
+                            model.name(first),
+                            model.name(id)
+                        ),
+                        model.entity(id).name_span,
+                        format!("also `{name}`"),
+                    )
+                    .with_label(model.entity(first).name_span, format!("`{name}` first"))
+                    .with_help("rename one: names differing only in case or `_` and `-` collide"),
+                );
+            } else {
+                seen.insert((scope_name, name), id);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_convert_to_dns_labels() {
+        assert_eq!(k8s_name("esb_test"), "esb-test");
+        assert_eq!(k8s_name("Web_API"), "web-api");
+        assert!(is_dns_label("esb-test"));
+        assert!(!is_dns_label("ends-"));
+        assert!(!is_dns_label(&"a".repeat(64)));
+        assert!(!is_dns_label(""));
+    }
+
+    #[test]
+    fn clean_paths() {
+        assert!(is_clean_path("/srv/nfs/shared"));
+        assert!(is_clean_path("/dev/sdb1"));
+        assert!(!is_clean_path("srv/nfs"));
+        assert!(!is_clean_path("/srv/../etc"));
+        assert!(!is_clean_path("/srv//nfs"));
+        assert!(!is_clean_path("/srv/nfs/"));
+        assert!(!is_clean_path("/srv/my data"));
+    }
+}

@@ -1,0 +1,281 @@
+//! `kubeadm/kubeadm-config.yaml`: ClusterConfiguration, InitConfiguration (for the first
+//! control-plane node) and KubeProxyConfiguration, for `kubeadm init --config`.
+//!
+//! kubeadm's types are not in k8s-openapi; these serde structs follow kubeadm's v1beta4
+//! `types.go` (field names, and `extraArgs` as a list of name/value pairs).
+
+use serde::Serialize;
+
+use super::{Input, MODE_FILE, Output};
+use crate::check::names::k8s_name;
+use crate::check::survival::frontends;
+use crate::semantic::value::{format_cpu, format_quantity};
+use crate::semantic::{EntityId, Model, Value};
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ClusterConfiguration {
+    api_version: &'static str,
+    kind: &'static str,
+    cluster_name: String,
+    kubernetes_version: String,
+    control_plane_endpoint: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image_repository: Option<String>,
+    networking: Networking,
+    api_server: ApiServer,
+    etcd: Etcd,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Networking {
+    pod_subnet: String,
+    service_subnet: String,
+    dns_domain: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ApiServer {
+    cert_s_a_ns: Vec<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+enum Etcd {
+    Local {
+        #[serde(rename = "dataDir")]
+        data_dir: String,
+    },
+    External(ExternalEtcd),
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ExternalEtcd {
+    endpoints: Vec<String>,
+    ca_file: &'static str,
+    cert_file: &'static str,
+    key_file: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct InitConfiguration {
+    api_version: &'static str,
+    kind: &'static str,
+    local_a_p_i_endpoint: Endpoint,
+    node_registration: NodeRegistration,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Endpoint {
+    advertise_address: String,
+    bind_port: i64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NodeRegistration {
+    name: String,
+    kubelet_extra_args: Vec<Arg>,
+}
+
+#[derive(Serialize)]
+struct Arg {
+    name: String,
+    value: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct KubeProxyConfiguration {
+    api_version: &'static str,
+    kind: &'static str,
+    mode: String,
+}
+
+/// kubelet's `system-reserved` value for a node's reserved resources.
+pub fn system_reserved(model: &Model, node: EntityId) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(Value::Cpu(millicores)) = model.nested(node, "reserved", "cpu").map(|v| &v.value) {
+        parts.push(format!("cpu={}", format_cpu(*millicores)));
+    }
+    if let Some(Value::Quantity(bytes)) = model.nested(node, "reserved", "memory").map(|v| &v.value) {
+        parts.push(format!("memory={}", format_quantity(*bytes)));
+    }
+    (!parts.is_empty()).then(|| parts.join(","))
+}
+
+/// `VIP:front-port` when the control plane is behind a VIP, else the first master's
+/// `address:apiserver-port`.
+pub fn control_plane_endpoint(model: &Model) -> String {
+    let cluster = model.all("cluster").next();
+    let api_port = cluster.and_then(|c| model.int(c, "apiserver_port")).unwrap_or(6443);
+    let masters: Vec<EntityId> = model
+        .all("node")
+        .filter(|node| model.variants(*node, "roles").contains(&"control_plane"))
+        .collect();
+    let all = frontends(model);
+    // The entry: a balancer with a VIP whose frontend leads, directly or through the
+    // balancers behind it, to the masters. Prefer the one no other balancer fronts.
+    let leads_to_masters =
+        |port: i64, backends: &[EntityId]| port == api_port && backends.iter().any(|b| masters.contains(b));
+    let direct: Vec<&crate::check::survival::Frontend> = all
+        .iter()
+        .filter(|f| leads_to_masters(f.backend_port, &f.backends))
+        .collect();
+    let mut entry = None;
+    for frontend in &all {
+        let Some(vip) = model
+            .reference(frontend.balancer, "vip")
+            .and_then(|vip| model.ipv4(vip, "address"))
+        else {
+            continue;
+        };
+        let leads = leads_to_masters(frontend.backend_port, &frontend.backends)
+            || direct.iter().any(|inner| {
+                inner.port == frontend.backend_port
+                    && frontend
+                        .backends
+                        .iter()
+                        .any(|backend| model.references_in(inner.balancer, "nodes").contains(backend))
+            });
+        if leads {
+            let fronted_by_other = all.iter().any(|outer| {
+                outer.backend_port == frontend.port
+                    && outer
+                        .backends
+                        .iter()
+                        .any(|b| model.references_in(frontend.balancer, "nodes").contains(b))
+            });
+            if entry.is_none() || !fronted_by_other {
+                entry = Some(format!("{vip}:{}", frontend.port));
+            }
+        }
+    }
+    entry.unwrap_or_else(|| {
+        let address = masters
+            .first()
+            .and_then(|m| model.ipv4(*m, "address"))
+            .map(|a| a.to_string())
+            .unwrap_or_default();
+        format!("{address}:{api_port}")
+    })
+}
+
+fn yaml(value: &impl Serialize) -> String {
+    serde_yaml::to_string(value).unwrap_or_default()
+}
+
+pub fn emit(input: &Input<'_>, output: &mut Output) {
+    let model = input.model;
+    let Some(cluster) = model.all("cluster").next() else {
+        return;
+    };
+    let api_port = model.int(cluster, "apiserver_port").unwrap_or(6443);
+    let masters: Vec<EntityId> = model
+        .all("node")
+        .filter(|node| model.variants(*node, "roles").contains(&"control_plane"))
+        .collect();
+    let address = |node: EntityId| model.ipv4(node, "address").map(|a| a.to_string()).unwrap_or_default();
+    let mut sans: Vec<String> = Vec::new();
+    for vip in model.all("vip_group") {
+        if let Some(vip_address) = model.ipv4(vip, "address") {
+            let fronts_masters = model
+                .all("load_balancer")
+                .any(|lb| model.reference(lb, "vip") == Some(vip));
+            if fronts_masters {
+                sans.push(vip_address.to_string());
+            }
+        }
+    }
+    sans.extend(masters.iter().map(|m| address(*m)));
+    sans.extend(masters.iter().map(|m| k8s_name(model.name(*m))));
+    sans.dedup();
+    let external = model.variant(cluster, "etcd") == Some("external");
+    let etcd = if external {
+        Etcd::External(ExternalEtcd {
+            endpoints: model
+                .all("node")
+                .filter(|node| model.variants(*node, "roles").contains(&"etcd"))
+                .map(|node| format!("https://{}:2379", address(node)))
+                .collect(),
+            ca_file: "/etc/kubernetes/pki/etcd/ca.crt",
+            cert_file: "/etc/kubernetes/pki/apiserver-etcd-client.crt",
+            key_file: "/etc/kubernetes/pki/apiserver-etcd-client.key",
+        })
+    } else {
+        Etcd::Local {
+            data_dir: "/var/lib/etcd".into(),
+        }
+    };
+    let cidr = |field: &str| {
+        model
+            .cidr(cluster, field)
+            .map(|net| net.to_string())
+            .unwrap_or_default()
+    };
+    let configuration = ClusterConfiguration {
+        api_version: "kubeadm.k8s.io/v1beta4",
+        kind: "ClusterConfiguration",
+        cluster_name: k8s_name(model.name(cluster)),
+        kubernetes_version: format!(
+            "v{}",
+            model
+                .string(cluster, "version")
+                .unwrap_or_default()
+                .trim_start_matches('v')
+        ),
+        control_plane_endpoint: control_plane_endpoint(model),
+        image_repository: model.string(cluster, "image_repository").map(str::to_string),
+        networking: Networking {
+            pod_subnet: cidr("pod_cidr"),
+            service_subnet: cidr("service_cidr"),
+            dns_domain: model
+                .string(cluster, "dns_domain")
+                .unwrap_or("cluster.local")
+                .to_string(),
+        },
+        api_server: ApiServer { cert_s_a_ns: sans },
+        etcd,
+    };
+    let mut text = format!(
+        "# Generated by k8sc from {}; do not edit by hand.\n# On the first control-plane node: kubeadm init --config kubeadm-config.yaml --upload-certs\n",
+        input.source
+    );
+    text.push_str(&yaml(&configuration));
+    if let Some(&first) = masters.first() {
+        let mut kubelet_extra_args = Vec::new();
+        if let Some(reserved) = system_reserved(model, first) {
+            kubelet_extra_args.push(Arg {
+                name: "system-reserved".into(),
+                value: reserved,
+            });
+        }
+        let init = InitConfiguration {
+            api_version: "kubeadm.k8s.io/v1beta4",
+            kind: "InitConfiguration",
+            local_a_p_i_endpoint: Endpoint {
+                advertise_address: address(first),
+                bind_port: api_port,
+            },
+            node_registration: NodeRegistration {
+                name: k8s_name(model.name(first)),
+                kubelet_extra_args,
+            },
+        };
+        text.push_str("---\n");
+        text.push_str(&yaml(&init));
+    }
+    let proxy = KubeProxyConfiguration {
+        api_version: "kubeproxy.config.k8s.io/v1alpha1",
+        kind: "KubeProxyConfiguration",
+        mode: model.variant(cluster, "proxy_mode").unwrap_or("ipvs").to_string(),
+    };
+    text.push_str("---\n");
+    text.push_str(&yaml(&proxy));
+    output.add("kubeadm/kubeadm-config.yaml", text, MODE_FILE);
+}

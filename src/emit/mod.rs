@@ -1,0 +1,92 @@
+//! The emitters: one module per target, all writing into one in-memory file map.
+//!
+//! Input: a model that passed every check, its graph, every secret's value (the caller
+//! read them) and the templates (the embedded ones, or the caller's overrides). Output: an
+//! [`Output`] mapping relative paths to contents and file modes. Invariants: pure (no IO:
+//! the CLI writes the map atomically); deterministic (ordered maps, no clock, no
+//! randomness); every path is built from checked names, so none escapes the output
+//! folder; files holding secrets get mode 0600.
+
+mod haproxy;
+mod harbor;
+mod k8s;
+mod keepalived;
+mod kubeadm;
+pub mod nfs;
+pub mod templates;
+
+use std::collections::BTreeMap;
+
+pub use templates::Templates;
+
+use crate::check::Secrets;
+use crate::diagnostic::Diagnostic;
+use crate::graph::Graph;
+use crate::semantic::{Model, SecretSource};
+
+/// Mode of ordinary files.
+pub const MODE_FILE: u32 = 0o644;
+/// Mode of scripts keepalived runs.
+pub const MODE_SCRIPT: u32 = 0o755;
+/// Mode of files that hold a secret.
+pub const MODE_SECRET: u32 = 0o600;
+
+/// One file to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub contents: String,
+    pub mode: u32,
+}
+
+/// Every file a build writes, by relative `/`-separated path.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Output {
+    pub files: BTreeMap<String, OutputFile>,
+}
+
+impl Output {
+    fn add(&mut self, path: impl Into<String>, contents: String, mode: u32) {
+        self.files.insert(path.into(), OutputFile { contents, mode });
+    }
+}
+
+/// What the emitters read.
+pub struct Input<'a> {
+    /// The source file's name as headers cite it (`cluster.k8s`).
+    pub source: &'a str,
+    pub model: &'a Model,
+    pub graph: &'a Graph,
+    pub secrets: &'a Secrets,
+    pub templates: &'a Templates,
+}
+
+impl Input<'_> {
+    /// A secret's value; the caller resolved every secret before emitting.
+    fn secret(&self, source: &SecretSource) -> String {
+        self.secrets.get(source).unwrap_or_default().to_string()
+    }
+}
+
+/// Emits everything the platform needs, or the reasons it cannot (a template that does not
+/// render). The model must have passed every check.
+pub fn emit(input: &Input<'_>) -> Result<Output, Vec<Diagnostic>> {
+    let mut diagnostics = Vec::new();
+    let mut output = Output::default();
+    k8s::emit(input, &mut output);
+    kubeadm::emit(input, &mut output);
+    if let Err(found) = haproxy::emit(input, &mut output) {
+        diagnostics.extend(found);
+    }
+    if let Err(found) = keepalived::emit(input, &mut output) {
+        diagnostics.extend(found);
+    }
+    if let Err(found) = nfs::emit(input, &mut output) {
+        diagnostics.extend(found);
+    }
+    harbor::emit(input, &mut output);
+    if diagnostics.is_empty() {
+        Ok(output)
+    } else {
+        Err(diagnostics)
+    }
+}

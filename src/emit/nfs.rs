@@ -1,0 +1,177 @@
+//! `hosts/<node>/etc/exports` on every NFS server (both nodes of a DRBD pair), and the
+//! directory of every static volume under its export.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{Input, MODE_FILE, Output};
+use crate::check::names::k8s_name;
+use crate::semantic::{EntityId, Model, Value};
+
+/// A static NFS volume: one per replica of each claim of a stateful app.
+#[derive(Debug, Clone)]
+pub struct NfsVolume {
+    pub export: EntityId,
+    pub app: EntityId,
+    /// The claim's name in the app (`data`).
+    pub claim: String,
+    /// The PVC's name: `<claim>-<app>-<ordinal>`, as a StatefulSet names it.
+    pub pvc: String,
+    pub namespace: String,
+    /// The directory on the server.
+    pub path: String,
+    pub bytes: u64,
+    pub read_only: bool,
+}
+
+/// The nodes that serve an export: its node, or both nodes of its DRBD pair.
+pub fn servers(model: &Model, export: EntityId) -> Vec<EntityId> {
+    match model.reference(export, "server") {
+        Some(server) if model.kind_name(server) == "drbd_pair" => model.references_in(server, "nodes"),
+        Some(server) => vec![server],
+        None => Vec::new(),
+    }
+}
+
+/// The address clients mount an export from: its node's address or its pair's VIP.
+pub fn server_address(model: &Model, export: EntityId) -> String {
+    let address = match model.reference(export, "server") {
+        Some(server) if model.kind_name(server) == "drbd_pair" => model
+            .reference(server, "vip")
+            .and_then(|vip| model.ipv4(vip, "address")),
+        Some(server) => model.ipv4(server, "address"),
+        None => None,
+    };
+    address.map(|a| a.to_string()).unwrap_or_default()
+}
+
+/// Every static NFS volume, in source order.
+pub fn volumes(model: &Model) -> Vec<NfsVolume> {
+    let mut found = Vec::new();
+    for app in model.all("app") {
+        let replicas = model.int(app, "replicas").unwrap_or(1).max(1);
+        let namespace = model
+            .reference(app, "namespace")
+            .map(|ns| k8s_name(model.name(ns)))
+            .unwrap_or_default();
+        for volume in model.field(app, "volumes").map_or(&[][..], |list| list.value.as_list()) {
+            let get = |field: &str| {
+                model
+                    .record_field(volume, "volume_claim", field)
+                    .map(|value| &value.value)
+            };
+            let Some(export) = get("storage").and_then(Value::as_ref) else {
+                continue;
+            };
+            if model.kind_name(export) != "nfs_export" {
+                continue;
+            }
+            let claim = get("name").and_then(Value::as_str).map(k8s_name).unwrap_or_default();
+            let bytes = match get("size") {
+                Some(Value::Quantity(bytes)) => *bytes,
+                _ => 0,
+            };
+            let read_only = get("read_only").and_then(Value::as_bool).unwrap_or(false);
+            let export_path = model
+                .string(export, "path")
+                .unwrap_or("/")
+                .trim_end_matches('/')
+                .to_string();
+            for ordinal in 0..replicas {
+                let pvc = format!("{claim}-{}-{ordinal}", k8s_name(model.name(app)));
+                found.push(NfsVolume {
+                    export,
+                    app,
+                    claim: claim.clone(),
+                    path: format!("{export_path}/{namespace}/{pvc}"),
+                    pvc,
+                    namespace: namespace.clone(),
+                    bytes,
+                    read_only,
+                });
+            }
+        }
+    }
+    found
+}
+
+#[derive(Serialize)]
+struct Export {
+    path: String,
+    clients: Vec<String>,
+    options: String,
+}
+
+#[derive(Serialize)]
+struct Context<'a> {
+    source: &'a str,
+    node: &'a str,
+    exports: Vec<Export>,
+}
+
+pub fn emit(input: &Input<'_>, output: &mut Output) -> Result<(), Vec<crate::diagnostic::Diagnostic>> {
+    let model = input.model;
+    let mut per_node: BTreeMap<String, (EntityId, Vec<Export>)> = BTreeMap::new();
+    for export in model.all("nfs_export") {
+        let mut options: Vec<String> = model
+            .variants(export, "options")
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        if let Some(fsid) = model.int(export, "fsid") {
+            options.push(format!("fsid={fsid}"));
+        }
+        let clients: Vec<String> = model
+            .cidrs(export, "clients")
+            .into_iter()
+            .map(|net| {
+                if net.prefix_len() == 32 {
+                    net.addr().to_string()
+                } else {
+                    net.to_string()
+                }
+            })
+            .collect();
+        for node in servers(model, export) {
+            per_node
+                .entry(model.name(node).to_string())
+                .or_insert_with(|| (node, Vec::new()))
+                .1
+                .push(Export {
+                    path: model.string(export, "path").unwrap_or("/").to_string(),
+                    clients: clients.clone(),
+                    options: options.join(","),
+                });
+        }
+    }
+    let mut errors = Vec::new();
+    for (node_name, (node, exports)) in per_node {
+        let context = Context {
+            source: input.source,
+            node: &node_name,
+            exports,
+        };
+        match input
+            .templates
+            .render("exports.j2", &context, model.entity(node).name_span)
+        {
+            Ok(text) => output.add(format!("hosts/{node_name}/etc/exports"), text, MODE_FILE),
+            Err(diagnostic) => errors.push(diagnostic),
+        }
+    }
+    // Each static volume's directory, created by copying the host tree onto the server.
+    for volume in volumes(model) {
+        for node in servers(model, volume.export) {
+            output.add(
+                format!("hosts/{}{}/.k8sc-volume", model.name(node), volume.path),
+                format!(
+                    "k8sc: the directory of PersistentVolume {}-{} (claim {}/{}).\n",
+                    volume.namespace, volume.pvc, volume.namespace, volume.pvc
+                ),
+                MODE_FILE,
+            );
+        }
+    }
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
+}

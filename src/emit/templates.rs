@@ -1,0 +1,93 @@
+//! The minijinja templates of the text configs, embedded, with per-template overrides.
+//!
+//! `k8sc build --templates DIR` reads `DIR/<name>` for any of [`NAMES`] and passes the
+//! texts here; every other template stays the embedded one.
+
+use std::collections::BTreeMap;
+
+use minijinja::syntax::SyntaxConfig;
+use minijinja::{Environment, UndefinedBehavior};
+use serde::Serialize;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::Span;
+
+/// The embedded templates, by name.
+const EMBEDDED: &[(&str, &str)] = &[
+    ("haproxy.cfg.j2", include_str!("templates/haproxy.cfg.j2")),
+    ("keepalived.conf.j2", include_str!("templates/keepalived.conf.j2")),
+    ("check_apiserver.sh.j2", include_str!("templates/check_apiserver.sh.j2")),
+    ("check_ingress.sh.j2", include_str!("templates/check_ingress.sh.j2")),
+    ("check_nfs.sh.j2", include_str!("templates/check_nfs.sh.j2")),
+    ("drbd_notify.sh.j2", include_str!("templates/drbd_notify.sh.j2")),
+    ("exports.j2", include_str!("templates/exports.j2")),
+];
+
+/// The names of the templates that can be overridden.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    EMBEDDED.iter().map(|(name, _)| *name)
+}
+
+/// The templates in use: the embedded ones and the caller's overrides.
+#[derive(Debug, Clone, Default)]
+pub struct Templates {
+    overrides: BTreeMap<String, String>,
+    /// Where the overrides came from, for messages.
+    pub origin: Option<String>,
+}
+
+impl Templates {
+    /// Overrides one template; `name` must be one of [`names`].
+    pub fn set(&mut self, name: &str, text: String) -> Result<(), String> {
+        if !names().any(|known| known == name) {
+            return Err(format!(
+                "`{name}` is not a k8sc template; the templates are: {}",
+                names().collect::<Vec<_>>().join(", ")
+            ));
+        }
+        self.overrides.insert(name.to_string(), text);
+        Ok(())
+    }
+
+    fn text(&self, name: &str) -> &str {
+        self.overrides.get(name).map_or_else(
+            || {
+                EMBEDDED
+                    .iter()
+                    .find(|(known, _)| *known == name)
+                    .map_or("", |(_, text)| *text)
+            },
+            String::as_str,
+        )
+    }
+
+    /// Renders a template; an error becomes an E0204 diagnostic at `span`.
+    pub fn render(&self, name: &str, context: &impl Serialize, span: Span) -> Result<String, Diagnostic> {
+        let mut environment = Environment::new();
+        environment.set_undefined_behavior(UndefinedBehavior::Strict);
+        let overridden = self.overrides.contains_key(name);
+        let result = SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .keep_trailing_newline(true)
+            .build()
+            .and_then(|syntax| {
+                environment.set_syntax(syntax);
+                environment.template_from_named_str(name, self.text(name))
+            })
+            .and_then(|template| template.render(minijinja::value::Serde(context)));
+        result.map_err(|error| {
+            let origin = match (&self.origin, overridden) {
+                (Some(origin), true) => format!("{origin}/{name}"),
+                _ => format!("the embedded {name}"),
+            };
+            Diagnostic::error(
+                Code::E0204,
+                format!("the template {origin} does not render: {error}"),
+                span,
+                "while emitting this",
+            )
+            .with_help("fix the template (minijinja syntax); delete the override to use the embedded one")
+        })
+    }
+}
