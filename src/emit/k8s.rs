@@ -67,7 +67,7 @@ impl Documents {
         if !self.text.is_empty() {
             self.text.push_str("---\n");
         }
-        self.text.push_str(&serde_yaml::to_string(object).unwrap_or_default());
+        self.text.push_str(&super::yaml::to_yaml(object));
     }
 }
 

@@ -14,6 +14,7 @@ mod keepalived;
 mod kubeadm;
 pub mod nfs;
 pub mod templates;
+pub mod yaml;
 
 use std::collections::BTreeMap;
 

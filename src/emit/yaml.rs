@@ -1,0 +1,167 @@
+//! A YAML writer for serialisable values, safe for Kubernetes' YAML 1.1 readers.
+//!
+//! serde_yaml writes `yes`, `no`, `on` and `off` unquoted, which YAML 1.2 reads as
+//! strings but the YAML 1.1 parsers behind kubectl and PyYAML read as booleans (`args:
+//! [--appendonly, yes]` would become `true`). This writer quotes every string that is not
+//! unambiguously a plain string in both, and keeps field order.
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// Block-style YAML of a value, ending with a line break.
+pub fn to_yaml(value: &impl Serialize) -> String {
+    let value = serde_json::to_value(value).unwrap_or(Value::Null);
+    let mut out = String::new();
+    match &value {
+        Value::Object(map) if !map.is_empty() => write_map(map, 0, &mut out),
+        Value::Array(items) if !items.is_empty() => write_list(items, 0, &mut out),
+        scalar => {
+            out.push_str(&inline(scalar));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Scalars (and empty collections) on one line.
+fn inline(value: &Value) -> String {
+    match value {
+        Value::Null => "null".into(),
+        Value::Bool(flag) => flag.to_string(),
+        Value::Number(number) => number.to_string(),
+        Value::String(text) => scalar(text),
+        Value::Array(_) => "[]".into(),
+        Value::Object(_) => "{}".into(),
+    }
+}
+
+/// Words YAML 1.1 reads as booleans or null.
+const AMBIGUOUS: &[&str] = &["y", "yes", "n", "no", "true", "false", "on", "off", "null", "~"];
+
+/// A string, plain when that is unambiguous, else double-quoted (JSON escapes are valid
+/// YAML double-quoted escapes).
+pub fn scalar(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./:=@+,".contains(&b))
+        && text
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphabetic() || b == b'/' || b == b'_')
+        && !text.contains(": ")
+        && !text.ends_with(':')
+        && !AMBIGUOUS.contains(&text.to_ascii_lowercase().as_str());
+    if plain {
+        text.to_string()
+    } else {
+        serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into())
+    }
+}
+
+fn key(text: &str) -> String {
+    scalar(text)
+}
+
+fn indent(depth: usize, out: &mut String) {
+    for _ in 0..depth {
+        out.push_str("  ");
+    }
+}
+
+fn write_map(map: &serde_json::Map<String, Value>, depth: usize, out: &mut String) {
+    for (name, value) in map {
+        indent(depth, out);
+        out.push_str(&key(name));
+        out.push(':');
+        write_value_after_key(value, depth, out);
+    }
+}
+
+fn write_value_after_key(value: &Value, depth: usize, out: &mut String) {
+    match value {
+        Value::Object(inner) if !inner.is_empty() => {
+            out.push('\n');
+            write_map(inner, depth + 1, out);
+        }
+        Value::Array(items) if !items.is_empty() => {
+            out.push('\n');
+            write_list(items, depth, out);
+        }
+        scalar => {
+            out.push(' ');
+            out.push_str(&inline(scalar));
+            out.push('\n');
+        }
+    }
+}
+
+/// A sequence at `depth` (Kubernetes style: dashes at the parent key's indentation).
+fn write_list(items: &[Value], depth: usize, out: &mut String) {
+    for item in items {
+        indent(depth, out);
+        out.push_str("- ");
+        match item {
+            Value::Object(map) if !map.is_empty() => {
+                // The first entry shares the dash's line; the rest align under it.
+                let mut first = true;
+                for (name, value) in map {
+                    if !first {
+                        indent(depth + 1, out);
+                    }
+                    first = false;
+                    out.push_str(&key(name));
+                    out.push(':');
+                    write_value_after_key(value, depth + 1, out);
+                }
+            }
+            Value::Array(inner) if !inner.is_empty() => {
+                out.push('\n');
+                write_list(inner, depth + 1, out);
+            }
+            scalar => {
+                out.push_str(&inline(scalar));
+                out.push('\n');
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ambiguous_words_and_numbers_are_quoted() {
+        assert_eq!(scalar("yes"), "\"yes\"");
+        assert_eq!(scalar("On"), "\"On\"");
+        assert_eq!(scalar("8080"), "\"8080\"");
+        assert_eq!(scalar("1.30"), "\"1.30\"");
+        assert_eq!(scalar(""), "\"\"");
+        assert_eq!(scalar("a: b"), "\"a: b\"");
+        assert_eq!(scalar("--config.file=/etc/x"), "\"--config.file=/etc/x\"");
+        assert_eq!(scalar("nginx:1.27"), "nginx:1.27");
+        assert_eq!(scalar("app.kubernetes.io/name"), "app.kubernetes.io/name");
+    }
+
+    #[test]
+    fn writes_block_yaml_that_reads_back_the_same() {
+        let value = serde_json::json!({
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": { "name": "web", "labels": {} },
+            "spec": {
+                "containers": [
+                    { "name": "web", "args": ["redis-server", "--appendonly", "yes"], "ports": [{ "containerPort": 80 }] }
+                ],
+                "nested": [[1, 2], []],
+                "text": "line\nbreak \"quoted\""
+            }
+        });
+        let text = to_yaml(&value);
+        assert!(text.starts_with("apiVersion: v1\nkind: Pod\n"), "{text}");
+        assert!(text.contains("- \"yes\""), "{text}");
+        let back: serde_json::Value = serde_yaml::from_str(&text).expect("valid YAML");
+        assert_eq!(back, value);
+    }
+}
