@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite, on a fresh machine or an old one: installs what the tests need
-# when it is missing (quietly), then runs every check and test. `.ci/run` calls exactly this.
+# The whole test suite, on a fresh machine or an old one: installs the real programs the
+# tests drive when they are missing (quietly), then runs every check and test.
+# `.ci/run` calls exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,16 +9,29 @@ cd "$(dirname "$0")/.."
 export INSTA_UPDATE=no
 export CARGO_TERM_COLOR=never
 
-# Debian packages the tests drive: Graphviz renders `k8sc graph`.
+as_root=()
+[ "$(id -u)" -eq 0 ] || as_root=(sudo)
+
+# Debian packages: Graphviz renders `k8sc graph`; haproxy, keepalived and exportfs check
+# every emitted config.
 missing=()
 command -v dot >/dev/null 2>&1 || missing+=(graphviz)
+command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
+command -v keepalived >/dev/null 2>&1 || [ -x /usr/sbin/keepalived ] || missing+=(keepalived)
+command -v exportfs >/dev/null 2>&1 || [ -x /usr/sbin/exportfs ] || missing+=(nfs-kernel-server)
+command -v unshare >/dev/null 2>&1 || missing+=(util-linux)
+command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || missing+=(iproute2)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "tests/run.sh: installing ${missing[*]}"
-  sudo_cmd=()
-  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
-  "${sudo_cmd[@]}" apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  "${as_root[@]}" apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+# Python packages: the Kubernetes JSON schemas (kubernetes-validate) and jsonschema.
+if ! python3 -c 'import kubernetes_validate, jsonschema, yaml' >/dev/null 2>&1; then
+  echo "tests/run.sh: installing kubernetes-validate"
+  python3 -m pip install --quiet --disable-pip-version-check kubernetes-validate
+fi
+export PATH="$PATH:/usr/sbin:/sbin"
 
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked --quiet -- -D warnings

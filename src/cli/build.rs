@@ -7,7 +7,7 @@ use std::path::{Component, Path, PathBuf};
 use super::args::BuildArgs;
 use super::{Status, read_source, secrets, stderr_color};
 use crate::check::Secrets;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::Diagnostic;
 use crate::emit::{self, Output, Templates};
 use crate::report::{HumanStyle, render_human};
 
@@ -41,15 +41,14 @@ pub fn run(args: &BuildArgs) -> Status {
     // Every secret must be readable now (check did not need them; build writes them).
     let mut resolved = Secrets::default();
     if compilation.front_end_ok {
-        for (source, span) in compilation.model.secret_uses() {
-            match secrets::read(&source, source_dir) {
-                Ok(value) => resolved.insert(source, value),
-                Err(why) => diagnostics.push(
-                    Diagnostic::error(Code::E0203, format!("cannot read a secret: {why}"), span, "this secret")
-                        .with_help("set the environment variable, or create the file, before `k8sc build`"),
-                ),
+        for source in compilation.model.secret_sources() {
+            if let Ok(value) = secrets::read(&source, source_dir) {
+                resolved.insert(source, value);
             }
         }
+        diagnostics.extend(emit::missing_secrets(&compilation.model, &resolved, |source| {
+            secrets::read(source, source_dir).err().unwrap_or_default()
+        }));
     }
     if diagnostics.iter().any(Diagnostic::is_error) {
         crate::diagnostic::sort(&mut diagnostics);

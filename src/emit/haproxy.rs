@@ -115,7 +115,7 @@ pub fn emit(input: &Input<'_>, output: &mut Output) -> Result<(), Vec<Diagnostic
             .render("haproxy.cfg.j2", &context, model.entity(node).name_span)
         {
             Ok(text) => output.add(format!("hosts/{node_name}/etc/haproxy/haproxy.cfg"), text, MODE_FILE),
-            Err(diagnostic) => errors.push(diagnostic),
+            Err(diagnostic) => errors.push(*diagnostic),
         }
         if binds_vip {
             output.add(

@@ -183,14 +183,19 @@ fn nodes(model: &Model, writer: &mut Writer<'_>) {
             }
         }
         let label_map: BTreeMap<String, String> = pairs.into_iter().collect();
-        let taints = pool.map(|pool| {
-            vec![core::Taint {
+        let roles = model.variants(node, "roles");
+        // A dedicated pool is tainted; a control-plane node that is also a worker loses the
+        // control-plane taint kubeadm puts on it; other nodes keep what kubeadm set.
+        let taints = match pool {
+            Some(pool) => Some(vec![core::Taint {
                 key: POOL_LABEL.into(),
                 value: Some(pool.to_string()),
                 effect: "NoSchedule".into(),
                 ..Default::default()
-            }]
-        });
+            }]),
+            None if roles.contains(&"control_plane") && roles.contains(&"worker") => Some(Vec::new()),
+            None => None,
+        };
         documents.push(&core::Node {
             metadata: ObjectMeta {
                 name: Some(k8s_name(model.name(node))),
@@ -799,7 +804,7 @@ fn ingress_controller(model: &Model, controller: EntityId, writer: &mut Writer<'
         .collect();
     pools.sort();
     pools.dedup();
-    let tolerations: Vec<core::Toleration> = pools
+    let mut tolerations: Vec<core::Toleration> = pools
         .into_iter()
         .map(|pool| core::Toleration {
             key: Some(POOL_LABEL.into()),
@@ -809,6 +814,19 @@ fn ingress_controller(model: &Model, controller: EntityId, writer: &mut Writer<'
             ..Default::default()
         })
         .collect();
+    // On control-plane nodes, tolerate the taint kubeadm puts there.
+    let on_control_plane = model
+        .references_in(controller, "nodes")
+        .iter()
+        .any(|node| model.variants(*node, "roles").contains(&"control_plane"));
+    if on_control_plane {
+        tolerations.push(core::Toleration {
+            key: Some("node-role.kubernetes.io/control-plane".into()),
+            operator: Some("Exists".into()),
+            effect: Some("NoSchedule".into()),
+            ..Default::default()
+        });
+    }
     let container = core::Container {
         name: class.to_string(),
         image: model.string(controller, "image").map(str::to_string),

@@ -308,7 +308,7 @@ pub fn emit(input: &Input<'_>, output: &mut Output) -> Result<(), Vec<Diagnostic
         };
         match input.templates.render("keepalived.conf.j2", &context, span) {
             Ok(text) => output.add(format!("hosts/{node_name}/etc/keepalived/keepalived.conf"), text, mode),
-            Err(diagnostic) => errors.push(diagnostic),
+            Err(diagnostic) => errors.push(*diagnostic),
         }
         for (file, template, extra) in &config.files {
             let mut context = extra.clone();
@@ -317,7 +317,7 @@ pub fn emit(input: &Input<'_>, output: &mut Output) -> Result<(), Vec<Diagnostic
             }
             match input.templates.render(template, &context, span) {
                 Ok(text) => output.add(format!("hosts/{node_name}/etc/keepalived/{file}"), text, MODE_SCRIPT),
-                Err(diagnostic) => errors.push(diagnostic),
+                Err(diagnostic) => errors.push(*diagnostic),
             }
         }
     }

@@ -68,6 +68,25 @@ impl Input<'_> {
     }
 }
 
+/// E0203 for every secret the model uses that `secrets` does not hold: a build writes
+/// them all, so each must be readable. `why` says why a secret could not be read.
+pub fn missing_secrets(model: &Model, secrets: &Secrets, why: impl Fn(&SecretSource) -> String) -> Vec<Diagnostic> {
+    model
+        .secret_uses()
+        .into_iter()
+        .filter(|(source, _)| secrets.get(source).is_none())
+        .map(|(source, span)| {
+            Diagnostic::error(
+                crate::diagnostic::Code::E0203,
+                format!("cannot read a secret: {}", why(&source)),
+                span,
+                "this secret",
+            )
+            .with_help("set the environment variable, or create the file, before `k8sc build`")
+        })
+        .collect()
+}
+
 /// Emits everything the platform needs, or the reasons it cannot (a template that does not
 /// render). The model must have passed every check.
 pub fn emit(input: &Input<'_>) -> Result<Output, Vec<Diagnostic>> {
@@ -85,6 +104,8 @@ pub fn emit(input: &Input<'_>) -> Result<Output, Vec<Diagnostic>> {
         diagnostics.extend(found);
     }
     harbor::emit(input, &mut output);
+    // A broken template fails once per file it renders; say it once.
+    diagnostics.dedup_by(|a, b| a.message == b.message);
     if diagnostics.is_empty() {
         Ok(output)
     } else {

@@ -157,7 +157,7 @@ pub fn emit(input: &Input<'_>, output: &mut Output) -> Result<(), Vec<crate::dia
             .render("exports.j2", &context, model.entity(node).name_span)
         {
             Ok(text) => output.add(format!("hosts/{node_name}/etc/exports"), text, MODE_FILE),
-            Err(diagnostic) => errors.push(diagnostic),
+            Err(diagnostic) => errors.push(*diagnostic),
         }
     }
     // Each static volume's directory, created by copying the host tree onto the server.
@@ -174,4 +174,79 @@ pub fn emit(input: &Input<'_>, output: &mut Output) -> Result<(), Vec<crate::dia
         }
     }
     if errors.is_empty() { Ok(()) } else { Err(errors) }
+}
+
+/// k8sc's own lint of an exports file, for what `exportfs` accepts silently: a space
+/// before `(` (the options then apply to the whole world), a client that is everyone with
+/// `rw`, one fsid on two paths, and contradictory options.
+pub fn lint(text: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut fsids: Vec<(String, String)> = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let line_number = number + 1;
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut tokens = line.split_whitespace();
+        let Some(path) = tokens.next() else { continue };
+        for token in tokens {
+            if token.starts_with('(') {
+                problems.push(format!(
+                    "line {line_number}: a space before `{token}`: those options go to the world"
+                ));
+                continue;
+            }
+            let (client, options) = match token.split_once('(') {
+                Some((client, rest)) => (client, rest.trim_end_matches(')')),
+                None => (token, ""),
+            };
+            let options: Vec<&str> = options.split(',').filter(|o| !o.is_empty()).collect();
+            if options.is_empty() {
+                problems.push(format!(
+                    "line {line_number}: client `{client}` has no options (exportfs warns and uses defaults)"
+                ));
+            }
+            let world = client == "*" || client == "0.0.0.0/0" || client.ends_with("/0");
+            if world && options.contains(&"rw") {
+                problems.push(format!("line {line_number}: `{path}` is writable by every address"));
+            }
+            for (a, b) in [("rw", "ro"), ("sync", "async"), ("root_squash", "no_root_squash")] {
+                if options.contains(&a) && options.contains(&b) {
+                    problems.push(format!("line {line_number}: `{a}` and `{b}` together"));
+                }
+            }
+            if let Some(fsid) = options.iter().find_map(|o| o.strip_prefix("fsid=")) {
+                match fsids.iter().find(|(known, _)| known == fsid) {
+                    Some((_, other)) if other != path => {
+                        problems.push(format!("line {line_number}: fsid={fsid} is also the fsid of `{other}`"));
+                    }
+                    Some(_) => {}
+                    None => fsids.push((fsid.to_string(), path.to_string())),
+                }
+            }
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lint;
+
+    #[test]
+    fn lint_finds_what_exportfs_lets_through() {
+        assert!(lint("/srv/a 10.0.0.0/24(rw,sync,no_subtree_check,fsid=1)\n").is_empty());
+        assert_eq!(
+            lint("/srv/a 10.0.0.0/24 (rw)\n").len(),
+            2,
+            "space before ( and a client without options"
+        );
+        assert_eq!(lint("/srv/a *(rw,no_root_squash)\n").len(), 1);
+        assert_eq!(lint("/srv/a 10.0.0.0/24(rw,ro)\n").len(), 1);
+        assert_eq!(
+            lint("/srv/a 10.0.0.0/24(rw,fsid=1)\n/srv/b 10.0.0.0/24(rw,fsid=1)\n").len(),
+            1
+        );
+    }
 }

@@ -62,7 +62,7 @@ impl Templates {
     }
 
     /// Renders a template; an error becomes an E0204 diagnostic at `span`.
-    pub fn render(&self, name: &str, context: &impl Serialize, span: Span) -> Result<String, Diagnostic> {
+    pub fn render(&self, name: &str, context: &impl Serialize, span: Span) -> Result<String, Box<Diagnostic>> {
         let mut environment = Environment::new();
         environment.set_undefined_behavior(UndefinedBehavior::Strict);
         let overridden = self.overrides.contains_key(name);
@@ -78,16 +78,19 @@ impl Templates {
             .and_then(|template| template.render(minijinja::value::Serde(context)));
         result.map_err(|error| {
             let origin = match (&self.origin, overridden) {
-                (Some(origin), true) => format!("{origin}/{name}"),
-                _ => format!("the embedded {name}"),
+                (Some(origin), true) => format!("`{origin}/{name}`"),
+                (None, true) => format!("`{name}` (an override)"),
+                (_, false) => format!("`{name}` (embedded)"),
             };
-            Diagnostic::error(
-                Code::E0204,
-                format!("the template {origin} does not render: {error}"),
-                span,
-                "while emitting this",
+            Box::new(
+                Diagnostic::error(
+                    Code::E0204,
+                    format!("template {origin} does not render: {error}"),
+                    span,
+                    "while emitting this",
+                )
+                .with_help("fix the template (minijinja syntax); delete the override to use the embedded one"),
             )
-            .with_help("fix the template (minijinja syntax); delete the override to use the embedded one")
         })
     }
 }

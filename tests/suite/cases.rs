@@ -6,7 +6,10 @@
 //!   covers exactly that text, and the rendered diagnostics are snapshotted;
 //! - `# expect: ok`: the file compiles with no diagnostic at all (the passing variant of a
 //!   rule's failing case);
-//! - `# env: NAME=value`: a secret the compiler is given, as `env("NAME")`.
+//! - `# env: NAME=value`: a secret the compiler is given, as `env("NAME")`;
+//! - `# phase: build`: the file compiles clean and the finding comes from the build (a
+//!   secret that cannot be read, a template that does not render);
+//! - `# template: NAME=TEXT`: a template override for the build.
 
 use k8sc::check::Secrets;
 use k8sc::diagnostic::Code;
@@ -28,6 +31,26 @@ fn secrets(text: &str) -> Secrets {
     secrets
 }
 
+/// What a build of a clean file reports: unreadable secrets, then emitter errors.
+fn build_findings(compilation: &k8sc::Compilation, text: &str, secrets: &Secrets) -> Vec<k8sc::diagnostic::Diagnostic> {
+    let missing = k8sc::emit::missing_secrets(&compilation.model, secrets, |_| "it is not provided".into());
+    if !missing.is_empty() {
+        return missing;
+    }
+    let mut templates = k8sc::emit::Templates::default();
+    if let Some((name, body)) = header(text, "template").and_then(|t| t.split_once('=')) {
+        templates.set(name, body.to_string()).expect("a known template");
+    }
+    let input = k8sc::emit::Input {
+        source: "case.k8s",
+        model: &compilation.model,
+        graph: &compilation.graph,
+        secrets,
+        templates: &templates,
+    };
+    k8sc::emit::emit(&input).err().unwrap_or_default()
+}
+
 #[test]
 fn every_case_reports_exactly_what_it_expects() {
     let cases = crate::k8s_files("tests/cases");
@@ -39,7 +62,13 @@ fn every_case_reports_exactly_what_it_expects() {
         let name = relative.to_string_lossy().replace('\\', "/");
         let expected =
             header(&text, "expect").unwrap_or_else(|| panic!("{name} needs `# expect: CODE` or `# expect: ok`"));
-        let compilation = k8sc::compile_with(&name, &text, &secrets(&text));
+        let secrets = secrets(&text);
+        let mut compilation = k8sc::compile_with(&name, &text, &secrets);
+        if header(&text, "phase") == Some("build") && !compilation.has_errors() {
+            compilation
+                .diagnostics
+                .extend(build_findings(&compilation, &text, &secrets));
+        }
         let codes: Vec<&str> = compilation.diagnostics.iter().map(|d| d.code.as_str()).collect();
         let rendered = render_human(&compilation.diagnostics, &compilation.sources, HumanStyle::default());
         if expected == "ok" {

@@ -1,5 +1,6 @@
 //! The integration suite: one test binary, one module per concern.
 
+mod build;
 mod cases;
 mod cli;
 mod code_map;

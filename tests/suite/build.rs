@@ -1,0 +1,604 @@
+//! `k8sc build`: every example's whole output tree (snapshotted), determinism, atomicity,
+//! secrets, templates, and every emitted file checked by the real program that reads it:
+//! haproxy, keepalived, exportfs, the Kubernetes JSON schemas of the declared version, and
+//! JSON Schemas written for kubeadm and Harbor (tests/validators/schemas).
+
+use std::collections::BTreeMap;
+use std::os::unix::fs::PermissionsExt as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use k8sc::check::Secrets;
+use k8sc::emit::{self, Templates};
+use k8sc::semantic::SecretSource;
+
+/// The secrets the examples read, with test values (at most 8 characters for VRRP).
+const SECRETS: &[(&str, &str)] = &[
+    ("K8SC_VRRP_PASS", "qs-pass1"),
+    ("K8SC_API_VRRP_PASS", "api-pass"),
+    ("K8SC_INGRESS_VRRP_PASS", "ing-pass"),
+    ("K8SC_PROXY_VRRP_PASS", "prx-pass"),
+    ("K8SC_LVS_VRRP_PASS", "lvs-pass"),
+    ("K8SC_MASTER_VRRP_PASS", "mst-pass"),
+    ("K8SC_WORKER_VRRP_PASS", "wrk-pass"),
+    ("K8SC_NFS_VRRP_PASS", "nfs-pass"),
+    ("K8SC_HARBOR_SECRET", "harbor-robot-secret"),
+    ("K8SC_HARBOR_DR_SECRET", "harbor-dr-secret"),
+];
+
+fn secrets() -> Secrets {
+    let mut secrets = Secrets::default();
+    for (name, value) in SECRETS {
+        secrets.insert(SecretSource::Env(name.to_string()), value.to_string());
+    }
+    secrets
+}
+
+fn k8sc(args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_k8sc"));
+    command.args(args).current_dir(crate::root()).env("NO_COLOR", "1");
+    for (name, value) in SECRETS {
+        command.env(name, value);
+    }
+    command.output().expect("k8sc runs")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("k8sc-build-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    dir
+}
+
+/// Every file below a folder: relative path -> (bytes, mode).
+fn tree(root: &Path) -> BTreeMap<String, (Vec<u8>, u32)> {
+    fn walk(root: &Path, dir: &Path, found: &mut BTreeMap<String, (Vec<u8>, u32)>) {
+        for entry in std::fs::read_dir(dir).expect("readable").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(root, &path, found);
+            } else {
+                let relative = path
+                    .strip_prefix(root)
+                    .expect("below root")
+                    .to_string_lossy()
+                    .into_owned();
+                let mode = entry.metadata().expect("metadata").permissions().mode() & 0o777;
+                found.insert(relative, (std::fs::read(&path).expect("readable"), mode));
+            }
+        }
+    }
+    let mut found = BTreeMap::new();
+    walk(root, root, &mut found);
+    found
+}
+
+/// Builds an example in memory through the library.
+fn emit_example(path: &Path) -> emit::Output {
+    let text = std::fs::read_to_string(path).expect("readable example");
+    let compilation = k8sc::compile_with("example.k8s", &text, &secrets());
+    assert!(!compilation.has_errors(), "{} does not compile", path.display());
+    let file_name = path.file_name().expect("a file").to_string_lossy().into_owned();
+    let templates = Templates::default();
+    let input = emit::Input {
+        source: &file_name,
+        model: &compilation.model,
+        graph: &compilation.graph,
+        secrets: &secrets(),
+        templates: &templates,
+    };
+    emit::emit(&input).unwrap_or_else(|d| panic!("{}: {d:?}", path.display()))
+}
+
+/// Builds every example with the CLI into one scratch folder each.
+fn build_examples(name: &str) -> Vec<(PathBuf, PathBuf)> {
+    let root = scratch(name);
+    crate::k8s_files("examples")
+        .into_iter()
+        .map(|example| {
+            let out = root.join(example.file_stem().expect("a stem"));
+            let output = k8sc(&[
+                "build",
+                example.to_str().expect("utf-8"),
+                "-o",
+                out.to_str().expect("utf-8"),
+            ]);
+            assert_eq!(
+                output.status.code(),
+                Some(0),
+                "{}: {}",
+                example.display(),
+                String::from_utf8_lossy(&output.stderr)
+            );
+            (example, out)
+        })
+        .collect()
+}
+
+fn files_named(root: &Path, name: &str) -> Vec<PathBuf> {
+    tree(root)
+        .keys()
+        .filter(|path| path.ends_with(name))
+        .map(|path| root.join(path))
+        .collect()
+}
+
+fn run_validator(program: &str, args: &[&str]) -> Output {
+    Command::new(program)
+        .args(args)
+        .current_dir(crate::root())
+        .output()
+        .unwrap_or_else(|err| panic!("{program} runs (tests/run.sh installs it): {err}"))
+}
+
+fn assert_valid(output: &Output, what: &str) {
+    assert!(
+        output.status.success(),
+        "{what}:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn every_example_builds_and_its_whole_tree_is_snapshotted() {
+    for example in crate::k8s_files("examples") {
+        let output = emit_example(&example);
+        let mut text = String::new();
+        for (path, file) in &output.files {
+            text.push_str(&format!("//// {path} ({:o})\n{}", file.mode, file.contents));
+            if !file.contents.ends_with('\n') {
+                text.push('\n');
+            }
+        }
+        let name = format!("build-{}", example.file_stem().expect("a stem").to_string_lossy());
+        crate::snapshot_settings("build").bind(|| insta::assert_snapshot!(name, text));
+    }
+}
+
+#[test]
+fn builds_are_byte_identical_and_secrets_are_0600() {
+    let first = build_examples("first");
+    let second = build_examples("second");
+    for ((example, a), (_, b)) in first.iter().zip(&second) {
+        let (tree_a, tree_b) = (tree(a), tree(b));
+        assert_eq!(tree_a, tree_b, "{}: two builds differ", example.display());
+        for (path, (contents, mode)) in &tree_a {
+            let text = String::from_utf8_lossy(contents);
+            let holds_secret = SECRETS.iter().any(|(_, value)| text.contains(value));
+            if holds_secret {
+                assert_eq!(*mode, 0o600, "{path} holds a secret but has mode {mode:o}");
+            }
+            if path.ends_with(".sh") {
+                assert_eq!(*mode, 0o755, "{path} is a script");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_failed_build_leaves_the_output_folder_exactly_as_it_was() {
+    let root = scratch("atomic");
+    let out = root.join("out");
+    let out_text = out.to_str().expect("utf-8");
+    assert_eq!(
+        k8sc(&["build", "examples/quickstart.k8s", "-o", out_text])
+            .status
+            .code(),
+        Some(0)
+    );
+    let before = tree(&out);
+    let broken = root.join("broken.k8s");
+    let text = std::fs::read_to_string(crate::root().join("examples/quickstart.k8s")).expect("readable");
+    std::fs::write(&broken, text.replace("address = 10.10.0.11", "address = 10.10.0.300")).expect("write");
+    let output = k8sc(&["build", broken.to_str().expect("utf-8"), "-o", out_text]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(tree(&out), before, "a broken build changed the output");
+    // A missing secret is an error too, and changes nothing.
+    let output = Command::new(env!("CARGO_BIN_EXE_k8sc"))
+        .args(["build", "examples/quickstart.k8s", "-o", out_text])
+        .current_dir(crate::root())
+        .env_remove("K8SC_VRRP_PASS")
+        .output()
+        .expect("k8sc runs");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("E0203"));
+    assert_eq!(tree(&out), before);
+    // Nothing is left beside it.
+    let leftovers: Vec<_> = std::fs::read_dir(&root)
+        .expect("readable")
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(leftovers.len(), 2, "{leftovers:?}");
+}
+
+#[test]
+fn a_folder_k8sc_did_not_create_is_replaced_only_with_force() {
+    let root = scratch("foreign");
+    let out = root.join("out");
+    std::fs::create_dir_all(&out).expect("mkdir");
+    std::fs::write(out.join("precious.txt"), "keep me").expect("write");
+    let out_text = out.to_str().expect("utf-8");
+    let output = k8sc(&["build", "examples/quickstart.k8s", "-o", out_text]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(out.join("precious.txt").exists());
+    let output = k8sc(&["build", "examples/quickstart.k8s", "-o", out_text, "--force"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(!out.join("precious.txt").exists());
+    assert!(out.join(".k8sc-build").exists());
+    // k8sc's own folder is replaced without --force.
+    assert_eq!(
+        k8sc(&["build", "examples/quickstart.k8s", "-o", out_text])
+            .status
+            .code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn a_template_override_changes_its_files_and_a_broken_one_is_e0204() {
+    let root = scratch("templates");
+    let templates = root.join("templates");
+    std::fs::create_dir_all(&templates).expect("mkdir");
+    let original = include_str!("../../src/emit/templates/haproxy.cfg.j2");
+    std::fs::write(
+        templates.join("haproxy.cfg.j2"),
+        original.replace("maxconn 20000", "maxconn 4000"),
+    )
+    .expect("write");
+    let out = root.join("out");
+    let output = k8sc(&[
+        "build",
+        "examples/quickstart.k8s",
+        "-o",
+        out.to_str().expect("utf-8"),
+        "--templates",
+        templates.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let haproxy = std::fs::read_to_string(out.join("hosts/master1/etc/haproxy/haproxy.cfg")).expect("haproxy.cfg");
+    assert!(haproxy.contains("maxconn 4000"));
+    let keepalived = std::fs::read_to_string(out.join("hosts/master1/etc/keepalived/keepalived.conf")).expect("conf");
+    assert!(
+        keepalived.contains("vrrp_instance"),
+        "the other templates are the embedded ones"
+    );
+
+    std::fs::write(templates.join("haproxy.cfg.j2"), "{% for x in %}").expect("write");
+    let broken = root.join("broken-out");
+    let output = k8sc(&[
+        "build",
+        "examples/quickstart.k8s",
+        "-o",
+        broken.to_str().expect("utf-8"),
+        "--templates",
+        templates.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("E0204"));
+    assert!(!broken.exists());
+
+    std::fs::write(templates.join("no-such.j2"), "x").expect("write");
+    let output = k8sc(&[
+        "build",
+        "examples/quickstart.k8s",
+        "-o",
+        broken.to_str().expect("utf-8"),
+        "--templates",
+        templates.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "an unknown template name is a usage error"
+    );
+}
+
+#[test]
+fn haproxy_accepts_every_haproxy_cfg() {
+    for (_, out) in build_examples("haproxy") {
+        for file in files_named(&out, "haproxy.cfg") {
+            let output = run_validator("haproxy", &["-c", "-dW", "-f", file.to_str().expect("utf-8")]);
+            assert_valid(&output, &format!("haproxy -c -dW -f {}", file.display()));
+        }
+    }
+}
+
+#[test]
+fn keepalived_accepts_every_keepalived_conf() {
+    let mut checked = 0;
+    for (_, out) in build_examples("keepalived") {
+        for file in files_named(&out, "keepalived.conf") {
+            let output = run_validator(
+                "bash",
+                &["tests/validators/keepalived.sh", file.to_str().expect("utf-8")],
+            );
+            assert_valid(&output, &format!("keepalived --config-test {}", file.display()));
+            checked += 1;
+        }
+    }
+    assert!(checked >= 10);
+}
+
+#[test]
+fn the_keepalived_validator_rejects_a_bad_config() {
+    let root = scratch("keepalived-bad");
+    let (_, out) = build_examples("keepalived-source").remove(0);
+    let conf = files_named(&out, "keepalived.conf").remove(0);
+    let text = std::fs::read_to_string(&conf).expect("readable");
+    let bad = root.join("keepalived.conf");
+    std::fs::write(&bad, text.replacen("virtual_router_id ", "virtual_router_id 2", 1)).expect("write");
+    let output = run_validator(
+        "bash",
+        &["tests/validators/keepalived.sh", bad.to_str().expect("utf-8")],
+    );
+    assert!(!output.status.success(), "a VRID above 255 must fail");
+}
+
+#[test]
+fn exportfs_accepts_every_exports_file_and_the_lint_finds_nothing() {
+    let mut checked = 0;
+    for (_, out) in build_examples("exports") {
+        for file in files_named(&out, "etc/exports") {
+            let output = run_validator("bash", &["tests/validators/exports.sh", file.to_str().expect("utf-8")]);
+            assert_valid(&output, &format!("exportfs {}", file.display()));
+            let text = std::fs::read_to_string(&file).expect("readable");
+            assert_eq!(emit::nfs::lint(&text), Vec::<String>::new(), "{}", file.display());
+            checked += 1;
+        }
+    }
+    assert!(checked >= 2);
+    // The validator and the lint both catch the space before the parenthesis.
+    let root = scratch("exports-bad");
+    let bad = root.join("exports");
+    std::fs::write(&bad, "/srv/nfs/data 10.0.0.0/24 (rw,sync,no_subtree_check)\n").expect("write");
+    let output = run_validator("bash", &["tests/validators/exports.sh", bad.to_str().expect("utf-8")]);
+    assert!(!output.status.success());
+    assert!(!emit::nfs::lint("/srv/nfs/data 10.0.0.0/24 (rw,sync,no_subtree_check)\n").is_empty());
+}
+
+#[test]
+fn every_kubernetes_document_validates_strictly_against_its_version() {
+    for (example, out) in build_examples("k8s") {
+        let text = std::fs::read_to_string(&example).expect("readable");
+        let version = text
+            .lines()
+            .find_map(|line| line.trim().strip_prefix("version = \""))
+            .map(|rest| rest.trim_end_matches('"').to_string())
+            .expect("a version");
+        let mut args = vec!["tests/validators/k8s_validate.py".to_string(), version];
+        let files: Vec<String> = tree(&out.join("kubernetes"))
+            .keys()
+            .filter(|path| path.ends_with(".yaml") && !path.ends_with("kustomization.yaml"))
+            .map(|path| out.join("kubernetes").join(path).to_string_lossy().into_owned())
+            .collect();
+        assert!(!files.is_empty());
+        args.extend(files);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let output = run_validator("python3", &args);
+        assert_valid(&output, &format!("Kubernetes schemas for {}", example.display()));
+    }
+}
+
+#[test]
+fn every_pdb_sets_exactly_one_of_min_available_and_max_unavailable() {
+    for example in crate::k8s_files("examples") {
+        let output = emit_example(&example);
+        for (path, file) in &output.files {
+            for document in file.contents.split("\n---\n") {
+                if document.contains("kind: PodDisruptionBudget") {
+                    let min = document.contains("minAvailable:");
+                    let max = document.contains("maxUnavailable:");
+                    assert!(
+                        min ^ max,
+                        "{path}: a PDB needs exactly one of minAvailable and maxUnavailable"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn kubeadm_and_harbor_objects_validate_against_their_schemas() {
+    let mut policies = 0;
+    for (_, out) in build_examples("schemas") {
+        let kubeadm = out.join("kubeadm/kubeadm-config.yaml");
+        let output = run_validator(
+            "python3",
+            &[
+                "tests/validators/json_schema.py",
+                "tests/validators/schemas/kubeadm-v1beta4.schema.json",
+                kubeadm.to_str().expect("utf-8"),
+            ],
+        );
+        assert_valid(&output, "kubeadm schema");
+        for (folder, schema) in [
+            ("registries", "harbor-registry.schema.json"),
+            ("policies", "harbor-replication-policy.schema.json"),
+        ] {
+            let files: Vec<String> = files_named(&out, ".json")
+                .into_iter()
+                .filter(|path| path.to_string_lossy().contains(&format!("harbor/{folder}/")))
+                .map(|path| path.to_string_lossy().into_owned())
+                .collect();
+            if files.is_empty() {
+                continue;
+            }
+            if folder == "policies" {
+                policies += files.len();
+            }
+            let schema = format!("tests/validators/schemas/{schema}");
+            let mut args = vec!["tests/validators/json_schema.py", schema.as_str()];
+            args.extend(files.iter().map(String::as_str));
+            assert_valid(&run_validator("python3", &args), &format!("Harbor {folder}"));
+        }
+    }
+    assert!(policies >= 2, "the examples exercise replication policies");
+}
+
+#[test]
+fn the_harbor_policy_schema_enforces_harbors_rules() {
+    let root = scratch("harbor-bad");
+    let bad = [
+        (
+            "both-registries",
+            r#"{"name":"x","trigger":{"type":"manual"},"src_registry":{"name":"a"},"dest_registry":{"name":"b"}}"#,
+        ),
+        ("no-registry", r#"{"name":"x","trigger":{"type":"manual"}}"#),
+        (
+            "five-field-cron",
+            r#"{"name":"x","trigger":{"type":"scheduled","trigger_settings":{"cron":"0 2 * * *"}},"dest_registry":{"name":"b"}}"#,
+        ),
+        (
+            "every-minute",
+            r#"{"name":"x","trigger":{"type":"scheduled","trigger_settings":{"cron":"0 * * * * *"}},"dest_registry":{"name":"b"}}"#,
+        ),
+        (
+            "resource-chart",
+            r#"{"name":"x","trigger":{"type":"manual"},"dest_registry":{"name":"b"},"filters":[{"type":"resource","value":"chart"}]}"#,
+        ),
+        (
+            "override-string",
+            r#"{"name":"x","trigger":{"type":"manual"},"dest_registry":{"name":"b"},"override":"yes"}"#,
+        ),
+    ];
+    for (name, text) in bad {
+        let path = root.join(format!("{name}.json"));
+        std::fs::write(&path, text).expect("write");
+        let output = run_validator(
+            "python3",
+            &[
+                "tests/validators/json_schema.py",
+                "tests/validators/schemas/harbor-replication-policy.schema.json",
+                path.to_str().expect("utf-8"),
+            ],
+        );
+        assert!(!output.status.success(), "{name} must be rejected");
+    }
+}
+
+/// The files agree with each other: the apiserver VIP is keepalived's VIP, haproxy's bind
+/// address and kubeadm's controlPlaneEndpoint; haproxy's backends are the control-plane
+/// nodes; every PV's NFS server and path lie under an export whose clients cover the nodes
+/// that mount it.
+#[test]
+fn emitted_files_agree_with_each_other() {
+    for example in crate::k8s_files("examples") {
+        let output = emit_example(&example);
+        let file = |path: &str| output.files.get(path).map(|f| f.contents.clone());
+        let kubeadm = file("kubeadm/kubeadm-config.yaml").expect("kubeadm config");
+        let endpoint = kubeadm
+            .lines()
+            .find_map(|line| line.strip_prefix("controlPlaneEndpoint: "))
+            .expect("an endpoint")
+            .trim_matches('"')
+            .to_string();
+        let (endpoint_host, endpoint_port) = endpoint.rsplit_once(':').expect("host:port");
+        let text = std::fs::read_to_string(&example).expect("readable");
+        let compilation = k8sc::compile_with("e.k8s", &text, &secrets());
+        let model = &compilation.model;
+        let masters: Vec<String> = model
+            .all("node")
+            .filter(|node| model.variants(*node, "roles").contains(&"control_plane"))
+            .filter_map(|node| model.ipv4(node, "address").map(|a| a.to_string()))
+            .collect();
+        let keepalived_vips: Vec<String> = output
+            .files
+            .iter()
+            .filter(|(path, _)| path.ends_with("keepalived.conf"))
+            .flat_map(|(_, f)| {
+                f.contents
+                    .lines()
+                    .filter(|line| line.contains(" dev "))
+                    .filter_map(|line| line.trim().split('/').next().map(str::to_string))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        if masters.len() > 1 {
+            assert!(
+                keepalived_vips.iter().any(|vip| vip == endpoint_host),
+                "{}: {endpoint_host} is no keepalived VIP",
+                example.display()
+            );
+            // Some load balancer binds the endpoint: haproxy directly, or LVS (keepalived's virtual_server).
+            let bound = output.files.iter().any(|(path, f)| {
+                (path.ends_with("haproxy.cfg") && f.contents.contains(&format!("bind {endpoint_host}:{endpoint_port}")))
+                    || (path.ends_with("keepalived.conf")
+                        && f.contents
+                            .contains(&format!("virtual_server {endpoint_host} {endpoint_port}")))
+            });
+            assert!(bound, "{}: nothing listens on {endpoint}", example.display());
+        }
+        for (path, f) in output.files.iter().filter(|(path, _)| path.ends_with("haproxy.cfg")) {
+            for block in f.contents.split("\nbackend ").skip(1) {
+                if !block.contains("http-check send meth GET uri /healthz") {
+                    continue;
+                }
+                let mut servers: Vec<String> = block
+                    .lines()
+                    .filter_map(|line| line.trim().strip_prefix("server "))
+                    .filter_map(|rest| rest.split_whitespace().nth(1))
+                    .filter_map(|address| address.split(':').next().map(str::to_string))
+                    .collect();
+                servers.sort();
+                let mut expected = masters.clone();
+                expected.sort();
+                assert_eq!(
+                    servers, expected,
+                    "{path}: apiserver backends are the control-plane nodes"
+                );
+            }
+        }
+        // PVs and exports.
+        let exports: Vec<(String, String, Vec<ipnet::Ipv4Net>)> = model
+            .all("nfs_export")
+            .map(|export| {
+                (
+                    emit::nfs::server_address(model, export),
+                    model.string(export, "path").unwrap_or_default().to_string(),
+                    model.cidrs(export, "clients"),
+                )
+            })
+            .collect();
+        for volume in emit::nfs::volumes(model) {
+            let server = emit::nfs::server_address(model, volume.export);
+            let (_, export_path, clients) = exports
+                .iter()
+                .find(|(address, path, _)| *address == server && volume.path.starts_with(&format!("{path}/")))
+                .unwrap_or_else(|| panic!("{}: PV {} is under no export", example.display(), volume.pvc));
+            assert!(volume.path.starts_with(export_path.as_str()));
+            let app_file = output
+                .files
+                .iter()
+                .find(|(_, f)| f.contents.contains(&format!("path: {}", volume.path)))
+                .map(|(path, _)| path.clone())
+                .expect("the PV is emitted");
+            assert!(app_file.starts_with("kubernetes/apps/"));
+            let directory = format!("{}/.k8sc-volume", volume.path);
+            assert!(
+                output.files.keys().any(|path| path.ends_with(&directory)),
+                "the PV's directory is created"
+            );
+            for node in model
+                .all("node")
+                .filter(|node| model.variants(*node, "roles").contains(&"worker"))
+            {
+                if model.string(node, "pool").is_some() {
+                    continue;
+                }
+                let address = model.ipv4(node, "address").expect("an address");
+                assert!(
+                    clients.iter().any(|net| net.contains(&address)),
+                    "export clients miss {address}"
+                );
+            }
+        }
+    }
+}
