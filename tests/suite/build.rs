@@ -24,6 +24,7 @@ const SECRETS: &[(&str, &str)] = &[
     ("K8SC_NFS_VRRP_PASS", "nfs-pass"),
     ("K8SC_HARBOR_SECRET", "harbor-robot-secret"),
     ("K8SC_HARBOR_DR_SECRET", "harbor-dr-secret"),
+    ("K8SC_CEPH_KEY", "AQBceph-test-key=="),
 ];
 
 fn secrets() -> Secrets {
