@@ -40,6 +40,8 @@ pub enum Command {
                             without --force)."
     )]
     Build(BuildArgs),
+    /// Run the language server on stdin and stdout (for editors).
+    Lsp,
     /// Rewrite files in canonical form (comments are kept).
     #[command(
         after_help = "Exit status: 0 formatted (or already canonical), 1 a file needs formatting \
@@ -144,4 +146,6 @@ pub enum OutputFormat {
     Human,
     /// One JSON object: `{"diagnostics": [...]}` with 1-based ranges.
     Json,
+    /// SARIF 2.1.0, for code scanning in CI.
+    Sarif,
 }

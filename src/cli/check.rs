@@ -2,7 +2,7 @@
 
 use super::args::{CheckArgs, OutputFormat};
 use super::{Status, compile_file, stderr_color};
-use crate::report::{HumanStyle, render_human, render_json};
+use crate::report::{HumanStyle, render_human, render_json, render_sarif};
 
 pub fn run(args: &CheckArgs) -> Status {
     let (name, compilation) = match compile_file(&args.file) {
@@ -11,6 +11,7 @@ pub fn run(args: &CheckArgs) -> Status {
     };
     match args.format {
         OutputFormat::Json => print!("{}", render_json(&compilation.diagnostics, &compilation.sources)),
+        OutputFormat::Sarif => print!("{}", render_sarif(&compilation.diagnostics, &compilation.sources)),
         OutputFormat::Human => {
             let style = HumanStyle {
                 color: stderr_color(),

@@ -40,6 +40,9 @@ pub fn run() -> ExitCode {
             return if err.use_stderr() { Status::Trouble } else { Status::Ok }.into();
         }
     };
+    if matches!(cli.command, Command::Lsp) {
+        return crate::lsp::run();
+    }
     execute(cli).into()
 }
 
@@ -51,6 +54,14 @@ pub fn execute(cli: Cli) -> Status {
         Command::Graph(args) => graph::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Simulate(args) => simulate::run(&args),
+        Command::Lsp => {
+            let code = crate::lsp::run();
+            if code == ExitCode::SUCCESS {
+                Status::Ok
+            } else {
+                Status::Trouble
+            }
+        }
     }
 }
 

@@ -272,3 +272,37 @@ fn graphviz_renders_every_example() {
         );
     }
 }
+
+#[test]
+fn check_sarif_has_a_rule_per_code_and_real_regions() {
+    let output = k8sc(&[
+        "check",
+        "--format",
+        "sarif",
+        "tests/cases/semantic/E0102_unknown_field.k8s",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).expect("SARIF is JSON");
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    assert_eq!(rules.len(), k8sc::diagnostic::Code::ALL.len());
+    let result = &run["results"][0];
+    assert_eq!(result["ruleId"], "E0102");
+    assert_eq!(result["level"], "error");
+    let rule_index = result["ruleIndex"].as_u64().expect("index") as usize;
+    assert_eq!(rules[rule_index]["id"], "E0102");
+    let region = &result["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(
+        (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+        (Some(6), Some(3))
+    );
+    assert_eq!(
+        (region["endLine"].as_u64(), region["endColumn"].as_u64()),
+        (Some(6), Some(9))
+    );
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "tests/cases/semantic/E0102_unknown_field.k8s"
+    );
+}

@@ -6,6 +6,7 @@ mod cli;
 mod code_map;
 mod docs;
 mod examples;
+mod lsp;
 mod no_panic;
 mod rules;
 mod workload;

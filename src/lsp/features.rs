@@ -1,0 +1,545 @@
+//! The request handlers. Each reads the document's latest compilation.
+
+use std::collections::{HashMap, HashSet};
+
+use lsp_server::ErrorCode;
+use lsp_types::{
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CompletionItem, CompletionItemKind,
+    CompletionParams, CompletionResponse, DocumentFormattingParams, DocumentSymbol, DocumentSymbolParams,
+    DocumentSymbolResponse, GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverContents, HoverParams, Location,
+    MarkupContent, MarkupKind, Position, Range, ReferenceParams, RenameParams, SymbolKind, TextEdit, WorkspaceEdit,
+};
+use serde_json::Value;
+
+use super::locate::{Found, decl_at, locate, shape_of};
+use super::{Answer, Document, Server};
+use crate::check::{Secrets, quorum, router_ids, tolerance};
+use crate::semantic::display::value_text;
+use crate::semantic::schema::{FieldDef, Type};
+use crate::semantic::typeck::example_value;
+use crate::semantic::{EntityId, Model};
+use crate::syntax::ast;
+
+fn json(value: impl serde::Serialize) -> Answer {
+    serde_json::to_value(value).map_err(|err| (ErrorCode::InternalError, err.to_string()))
+}
+
+fn markdown(text: String) -> Hover {
+    Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: text,
+        }),
+        range: None,
+    }
+}
+
+fn field_signature(model: &Model, definition: &FieldDef) -> String {
+    let schemas = model.schemas;
+    let mut signature = format!("{}: {}", definition.name, schemas.type_name(&definition.ty));
+    if definition.optional {
+        signature.push('?');
+    }
+    if let Some(default) = &definition.default {
+        signature.push_str(&format!(
+            " = {}",
+            value_text(schemas, None, &definition.ty, &default.value.value)
+        ));
+    }
+    signature
+}
+
+pub fn hover(server: &Server, params: HoverParams) -> Answer {
+    let position = params.text_document_position_params;
+    let document = server.document(&position.text_document.uri)?;
+    let module = &document.compilation.module;
+    let model = &document.compilation.model;
+    let offset = document.offset(position.position);
+    let text = match locate(module, model, offset) {
+        Found::FieldName {
+            definition: Some(definition),
+        } => Some(format!(
+            "```k8s\n{}\n```\n\n{}",
+            field_signature(model, definition),
+            definition.doc
+        )),
+        Found::Kind(decl) => model.schemas.kind(&decl.kind.text).map(|kind| {
+            let entity = model.schemas.entity(kind);
+            format!(
+                "```k8s\nentity {} in {}\n```\n\n{}",
+                entity.name, entity.layer, entity.doc
+            )
+        }),
+        Found::Name(decl) => model
+            .schemas
+            .kind(&decl.kind.text)
+            .and_then(|kind| model.lookup(kind, &decl.name.text))
+            .map(|id| describe(model, id)),
+        Found::Reference { target } => Some(describe(model, target)),
+        Found::Value {
+            expr,
+            ty: Some(Type::Enum(id)),
+        } => match &expr.kind {
+            ast::ExprKind::Name(name) => {
+                let definition = model.schemas.enum_def(*id);
+                definition.variants.iter().find(|v| v.name == name.text).map(|variant| {
+                    format!(
+                        "```k8s\n{}.{}\n```\n\n{}",
+                        definition.name,
+                        variant.name,
+                        if variant.doc.is_empty() {
+                            &definition.doc
+                        } else {
+                            &variant.doc
+                        }
+                    )
+                })
+            }
+            _ => None,
+        },
+        _ => None,
+    };
+    json(text.map(markdown))
+}
+
+/// A declaration's hover: its kind, layer and doc, and for etcd members and VIP groups
+/// the summary of what they survive.
+fn describe(model: &Model, id: EntityId) -> String {
+    let entity = model.entity(id);
+    let definition = model.schemas.entity(entity.kind);
+    let mut text = format!(
+        "```k8s\n{} {}\n```\n*{}* ({})",
+        definition.name, entity.name, definition.doc, definition.layer
+    );
+    let graph = crate::graph::Graph::build(model);
+    let secrets = Secrets::default();
+    let context = crate::check::Context::new(model, &graph, &secrets);
+    let survives = |failed_ok: &dyn Fn(&crate::check::Assessment) -> bool| {
+        context.topology.hosts().all(|domain| {
+            let failed: HashSet<EntityId> = domain.nodes.iter().copied().collect();
+            failed_ok(&crate::check::assess(&context, &failed))
+        })
+    };
+    match definition.name.as_str() {
+        "node" | "cluster" if definition.name == "cluster" || context.topology.etcd.contains(&id) => {
+            let members = context.topology.etcd.len();
+            if members > 0 {
+                let verdict = if survives(&|a| a.etcd_quorum()) {
+                    "survives the loss of any one physical host"
+                } else {
+                    "does NOT survive the loss of every physical host"
+                };
+                text.push_str(&format!(
+                    "\n\netcd: {members} members, quorum {}, tolerates {} failure{}; {verdict}",
+                    quorum(members),
+                    tolerance(members),
+                    if tolerance(members) == 1 { "" } else { "s" }
+                ));
+            }
+        }
+        "vip_group" => {
+            let members = model.references_in(id, "members");
+            let levels = crate::check::priorities(model, id);
+            let router = router_ids(model).into_iter().find(|router| router.vip == id);
+            let listing: Vec<String> = members
+                .iter()
+                .zip(&levels)
+                .enumerate()
+                .map(|(position, (member, priority))| {
+                    format!(
+                        "{} {} {priority}",
+                        model.name(*member),
+                        if position == 0 { "MASTER" } else { "BACKUP" }
+                    )
+                })
+                .collect();
+            let alive_everywhere = context
+                .topology
+                .hosts()
+                .all(|domain| members.iter().any(|m| !domain.nodes.contains(m)));
+            text.push_str(&format!(
+                "\n\n{} members ({}); virtual_router_id {}{}; {}",
+                members.len(),
+                listing.join(", "),
+                router.map_or(0, |r| r.id),
+                if router.is_some_and(|r| r.assigned) {
+                    " (assigned by k8sc)"
+                } else {
+                    ""
+                },
+                if alive_everywhere {
+                    "survives the loss of any one physical host"
+                } else {
+                    "does NOT survive the loss of every physical host"
+                }
+            ));
+        }
+        _ => {}
+    }
+    text
+}
+
+fn entity_at(document: &Document, offset: usize) -> Option<EntityId> {
+    let model = &document.compilation.model;
+    match locate(&document.compilation.module, model, offset) {
+        Found::Reference { target } => Some(target),
+        Found::Name(decl) => model
+            .schemas
+            .kind(&decl.kind.text)
+            .and_then(|kind| model.lookup(kind, &decl.name.text)),
+        _ => None,
+    }
+}
+
+pub fn definition(server: &Server, params: GotoDefinitionParams) -> Answer {
+    let position = params.text_document_position_params;
+    let document = server.document(&position.text_document.uri)?;
+    let target = entity_at(document, document.offset(position.position));
+    json(target.map(|id| {
+        let span = document.compilation.model.entity(id).name_span;
+        GotoDefinitionResponse::Scalar(Location::new(document.uri.clone(), document.range(span)))
+    }))
+}
+
+fn occurrences(document: &Document, id: EntityId, declaration: bool) -> Vec<crate::source::Span> {
+    let model = &document.compilation.model;
+    let mut spans: Vec<crate::source::Span> = Vec::new();
+    if declaration {
+        spans.push(model.entity(id).name_span);
+    }
+    spans.extend(model.references.iter().filter(|r| r.target == id).map(|r| r.span));
+    spans
+}
+
+pub fn references(server: &Server, params: ReferenceParams) -> Answer {
+    let position = params.text_document_position;
+    let document = server.document(&position.text_document.uri)?;
+    let Some(id) = entity_at(document, document.offset(position.position)) else {
+        return json(Value::Null);
+    };
+    let locations: Vec<Location> = occurrences(document, id, params.context.include_declaration)
+        .into_iter()
+        .map(|span| Location::new(document.uri.clone(), document.range(span)))
+        .collect();
+    json(locations)
+}
+
+pub fn rename(server: &Server, params: RenameParams) -> Answer {
+    let position = params.text_document_position;
+    let document = server.document(&position.text_document.uri)?;
+    let Some(id) = entity_at(document, document.offset(position.position)) else {
+        return Err((
+            ErrorCode::InvalidParams,
+            "there is no declaration or reference here to rename".into(),
+        ));
+    };
+    let model = &document.compilation.model;
+    let new_name = params.new_name.trim();
+    let valid = new_name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && new_name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && !crate::syntax::KEYWORDS.contains(&new_name);
+    if !valid {
+        return Err((ErrorCode::InvalidParams, format!("`{new_name}` is not a valid name")));
+    }
+    if let Some(taken) = model.lookup(model.entity(id).kind, new_name)
+        && taken != id
+    {
+        return Err((
+            ErrorCode::InvalidParams,
+            format!("the {} `{new_name}` already exists", model.kind_name(taken)),
+        ));
+    }
+    let edits: Vec<TextEdit> = occurrences(document, id, true)
+        .into_iter()
+        .map(|span| TextEdit::new(document.range(span), new_name.to_string()))
+        .collect();
+    json(WorkspaceEdit {
+        changes: Some(HashMap::from([(document.uri.clone(), edits)])),
+        ..Default::default()
+    })
+}
+
+pub fn completion(server: &Server, params: CompletionParams) -> Answer {
+    let position = params.text_document_position;
+    let document = server.document(&position.text_document.uri)?;
+    let model = &document.compilation.model;
+    let schemas = model.schemas;
+    let offset = document.offset(position.position);
+    let line_start = document.text[..offset.min(document.text.len())]
+        .rfind('\n')
+        .map_or(0, |idx| idx + 1);
+    let before = document.text.get(line_start..offset).unwrap_or("");
+    let mut items: Vec<CompletionItem> = Vec::new();
+
+    // `field = ...`: the values the field's type takes.
+    let value_context = before.split_once('=').map(|(name, _)| name.trim());
+    if let Some(field_name) = value_context.filter(|name| !name.is_empty() && !name.contains(char::is_whitespace)) {
+        let ty = field_type_at(document, offset, field_name);
+        if let Some(ty) = ty {
+            value_items(model, ty, &mut items);
+        }
+        return json(CompletionResponse::Array(items));
+    }
+
+    match decl_at(&document.compilation.module, offset) {
+        Some(decl) if decl.body.span.contains(offset) && offset > decl.body.span.start as usize => {
+            // A new field: the fields of the innermost schema not set yet.
+            let (shape, present) = match locate(&document.compilation.module, model, offset) {
+                Found::Block { shape, present } => (shape, present),
+                _ => (
+                    shape_of(schemas, &decl.kind.text),
+                    decl.body.fields.iter().map(|f| f.name.text.as_str()).collect(),
+                ),
+            };
+            for definition in shape.map_or(&[][..], |shape| shape.fields.as_slice()) {
+                if present.contains(&definition.name.as_str()) {
+                    continue;
+                }
+                items.push(CompletionItem {
+                    label: definition.name.clone(),
+                    kind: Some(CompletionItemKind::FIELD),
+                    detail: Some(field_signature(model, definition)),
+                    documentation: Some(lsp_types::Documentation::String(definition.doc.clone())),
+                    insert_text: Some(format!("{} = ", definition.name)),
+                    sort_text: Some(format!(
+                        "{}{}",
+                        if definition.is_required() { 0 } else { 1 },
+                        definition.name
+                    )),
+                    ..Default::default()
+                });
+            }
+        }
+        _ => {
+            // Top level: declaration kinds and keywords.
+            for entity in &schemas.entities {
+                items.push(CompletionItem {
+                    label: entity.name.clone(),
+                    kind: Some(CompletionItemKind::CLASS),
+                    detail: Some(format!("{} declaration", entity.layer)),
+                    documentation: Some(lsp_types::Documentation::String(entity.doc.clone())),
+                    ..Default::default()
+                });
+            }
+            for keyword in ["use", "from"] {
+                items.push(CompletionItem {
+                    label: keyword.into(),
+                    kind: Some(CompletionItemKind::KEYWORD),
+                    ..Default::default()
+                });
+            }
+            for module in crate::semantic::stdlib::modules().filter(|m| *m != "prelude") {
+                items.push(CompletionItem {
+                    label: format!("use {module}"),
+                    kind: Some(CompletionItemKind::MODULE),
+                    ..Default::default()
+                });
+            }
+        }
+    }
+    json(CompletionResponse::Array(items))
+}
+
+/// The type of `field_name` in the innermost block around `offset`.
+fn field_type_at<'m>(document: &'m Document, offset: usize, field_name: &str) -> Option<&'m Type> {
+    let model = &document.compilation.model;
+    let decl = decl_at(&document.compilation.module, offset)?;
+    let shape = shape_of(model.schemas, &decl.kind.text)?;
+    // Look in the declaration's fields, then in the records its fields hold.
+    if let Some(definition) = shape.field(field_name) {
+        return Some(&definition.ty);
+    }
+    shape.fields.iter().find_map(|definition| match &definition.ty {
+        Type::Record(id) => model.schemas.record(*id).shape.field(field_name).map(|d| &d.ty),
+        Type::List(inner) => match inner.as_ref() {
+            Type::Record(id) => model.schemas.record(*id).shape.field(field_name).map(|d| &d.ty),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+fn value_items(model: &Model, ty: &Type, items: &mut Vec<CompletionItem>) {
+    match ty {
+        Type::Enum(id) => {
+            let definition = model.schemas.enum_def(*id);
+            for variant in &definition.variants {
+                items.push(CompletionItem {
+                    label: variant.name.to_string(),
+                    kind: Some(CompletionItemKind::ENUM_MEMBER),
+                    detail: Some(definition.name.clone()),
+                    documentation: (!variant.doc.is_empty())
+                        .then(|| lsp_types::Documentation::String(variant.doc.clone())),
+                    ..Default::default()
+                });
+            }
+        }
+        Type::Ref(kinds) => {
+            for kind in kinds {
+                for name in model.names_of(*kind) {
+                    items.push(CompletionItem {
+                        label: name.to_string(),
+                        kind: Some(CompletionItemKind::REFERENCE),
+                        detail: Some(model.schemas.entity(*kind).name.clone()),
+                        ..Default::default()
+                    });
+                }
+            }
+        }
+        Type::List(inner) => value_items(model, inner, items),
+        Type::Bool => {
+            for word in ["true", "false"] {
+                items.push(CompletionItem {
+                    label: word.into(),
+                    kind: Some(CompletionItemKind::VALUE),
+                    ..Default::default()
+                });
+            }
+        }
+        other => items.push(CompletionItem {
+            label: example_value(model.schemas, other),
+            kind: Some(CompletionItemKind::VALUE),
+            detail: Some(model.schemas.type_name(other)),
+            ..Default::default()
+        }),
+    }
+}
+
+pub fn symbols(server: &Server, params: DocumentSymbolParams) -> Answer {
+    let document = server.document(&params.text_document.uri)?;
+    let model = &document.compilation.model;
+    let mut layers: Vec<DocumentSymbol> = Vec::new();
+    for layer in crate::semantic::schema::LAYERS {
+        let mut children = Vec::new();
+        let mut span: Option<crate::source::Span> = None;
+        for entity in model
+            .entities
+            .iter()
+            .filter(|e| model.schemas.entity(e.kind).layer == *layer)
+        {
+            span = Some(span.map_or(entity.span, |s| s.to(entity.span)));
+            #[allow(deprecated)]
+            children.push(DocumentSymbol {
+                name: entity.name.clone(),
+                detail: Some(model.schemas.entity(entity.kind).name.clone()),
+                kind: symbol_kind(&model.schemas.entity(entity.kind).name),
+                tags: None,
+                deprecated: None,
+                range: document.range(entity.span),
+                selection_range: document.range(entity.name_span),
+                children: None,
+            });
+        }
+        let Some(span) = span else { continue };
+        #[allow(deprecated)]
+        layers.push(DocumentSymbol {
+            name: layer.to_string(),
+            detail: Some(format!("{} declarations", children.len())),
+            kind: SymbolKind::NAMESPACE,
+            tags: None,
+            deprecated: None,
+            range: document.range(span),
+            selection_range: document.range(span),
+            children: Some(children),
+        });
+    }
+    json(DocumentSymbolResponse::Nested(layers))
+}
+
+fn symbol_kind(kind: &str) -> SymbolKind {
+    match kind {
+        "node" | "physical_host" => SymbolKind::OBJECT,
+        "namespace" => SymbolKind::NAMESPACE,
+        "app" => SymbolKind::CLASS,
+        "cluster" => SymbolKind::MODULE,
+        "route" | "public_address" => SymbolKind::INTERFACE,
+        _ => SymbolKind::STRUCT,
+    }
+}
+
+pub fn formatting(server: &Server, params: DocumentFormattingParams) -> Answer {
+    let document = server.document(&params.text_document.uri)?;
+    let Ok(formatted) = crate::format::format(document.compilation.file, &document.text) else {
+        // A file that does not parse is left alone, as `k8sc fmt` does.
+        return json(Value::Null);
+    };
+    if formatted == document.text {
+        return json(Vec::<TextEdit>::new());
+    }
+    let end = document.file().map_or(Position::default(), |file| {
+        let (line, column) = file.line_utf16(document.text.len());
+        Position::new(line, column)
+    });
+    json(vec![TextEdit::new(Range::new(Position::new(0, 0), end), formatted)])
+}
+
+/// The text between the first pair of backquotes.
+fn quoted(text: &str) -> Option<&str> {
+    let start = text.find('`')? + 1;
+    let end = start + text[start..].find('`')?;
+    Some(&text[start..end])
+}
+
+pub fn code_actions(server: &Server, params: CodeActionParams) -> Answer {
+    let document = server.document(&params.text_document.uri)?;
+    let requested = document.offset(params.range.start)..=document.offset(params.range.end);
+    let mut actions: Vec<CodeActionOrCommand> = Vec::new();
+    for diagnostic in &document.compilation.diagnostics {
+        let span = diagnostic.primary.span;
+        if span.file != document.compilation.file
+            || (span.end as usize) < *requested.start()
+            || (span.start as usize) > *requested.end()
+        {
+            continue;
+        }
+        let help = diagnostic.help.as_deref().unwrap_or("");
+        let edit = match diagnostic.code.as_str() {
+            // Did-you-mean: replace the name with the suggestion.
+            "E0101" | "E0102" | "E0108" | "E0109" | "E0110" | "E0111" | "E0112" if help.starts_with("did you mean") => {
+                quoted(help).map(|name| {
+                    (
+                        format!("Replace with `{name}`"),
+                        TextEdit::new(document.range(span), name.to_string()),
+                    )
+                })
+            }
+            // A missing field: insert it (with a placeholder value) after the opening brace.
+            "E0103" => quoted(help).and_then(|field| {
+                let decl = decl_at(&document.compilation.module, span.start as usize)?;
+                let open = decl.body.span.start as usize + 1;
+                let position = document.range(crate::source::Span::new(span.file, open, open)).start;
+                Some((
+                    format!("Add `{field}`"),
+                    TextEdit::new(Range::new(position, position), format!("\n  {field}")),
+                ))
+            }),
+            // A duplicate router id: use the free one the help names.
+            "HA033" => help
+                .split_whitespace()
+                .find_map(|word| word.trim_end_matches(',').parse::<u32>().ok())
+                .map(|free| {
+                    (
+                        format!("Use virtual_router_id {free}"),
+                        TextEdit::new(document.range(span), free.to_string()),
+                    )
+                }),
+            _ => None,
+        };
+        if let Some((title, edit)) = edit {
+            actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title,
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![super::to_lsp(document, diagnostic)]),
+                edit: Some(WorkspaceEdit {
+                    changes: Some(HashMap::from([(document.uri.clone(), vec![edit])])),
+                    ..Default::default()
+                }),
+                is_preferred: Some(true),
+                ..Default::default()
+            }));
+        }
+    }
+    json(actions)
+}

@@ -1,0 +1,298 @@
+//! The language server: `k8sc lsp`, over stdio.
+//!
+//! Input: LSP messages. Output: diagnostics on open and change, hover, definition,
+//! references, rename, completion, document symbols, formatting and quick fixes.
+//! Invariants: every request is answered from the latest compilation of the document,
+//! which the compiler produces even for a broken file (parser recovery), so features keep
+//! working on what parsed; no message, however malformed, ends the server except `exit`.
+
+mod features;
+mod locate;
+
+use std::collections::HashMap;
+use std::str::FromStr;
+
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_types::notification::{
+    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Notification as _, PublishDiagnostics,
+};
+use lsp_types::request::{
+    CodeActionRequest, Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest, References, Rename,
+    Request as _,
+};
+use lsp_types::{
+    CodeActionProviderCapability, CompletionOptions, DiagnosticRelatedInformation, DiagnosticSeverity,
+    HoverProviderCapability, InitializeParams, Location, NumberOrString, OneOf, Position, PublishDiagnosticsParams,
+    Range, ServerCapabilities, TextDocumentSyncCapability, TextDocumentSyncKind, Uri,
+};
+
+use crate::Compilation;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::report::DOCS_URL;
+use crate::source::{SourceFile, Span};
+
+/// A handler's answer: the result, or an error code and message for the client.
+pub type Answer = Result<serde_json::Value, (ErrorCode, String)>;
+
+/// One open document and its latest compilation.
+pub struct Document {
+    pub uri: Uri,
+    pub text: String,
+    pub compilation: Compilation,
+}
+
+impl Document {
+    fn new(uri: Uri, text: String) -> Document {
+        let name = uri
+            .path()
+            .as_str()
+            .rsplit('/')
+            .next()
+            .unwrap_or("document.k8s")
+            .to_string();
+        let compilation = crate::compile(&name, &text);
+        Document { uri, text, compilation }
+    }
+
+    pub fn file(&self) -> Option<&SourceFile> {
+        self.compilation.sources.get(self.compilation.file)
+    }
+
+    /// The byte offset of an LSP position.
+    pub fn offset(&self, position: Position) -> usize {
+        self.file()
+            .map_or(0, |file| file.offset_of_utf16(position.line, position.character))
+    }
+
+    /// The LSP range of a span in this document.
+    pub fn range(&self, span: Span) -> Range {
+        let Some(file) = self.compilation.sources.get(span.file) else {
+            return Range::default();
+        };
+        let (start_line, start_column) = file.line_utf16(span.start as usize);
+        let (end_line, end_column) = file.line_utf16(span.end as usize);
+        Range::new(
+            Position::new(start_line, start_column),
+            Position::new(end_line, end_column),
+        )
+    }
+}
+
+/// The server's state: the open documents.
+#[derive(Default)]
+pub struct Server {
+    pub documents: HashMap<String, Document>,
+}
+
+/// The capabilities k8sc announces.
+pub fn capabilities() -> ServerCapabilities {
+    ServerCapabilities {
+        text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        rename_provider: Some(OneOf::Left(true)),
+        completion_provider: Some(CompletionOptions {
+            trigger_characters: Some(vec!["=".into(), " ".into(), "[".into(), ",".into()]),
+            ..Default::default()
+        }),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        document_formatting_provider: Some(OneOf::Left(true)),
+        code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
+        ..Default::default()
+    }
+}
+
+/// Runs the server on stdin and stdout until the client says `exit`.
+pub fn run() -> std::process::ExitCode {
+    let (connection, io_threads) = Connection::stdio();
+    let result = serve(&connection);
+    drop(connection);
+    let joined = io_threads.join();
+    match (result, joined) {
+        (Ok(()), Ok(())) => std::process::ExitCode::SUCCESS,
+        (Err(message), _) => {
+            eprintln!("k8sc lsp: {message}");
+            std::process::ExitCode::from(1)
+        }
+        (_, Err(err)) => {
+            eprintln!("k8sc lsp: {err}");
+            std::process::ExitCode::from(1)
+        }
+    }
+}
+
+/// The whole session on a connection: the initialize handshake, then the message loop.
+pub fn serve(connection: &Connection) -> Result<(), String> {
+    let capabilities = serde_json::to_value(capabilities()).map_err(|err| err.to_string())?;
+    let params = connection.initialize(capabilities).map_err(|err| err.to_string())?;
+    let _params: Option<InitializeParams> = serde_json::from_value(params).ok();
+    let mut server = Server::default();
+    for message in &connection.receiver {
+        match message {
+            Message::Request(request) => {
+                if connection.handle_shutdown(&request).map_err(|err| err.to_string())? {
+                    return Ok(());
+                }
+                let response = server.handle_request(request);
+                send(connection, Message::Response(response));
+            }
+            Message::Notification(notification) => {
+                for published in server.handle_notification(notification) {
+                    send(connection, Message::Notification(published));
+                }
+            }
+            Message::Response(_) => {}
+        }
+    }
+    Ok(())
+}
+
+fn send(connection: &Connection, message: Message) {
+    // A closed channel means the client is gone; the loop ends on its own then.
+    let _ = connection.sender.send(message);
+}
+
+fn parse_uri(text: &str) -> Option<Uri> {
+    Uri::from_str(text).ok()
+}
+
+impl Server {
+    fn handle_notification(&mut self, notification: Notification) -> Vec<Notification> {
+        let uri = match notification.method.as_str() {
+            DidOpenTextDocument::METHOD => {
+                let Ok(params) =
+                    notification.extract::<lsp_types::DidOpenTextDocumentParams>(DidOpenTextDocument::METHOD)
+                else {
+                    return Vec::new();
+                };
+                let document = params.text_document;
+                self.open(document.uri.clone(), document.text);
+                document.uri
+            }
+            DidChangeTextDocument::METHOD => {
+                let Ok(params) =
+                    notification.extract::<lsp_types::DidChangeTextDocumentParams>(DidChangeTextDocument::METHOD)
+                else {
+                    return Vec::new();
+                };
+                // Full sync: the last change holds the whole text.
+                let Some(change) = params.content_changes.into_iter().last() else {
+                    return Vec::new();
+                };
+                self.open(params.text_document.uri.clone(), change.text);
+                params.text_document.uri
+            }
+            DidCloseTextDocument::METHOD => {
+                if let Ok(params) =
+                    notification.extract::<lsp_types::DidCloseTextDocumentParams>(DidCloseTextDocument::METHOD)
+                {
+                    self.documents.remove(params.text_document.uri.as_str());
+                    let cleared = PublishDiagnosticsParams::new(params.text_document.uri, Vec::new(), None);
+                    return vec![Notification::new(PublishDiagnostics::METHOD.into(), cleared)];
+                }
+                return Vec::new();
+            }
+            _ => return Vec::new(),
+        };
+        self.publish(&uri).into_iter().collect()
+    }
+
+    /// Opens (or replaces) a document and compiles it.
+    pub fn open(&mut self, uri: Uri, text: String) {
+        let document = Document::new(uri.clone(), text);
+        self.documents.insert(uri.as_str().to_string(), document);
+    }
+
+    /// The publishDiagnostics notification for a document.
+    pub fn publish(&self, uri: &Uri) -> Option<Notification> {
+        let document = self.documents.get(uri.as_str())?;
+        let diagnostics = document
+            .compilation
+            .diagnostics
+            .iter()
+            .filter(|diagnostic| diagnostic.primary.span.file == document.compilation.file)
+            .map(|diagnostic| to_lsp(document, diagnostic))
+            .collect();
+        let params = PublishDiagnosticsParams::new(uri.clone(), diagnostics, None);
+        Some(Notification::new(PublishDiagnostics::METHOD.into(), params))
+    }
+
+    fn handle_request(&mut self, request: Request) -> Response {
+        let id = request.id.clone();
+        let result: Answer = match request.method.as_str() {
+            HoverRequest::METHOD => self.with_params(request, features::hover),
+            GotoDefinition::METHOD => self.with_params(request, features::definition),
+            References::METHOD => self.with_params(request, features::references),
+            Rename::METHOD => self.with_params(request, features::rename),
+            Completion::METHOD => self.with_params(request, features::completion),
+            DocumentSymbolRequest::METHOD => self.with_params(request, features::symbols),
+            Formatting::METHOD => self.with_params(request, features::formatting),
+            CodeActionRequest::METHOD => self.with_params(request, features::code_actions),
+            _ => Err((
+                ErrorCode::MethodNotFound,
+                format!("k8sc does not handle {}", request.method),
+            )),
+        };
+        match result {
+            Ok(value) => Response::new_ok(id, value),
+            Err((code, message)) => Response::new_err(id, code as i32, message),
+        }
+    }
+
+    fn with_params<P: serde::de::DeserializeOwned>(
+        &self,
+        request: Request,
+        handler: fn(&Server, P) -> Answer,
+    ) -> Answer {
+        let params: P = serde_json::from_value(request.params)
+            .map_err(|err| (ErrorCode::InvalidParams, format!("invalid parameters: {err}")))?;
+        handler(self, params)
+    }
+
+    /// The open document at a URI, or an error response.
+    pub fn document(&self, uri: &Uri) -> Result<&Document, (ErrorCode, String)> {
+        self.documents
+            .get(uri.as_str())
+            .ok_or_else(|| (ErrorCode::InvalidParams, format!("{} is not open", uri.as_str())))
+    }
+}
+
+/// A k8sc diagnostic as the editor sees it: the same code, range, help and related labels.
+pub fn to_lsp(document: &Document, diagnostic: &Diagnostic) -> lsp_types::Diagnostic {
+    let mut message = diagnostic.message.clone();
+    for note in &diagnostic.notes {
+        message.push_str(&format!("\nnote: {note}"));
+    }
+    if let Some(help) = &diagnostic.help {
+        message.push_str(&format!("\nhelp: {help}"));
+    }
+    let related: Vec<DiagnosticRelatedInformation> = diagnostic
+        .secondary
+        .iter()
+        .filter(|label| label.span.file == document.compilation.file)
+        .map(|label| DiagnosticRelatedInformation {
+            location: Location::new(document.uri.clone(), document.range(label.span)),
+            message: label.message.clone(),
+        })
+        .collect();
+    lsp_types::Diagnostic {
+        range: document.range(diagnostic.primary.span),
+        severity: Some(match diagnostic.severity {
+            Severity::Error => DiagnosticSeverity::ERROR,
+            Severity::Warning => DiagnosticSeverity::WARNING,
+        }),
+        code: Some(NumberOrString::String(diagnostic.code.as_str().into())),
+        code_description: parse_uri(&format!("{DOCS_URL}{}", diagnostic.code.as_str()))
+            .map(|href| lsp_types::CodeDescription { href }),
+        source: Some("k8sc".into()),
+        message,
+        related_information: (!related.is_empty()).then_some(related),
+        ..Default::default()
+    }
+}
+
+/// Request id helper for tests and clients.
+pub fn request_id(number: i32) -> RequestId {
+    RequestId::from(number)
+}

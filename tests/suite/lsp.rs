@@ -1,0 +1,492 @@
+//! The language server at the protocol level, over an in-memory connection, and end to end
+//! with a real editor (headless Neovim).
+
+use std::process::Command;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use lsp_server::{Connection, Message, Notification, Request, RequestId};
+use serde_json::{Value, json};
+
+struct Client {
+    connection: Connection,
+    server: Option<JoinHandle<Result<(), String>>>,
+    next_id: i32,
+    /// publishDiagnostics notifications received while waiting for responses.
+    published: Vec<Value>,
+}
+
+const URI: &str = "file:///work/platform.k8s";
+
+impl Client {
+    fn start() -> Client {
+        let (server_side, client_side) = Connection::memory();
+        let server = std::thread::spawn(move || k8sc::lsp::serve(&server_side));
+        let mut client = Client {
+            connection: client_side,
+            server: Some(server),
+            next_id: 0,
+            published: Vec::new(),
+        };
+        let result = client.request("initialize", json!({ "capabilities": {} }));
+        assert!(
+            result["capabilities"]["hoverProvider"].as_bool().unwrap_or(false),
+            "{result}"
+        );
+        client.notify("initialized", json!({}));
+        client
+    }
+
+    fn notify(&self, method: &str, params: Value) {
+        self.connection
+            .sender
+            .send(Message::Notification(Notification::new(method.into(), params)))
+            .expect("server alive");
+    }
+
+    fn receive(&mut self) -> Message {
+        self.connection
+            .receiver
+            .recv_timeout(Duration::from_secs(10))
+            .expect("the server answers")
+    }
+
+    /// Sends a request and returns its result; an error response is returned as
+    /// `{"error": message}`.
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = RequestId::from(self.next_id);
+        self.connection
+            .sender
+            .send(Message::Request(Request::new(id.clone(), method.into(), params)))
+            .expect("server alive");
+        loop {
+            match self.receive() {
+                Message::Response(response) if response.id == id => {
+                    return match response.response_result {
+                        Err(error) => json!({ "error": error.message }),
+                        Ok(result) => result,
+                    };
+                }
+                Message::Notification(notification) if notification.method == "textDocument/publishDiagnostics" => {
+                    self.published.push(notification.params);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The next publishDiagnostics notification.
+    fn diagnostics(&mut self) -> Vec<Value> {
+        if !self.published.is_empty() {
+            let params = self.published.remove(0);
+            return params["diagnostics"].as_array().cloned().unwrap_or_default();
+        }
+        loop {
+            if let Message::Notification(notification) = self.receive()
+                && notification.method == "textDocument/publishDiagnostics"
+            {
+                return notification.params["diagnostics"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
+            }
+        }
+    }
+
+    fn open(&mut self, text: &str) -> Vec<Value> {
+        self.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": URI, "languageId": "k8sc", "version": 1, "text": text } }),
+        );
+        self.diagnostics()
+    }
+
+    fn change(&mut self, version: i32, text: &str) -> Vec<Value> {
+        self.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": URI, "version": version }, "contentChanges": [{ "text": text }] }),
+        );
+        self.diagnostics()
+    }
+
+    fn at(&mut self, method: &str, line: u32, character: u32) -> Value {
+        self.request(
+            method,
+            json!({ "textDocument": { "uri": URI }, "position": { "line": line, "character": character } }),
+        )
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        let _ = self.request("shutdown", Value::Null);
+        self.notify("exit", Value::Null);
+        if let Some(server) = self.server.take() {
+            assert!(server.join().expect("server thread").is_ok());
+        }
+    }
+}
+
+fn quickstart() -> String {
+    std::fs::read_to_string(crate::root().join("examples/quickstart.k8s")).expect("readable")
+}
+
+/// The 0-based line and column of the first occurrence of `needle`.
+fn position_of(text: &str, needle: &str) -> (u32, u32) {
+    let offset = text.find(needle).unwrap_or_else(|| panic!("`{needle}` is in the text"));
+    let line = text[..offset].matches('\n').count();
+    let column = offset - text[..offset].rfind('\n').map_or(0, |idx| idx + 1);
+    (line as u32, column as u32)
+}
+
+#[test]
+fn diagnostics_arrive_on_open_and_on_change_with_code_range_and_related_information() {
+    let mut client = Client::start();
+    let clean = quickstart();
+    assert_eq!(client.open(&clean), Vec::<Value>::new());
+    let broken = clean.replacen("  address = 10.10.0.12", "  adress = 10.10.0.12", 1);
+    let diagnostics = client.change(2, &broken);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    let diagnostic = &diagnostics[0];
+    assert_eq!(diagnostic["code"], "E0102");
+    assert_eq!(diagnostic["source"], "k8sc");
+    assert_eq!(diagnostic["severity"], 1);
+    let (line, column) = position_of(&broken, "adress");
+    assert_eq!(
+        diagnostic["range"]["start"],
+        json!({ "line": line, "character": column })
+    );
+    assert_eq!(
+        diagnostic["range"]["end"],
+        json!({ "line": line, "character": column + 6 })
+    );
+    assert!(
+        diagnostic["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("did you mean `address`?")
+    );
+    assert!(
+        diagnostic["codeDescription"]["href"]
+            .as_str()
+            .unwrap_or("")
+            .ends_with("E0102")
+    );
+
+    // An HA finding carries its other parties as related information.
+    let shared = clean.replacen(
+        "  host = pm2\n  roles = [control_plane, etcd, ingress]",
+        "  host = pm1\n  roles = [control_plane, etcd, ingress]",
+        1,
+    );
+    let diagnostics = client.change(3, &shared);
+    let ha = diagnostics.iter().find(|d| d["code"] == "HA021").expect("HA021");
+    assert!(!ha["relatedInformation"].as_array().expect("related").is_empty());
+    assert_eq!(
+        client.change(4, &clean),
+        Vec::<Value>::new(),
+        "fixed: the diagnostics clear"
+    );
+}
+
+#[test]
+fn hover_shows_field_types_and_docs_and_etcd_and_vip_summaries() {
+    let mut client = Client::start();
+    let text = quickstart();
+    client.open(&text);
+    let (line, column) = position_of(&text, "address = 10.10.0.11");
+    let hover = client.at("textDocument/hover", line, column + 2);
+    let value = hover["contents"]["value"].as_str().expect("markdown");
+    assert!(
+        value.contains("address: ipv4") && value.contains("The node's IPv4 address"),
+        "{value}"
+    );
+
+    let (line, column) = position_of(&text, "node master1");
+    let hover = client.at("textDocument/hover", line, column + 6);
+    let value = hover["contents"]["value"].as_str().expect("markdown");
+    assert!(
+        value.contains("3 members, quorum 2, tolerates 1 failure; survives the loss of any one physical host"),
+        "{value}"
+    );
+
+    let (line, column) = position_of(&text, "vip_group api_vip");
+    let hover = client.at("textDocument/hover", line, column + 11);
+    let value = hover["contents"]["value"].as_str().expect("markdown");
+    assert!(value.contains("3 members (master1 MASTER 150"), "{value}");
+    assert!(value.contains("virtual_router_id 51 (assigned by k8sc)"), "{value}");
+
+    let (line, column) = position_of(&text, "host = pm1");
+    let hover = client.at("textDocument/hover", line, column + 8);
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap_or("")
+            .contains("physical_host pm1"),
+        "a reference shows its declaration"
+    );
+}
+
+#[test]
+fn definition_references_and_rename_follow_every_name() {
+    let mut client = Client::start();
+    let text = quickstart();
+    client.open(&text);
+    let (line, column) = position_of(&text, "host = pm1");
+    let definition = client.at("textDocument/definition", line, column + 8);
+    let (decl_line, decl_column) = position_of(&text, "physical_host pm1");
+    assert_eq!(
+        definition["range"]["start"],
+        json!({ "line": decl_line, "character": decl_column + 14 })
+    );
+
+    let references = client.request(
+        "textDocument/references",
+        json!({ "textDocument": { "uri": URI }, "position": { "line": line, "character": column + 8 }, "context": { "includeDeclaration": true } }),
+    );
+    assert_eq!(
+        references.as_array().map(Vec::len),
+        Some(3),
+        "the declaration and master1's and worker1's host"
+    );
+
+    let rename = client.request(
+        "textDocument/rename",
+        json!({ "textDocument": { "uri": URI }, "position": { "line": line, "character": column + 8 }, "newName": "rack1_host" }),
+    );
+    assert_eq!(rename["changes"][URI].as_array().map(Vec::len), Some(3), "{rename}");
+
+    let taken = client.request(
+        "textDocument/rename",
+        json!({ "textDocument": { "uri": URI }, "position": { "line": line, "character": column + 8 }, "newName": "pm2" }),
+    );
+    assert!(
+        taken["error"].as_str().unwrap_or("").contains("already exists"),
+        "{taken}"
+    );
+}
+
+#[test]
+fn completion_offers_fields_values_references_and_kinds() {
+    let mut client = Client::start();
+    let text = quickstart().replacen("  host = pm3\n", "  host = pm3\n  \n  cni_x = 1\n", 0);
+    let with_blank = text.replacen("node worker2 {\n", "node worker2 {\n  \n", 1);
+    client.open(&with_blank);
+    let (line, _) = position_of(&with_blank, "node worker2 {");
+    let items = client.at("textDocument/completion", line + 1, 2);
+    let labels: Vec<&str> = items
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| i["label"].as_str())
+        .collect();
+    assert!(labels.contains(&"roles") && labels.contains(&"pool"), "{labels:?}");
+    assert!(!labels.contains(&"host"), "fields already set are not offered");
+
+    let with_value = with_blank.replacen("node worker2 {\n  \n", "node worker2 {\n  host = \n", 1);
+    client.change(2, &with_value);
+    let items = client.at("textDocument/completion", line + 1, 9);
+    let labels: Vec<&str> = items
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| i["label"].as_str())
+        .collect();
+    assert_eq!(labels, ["pm1", "pm2", "pm3"], "references of the right kind");
+
+    let with_enum = with_value.replacen("  host = \n", "  host = pm2\n", 1).replacen(
+        "  version = \"1.30.2\"\n",
+        "  version = \"1.30.2\"\n  cni = \n",
+        1,
+    );
+    client.change(3, &with_enum);
+    let (cni_line, _) = position_of(&with_enum, "  cni = ");
+    let items = client.at("textDocument/completion", cni_line, 8);
+    let labels: Vec<&str> = items
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| i["label"].as_str())
+        .collect();
+    assert_eq!(labels, ["calico", "flannel", "weave", "cilium"]);
+
+    let items = client.at("textDocument/completion", 0, 0);
+    let labels: Vec<&str> = items
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| i["label"].as_str())
+        .collect();
+    assert!(
+        labels.contains(&"node") && labels.contains(&"use"),
+        "kinds and keywords at the top level"
+    );
+}
+
+#[test]
+fn symbols_are_grouped_by_layer_and_formatting_uses_the_formatter() {
+    let mut client = Client::start();
+    let messy = quickstart().replace("  address = 10.10.0.11", "address=10.10.0.11");
+    client.open(&messy);
+    let symbols = client.request("textDocument/documentSymbol", json!({ "textDocument": { "uri": URI } }));
+    let layers: Vec<&str> = symbols
+        .as_array()
+        .expect("symbols")
+        .iter()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert_eq!(layers, ["client", "access", "application", "infrastructure"]);
+    let infrastructure = &symbols[3]["children"];
+    assert!(
+        infrastructure
+            .as_array()
+            .expect("children")
+            .iter()
+            .any(|s| s["name"] == "master1")
+    );
+
+    let edits = client.request(
+        "textDocument/formatting",
+        json!({ "textDocument": { "uri": URI }, "options": { "tabSize": 2, "insertSpaces": true } }),
+    );
+    let edits = edits.as_array().expect("edits");
+    assert_eq!(edits.len(), 1);
+    assert_eq!(edits[0]["newText"].as_str(), Some(quickstart().as_str()));
+}
+
+fn quick_fixes(client: &mut Client, text: &str, needle: &str) -> Vec<Value> {
+    let (line, column) = position_of(text, needle);
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": URI },
+            "range": { "start": { "line": line, "character": column }, "end": { "line": line, "character": column } },
+            "context": { "diagnostics": [] }
+        }),
+    );
+    actions.as_array().cloned().unwrap_or_default()
+}
+
+#[test]
+fn quick_fixes_for_unknown_fields_missing_fields_and_duplicate_router_ids() {
+    let mut client = Client::start();
+    let text = quickstart().replacen("  address = 10.10.0.21", "  adress = 10.10.0.21", 1);
+    client.open(&text);
+    let actions = quick_fixes(&mut client, &text, "adress");
+    let fix = actions
+        .iter()
+        .find(|a| a["title"] == "Replace with `address`")
+        .expect("a did-you-mean fix");
+    assert_eq!(fix["edit"]["changes"][URI][0]["newText"], "address");
+
+    let missing = quickstart().replacen("  address = 10.10.0.22\n", "", 1);
+    client.change(2, &missing);
+    let actions = quick_fixes(&mut client, &missing, "worker2");
+    let fix = actions
+        .iter()
+        .find(|a| a["title"] == "Add `address = 10.0.0.10`")
+        .expect("an insert fix");
+    assert_eq!(fix["edit"]["changes"][URI][0]["newText"], "\n  address = 10.0.0.10");
+
+    let duplicate = quickstart().replacen("  track = haproxy\n", "  track = haproxy\n  router_id = 7\n", 1)
+        + "\nvip_group spare {\n  address = 10.10.0.200\n  members = [worker1, worker2]\n  router_id = 7\n}\n";
+    client.change(3, &duplicate);
+    let (line, column) = position_of(&duplicate, "router_id = 7\n}");
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": URI },
+            "range": { "start": { "line": line, "character": column + 12 }, "end": { "line": line, "character": column + 13 } },
+            "context": { "diagnostics": [] }
+        }),
+    );
+    let fix = actions
+        .as_array()
+        .expect("actions")
+        .iter()
+        .find(|a| a["title"] == "Use virtual_router_id 1")
+        .cloned();
+    assert!(fix.is_some(), "{actions}");
+}
+
+#[test]
+fn a_broken_file_keeps_features_working_and_nothing_crashes_the_server() {
+    let mut client = Client::start();
+    let text = quickstart().replacen("node worker1 {", "node worker1 {\n  = oops ]]", 1);
+    let diagnostics = client.open(&text);
+    assert!(diagnostics.iter().any(|d| d["code"] == "E0002"), "{diagnostics:?}");
+    let (line, column) = position_of(&text, "address = 10.10.0.11");
+    let hover = client.at("textDocument/hover", line, column + 2);
+    assert!(
+        hover["contents"]["value"].as_str().unwrap_or("").contains("ipv4"),
+        "hover works on what parsed"
+    );
+    let symbols = client.request("textDocument/documentSymbol", json!({ "textDocument": { "uri": URI } }));
+    assert!(!symbols.as_array().expect("symbols").is_empty());
+
+    // Garbage in every request: the server answers and lives on.
+    for (version, garbage) in [
+        "\u{0}{{{{ node node \"",
+        "",
+        "@@@ ]]] 1.2.3.4.5",
+        "node a { b = [ { c = ( } ] }",
+    ]
+    .iter()
+    .enumerate()
+    {
+        client.change(version as i32 + 2, garbage);
+        for line in 0..3 {
+            for character in [0, 1, 5, 100] {
+                for method in [
+                    "textDocument/hover",
+                    "textDocument/definition",
+                    "textDocument/completion",
+                ] {
+                    let _ = client.at(method, line, character);
+                }
+            }
+        }
+        let _ = client.request(
+            "textDocument/formatting",
+            json!({ "textDocument": { "uri": URI }, "options": { "tabSize": 2, "insertSpaces": true } }),
+        );
+    }
+    let unknown = client.request("k8sc/unknown", json!({}));
+    assert!(unknown["error"].is_string());
+}
+
+/// A real editor: headless Neovim starts `k8sc lsp` for a `.k8s` file with an error and
+/// receives the diagnostic with the right code and range (the test command installs Neovim).
+#[test]
+fn neovim_receives_the_diagnostic() {
+    let dir = std::env::temp_dir().join(format!("k8sc-nvim-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch");
+    let file = dir.join("platform.k8s");
+    let text = quickstart().replacen("  address = 10.10.0.12", "  adress = 10.10.0.12", 1);
+    std::fs::write(&file, &text).expect("write");
+    let out = dir.join("diagnostics.jsonl");
+    let output = Command::new("nvim")
+        .args(["--headless", "--clean", "-u"])
+        .arg(crate::root().join("tests/editors/lsp_dump.lua"))
+        .arg(&file)
+        .env("K8SC_LSP_CMD", env!("CARGO_BIN_EXE_k8sc"))
+        .env("K8SC_LSP_OUT", &out)
+        .output()
+        .expect("nvim runs (tests/run.sh installs neovim)");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "nvim: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let dumped = std::fs::read_to_string(&out).expect("diagnostics were written");
+    let published: Value = serde_json::from_str(dumped.lines().last().expect("a line")).expect("JSON");
+    let diagnostic = &published["diagnostics"][0];
+    assert_eq!(diagnostic["code"], "E0102");
+    assert_eq!(diagnostic["source"], "k8sc");
+    let (line, column) = position_of(&text, "adress");
+    assert_eq!(diagnostic["range"]["start"]["line"], line);
+    assert_eq!(diagnostic["range"]["start"]["character"], column);
+    assert_eq!(diagnostic["range"]["end"]["character"], column + 6);
+}
