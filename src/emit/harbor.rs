@@ -92,6 +92,15 @@ fn reference(model: &Model, registry: EntityId) -> RegistryRef {
     }
 }
 
+/// A replication's source, target, and whether it pushes. A push policy lives on the
+/// source Harbor and names the destination; a pull policy lives on the target and names
+/// the source: exactly one side is remote.
+fn sides(model: &Model, replication: EntityId) -> Option<(EntityId, EntityId, bool)> {
+    let source = model.reference(replication, "source")?;
+    let target = model.reference(replication, "target")?;
+    Some((source, target, model.variant(replication, "mode") != Some("pull")))
+}
+
 fn json(value: &impl Serialize) -> String {
     let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
     text.push('\n');
@@ -133,15 +142,9 @@ pub fn emit(input: &Input<'_>, output: &mut Output) {
     }
     let replications: Vec<EntityId> = model.all("replication").collect();
     for &replication in &replications {
-        let (Some(source), Some(target)) = (
-            model.reference(replication, "source"),
-            model.reference(replication, "target"),
-        ) else {
+        let Some((source, target, push)) = sides(model, replication) else {
             continue;
         };
-        // A push policy lives on the source Harbor and names the destination; a pull policy
-        // lives on the target and names the source. Exactly one side is remote.
-        let push = model.variant(replication, "mode") != Some("pull");
         let trigger_kind = match model.variant(replication, "trigger") {
             Some("scheduled") => "scheduled",
             Some("manual") => "manual",
@@ -234,13 +237,9 @@ fn apply_script(input: &Input<'_>, replications: &[EntityId]) -> String {
         input.source
     );
     for &replication in replications {
-        let (Some(source), Some(target)) = (
-            model.reference(replication, "source"),
-            model.reference(replication, "target"),
-        ) else {
+        let Some((source, target, push)) = sides(model, replication) else {
             continue;
         };
-        let push = model.variant(replication, "mode") != Some("pull");
         let (local, remote, side) = if push {
             (source, target, "dest_registry")
         } else {
