@@ -149,7 +149,7 @@ fn safe_relative(path: &str) -> Option<PathBuf> {
 
 /// Writes the tree into a fresh folder beside `target`, then swaps it in: a failure at any
 /// point leaves `target` as it was.
-fn write_atomically(target: &Path, output: &Output) -> std::io::Result<()> {
+pub fn write_atomically(target: &Path, output: &Output) -> std::io::Result<()> {
     let parent = match target.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),

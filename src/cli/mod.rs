@@ -2,7 +2,7 @@
 //! place that reads files, writes files and talks to the terminal.
 
 mod args;
-mod build;
+pub mod build;
 mod check;
 mod explain;
 mod fmt;

@@ -7,11 +7,11 @@
 //! randomness); every path is built from checked names, so none escapes the output
 //! folder; files holding secrets get mode 0600.
 
-mod haproxy;
-mod harbor;
-mod k8s;
-mod keepalived;
-mod kubeadm;
+pub mod haproxy;
+pub mod harbor;
+pub mod k8s;
+pub mod keepalived;
+pub mod kubeadm;
 pub mod nfs;
 pub mod templates;
 pub mod yaml;

@@ -201,7 +201,11 @@ impl Server {
     /// Opens (or replaces) a document and compiles it.
     pub fn open(&mut self, uri: Uri, text: String) {
         let document = Document::new(uri.clone(), text);
-        self.documents.insert(uri.as_str().to_string(), document);
+        if let Some(previous) = self.documents.insert(uri.as_str().to_string(), document) {
+            // Freeing a large compilation takes as long as a good part of compiling it: do it
+            // beside the loop, so the diagnostics go out first.
+            std::thread::spawn(move || drop(previous));
+        }
     }
 
     /// The publishDiagnostics notification for a document.

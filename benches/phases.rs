@@ -1,0 +1,109 @@
+//! Per-phase benchmarks on the workload W(N): parse, resolve and type-check, graph and
+//! rules, each emitter, and writing the tree. `cargo bench --bench phases`.
+
+#[allow(dead_code)]
+#[path = "gen_workload.rs"]
+mod gen_workload;
+
+use std::sync::OnceLock;
+
+use k8sc::check::Secrets;
+use k8sc::emit::{self, Output, Templates};
+use k8sc::semantic::SecretSource;
+use k8sc::source::FileId;
+
+fn main() {
+    divan::main();
+}
+
+const SIZES: &[u64] = &[1_000, 10_000];
+
+fn workload(n: u64) -> &'static str {
+    static SMALL: OnceLock<String> = OnceLock::new();
+    static LARGE: OnceLock<String> = OnceLock::new();
+    let cell = if n == SIZES[0] { &SMALL } else { &LARGE };
+    cell.get_or_init(|| gen_workload::workload(n))
+}
+
+fn secrets() -> Secrets {
+    let mut secrets = Secrets::default();
+    for name in ["K8SC_API_VRRP_PASS", "K8SC_INGRESS_VRRP_PASS"] {
+        secrets.insert(SecretSource::Env(name.into()), "bench123".into());
+    }
+    secrets
+}
+
+#[divan::bench(args = SIZES)]
+fn parse(bencher: divan::Bencher, n: u64) {
+    let text = workload(n);
+    bencher.bench(|| k8sc::syntax::parse(FileId(6), divan::black_box(text)));
+}
+
+#[divan::bench(args = SIZES)]
+fn resolve_and_type_check(bencher: divan::Bencher, n: u64) {
+    let (module, _) = k8sc::syntax::parse(FileId(6), workload(n));
+    bencher.bench(|| k8sc::semantic::analyze(divan::black_box(&module)));
+}
+
+#[divan::bench(args = SIZES)]
+fn graph_and_rules(bencher: divan::Bencher, n: u64) {
+    let (module, _) = k8sc::syntax::parse(FileId(6), workload(n));
+    let (model, _) = k8sc::semantic::analyze(&module);
+    let secrets = secrets();
+    bencher.bench(|| {
+        let graph = k8sc::graph::Graph::build(&model);
+        k8sc::check::check(&model, &graph, &secrets)
+    });
+}
+
+#[divan::bench(args = SIZES)]
+fn whole_check(bencher: divan::Bencher, n: u64) {
+    let text = workload(n);
+    let secrets = secrets();
+    bencher.bench(|| k8sc::compile_with("w.k8s", divan::black_box(text), &secrets));
+}
+
+/// Each emitter alone, on one compiled workload.
+#[divan::bench(args = ["kubernetes", "kubeadm", "haproxy", "keepalived", "nfs", "harbor"])]
+fn emitter(bencher: divan::Bencher, target: &str) {
+    let secrets = secrets();
+    let compilation = k8sc::compile_with("w.k8s", workload(SIZES[1]), &secrets);
+    let templates = Templates::default();
+    let input = emit::Input {
+        source: "w.k8s",
+        model: &compilation.model,
+        graph: &compilation.graph,
+        secrets: &secrets,
+        templates: &templates,
+    };
+    bencher.bench(|| {
+        let mut output = Output::default();
+        match target {
+            "kubernetes" => emit::k8s::emit(&input, &mut output),
+            "kubeadm" => emit::kubeadm::emit(&input, &mut output),
+            "haproxy" => drop(emit::haproxy::emit(&input, &mut output)),
+            "keepalived" => drop(emit::keepalived::emit(&input, &mut output)),
+            "nfs" => drop(emit::nfs::emit(&input, &mut output)),
+            _ => emit::harbor::emit(&input, &mut output),
+        }
+        output
+    });
+}
+
+#[divan::bench(args = SIZES)]
+fn write_tree(bencher: divan::Bencher, n: u64) {
+    let secrets = secrets();
+    let compilation = k8sc::compile_with("w.k8s", workload(n), &secrets);
+    let templates = Templates::default();
+    let input = emit::Input {
+        source: "w.k8s",
+        model: &compilation.model,
+        graph: &compilation.graph,
+        secrets: &secrets,
+        templates: &templates,
+    };
+    let output = emit::emit(&input).unwrap_or_default();
+    let target = std::env::temp_dir().join(format!("k8sc-bench-write-{}", std::process::id()));
+    bencher.bench(|| k8sc::cli::build::write_atomically(&target, &output));
+    let _ = std::fs::remove_dir_all(&target);
+}
