@@ -12,6 +12,10 @@ use k8sc::emit::{self, Output, Templates};
 use k8sc::semantic::SecretSource;
 use k8sc::source::FileId;
 
+/// The allocator the k8sc binary uses, so the numbers are the shipped ones.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     divan::main();
 }
