@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Language-server latency: the time from a didChange to its publishDiagnostics on W(N).
 
-Usage: python3 benches/lsp_latency.py [N] [EDITS]   (defaults: 5000 apps, 30 edits)
+Usage: python3 benches/lsp_latency.py [N|FILE.k8s] [EDITS]   (defaults: 5000 apps, 30 edits)
 
 Starts `target/release/k8sc lsp` (build it first, or run through benches/README.md's
 command), opens W(N), then makes EDITS edits (alternately breaking and fixing one field)
@@ -43,11 +43,17 @@ def wait_for(stream, predicate):
 
 
 def main():
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
+    target = sys.argv[1] if len(sys.argv) > 1 else "5000"
     edits = int(sys.argv[2]) if len(sys.argv) > 2 else 30
-    text = subprocess.run(
-        [os.path.join(ROOT, "target/release/examples/gen_workload"), str(n)], check=True, capture_output=True, text=True
-    ).stdout
+    if target.endswith(".k8s"):
+        n = target
+        with open(target) as handle:
+            text = handle.read()
+    else:
+        n = int(target)
+        text = subprocess.run(
+            [os.path.join(ROOT, "target/release/examples/gen_workload"), str(n)], check=True, capture_output=True, text=True
+        ).stdout
     server = subprocess.Popen(
         [os.path.join(ROOT, "target/release/k8sc"), "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
     )
@@ -61,7 +67,7 @@ def main():
           "params": {"textDocument": {"uri": uri, "languageId": "k8sc", "version": 1, "text": text}}})
     wait_for(server.stdout, lambda m: m.get("method") == "textDocument/publishDiagnostics")
     opened = time.perf_counter() - started
-    broken = text.replace("  image = ", "  imag = ", 1)
+    broken = text.replace("  address = ", "  adress = ", 1)
     samples = []
     for version in range(2, edits + 2):
         edited = broken if version % 2 == 0 else text
