@@ -603,3 +603,35 @@ fn emitted_files_agree_with_each_other() {
         }
     }
 }
+
+/// Large platforms are emitted on every core; the output must not depend on it.
+#[test]
+fn a_large_workload_emits_in_source_order_every_time() {
+    let text = crate::gen_workload::workload(300);
+    let mut secrets = Secrets::default();
+    for name in ["K8SC_API_VRRP_PASS", "K8SC_INGRESS_VRRP_PASS"] {
+        secrets.insert(SecretSource::Env(name.into()), "bench123".into());
+    }
+    let compilation = k8sc::compile_with("w.k8s", &text, &secrets);
+    assert!(!compilation.has_errors());
+    let templates = Templates::default();
+    let input = emit::Input {
+        source: "w.k8s",
+        model: &compilation.model,
+        graph: &compilation.graph,
+        secrets: &secrets,
+        templates: &templates,
+    };
+    let first = emit::emit(&input).expect("emits");
+    for _ in 0..3 {
+        assert_eq!(emit::emit(&input).expect("emits"), first);
+    }
+    let namespace = &first.files["kubernetes/apps/ns-0.yaml"].contents;
+    let positions: Vec<usize> = (0..10)
+        .map(|app| namespace.find(&format!("name: app-{app}\n")).expect("each app of ns-0"))
+        .collect();
+    assert!(
+        positions.windows(2).all(|pair| pair[0] < pair[1]),
+        "apps in source order"
+    );
+}

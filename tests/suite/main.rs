@@ -1,5 +1,10 @@
 //! The integration suite: one test binary, one module per concern.
 
+/// The benchmark workload generator, shared by the tests that need a large platform.
+#[allow(dead_code)]
+#[path = "../../benches/gen_workload.rs"]
+mod gen_workload;
+
 mod build;
 mod cases;
 mod cli;

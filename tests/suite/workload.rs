@@ -1,8 +1,6 @@
 //! The benchmark workload W(N) is a valid, canonical platform for any N.
 
-#[allow(dead_code)]
-#[path = "../../benches/gen_workload.rs"]
-mod gen_workload;
+use crate::gen_workload;
 
 use k8sc::source::FileId;
 
