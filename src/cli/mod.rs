@@ -40,9 +40,6 @@ pub fn run() -> ExitCode {
             return if err.use_stderr() { Status::Trouble } else { Status::Ok }.into();
         }
     };
-    if matches!(cli.command, Command::Lsp) {
-        return crate::lsp::run();
-    }
     execute(cli).into()
 }
 
@@ -54,14 +51,7 @@ pub fn execute(cli: Cli) -> Status {
         Command::Graph(args) => graph::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Simulate(args) => simulate::run(&args),
-        Command::Lsp => {
-            let code = crate::lsp::run();
-            if code == ExitCode::SUCCESS {
-                Status::Ok
-            } else {
-                Status::Trouble
-            }
-        }
+        Command::Lsp => crate::lsp::run(),
     }
 }
 

@@ -12,7 +12,7 @@ mod locate;
 use std::collections::HashMap;
 use std::str::FromStr;
 
-use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use lsp_types::notification::{
     DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Notification as _, PublishDiagnostics,
 };
@@ -104,20 +104,20 @@ pub fn capabilities() -> ServerCapabilities {
 }
 
 /// Runs the server on stdin and stdout until the client says `exit`.
-pub fn run() -> std::process::ExitCode {
+pub fn run() -> crate::cli::Status {
     let (connection, io_threads) = Connection::stdio();
     let result = serve(&connection);
     drop(connection);
     let joined = io_threads.join();
     match (result, joined) {
-        (Ok(()), Ok(())) => std::process::ExitCode::SUCCESS,
+        (Ok(()), Ok(())) => crate::cli::Status::Ok,
         (Err(message), _) => {
             eprintln!("k8sc lsp: {message}");
-            std::process::ExitCode::from(1)
+            crate::cli::Status::Trouble
         }
         (_, Err(err)) => {
             eprintln!("k8sc lsp: {err}");
-            std::process::ExitCode::from(1)
+            crate::cli::Status::Trouble
         }
     }
 }
@@ -294,9 +294,4 @@ pub fn to_lsp(document: &Document, diagnostic: &Diagnostic) -> lsp_types::Diagno
         related_information: (!related.is_empty()).then_some(related),
         ..Default::default()
     }
-}
-
-/// Request id helper for tests and clients.
-pub fn request_id(number: i32) -> RequestId {
-    RequestId::from(number)
 }
