@@ -39,12 +39,15 @@ pub fn simulate(context: &Context<'_>, names: &[String]) -> Result<Simulation, S
     let mut failed = Vec::new();
     for name in names {
         let name = name.trim();
-        let domains: Vec<_> = context
+        let mut domains: Vec<_> = context
             .topology
             .domains
             .iter()
+            .chain(&context.topology.single_host_domains)
             .filter(|domain| domain.name == name)
             .collect();
+        // A rack or zone named like the one host it holds fails the same nodes.
+        domains.dedup_by(|a, b| a.nodes == b.nodes);
         let node = model.all("node").find(|node| model.name(*node) == name);
         match (domains.as_slice(), node) {
             ([domain], None) => {
@@ -60,6 +63,7 @@ pub fn simulate(context: &Context<'_>, names: &[String]) -> Result<Simulation, S
                     .topology
                     .domains
                     .iter()
+                    .chain(&context.topology.single_host_domains)
                     .map(|domain| domain.name.as_str())
                     .chain(model.all("node").map(|node| model.name(node)))
                     .collect();

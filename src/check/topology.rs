@@ -73,8 +73,11 @@ pub struct Topology {
     /// Every node, in source order.
     pub nodes: Vec<EntityId>,
     pub host_of: HashMap<EntityId, EntityId>,
-    /// Physical hosts, then racks, then zones, each in source order.
+    /// Physical hosts, then racks, then zones, each in source order. A rack or zone of a
+    /// single host is left out: it fails exactly as the host does.
     pub domains: Vec<Domain>,
+    /// The racks and zones of a single host, for `simulate` to accept their names.
+    pub single_host_domains: Vec<Domain>,
     pub etcd: Vec<EntityId>,
     pub control_plane: Vec<EntityId>,
     eligible: HashMap<PlacementKey, usize>,
@@ -131,11 +134,19 @@ impl Topology {
         }
         // A rack or zone that holds a single host adds nothing to that host's own check.
         for map in [racks, zones] {
-            topology
-                .domains
-                .extend(map.into_values().filter(|domain| domain.hosts.len() > 1));
+            for domain in map.into_values() {
+                if domain.hosts.len() > 1 {
+                    topology.domains.push(domain);
+                } else {
+                    topology.single_host_domains.push(domain);
+                }
+            }
         }
-        for domain in &mut topology.domains {
+        for domain in topology
+            .domains
+            .iter_mut()
+            .chain(topology.single_host_domains.iter_mut())
+        {
             domain.nodes.sort();
         }
         for app in model.all("app") {

@@ -188,6 +188,19 @@ fn simulate_exits_0_when_everything_survives_1_when_something_breaks_2_for_unkno
 
     let output = k8sc(&["simulate", "examples/000-four-layer.k8s", "--fail", "master1"]);
     assert_eq!(output.status.code(), Some(0), "a node can fail on its own");
+    let output = k8sc(&[
+        "simulate",
+        "examples/003-minimal-production.k8s",
+        "--fail",
+        "ap-guangzhou-3",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "a zone (of one host) can fail");
+    let output = k8sc(&["simulate", "examples/000-four-layer.k8s", "--fail", "r1,r2"]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "two racks of three: etcd loses its quorum"
+    );
 
     assert_eq!(
         k8sc(&["simulate", "examples/000-four-layer.k8s", "--fail", "nowhere"])
