@@ -7,13 +7,14 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 const EXAMPLES: &str = "\
 Examples:
   k8sc check examples/quickstart.k8s            check a platform, diagnostics on the terminal
-  k8sc check cluster.k8s --format json          the same diagnostics as JSON, for CI
+  k8sc check cluster.k8s --format json          the same diagnostics as JSON (or sarif), for CI
   k8sc build examples/quickstart.k8s -o out/    check, then write every manifest and host config
   k8sc fmt cluster.k8s                          rewrite a file in canonical form
   k8sc fmt --check examples/*.k8s               fail when a file is not formatted
   k8sc graph cluster.k8s | dot -Tsvg > g.svg    draw the dependency graph
   k8sc simulate cluster.k8s --fail pm1          what survives the loss of physical host pm1
-  k8sc explain HA011                            why a rule exists and how to fix a finding";
+  k8sc explain HA011                            why a rule exists and how to fix a finding
+  k8sc lsp                                      the language server, for editors";
 
 /// k8sc: a compiler for production Kubernetes platforms.
 ///
@@ -28,7 +29,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Parse, resolve and type-check a file; exit 1 when there is an error.
+    /// Parse, resolve and type-check a file and run every HA rule; exit 1 on any error.
     #[command(after_help = "Exit status: 0 no error (warnings allowed), 1 errors, 2 usage or IO problem.")]
     Check(CheckArgs),
     /// Check a file and, when it has no error, write everything the platform needs to a
