@@ -68,7 +68,7 @@ impl Documents {
         if !self.text.is_empty() {
             self.text.push_str("---\n");
         }
-        self.text.push_str(&super::yaml::to_yaml(object));
+        self.text.push_str(&super::yaml_stream::to_yaml(object));
     }
 }
 

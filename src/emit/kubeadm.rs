@@ -167,7 +167,7 @@ pub fn control_plane_endpoint(model: &Model) -> String {
 }
 
 fn yaml(value: &impl Serialize) -> String {
-    super::yaml::to_yaml(value)
+    super::yaml_stream::to_yaml(value)
 }
 
 pub fn emit(input: &Input<'_>, output: &mut Output) {

@@ -15,6 +15,7 @@ pub mod kubeadm;
 pub mod nfs;
 pub mod templates;
 pub mod yaml;
+mod yaml_stream;
 
 use std::collections::BTreeMap;
 
