@@ -73,13 +73,7 @@ fn emitter(bencher: divan::Bencher, target: &str) {
     let secrets = secrets();
     let compilation = k8sc::compile_with("w.k8s", workload(SIZES[1]), &secrets);
     let templates = Templates::default();
-    let input = emit::Input {
-        source: "w.k8s",
-        model: &compilation.model,
-        graph: &compilation.graph,
-        secrets: &secrets,
-        templates: &templates,
-    };
+    let input = emit::Input::of("w.k8s", &compilation, &secrets, &templates);
     bencher.bench(|| {
         let mut output = Output::default();
         match target {
@@ -99,13 +93,7 @@ fn write_tree(bencher: divan::Bencher, n: u64) {
     let secrets = secrets();
     let compilation = k8sc::compile_with("w.k8s", workload(n), &secrets);
     let templates = Templates::default();
-    let input = emit::Input {
-        source: "w.k8s",
-        model: &compilation.model,
-        graph: &compilation.graph,
-        secrets: &secrets,
-        templates: &templates,
-    };
+    let input = emit::Input::of("w.k8s", &compilation, &secrets, &templates);
     let output = emit::emit(&input).unwrap_or_default();
     let target = std::env::temp_dir().join(format!("k8sc-bench-write-{}", std::process::id()));
     bencher.bench(|| k8sc::cli::build::write_atomically(&target, &output));

@@ -36,14 +36,6 @@ impl Span {
         }
     }
 
-    pub fn len(self) -> usize {
-        (self.end - self.start) as usize
-    }
-
-    pub fn is_empty(self) -> bool {
-        self.end == self.start
-    }
-
     pub fn range(self) -> std::ops::Range<usize> {
         self.start as usize..self.end as usize
     }
@@ -98,10 +90,6 @@ impl SourceFile {
         self.line_starts
             .get(line)
             .map_or(self.text.len(), |&start| start as usize)
-    }
-
-    pub fn line_count(&self) -> usize {
-        self.line_starts.len()
     }
 
     /// 1-based line and column (in characters) of a byte offset.

@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use super::Context;
-use super::survival::{apiserver_frontends, frontends};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::semantic::EntityId;
 
@@ -72,8 +71,8 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         out.push(diagnostic);
     }
 
-    let all = frontends(model);
-    let leading = apiserver_frontends(context, &all);
+    let all = &context.frontends;
+    let leading = &context.apiserver_frontends;
     let api_port = context.cluster_port("apiserver_port", 6443);
 
     // HA022: more than one master needs a load balancer and a VIP in front.
@@ -96,7 +95,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     "declare a `load_balancer` whose frontend balances to every control-plane node on port {api_port}, \
                      with `vip` set to a `vip_group` (kubeadm's controlPlaneEndpoint becomes VIP:port)"
                 ));
-            for &idx in &leading {
+            for &idx in leading {
                 diagnostic =
                     diagnostic.with_label(model.entity(all[idx].balancer).name_span, "load balancer without a VIP");
             }
@@ -104,7 +103,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
 
-    for &idx in &leading {
+    for &idx in leading {
         let frontend = &all[idx];
         // HA023: a front port equal to the apiserver port on a node that runs both.
         if frontend.port == api_port {

@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use super::Context;
-use super::survival::frontends;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::semantic::EntityId;
 use crate::source::Span;
@@ -33,7 +32,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             claims.insert((node, port), (what, span));
         }
     };
-    for frontend in frontends(model) {
+    for frontend in &context.frontends {
         for node in model.references_in(frontend.balancer, "nodes") {
             claim(
                 node,

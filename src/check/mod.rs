@@ -67,6 +67,10 @@ pub struct Context<'m> {
     pub profile: Profile,
     pub cluster: Option<EntityId>,
     pub topology: Topology,
+    /// Every load-balancer frontend, in source order.
+    pub frontends: Vec<survival::Frontend>,
+    /// The positions in `frontends` of those that lead to the apiservers.
+    pub apiserver_frontends: Vec<usize>,
 }
 
 impl<'m> Context<'m> {
@@ -76,14 +80,18 @@ impl<'m> Context<'m> {
             Some("dev") => Profile::Dev,
             _ => Profile::Production,
         };
-        Context {
+        let mut context = Context {
             model,
             graph,
             secrets,
             profile,
             cluster,
             topology: Topology::build(model),
-        }
+            frontends: survival::frontends(model),
+            apiserver_frontends: Vec::new(),
+        };
+        context.apiserver_frontends = survival::apiserver_frontends(&context, &context.frontends);
+        context
     }
 
     pub fn production(&self) -> bool {

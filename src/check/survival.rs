@@ -89,6 +89,27 @@ pub fn apiserver_frontends(context: &Context<'_>, all: &[Frontend]) -> Vec<usize
     (0..all.len()).filter(|idx| leads[*idx]).collect()
 }
 
+/// The frontends clients use to reach the apiservers: those of `leading` that no other
+/// leading frontend balances to (LVS in front of haproxy: the LVS frontend).
+pub fn apiserver_entries(model: &Model, all: &[Frontend], leading: &[usize]) -> Vec<usize> {
+    let is_backend_of_other = |idx: usize| {
+        let frontend = &all[idx];
+        leading.iter().any(|&other| {
+            other != idx
+                && all[other].backend_port == frontend.port
+                && all[other]
+                    .backends
+                    .iter()
+                    .any(|backend| runs_balancer(model, frontend.balancer, *backend))
+        })
+    };
+    leading
+        .iter()
+        .copied()
+        .filter(|idx| !is_backend_of_other(*idx))
+        .collect()
+}
+
 fn runs_balancer(model: &Model, balancer: EntityId, node: EntityId) -> bool {
     model.references_in(balancer, "nodes").contains(&node)
 }
@@ -190,8 +211,8 @@ fn apiserver(context: &Context<'_>, failed: &HashSet<EntityId>) -> ApiserverStat
         .iter()
         .filter(|node| !failed.contains(node))
         .count();
-    let all = frontends(model);
-    let leading = apiserver_frontends(context, &all);
+    let all = &context.frontends;
+    let leading = &context.apiserver_frontends;
     if leading.is_empty() {
         return ApiserverState {
             alive,
@@ -200,27 +221,11 @@ fn apiserver(context: &Context<'_>, failed: &HashSet<EntityId>) -> ApiserverStat
             vip: None,
         };
     }
-    // Entry frontends: not the backend of another leading frontend.
-    let is_backend_of_other = |idx: usize| {
-        let frontend = &all[idx];
-        leading.iter().any(|&other| {
-            other != idx
-                && all[other].backend_port == frontend.port
-                && all[other]
-                    .backends
-                    .iter()
-                    .any(|backend| runs_balancer(model, frontend.balancer, *backend))
-        })
-    };
-    let entries: Vec<usize> = leading
-        .iter()
-        .copied()
-        .filter(|idx| !is_backend_of_other(*idx))
-        .collect();
+    let entries = apiserver_entries(model, all, leading);
     let mut memo: HashMap<usize, bool> = HashMap::new();
     let reachable = entries
         .iter()
-        .any(|&idx| frontend_alive(context, &all, &leading, idx, failed, &mut memo, 0));
+        .any(|&idx| frontend_alive(context, all, leading, idx, failed, &mut memo, 0));
     ApiserverState {
         alive,
         total,

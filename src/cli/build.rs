@@ -1,5 +1,7 @@
 //! `k8sc build FILE -o DIR`: check, emit, and swap the new tree in atomically.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fs;
 use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
@@ -10,6 +12,7 @@ use crate::check::Secrets;
 use crate::diagnostic::Diagnostic;
 use crate::emit::{self, Output, Templates};
 use crate::report::{HumanStyle, render_human};
+use crate::semantic::SecretSource;
 
 /// The file that marks a folder as k8sc's, so a rebuild may replace it.
 const MARKER: &str = ".k8sc-build";
@@ -32,7 +35,14 @@ pub fn run(args: &BuildArgs) -> Status {
     }
     let name = args.file.display().to_string();
     let source_dir = args.file.parent().unwrap_or(Path::new("."));
-    let compilation = crate::compile_resolving(&name, &text, |source| secrets::read(source, source_dir).ok());
+    // Each secret is read once: the checks see the values, the build writes them.
+    let read: RefCell<HashMap<SecretSource, Result<String, String>>> = RefCell::new(HashMap::new());
+    let compilation = crate::compile_resolving(&name, &text, |source| {
+        let value = secrets::read(source, source_dir);
+        read.borrow_mut().insert(source.clone(), value.clone());
+        value.ok()
+    });
+    let read = read.into_inner();
     let style = HumanStyle {
         color: stderr_color(),
         ..HumanStyle::default()
@@ -40,14 +50,16 @@ pub fn run(args: &BuildArgs) -> Status {
     let mut diagnostics = compilation.diagnostics.clone();
     // Every secret must be readable now (check did not need them; build writes them).
     let mut resolved = Secrets::default();
-    if compilation.front_end_ok {
-        for source in compilation.model.secret_sources() {
-            if let Ok(value) = secrets::read(&source, source_dir) {
-                resolved.insert(source, value);
-            }
+    for (source, value) in &read {
+        if let Ok(value) = value {
+            resolved.insert(source.clone(), value.clone());
         }
+    }
+    if compilation.front_end_ok {
         diagnostics.extend(emit::missing_secrets(&compilation.model, &resolved, |source| {
-            secrets::read(source, source_dir).err().unwrap_or_default()
+            read.get(source)
+                .and_then(|value| value.clone().err())
+                .unwrap_or_default()
         }));
     }
     if diagnostics.iter().any(Diagnostic::is_error) {
@@ -60,13 +72,7 @@ pub fn run(args: &BuildArgs) -> Status {
         .file
         .file_name()
         .map_or_else(|| name.clone(), |file| file.to_string_lossy().into_owned());
-    let input = emit::Input {
-        source: &source_name,
-        model: &compilation.model,
-        graph: &compilation.graph,
-        secrets: &resolved,
-        templates: &templates,
-    };
+    let input = emit::Input::of(&source_name, &compilation, &resolved, &templates);
     let output = match emit::emit(&input) {
         Ok(output) => output,
         Err(found) => {

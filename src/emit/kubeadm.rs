@@ -7,8 +7,9 @@
 use serde::Serialize;
 
 use super::{Input, MODE_FILE, Output};
+use crate::check::Context;
 use crate::check::names::k8s_name;
-use crate::check::survival::frontends;
+use crate::check::survival::apiserver_entries;
 use crate::semantic::value::{format_cpu, format_quantity};
 use crate::semantic::{EntityId, Model, Value};
 
@@ -109,61 +110,33 @@ pub fn system_reserved(model: &Model, node: EntityId) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(","))
 }
 
-/// `VIP:front-port` when the control plane is behind a VIP, else the first master's
-/// `address:apiserver-port`.
-pub fn control_plane_endpoint(model: &Model) -> String {
-    let cluster = model.all("cluster").next();
-    let api_port = cluster.and_then(|c| model.int(c, "apiserver_port")).unwrap_or(6443);
-    let masters: Vec<EntityId> = model
-        .all("node")
-        .filter(|node| model.variants(*node, "roles").contains(&"control_plane"))
-        .collect();
-    let all = frontends(model);
-    // The entry: a balancer with a VIP whose frontend leads, directly or through the
-    // balancers behind it, to the masters. Prefer the one no other balancer fronts.
-    let leads_to_masters =
-        |port: i64, backends: &[EntityId]| port == api_port && backends.iter().any(|b| masters.contains(b));
-    let direct: Vec<&crate::check::survival::Frontend> = all
-        .iter()
-        .filter(|f| leads_to_masters(f.backend_port, &f.backends))
-        .collect();
-    let mut entry = None;
-    for frontend in &all {
-        let Some(vip) = model
+/// `VIP:front-port` when the control plane is behind a VIP (the entry balancer's, found as
+/// the HA rules find it), else the first master's `address:apiserver-port`.
+pub fn control_plane_endpoint(context: &Context<'_>) -> String {
+    let model = context.model;
+    let all = &context.frontends;
+    let leading = &context.apiserver_frontends;
+    let vip_of = |idx: &usize| {
+        let frontend = &all[*idx];
+        let vip = model
             .reference(frontend.balancer, "vip")
-            .and_then(|vip| model.ipv4(vip, "address"))
-        else {
-            continue;
-        };
-        let leads = leads_to_masters(frontend.backend_port, &frontend.backends)
-            || direct.iter().any(|inner| {
-                inner.port == frontend.backend_port
-                    && frontend
-                        .backends
-                        .iter()
-                        .any(|backend| model.references_in(inner.balancer, "nodes").contains(backend))
-            });
-        if leads {
-            let fronted_by_other = all.iter().any(|outer| {
-                outer.backend_port == frontend.port
-                    && outer
-                        .backends
-                        .iter()
-                        .any(|b| model.references_in(frontend.balancer, "nodes").contains(b))
-            });
-            if entry.is_none() || !fronted_by_other {
-                entry = Some(format!("{vip}:{}", frontend.port));
-            }
-        }
-    }
-    entry.unwrap_or_else(|| {
-        let address = masters
-            .first()
-            .and_then(|m| model.ipv4(*m, "address"))
-            .map(|a| a.to_string())
-            .unwrap_or_default();
-        format!("{address}:{api_port}")
-    })
+            .and_then(|vip| model.ipv4(vip, "address"))?;
+        Some(format!("{vip}:{}", frontend.port))
+    };
+    apiserver_entries(model, all, leading)
+        .iter()
+        .find_map(vip_of)
+        .or_else(|| leading.iter().find_map(vip_of))
+        .unwrap_or_else(|| {
+            let address = context
+                .topology
+                .control_plane
+                .first()
+                .and_then(|m| model.ipv4(*m, "address"))
+                .map(|a| a.to_string())
+                .unwrap_or_default();
+            format!("{address}:{}", context.cluster_port("apiserver_port", 6443))
+        })
 }
 
 fn yaml(value: &impl Serialize) -> String {
@@ -229,7 +202,7 @@ pub fn emit(input: &Input<'_>, output: &mut Output) {
                 .unwrap_or_default()
                 .trim_start_matches('v')
         ),
-        control_plane_endpoint: control_plane_endpoint(model),
+        control_plane_endpoint: control_plane_endpoint(&crate::check::Context::new(model, input.graph, input.secrets)),
         image_repository: model.string(cluster, "image_repository").map(str::to_string),
         networking: Networking {
             pod_subnet: cidr("pod_cidr"),

@@ -62,7 +62,23 @@ pub struct Input<'a> {
     pub templates: &'a Templates,
 }
 
-impl Input<'_> {
+impl<'a> Input<'a> {
+    /// The input for a compilation's model and graph.
+    pub fn of(
+        source: &'a str,
+        compilation: &'a crate::Compilation,
+        secrets: &'a Secrets,
+        templates: &'a Templates,
+    ) -> Input<'a> {
+        Input {
+            source,
+            model: &compilation.model,
+            graph: &compilation.graph,
+            secrets,
+            templates,
+        }
+    }
+
     /// A secret's value; the caller resolved every secret before emitting.
     fn secret(&self, source: &SecretSource) -> String {
         self.secrets.get(source).unwrap_or_default().to_string()

@@ -127,6 +127,24 @@ fn write_list(items: &[Value], depth: usize, out: &mut String) {
     }
 }
 
+/// A value that exercises every shape the writers handle, for their tests.
+#[cfg(test)]
+pub(super) fn sample() -> Value {
+    serde_json::json!({
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": { "name": "web", "labels": {} },
+        "spec": {
+            "containers": [
+                { "name": "web", "args": ["redis-server", "--appendonly", "yes"], "ports": [{ "containerPort": 80 }] }
+            ],
+            "nested": [[1, 2], []],
+            "flag": true,
+            "text": "line\nbreak \"quoted\""
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,18 +164,7 @@ mod tests {
 
     #[test]
     fn writes_block_yaml_that_reads_back_the_same() {
-        let value = serde_json::json!({
-            "apiVersion": "v1",
-            "kind": "Pod",
-            "metadata": { "name": "web", "labels": {} },
-            "spec": {
-                "containers": [
-                    { "name": "web", "args": ["redis-server", "--appendonly", "yes"], "ports": [{ "containerPort": 80 }] }
-                ],
-                "nested": [[1, 2], []],
-                "text": "line\nbreak \"quoted\""
-            }
-        });
+        let value = sample();
         let text = to_yaml(&value);
         assert!(text.starts_with("apiVersion: v1\nkind: Pod\n"), "{text}");
         assert!(text.contains("- \"yes\""), "{text}");

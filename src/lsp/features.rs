@@ -74,8 +74,8 @@ pub fn hover(server: &Server, params: HoverParams) -> Answer {
             .schemas
             .kind(&decl.kind.text)
             .and_then(|kind| model.lookup(kind, &decl.name.text))
-            .map(|id| describe(model, id)),
-        Found::Reference { target } => Some(describe(model, target)),
+            .map(|id| describe(&document.compilation, id)),
+        Found::Reference { target } => Some(describe(&document.compilation, target)),
         Found::Value {
             expr,
             ty: Some(Type::Enum(id)),
@@ -104,16 +104,16 @@ pub fn hover(server: &Server, params: HoverParams) -> Answer {
 
 /// A declaration's hover: its kind, layer and doc, and for etcd members and VIP groups
 /// the summary of what they survive.
-fn describe(model: &Model, id: EntityId) -> String {
+fn describe(compilation: &crate::Compilation, id: EntityId) -> String {
+    let model = &compilation.model;
     let entity = model.entity(id);
     let definition = model.schemas.entity(entity.kind);
     let mut text = format!(
         "```k8s\n{} {}\n```\n*{}* ({})",
         definition.name, entity.name, definition.doc, definition.layer
     );
-    let graph = crate::graph::Graph::build(model);
     let secrets = Secrets::default();
-    let context = crate::check::Context::new(model, &graph, &secrets);
+    let context = crate::check::Context::new(model, &compilation.graph, &secrets);
     let survives = |failed_ok: &dyn Fn(&crate::check::Assessment) -> bool| {
         context.topology.hosts().all(|domain| {
             let failed: HashSet<EntityId> = domain.nodes.iter().copied().collect();

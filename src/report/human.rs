@@ -1,6 +1,7 @@
 //! Terminal rendering through miette's graphical handler.
 
 use std::fmt;
+use std::sync::Arc;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
 
@@ -64,7 +65,7 @@ pub fn render_human(diagnostics: &[Diagnostic], sources: &SourceMap, style: Huma
 /// source; labels elsewhere (in the standard library) become notes with their position.
 struct Report<'a> {
     diagnostic: &'a Diagnostic,
-    source: NamedSource<String>,
+    source: NamedSource<Arc<str>>,
     labels: Vec<LabeledSpan>,
     notes: Vec<String>,
 }
@@ -72,9 +73,10 @@ struct Report<'a> {
 impl<'a> Report<'a> {
     fn new(diagnostic: &'a Diagnostic, sources: &SourceMap) -> Report<'a> {
         let file = diagnostic.primary.span.file;
-        let text = sources
+        // The file's text is shared, not copied: a large file may carry many diagnostics.
+        let text: Arc<str> = sources
             .get(file)
-            .map_or_else(String::new, |source| source.text.to_string());
+            .map_or_else(|| Arc::from(""), |source| Arc::clone(&source.text));
         let mut labels = vec![LabeledSpan::new_primary_with_span(
             Some(diagnostic.primary.message.clone()),
             diagnostic.primary.span.range(),

@@ -218,9 +218,4 @@ impl Schemas {
             Type::Map(inner) => format!("map<{}>", self.type_name(inner)),
         }
     }
-
-    /// The shape of a record type or an entity.
-    pub fn record_shape(&self, id: RecordId) -> &Shape {
-        &self.record(id).shape
-    }
 }

@@ -118,7 +118,7 @@ impl<'a> Typer<'a> {
                 .with_help(format!(
                     "add `{} = {}`",
                     definition.name,
-                    self.example_value(&definition.ty)
+                    example_value(self.schemas, &definition.ty)
                 ));
                 diagnostic = diagnostic.with_note(format!(
                     "`{}` is {}{}",
@@ -402,11 +402,6 @@ impl<'a> Typer<'a> {
             diagnostic = diagnostic.with_help(format!("remove the quotes if you meant `{text}`"));
         }
         self.report(diagnostic)
-    }
-
-    /// A placeholder value of a type, for "add `field = ...`" help and quick fixes.
-    pub fn example_value(&self, ty: &Type) -> String {
-        example_value(self.schemas, ty)
     }
 }
 

@@ -77,17 +77,12 @@ fn tree(root: &Path) -> BTreeMap<String, (Vec<u8>, u32)> {
 /// Builds an example in memory through the library.
 fn emit_example(path: &Path) -> emit::Output {
     let text = std::fs::read_to_string(path).expect("readable example");
-    let compilation = k8sc::compile_with("example.k8s", &text, &secrets());
+    let secrets = secrets();
+    let compilation = k8sc::compile_with("example.k8s", &text, &secrets);
     assert!(!compilation.has_errors(), "{} does not compile", path.display());
     let file_name = path.file_name().expect("a file").to_string_lossy().into_owned();
     let templates = Templates::default();
-    let input = emit::Input {
-        source: &file_name,
-        model: &compilation.model,
-        graph: &compilation.graph,
-        secrets: &secrets(),
-        templates: &templates,
-    };
+    let input = emit::Input::of(&file_name, &compilation, &secrets, &templates);
     emit::emit(&input).unwrap_or_else(|d| panic!("{}: {d:?}", path.display()))
 }
 
@@ -615,13 +610,7 @@ fn a_large_workload_emits_in_source_order_every_time() {
     let compilation = k8sc::compile_with("w.k8s", &text, &secrets);
     assert!(!compilation.has_errors());
     let templates = Templates::default();
-    let input = emit::Input {
-        source: "w.k8s",
-        model: &compilation.model,
-        graph: &compilation.graph,
-        secrets: &secrets,
-        templates: &templates,
-    };
+    let input = emit::Input::of("w.k8s", &compilation, &secrets, &templates);
     let first = emit::emit(&input).expect("emits");
     for _ in 0..3 {
         assert_eq!(emit::emit(&input).expect("emits"), first);

@@ -41,13 +41,7 @@ fn build_findings(compilation: &k8sc::Compilation, text: &str, secrets: &Secrets
     if let Some((name, body)) = header(text, "template").and_then(|t| t.split_once('=')) {
         templates.set(name, body.to_string()).expect("a known template");
     }
-    let input = k8sc::emit::Input {
-        source: "case.k8s",
-        model: &compilation.model,
-        graph: &compilation.graph,
-        secrets,
-        templates: &templates,
-    };
+    let input = k8sc::emit::Input::of("case.k8s", compilation, secrets, &templates);
     k8sc::emit::emit(&input).err().unwrap_or_default()
 }
 
