@@ -1,7 +1,7 @@
 //! Capacity: the requests fit the workers that are left after losing the largest physical
 //! host, with 20% headroom.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::Context;
 use crate::diagnostic::{Code, Diagnostic};
@@ -28,7 +28,7 @@ fn total(model: &Model, node: EntityId, field: &str) -> u64 {
 pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     // Allocatable capacity of the workers on each physical host.
-    let mut by_host: HashMap<Option<EntityId>, (u64, u64)> = HashMap::new();
+    let mut by_host: HashMap<Option<EntityId>, (u64, u64)> = HashMap::default();
     for &node in &context.topology.nodes {
         if !model.variants(node, "roles").contains(&"worker") {
             continue;

@@ -1,7 +1,7 @@
 //! The control plane: enough masters, on distinct hosts, behind a load balancer and a VIP
 //! whose backends are exactly the masters, on a port that does not collide.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::Context;
 use crate::diagnostic::{Code, Diagnostic};
@@ -41,7 +41,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 
     // HA021: masters on distinct physical hosts.
-    let mut by_host: HashMap<EntityId, Vec<EntityId>> = HashMap::new();
+    let mut by_host: HashMap<EntityId, Vec<EntityId>> = HashMap::default();
     for &master in masters {
         if let Some(&host) = context.topology.host_of.get(&master) {
             by_host.entry(host).or_default().push(master);

@@ -1,7 +1,7 @@
 //! Failure domains: physical hosts (and declared racks and zones) fail with every node on
 //! them; losing any one must leave the platform working. Production only.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use super::survival::assess;
 use super::topology::Domain;

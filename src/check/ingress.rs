@@ -1,7 +1,7 @@
 //! Ingress: at least two dedicated nodes on distinct hosts, replicas that fit them, a VIP
 //! held by those nodes, and ports 80/443 claimed once per node.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::Context;
 use crate::diagnostic::{Code, Diagnostic};
@@ -11,7 +11,7 @@ use crate::source::Span;
 pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     // Host ports claimed on each node: (node, port) -> what claims it and where.
-    let mut claims: HashMap<(EntityId, i64), (String, Span)> = HashMap::new();
+    let mut claims: HashMap<(EntityId, i64), (String, Span)> = HashMap::default();
     let mut claim = |node: EntityId, port: i64, what: String, span: Span, out: &mut Vec<Diagnostic>| {
         // HA044: one listener per host port on a node.
         if let Some((first, first_span)) = claims.get(&(node, port)) {
@@ -114,7 +114,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             );
         }
         // HA043: ingress nodes on distinct physical hosts.
-        let mut on_host: HashMap<EntityId, EntityId> = HashMap::new();
+        let mut on_host: HashMap<EntityId, EntityId> = HashMap::default();
         for &node in &nodes {
             let Some(&host) = context.topology.host_of.get(&node) else {
                 continue;

@@ -24,7 +24,7 @@ pub mod topology;
 mod vrrp;
 mod workload;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 pub use survival::{Assessment, assess};
 pub use topology::Topology;

@@ -3,7 +3,7 @@
 //! The rule behind E0201 and E0202 runs with the other checks, so `k8sc check` reports a
 //! name Kubernetes would refuse before any build; the emitters use [`k8s_name`].
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::semantic::EntityId;
@@ -83,7 +83,7 @@ pub fn check(context: &super::Context<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
     for &(kind, scope) in NAMED_KINDS {
-        let mut seen: HashMap<(Option<String>, String), EntityId> = HashMap::new();
+        let mut seen: HashMap<(Option<String>, String), EntityId> = HashMap::default();
         for id in model.all(kind) {
             let name = k8s_name(model.name(id));
             if !is_dns_label(&name) {

@@ -1,7 +1,7 @@
 //! The namespace plan: each namespace serves one class of applications, none of ours lives
 //! in Kubernetes' own namespaces, and a namespace holds something.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use super::Context;
 use crate::diagnostic::{Code, Diagnostic};
@@ -12,7 +12,7 @@ const RESERVED: &[&str] = &["default", "kube-system", "kube-public", "kube-node-
 
 pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
-    let mut used: HashSet<EntityId> = HashSet::new();
+    let mut used: HashSet<EntityId> = HashSet::default();
     for controller in model.all("ingress_controller") {
         used.extend(model.reference(controller, "namespace"));
     }

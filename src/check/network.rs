@@ -1,7 +1,7 @@
 //! Networking: node, pod and service networks apart; every node on the node subnet with
 //! an address of its own; network policies only where the CNI enforces them.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
@@ -43,7 +43,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
 
     // HA071 and HA072: every node address on the node subnet, and unique.
     let node_subnet = model.cidr(cluster, "node_subnet");
-    let mut owners: HashMap<Ipv4Addr, EntityId> = HashMap::new();
+    let mut owners: HashMap<Ipv4Addr, EntityId> = HashMap::default();
     for node in model.all("node") {
         let Some(address) = model.ipv4(node, "address") else {
             continue;

@@ -1,7 +1,8 @@
 //! Registries: a replication hierarchy from one primary, without cycles, reaching every
 //! sub-registry; a registry in every data centre that runs nodes; schedules Harbor accepts.
 
-use std::collections::{BTreeSet, HashSet, VecDeque};
+use rustc_hash::FxHashSet as HashSet;
+use std::collections::{BTreeSet, VecDeque};
 
 use super::Context;
 use crate::diagnostic::{Code, Diagnostic};
@@ -88,7 +89,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
 
     // HA091: every sub-registry is reachable from the primary.
     if let [primary] = primaries.as_slice() {
-        let mut reached: HashSet<EntityId> = HashSet::from([*primary]);
+        let mut reached: HashSet<EntityId> = std::iter::once(*primary).collect();
         let mut queue = VecDeque::from([*primary]);
         let replications: Vec<EntityId> = model.all("replication").collect();
         while let Some(current) = queue.pop_front() {

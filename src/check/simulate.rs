@@ -1,7 +1,7 @@
 //! `simulate`: fail named physical hosts, racks, zones or nodes and judge what survives with
 //! the same arithmetic as the failure-domain rules.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use super::survival::{Assessment, assess};
 use super::{Context, Profile, quorum};
@@ -35,7 +35,7 @@ pub struct Simulation {
 /// one kind of part, is an error message.
 pub fn simulate(context: &Context<'_>, names: &[String]) -> Result<Simulation, String> {
     let model = context.model;
-    let mut failed_nodes: HashSet<EntityId> = HashSet::new();
+    let mut failed_nodes: HashSet<EntityId> = HashSet::default();
     let mut failed = Vec::new();
     for name in names {
         let name = name.trim();

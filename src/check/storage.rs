@@ -2,7 +2,7 @@
 //! unique fsids, claims within capacity, and DRBD pairs of exactly two nodes behind their
 //! own VIP.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::Context;
 use crate::diagnostic::{Code, Diagnostic};
@@ -26,7 +26,7 @@ fn server_key(context: &Context<'_>, export: EntityId) -> Option<EntityId> {
 pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     // What claims each storage: (app, claim size, number of claims).
-    let mut claims: HashMap<EntityId, Vec<(EntityId, u64, u64)>> = HashMap::new();
+    let mut claims: HashMap<EntityId, Vec<(EntityId, u64, u64)>> = HashMap::default();
     for app in model.all("app") {
         let replicas = model.int(app, "replicas").unwrap_or(1).max(1) as u64;
         for volume in model.field(app, "volumes").map_or(&[][..], |list| list.value.as_list()) {
@@ -43,8 +43,8 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
 
-    let mut fsids: HashMap<(Option<EntityId>, i64), EntityId> = HashMap::new();
-    let mut paths: HashMap<(Option<EntityId>, String), EntityId> = HashMap::new();
+    let mut fsids: HashMap<(Option<EntityId>, i64), EntityId> = HashMap::default();
+    let mut paths: HashMap<(Option<EntityId>, String), EntityId> = HashMap::default();
     for export in model.all("nfs_export") {
         let name = model.name(export);
         let options = model.variants(export, "options");

@@ -7,7 +7,7 @@
 //! host), `required` puts at most one replica on a node, and `none` guarantees nothing, so
 //! all replicas may sit on the one node that fails.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::{Context, quorum};
 use crate::semantic::{EntityId, Model, Value};
@@ -222,7 +222,7 @@ fn apiserver(context: &Context<'_>, failed: &HashSet<EntityId>) -> ApiserverStat
         };
     }
     let entries = apiserver_entries(model, all, leading);
-    let mut memo: HashMap<usize, bool> = HashMap::new();
+    let mut memo: HashMap<usize, bool> = HashMap::default();
     let reachable = entries
         .iter()
         .any(|&idx| frontend_alive(context, all, leading, idx, failed, &mut memo, 0));

@@ -1,7 +1,8 @@
 //! Derived facts about where things run: failure domains, etcd members, control-plane
 //! nodes, and the nodes each app may be scheduled on.
 
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
 
 use crate::semantic::{EntityId, Model};
 use crate::source::Span;
@@ -86,7 +87,7 @@ pub struct Topology {
 impl Topology {
     pub fn build(model: &Model) -> Topology {
         let mut topology = Topology::default();
-        let mut nodes_on_host: HashMap<EntityId, Vec<EntityId>> = HashMap::new();
+        let mut nodes_on_host: HashMap<EntityId, Vec<EntityId>> = HashMap::default();
         for node in model.all("node") {
             topology.nodes.push(node);
             if let Some(host) = model.reference(node, "host") {
@@ -103,7 +104,7 @@ impl Topology {
         }
         let mut racks: BTreeMap<(usize, String), Domain> = BTreeMap::new();
         let mut zones: BTreeMap<(usize, String), Domain> = BTreeMap::new();
-        let mut first_seen: HashMap<(DomainKind, String), usize> = HashMap::new();
+        let mut first_seen: HashMap<(DomainKind, String), usize> = HashMap::default();
         for (position, host) in model.all("physical_host").enumerate() {
             let nodes = nodes_on_host.get(&host).cloned().unwrap_or_default();
             topology.domains.push(Domain {

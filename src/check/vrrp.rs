@@ -2,7 +2,7 @@
 //! router id unique per subnet, one preferred MASTER, a password keepalived will not
 //! truncate.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
@@ -39,7 +39,7 @@ fn segment(model: &Model, vip: EntityId) -> Option<Ipv4Net> {
 /// group on its segment uses, handed out in declaration order.
 pub fn router_ids(model: &Model) -> Vec<RouterId> {
     let groups: Vec<EntityId> = model.all("vip_group").collect();
-    let mut used: HashMap<Option<Ipv4Net>, Vec<i64>> = HashMap::new();
+    let mut used: HashMap<Option<Ipv4Net>, Vec<i64>> = HashMap::default();
     for &vip in &groups {
         if let Some(id) = model.int(vip, "router_id") {
             used.entry(segment(model, vip)).or_default().push(id);
@@ -85,7 +85,7 @@ pub fn priorities(model: &Model, vip: EntityId) -> Vec<i64> {
 pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     let node_subnet = context.cluster.and_then(|cluster| model.cidr(cluster, "node_subnet"));
-    let mut owners: HashMap<Ipv4Addr, (EntityId, &'static str)> = HashMap::new();
+    let mut owners: HashMap<Ipv4Addr, (EntityId, &'static str)> = HashMap::default();
     for node in model.all("node") {
         if let Some(address) = model.ipv4(node, "address") {
             owners.entry(address).or_insert((node, "node"));
@@ -209,7 +209,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
 
     // HA036 and HA033: router ids in 1..255, unique per segment.
     let ids = router_ids(model);
-    let mut seen: HashMap<(Option<Ipv4Net>, i64), EntityId> = HashMap::new();
+    let mut seen: HashMap<(Option<Ipv4Net>, i64), EntityId> = HashMap::default();
     for router in &ids {
         if !(1..=255).contains(&router.id) {
             out.push(

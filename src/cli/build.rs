@@ -1,7 +1,7 @@
 //! `k8sc build FILE -o DIR`: check, emit, and swap the new tree in atomically.
 
+use rustc_hash::FxHashMap as HashMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::fs;
 use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
@@ -36,7 +36,7 @@ pub fn run(args: &BuildArgs) -> Status {
     let name = args.file.display().to_string();
     let source_dir = args.file.parent().unwrap_or(Path::new("."));
     // Each secret is read once: the checks see the values, the build writes them.
-    let read: RefCell<HashMap<SecretSource, Result<String, String>>> = RefCell::new(HashMap::new());
+    let read: RefCell<HashMap<SecretSource, Result<String, String>>> = RefCell::new(HashMap::default());
     let compilation = crate::compile_resolving(&name, &text, |source| {
         let value = secrets::read(source, source_dir);
         read.borrow_mut().insert(source.clone(), value.clone());

@@ -1,6 +1,7 @@
 //! Cycles along one kind of edge (apps' depends-on, registries' replicates-to).
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::VecDeque;
 
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::NodeIndex;
@@ -48,7 +49,7 @@ pub fn cycles(graph: &Graph, edge: EdgeKind, kind: NodeKind) -> Vec<Cycle> {
 
 /// The shortest path from `start` back to itself inside a strongly connected component.
 fn path_back(graph: &Graph, edge: EdgeKind, members: &HashSet<NodeIndex>, start: NodeIndex) -> Vec<NodeIndex> {
-    let mut previous: HashMap<NodeIndex, NodeIndex> = HashMap::new();
+    let mut previous: HashMap<NodeIndex, NodeIndex> = HashMap::default();
     let mut queue = VecDeque::from([start]);
     while let Some(current) = queue.pop_front() {
         let mut next: Vec<NodeIndex> = graph

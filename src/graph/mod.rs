@@ -12,7 +12,7 @@
 mod cycles;
 mod render;
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
@@ -352,7 +352,7 @@ impl Graph {
         if !found.is_empty() {
             return Err(found);
         }
-        let mut placed: HashSet<EntityId> = HashSet::new();
+        let mut placed: HashSet<EntityId> = HashSet::default();
         let mut order = Vec::new();
         // Depth first from each app in source order: dependencies are placed first.
         for app in model.all("app") {

@@ -1,6 +1,6 @@
 //! The request handlers. Each reads the document's latest compilation.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use lsp_server::ErrorCode;
 use lsp_types::{
@@ -116,7 +116,7 @@ fn describe(compilation: &crate::Compilation, id: EntityId) -> String {
     let context = crate::check::Context::new(model, &compilation.graph, &secrets);
     let survives = |failed_ok: &dyn Fn(&crate::check::Assessment) -> bool| {
         context.topology.hosts().all(|domain| {
-            let failed: HashSet<EntityId> = domain.nodes.iter().copied().collect();
+            let failed: rustc_hash::FxHashSet<EntityId> = domain.nodes.iter().copied().collect();
             failed_ok(&crate::check::assess(&context, &failed))
         })
     };

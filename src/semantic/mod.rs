@@ -13,7 +13,7 @@ pub mod suggest;
 pub mod typeck;
 pub mod value;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 pub use model::{Allow, Entity, EntityId, Model, Reference};
 pub use schema::{ComponentId, KindId, Schemas, Type};
@@ -111,7 +111,7 @@ pub fn analyze(module: &ast::Module) -> (Model, Vec<Diagnostic>) {
             .as_ref()
             .and_then(|from| scope.component(from, kind, schemas, &mut typer.diagnostics));
         let owner = Owner {
-            description: format!("{} `{}`", definition.name, decl.name.text),
+            description: (&definition.name, &decl.name.text),
             span: decl.name.span,
             kind_name: &definition.name,
             // A block the parser recovered in, or a `from` that did not resolve, is known to
@@ -119,7 +119,7 @@ pub fn analyze(module: &ast::Module) -> (Model, Vec<Diagnostic>) {
             report_missing: !decl.body.recovered && (decl.from.is_none() || component.is_some()),
         };
         let inherited = component.map(|component| schemas.component(component).fields.as_slice());
-        let fields = typer.check_fields(&definition.shape, &decl.body.fields, inherited, &owner, true);
+        let fields = typer.check_declaration(&definition.shape, &decl.body.fields, inherited, &owner);
         if let Some(id) = id {
             checked.push((id, component, fields));
         }
@@ -275,7 +275,7 @@ struct Scope {
 
 impl Scope {
     fn build(module: &ast::Module, schemas: &'static Schemas, diagnostics: &mut Vec<Diagnostic>) -> Scope {
-        let mut components = HashMap::new();
+        let mut components = HashMap::default();
         for item in &module.items {
             let ast::Item::Use(use_item) = item else { continue };
             let Some(module_name) = use_item.path.first() else {

@@ -1,9 +1,9 @@
 //! The typed model: every declaration that resolved, with its fields typed and defaulted.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::schema::{ComponentId, KindId, Schemas};
-use super::value::{FieldValue, Spanned, Value};
+use super::value::{FieldValue, Origin, Spanned, Value};
 use crate::source::Span;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -22,9 +22,23 @@ pub struct Entity {
     /// `@allow(CODE, "reason")` attributes: findings of these codes on this declaration
     /// are suppressed.
     pub allows: Vec<Allow>,
-    /// Field values by the entity shape's field positions; `None` for a field left out
-    /// (optional, or required and reported missing).
-    pub fields: Vec<Option<FieldValue>>,
+    /// The fields the declaration wrote, by the entity shape's positions, in increasing
+    /// position order; `None` for a written value the type checker rejected. A field left
+    /// out is not stored: [`Model::field`] reads it from the component, then the schema's
+    /// default, so a large platform does not hold a copy of every default per declaration.
+    pub fields: Vec<(u32, Option<Spanned>)>,
+}
+
+impl Entity {
+    /// The field at `position` as the declaration wrote it: `None` when left out,
+    /// `Some(None)` when written but rejected.
+    fn written(&self, position: usize) -> Option<Option<&Spanned>> {
+        let position = position as u32;
+        self.fields
+            .binary_search_by_key(&position, |(at, _)| *at)
+            .ok()
+            .map(|idx| self.fields[idx].1.as_ref())
+    }
 }
 
 /// A justified suppression of one code on one declaration.
@@ -60,7 +74,7 @@ impl Model {
             schemas,
             entities: Vec::new(),
             references: Vec::new(),
-            names: HashMap::new(),
+            names: HashMap::default(),
             by_kind: vec![Vec::new(); schemas.entities.len()],
         }
     }
@@ -118,7 +132,38 @@ impl Model {
     pub fn field(&self, id: EntityId, name: &str) -> Option<&Spanned> {
         let entity = self.entity(id);
         let position = self.schemas.entity(entity.kind).shape.position(name)?;
-        entity.fields.get(position)?.as_ref().map(|field| &field.value)
+        self.field_at(entity, position).map(|(value, _)| value)
+    }
+
+    /// The field at a shape position and where its value came from. A written value the
+    /// type checker rejected is absent, never replaced by the default.
+    fn field_at<'m>(&'m self, entity: &'m Entity, position: usize) -> Option<(&'m Spanned, Origin)> {
+        if let Some(written) = entity.written(position) {
+            return written.map(|value| (value, Origin::Source));
+        }
+        let schemas: &'static Schemas = self.schemas;
+        let inherited = entity
+            .component
+            .and_then(|component| schemas.component(component).fields.get(position)?.as_ref());
+        if let Some(value) = inherited {
+            return Some((&value.value, Origin::Component));
+        }
+        let definition = schemas.entity(entity.kind).shape.fields.get(position)?;
+        definition.default.as_ref().map(|value| (&value.value, Origin::Default))
+    }
+
+    /// Every field of a declaration that has a value, in shape order, with its origin.
+    pub fn fields(&self, id: EntityId) -> impl Iterator<Item = (&'static str, &Spanned, Origin)> + '_ {
+        let entity = self.entity(id);
+        let shape: &'static super::schema::Shape = &self.schemas.entity(entity.kind).shape;
+        shape
+            .fields
+            .iter()
+            .enumerate()
+            .filter_map(move |(position, definition)| {
+                self.field_at(entity, position)
+                    .map(|(value, origin)| (definition.name.as_str(), value, origin))
+            })
     }
 
     pub fn value(&self, id: EntityId, name: &str) -> Option<&Value> {
@@ -228,10 +273,8 @@ impl Model {
             .entity(entity.kind)
             .shape
             .position(field)
-            .and_then(|position| entity.fields.get(position))
-            .and_then(Option::as_ref)
-            .filter(|value| value.origin == super::value::Origin::Source)
-            .map_or(entity.name_span, |value| value.value.span)
+            .and_then(|position| entity.written(position).flatten())
+            .map_or(entity.name_span, |value| value.span)
     }
 
     /// A field of a record value (`requests.cpu`), by the record type's name.
@@ -276,9 +319,33 @@ impl Model {
             }
         }
         let mut found = Vec::new();
-        for entity in &self.entities {
-            for field in entity.fields.iter().flatten() {
-                collect(&field.value, &mut found);
+        // Most declarations inherit nothing secret: only their written fields need a look.
+        let holds_secret = |value: Option<&FieldValue>| value.is_some_and(|field| contains_secret(&field.value));
+        let kind_secrets: Vec<bool> = (self.schemas.entities.iter())
+            .map(|definition| {
+                definition
+                    .shape
+                    .fields
+                    .iter()
+                    .any(|field| holds_secret(field.default.as_ref()))
+            })
+            .collect();
+        let component_secrets: Vec<bool> = (self.schemas.components.iter())
+            .map(|component| component.fields.iter().any(|field| holds_secret(field.as_ref())))
+            .collect();
+        for (idx, entity) in self.entities.iter().enumerate() {
+            let inherits_secret = kind_secrets[entity.kind.0 as usize]
+                || entity
+                    .component
+                    .is_some_and(|component| component_secrets[component.0 as usize]);
+            if inherits_secret {
+                for (_, value, _) in self.fields(EntityId(idx as u32)) {
+                    collect(value, &mut found);
+                }
+            } else {
+                for value in entity.fields.iter().filter_map(|(_, value)| value.as_ref()) {
+                    collect(value, &mut found);
+                }
             }
         }
         found
@@ -297,5 +364,16 @@ impl Model {
     /// The name of a declaration, backquoted for messages.
     pub fn quoted(&self, id: EntityId) -> String {
         format!("`{}`", self.entity(id).name)
+    }
+}
+
+/// A value is or holds a secret.
+fn contains_secret(value: &Spanned) -> bool {
+    match &value.value {
+        Value::Secret(_) => true,
+        Value::List(items) => items.iter().any(contains_secret),
+        Value::Record(fields) => fields.iter().flatten().any(|field| contains_secret(&field.value)),
+        Value::Map(entries) => entries.iter().any(|(_, item)| contains_secret(item)),
+        _ => false,
     }
 }

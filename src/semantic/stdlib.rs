@@ -4,14 +4,14 @@
 //! components. Loading builds [`Schemas`], the one source of truth for fields, types,
 //! defaults and doc comments.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 use super::schema::{
     BUILTIN_TYPES, ComponentDef, EntityDef, EnumDef, EnumId, FieldDef, KindId, LAYERS, Named, RecordDef, RecordId,
     Schemas, Shape, Type, Variant,
 };
-use super::typeck::{Owner, Typer};
+use super::typeck::{Completion, Owner, Typer};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use crate::syntax::{self, ast};
@@ -340,7 +340,7 @@ impl Loader {
 
     /// Last pass: components, checked (partially) against their entity's schema.
     fn define_components(&mut self, file: &StdlibFile, module: &ast::Module) {
-        let mut seen: HashMap<String, Span> = HashMap::new();
+        let mut seen: HashMap<String, Span> = HashMap::default();
         for component in &self.schemas.components {
             seen.insert(component.name.clone(), component.span);
         }
@@ -368,13 +368,19 @@ impl Loader {
             }
             let definition = self.schemas.entity(kind);
             let owner = Owner {
-                description: format!("component `{}`", component.name.text),
+                description: ("component", &component.name.text),
                 span: component.name.span,
                 kind_name: &definition.name,
                 report_missing: false,
             };
             let mut typer = Typer::new(&self.schemas, None);
-            let fields = typer.check_fields(&definition.shape, &component.body.fields, None, &owner, false);
+            let fields = typer.check_fields(
+                &definition.shape,
+                &component.body.fields,
+                None,
+                &owner,
+                Completion::Partial,
+            );
             let diagnostics = typer.diagnostics;
             self.diagnostics.extend(diagnostics);
             self.schemas.components.push(ComponentDef {

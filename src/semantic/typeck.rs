@@ -21,9 +21,22 @@ pub(crate) struct Typer<'a> {
     pub references: Vec<Reference>,
 }
 
+/// What becomes of the fields a block leaves out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Completion {
+    /// Nothing: a component's block, which the declarations made from it complete.
+    Partial,
+    /// They take the schema's default (a record value); a required one is reported.
+    Fill,
+    /// A required one with neither component value nor default is reported; the others
+    /// stay in the schema and the component (a declaration).
+    Report,
+}
+
 /// What owns the fields being checked, for messages: "node `master1`", "a `resources` record".
 pub(crate) struct Owner<'s> {
-    pub description: String,
+    /// "node `master1`": a word and a name, joined only when a message needs them.
+    pub description: (&'s str, &'s str),
     /// Where a missing field is reported: the declaration's name or the record literal.
     pub span: Span,
     pub kind_name: &'s str,
@@ -42,17 +55,48 @@ impl<'a> Typer<'a> {
         }
     }
 
-    /// Checks a block's fields against a shape. When `complete`, fields left out take the
-    /// component's value, then the schema's default, and a required field with neither is
-    /// reported missing.
+    /// Checks a block's fields against a shape, by the shape's positions. What happens to
+    /// the fields left out depends on `completion`.
     pub fn check_fields(
         &mut self,
         shape: &Shape,
         fields: &[Field],
         inherited: Option<&[Option<FieldValue>]>,
         owner: &Owner<'_>,
-        complete: bool,
+        completion: Completion,
     ) -> Vec<Option<FieldValue>> {
+        let (values, _) = self.check_written(shape, fields, inherited, owner, completion);
+        values
+    }
+
+    /// Checks a declaration's block: only the fields it wrote are kept (`None` for a value
+    /// that was rejected), in position order; the model reads the others from the component
+    /// or the schema when asked.
+    pub fn check_declaration(
+        &mut self,
+        shape: &Shape,
+        fields: &[Field],
+        inherited: Option<&[Option<FieldValue>]>,
+        owner: &Owner<'_>,
+    ) -> Vec<(u32, Option<Spanned>)> {
+        let (mut values, written) = self.check_written(shape, fields, inherited, owner, Completion::Report);
+        let mut kept = Vec::with_capacity(fields.len());
+        for (position, span) in written.iter().enumerate() {
+            if span.is_some() {
+                kept.push((position as u32, values[position].take().map(|field| field.value)));
+            }
+        }
+        kept
+    }
+
+    fn check_written(
+        &mut self,
+        shape: &Shape,
+        fields: &[Field],
+        inherited: Option<&[Option<FieldValue>]>,
+        owner: &Owner<'_>,
+        completion: Completion,
+    ) -> (Vec<Option<FieldValue>>, Vec<Option<Span>>) {
         let mut values: Vec<Option<FieldValue>> = vec![None; shape.fields.len()];
         let mut written: Vec<Option<Span>> = vec![None; shape.fields.len()];
         // A misspelt field is reported once, as unknown, not again as missing.
@@ -85,9 +129,10 @@ impl<'a> Typer<'a> {
             });
         }
         // A component's block is partial: the declarations made from it complete it.
-        if !complete {
-            return values;
+        if completion == Completion::Partial {
+            return (values, written);
         }
+        let fill = completion == Completion::Fill;
         for (position, definition) in shape.fields.iter().enumerate() {
             if written[position].is_some() {
                 continue;
@@ -96,21 +141,25 @@ impl<'a> Typer<'a> {
                 .and_then(|fields| fields.get(position))
                 .and_then(Option::as_ref);
             if let Some(component_value) = from_component {
-                values[position] = Some(FieldValue {
-                    value: component_value.value.clone(),
-                    origin: Origin::Component,
-                });
+                if fill {
+                    values[position] = Some(FieldValue {
+                        value: component_value.value.clone(),
+                        origin: Origin::Component,
+                    });
+                }
             } else if let Some(default) = &definition.default {
-                values[position] = Some(FieldValue {
-                    value: default.value.clone(),
-                    origin: Origin::Default,
-                });
+                if fill {
+                    values[position] = Some(FieldValue {
+                        value: default.value.clone(),
+                        origin: Origin::Default,
+                    });
+                }
             } else if !definition.optional && owner.report_missing && !misspelt.contains(&definition.name.as_str()) {
                 let mut diagnostic = Diagnostic::error(
                     Code::E0103,
                     format!(
-                        "{} is missing the required field `{}`",
-                        owner.description, definition.name
+                        "{} `{}` is missing the required field `{}`",
+                        owner.description.0, owner.description.1, definition.name
                     ),
                     owner.span,
                     format!("`{}` is not set", definition.name),
@@ -133,7 +182,7 @@ impl<'a> Typer<'a> {
                 self.diagnostics.push(diagnostic);
             }
         }
-        values
+        (values, written)
     }
 
     /// Reports an unknown field; returns the field it probably meant.
@@ -261,12 +310,12 @@ impl<'a> Typer<'a> {
             (Type::Record(id), ExprKind::Record(record)) => {
                 let definition = self.schemas.record(*id);
                 let owner = Owner {
-                    description: format!("this `{}`", definition.name),
+                    description: ("this", &definition.name),
                     span,
                     kind_name: &definition.name,
                     report_missing: true,
                 };
-                Value::Record(self.check_fields(&definition.shape, &record.fields, None, &owner, true))
+                Value::Record(self.check_fields(&definition.shape, &record.fields, None, &owner, Completion::Fill))
             }
             (Type::List(inner), ExprKind::List(list)) => {
                 Value::List(list.items.iter().filter_map(|item| self.check(item, inner)).collect())

@@ -49,17 +49,23 @@ fn formatting_a_squashed_example_restores_a_file_with_the_same_meaning() {
         let original = k8sc::compile("a", &text);
         let reformatted = k8sc::compile("a", &formatted);
         assert_eq!(original.model.entities.len(), reformatted.model.entities.len());
-        for (a, b) in original.model.entities.iter().zip(&reformatted.model.entities) {
+        for (idx, (a, b)) in original
+            .model
+            .entities
+            .iter()
+            .zip(&reformatted.model.entities)
+            .enumerate()
+        {
             assert_eq!((&a.name, a.kind), (&b.name, b.kind));
-            let values = |fields: &[Option<k8sc::semantic::FieldValue>]| -> Vec<String> {
-                fields
-                    .iter()
-                    .map(|field| format!("{:?}", field.as_ref().map(|f| strip_spans(&f.value.value))))
+            let values = |model: &k8sc::semantic::Model| -> Vec<String> {
+                model
+                    .fields(k8sc::semantic::EntityId(idx as u32))
+                    .map(|(name, value, origin)| format!("{name} {origin:?} {}", strip_spans(&value.value)))
                     .collect()
             };
             assert_eq!(
-                values(&a.fields),
-                values(&b.fields),
+                values(&original.model),
+                values(&reformatted.model),
                 "{}: {} changed meaning",
                 path.display(),
                 a.name
