@@ -41,22 +41,71 @@ const AMBIGUOUS: &[&str] = &["y", "yes", "n", "no", "true", "false", "on", "off"
 /// A string, plain when that is unambiguous, else double-quoted (JSON escapes are valid
 /// YAML double-quoted escapes).
 pub fn scalar(text: &str) -> String {
-    let plain = !text.is_empty()
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_./:=@+,".contains(&b))
-        && text
-            .bytes()
-            .next()
-            .is_some_and(|b| b.is_ascii_alphabetic() || b == b'/' || b == b'_')
-        && !text.contains(": ")
-        && !text.ends_with(':')
-        && !AMBIGUOUS.contains(&text.to_ascii_lowercase().as_str());
-    if plain {
-        text.to_string()
+    let mut out = String::with_capacity(text.len() + 2);
+    push_scalar(&mut out, text);
+    out
+}
+
+/// [`scalar`], appended to `out` without allocating: the writers call it for every key
+/// and string of tens of megabytes of manifests.
+pub fn push_scalar(out: &mut String, text: &str) {
+    if is_plain(text) {
+        out.push_str(text);
     } else {
-        serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into())
+        push_quoted(out, text);
     }
+}
+
+/// The bytes a plain scalar may hold.
+const PLAIN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] =
+            b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'/' | b':' | b'=' | b'@' | b'+' | b',');
+        byte += 1;
+    }
+    table
+};
+
+fn is_plain(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    // No space is plain, so `: ` never occurs in a plain scalar.
+    bytes
+        .first()
+        .is_some_and(|&b| b.is_ascii_alphabetic() || b == b'/' || b == b'_')
+        && bytes.iter().all(|&b| PLAIN[b as usize])
+        && !text.ends_with(':')
+        && (bytes.len() > 5 || !AMBIGUOUS.iter().any(|word| word.eq_ignore_ascii_case(text)))
+}
+
+/// A double-quoted string with JSON's escapes.
+fn push_quoted(out: &mut String, text: &str) {
+    out.push('"');
+    let mut start = 0;
+    for (idx, ch) in text.char_indices() {
+        let escape = match ch {
+            '"' => "\\\"",
+            '\\' => "\\\\",
+            '\n' => "\\n",
+            '\r' => "\\r",
+            '\t' => "\\t",
+            '\u{08}' => "\\b",
+            '\u{0c}' => "\\f",
+            ch if (ch as u32) < 0x20 => "",
+            _ => continue,
+        };
+        out.push_str(&text[start..idx]);
+        if escape.is_empty() {
+            out.push_str(&format!("\\u{:04x}", ch as u32));
+        } else {
+            out.push_str(escape);
+        }
+        start = idx + ch.len_utf8();
+    }
+    out.push_str(&text[start..]);
+    out.push('"');
 }
 
 fn key(text: &str) -> String {
@@ -148,6 +197,21 @@ pub(super) fn sample() -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoted_strings_use_json_escapes() {
+        for text in [
+            "a: b",
+            "tab\there",
+            "quote \" and \\",
+            "line\nbreak\r",
+            "\u{1}\u{8}\u{c}\u{1f}",
+            "ünï €",
+            "8080",
+        ] {
+            assert_eq!(scalar(text), serde_json::to_string(text).unwrap(), "{text:?}");
+        }
+    }
 
     #[test]
     fn ambiguous_words_and_numbers_are_quoted() {

@@ -7,7 +7,7 @@ use std::fmt;
 
 use serde::ser::{self, Serialize};
 
-use super::yaml::scalar;
+use super::yaml::{push_scalar, scalar};
 
 /// This value cannot be streamed (a collection of unknown length, a non-string key).
 #[derive(Debug)]
@@ -70,6 +70,15 @@ impl<'o> Writer<'o> {
         Ok(())
     }
 
+    fn number(self, value: impl std::fmt::Display) -> Result<(), Unsupported> {
+        use std::fmt::Write as _;
+        if let At::MapValue(_) = self.at {
+            self.out.push(' ');
+        }
+        let _ = writeln!(self.out, "{value}");
+        Ok(())
+    }
+
     /// Starts a collection: writes what goes before its first entry and returns the depth
     /// of its entries and whether the first entry shares the current line.
     fn open(self, len: Option<usize>, empty: &str, is_map: bool) -> Result<Option<Collection<'o>>, Unsupported> {
@@ -120,7 +129,7 @@ impl Collection<'_> {
         } else {
             indent(self.out, self.depth);
         }
-        self.out.push_str(&scalar(key));
+        push_scalar(self.out, key);
         self.out.push(':');
     }
 
@@ -169,28 +178,28 @@ impl<'o> ser::Serializer for Writer<'o> {
         self.scalar(if value { "true" } else { "false" })
     }
     fn serialize_i8(self, value: i8) -> Result<(), Unsupported> {
-        self.scalar(&value.to_string())
+        self.number(value)
     }
     fn serialize_i16(self, value: i16) -> Result<(), Unsupported> {
-        self.scalar(&value.to_string())
+        self.number(value)
     }
     fn serialize_i32(self, value: i32) -> Result<(), Unsupported> {
-        self.scalar(&value.to_string())
+        self.number(value)
     }
     fn serialize_i64(self, value: i64) -> Result<(), Unsupported> {
-        self.scalar(&value.to_string())
+        self.number(value)
     }
     fn serialize_u8(self, value: u8) -> Result<(), Unsupported> {
-        self.scalar(&value.to_string())
+        self.number(value)
     }
     fn serialize_u16(self, value: u16) -> Result<(), Unsupported> {
-        self.scalar(&value.to_string())
+        self.number(value)
     }
     fn serialize_u32(self, value: u32) -> Result<(), Unsupported> {
-        self.scalar(&value.to_string())
+        self.number(value)
     }
     fn serialize_u64(self, value: u64) -> Result<(), Unsupported> {
-        self.scalar(&value.to_string())
+        self.number(value)
     }
     fn serialize_f32(self, _: f32) -> Result<(), Unsupported> {
         Err(Unsupported("a float".into()))
@@ -202,7 +211,12 @@ impl<'o> ser::Serializer for Writer<'o> {
         self.scalar(&scalar(&value.to_string()))
     }
     fn serialize_str(self, value: &str) -> Result<(), Unsupported> {
-        self.scalar(&scalar(value))
+        if let At::MapValue(_) = self.at {
+            self.out.push(' ');
+        }
+        push_scalar(self.out, value);
+        self.out.push('\n');
+        Ok(())
     }
     fn serialize_bytes(self, _: &[u8]) -> Result<(), Unsupported> {
         Err(Unsupported("bytes".into()))

@@ -66,16 +66,8 @@ pub fn analyze(module: &ast::Module) -> (Model, Vec<Diagnostic>) {
             );
             continue;
         };
-        let entity = Entity {
-            kind,
-            name: decl.name.text.clone(),
-            name_span: decl.name.span,
-            kind_span: decl.kind.span,
-            span: decl.span,
-            component: None,
-            allows: allows(&decl.attributes, &mut diagnostics),
-            fields: Vec::new(),
-        };
+        let mut entity = Entity::new(kind, decl.name.text.clone(), decl.name.span, decl.kind.span, decl.span);
+        entity.allows = allows(&decl.attributes, &mut diagnostics);
         match model.declare(entity) {
             Ok(id) => declared.push((id, decl)),
             Err(first) => {
@@ -133,7 +125,7 @@ pub fn analyze(module: &ast::Module) -> (Model, Vec<Diagnostic>) {
     for (id, component, fields) in checked {
         let entity = model.entity_mut(id);
         entity.component = component;
-        entity.fields = fields;
+        entity.set_fields(fields);
     }
     model.references = references;
 

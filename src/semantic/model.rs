@@ -26,13 +26,55 @@ pub struct Entity {
     /// position order; `None` for a written value the type checker rejected. A field left
     /// out is not stored: [`Model::field`] reads it from the component, then the schema's
     /// default, so a large platform does not hold a copy of every default per declaration.
-    pub fields: Vec<(u32, Option<Spanned>)>,
+    fields: Vec<(u32, Option<Spanned>)>,
+    /// Bit `p` is set when position `p` (below 64) is in `fields`: most reads are of
+    /// fields left out, answered here without touching `fields`.
+    written_mask: u64,
 }
 
 impl Entity {
+    /// A declaration whose fields are not checked yet.
+    pub fn new(kind: KindId, name: String, name_span: Span, kind_span: Span, span: Span) -> Entity {
+        Entity {
+            kind,
+            name,
+            name_span,
+            kind_span,
+            span,
+            component: None,
+            allows: Vec::new(),
+            fields: Vec::new(),
+            written_mask: 0,
+        }
+    }
+
+    /// Sets the fields the declaration wrote, sorted by position, each position once.
+    pub(crate) fn set_fields(&mut self, fields: Vec<(u32, Option<Spanned>)>) {
+        debug_assert!(fields.windows(2).all(|pair| pair[0].0 < pair[1].0));
+        self.written_mask = fields
+            .iter()
+            .filter(|(position, _)| *position < 64)
+            .fold(0, |mask, (position, _)| mask | 1 << position);
+        self.fields = fields;
+    }
+
+    /// The fields the declaration wrote, by shape position, in position order; `None`
+    /// for a value the type checker rejected.
+    pub fn written_fields(&self) -> &[(u32, Option<Spanned>)] {
+        &self.fields
+    }
+
     /// The field at `position` as the declaration wrote it: `None` when left out,
     /// `Some(None)` when written but rejected.
     fn written(&self, position: usize) -> Option<Option<&Spanned>> {
+        if position < 64 {
+            let bit = 1u64 << position;
+            if self.written_mask & bit == 0 {
+                return None;
+            }
+            let idx = (self.written_mask & (bit - 1)).count_ones() as usize;
+            return self.fields.get(idx).map(|(_, value)| value.as_ref());
+        }
         let position = position as u32;
         self.fields
             .binary_search_by_key(&position, |(at, _)| *at)

@@ -8,7 +8,7 @@
 
 use nom::{
     IResult,
-    bytes::complete::{take_while, take_while1},
+    bytes::complete::take_while,
     character::complete::{char as one_char, digit1},
     error::{ErrorKind, ParseError},
 };
@@ -36,6 +36,8 @@ pub fn parse(file: FileId, text: &str) -> (Module, Vec<SyntaxError>) {
         src: text,
         file,
         errors: Vec::new(),
+        field_stack: Vec::new(),
+        expr_stack: Vec::new(),
     };
     let items = parser.items();
     let module = Module {
@@ -50,17 +52,28 @@ pub fn comments(file: FileId, text: &str) -> Vec<Comment> {
     let bytes = text.as_bytes();
     let mut found = Vec::new();
     let mut idx = 0;
-    while idx < bytes.len() {
+    while let Some(next) = memchr::memchr2(b'"', b'#', &bytes[idx..]) {
+        idx += next;
         match bytes[idx] {
             b'"' => {
                 idx += 1;
-                while idx < bytes.len() && bytes[idx] != b'"' && bytes[idx] != b'\n' {
-                    idx += if bytes[idx] == b'\\' { 2 } else { 1 };
+                // To the closing quote or the line break, stepping over escapes.
+                loop {
+                    let rest = bytes.get(idx..).unwrap_or_default();
+                    let Some(stop) = memchr::memchr3(b'"', b'\\', b'\n', rest) else {
+                        idx = bytes.len();
+                        break;
+                    };
+                    idx += stop;
+                    if bytes[idx] != b'\\' {
+                        break;
+                    }
+                    idx += 2;
                 }
-                idx += 1;
+                idx = (idx + 1).min(bytes.len());
             }
-            b'#' => {
-                let end = text[idx..].find('\n').map_or(text.len(), |len| idx + len);
+            _ => {
+                let end = memchr::memchr(b'\n', &bytes[idx..]).map_or(bytes.len(), |len| idx + len);
                 let comment = text[idx..end].trim_end_matches('\r');
                 found.push(Comment {
                     text: comment.to_string(),
@@ -68,7 +81,6 @@ pub fn comments(file: FileId, text: &str) -> Vec<Comment> {
                 });
                 idx = end;
             }
-            _ => idx += 1,
         }
     }
     found
@@ -119,15 +131,19 @@ fn is_ident_char(ch: char) -> bool {
 }
 
 /// Skips white space (line breaks included) and comments.
-fn ws(mut input: &str) -> &str {
-    loop {
-        let trimmed = input.trim_start_matches([' ', '\t', '\r', '\n']);
-        if trimmed.starts_with('#') {
-            input = trimmed.find('\n').map_or("", |end| &trimmed[end..]);
-        } else {
-            return trimmed;
+fn ws(input: &str) -> &str {
+    let bytes = input.as_bytes();
+    let mut idx = 0;
+    while idx < bytes.len() {
+        match bytes[idx] {
+            b' ' | b'\t' | b'\r' | b'\n' => idx += 1,
+            b'#' => idx = memchr::memchr(b'\n', &bytes[idx..]).map_or(bytes.len(), |end| idx + end),
+            _ => break,
         }
     }
+    // Every byte skipped is ASCII or inside a comment up to its line break, so `idx` is
+    // a character boundary.
+    &input[idx..]
 }
 
 /// Skips white space, comments and commas: the separators between fields and items.
@@ -143,18 +159,37 @@ fn separators(mut input: &str) -> &str {
 
 /// Skips spaces and tabs on the current line.
 fn inline_ws(input: &str) -> &str {
-    input.trim_start_matches([' ', '\t'])
+    let skipped = input.bytes().take_while(|byte| matches!(byte, b' ' | b'\t')).count();
+    &input[skipped..]
+}
+
+/// The length of the name at the start of `input` (0 when none starts there).
+fn ident_len(input: &str) -> usize {
+    let bytes = input.as_bytes();
+    match bytes.first() {
+        Some(first) if first.is_ascii_alphabetic() || *first == b'_' => {
+            1 + bytes[1..]
+                .iter()
+                .take_while(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'-'))
+                .count()
+        }
+        _ => 0,
+    }
 }
 
 fn ident_text(input: &str) -> PResult<'_, &str> {
-    match input.chars().next() {
-        Some(ch) if is_ident_start(ch) => take_while1(is_ident_char)(input),
-        _ => fail(input, "a name"),
+    match ident_len(input) {
+        0 => fail(input, "a name"),
+        len => Ok((&input[len..], &input[..len])),
     }
 }
 
 fn starts_with_word(input: &str, word: &str) -> bool {
-    input.starts_with(word) && !input[word.len()..].starts_with(is_ident_char)
+    input.starts_with(word)
+        && !input
+            .as_bytes()
+            .get(word.len())
+            .is_some_and(|&byte| is_ident_char(byte as char))
 }
 
 /// True where a declaration (or any top-level item) starts: a keyword that opens an item,
@@ -163,20 +198,19 @@ fn starts_item(input: &str) -> bool {
     if input.starts_with('@') {
         return true;
     }
-    if ["use", "entity", "record", "enum", "component"]
-        .iter()
-        .any(|keyword| starts_with_word(input, keyword))
-    {
+    let kind = ident_len(input);
+    if kind == 0 {
+        return false;
+    }
+    if matches!(&input[..kind], "use" | "entity" | "record" | "enum" | "component") {
         return true;
     }
-    let Ok((rest, _kind)) = ident_text(input) else {
+    let rest = inline_ws(&input[kind..]);
+    let name = ident_len(rest);
+    if name == 0 {
         return false;
-    };
-    let rest = inline_ws(rest);
-    let Ok((rest, _name)) = ident_text(rest) else {
-        return false;
-    };
-    let rest = inline_ws(rest);
+    }
+    let rest = inline_ws(&rest[name..]);
     rest.starts_with('{') || starts_with_word(rest, "from")
 }
 
@@ -205,6 +239,12 @@ struct Parser<'a> {
     src: &'a str,
     file: FileId,
     errors: Vec<SyntaxError>,
+    /// The fields of the blocks and records being parsed, innermost last. Each block
+    /// moves its own off the top into a vector of exactly their number: growing one
+    /// vector per record doubled the syntax tree's memory on a large platform.
+    field_stack: Vec<Field>,
+    /// The same for the items of the lists being parsed.
+    expr_stack: Vec<Expr>,
 }
 
 impl<'a> Parser<'a> {
@@ -469,8 +509,18 @@ impl<'a> Parser<'a> {
     /// `{ fields }`, recovering from errors in single fields. A missing `}` is reported
     /// where the next declaration starts (or at the end of the file).
     fn block(&mut self, input: &'a str) -> PResult<'a, Block> {
+        let base = self.field_stack.len();
+        let parsed = self.block_fields(input);
+        let fields: Vec<Field> = self.field_stack.drain(base..).collect();
+        parsed.map(|(rest, mut block)| {
+            block.fields = fields;
+            (rest, block)
+        })
+    }
+
+    /// A block's fields, onto the field stack; the returned block has none yet.
+    fn block_fields(&mut self, input: &'a str) -> PResult<'a, Block> {
         let (mut rest, open) = self.symbol(input, '{', "`{`")?;
-        let mut fields = Vec::new();
         let mut recovered = false;
         loop {
             rest = separators(rest);
@@ -478,7 +528,7 @@ impl<'a> Parser<'a> {
                 return Ok((
                     after,
                     Block {
-                        fields,
+                        fields: Vec::new(),
                         span: self.span(input, after),
                         closed: true,
                         recovered,
@@ -495,7 +545,7 @@ impl<'a> Parser<'a> {
                 return Ok((
                     rest,
                     Block {
-                        fields,
+                        fields: Vec::new(),
                         span: self.span(input, rest),
                         closed: false,
                         recovered: true,
@@ -504,7 +554,7 @@ impl<'a> Parser<'a> {
             }
             match self.field(rest) {
                 Ok((after, field)) => {
-                    fields.push(field);
+                    self.field_stack.push(field);
                     rest = after;
                 }
                 Err(nom::Err::Error(failure) | nom::Err::Failure(failure)) => {
@@ -603,7 +653,8 @@ impl<'a> Parser<'a> {
         let (mut rest, _) = self.symbol(input, '"', "a string")?;
         let mut text = String::new();
         loop {
-            let (after, chunk) = take_while::<_, _, Failure<'a>>(|ch| ch != '"' && ch != '\\' && ch != '\n')(rest)?;
+            let stop = memchr::memchr3(b'"', b'\\', b'\n', rest.as_bytes()).unwrap_or(rest.len());
+            let (chunk, after) = rest.split_at(stop);
             text.push_str(chunk);
             let mut chars = after.chars();
             match chars.next() {
@@ -675,14 +726,21 @@ impl<'a> Parser<'a> {
     }
 
     fn list(&mut self, input: &'a str) -> PResult<'a, ExprKind> {
+        let base = self.expr_stack.len();
+        let parsed = self.list_items(input);
+        let items: Vec<Expr> = self.expr_stack.drain(base..).collect();
+        parsed.map(|(rest, multiline)| (rest, ExprKind::List(List { items, multiline })))
+    }
+
+    /// A list's items, onto the expression stack; returns whether it spans lines.
+    fn list_items(&mut self, input: &'a str) -> PResult<'a, bool> {
         let (mut rest, _) = self.symbol(input, '[', "`[`")?;
         let open_at = self.offset(input);
-        let mut items = Vec::new();
         loop {
             rest = separators(rest);
             if let Some(after) = rest.strip_prefix(']') {
                 let multiline = input[..input.len() - after.len()].contains('\n');
-                return Ok((after, ExprKind::List(List { items, multiline })));
+                return Ok((after, multiline));
             }
             if rest.is_empty() || rest.starts_with('}') || starts_field(rest) || starts_item(rest) {
                 return Err(nom::Err::Error(Failure {
@@ -700,7 +758,7 @@ impl<'a> Parser<'a> {
                 }),
                 other => other,
             })?;
-            items.push(item);
+            self.expr_stack.push(item);
             rest = after;
         }
     }
@@ -708,14 +766,21 @@ impl<'a> Parser<'a> {
     /// A record value: `{ cpu = 500m, memory = 1Gi }`. Unlike a declaration's block it does
     /// not recover inside; an error fails the field that holds it.
     fn record_value(&mut self, input: &'a str) -> PResult<'a, ExprKind> {
+        let base = self.field_stack.len();
+        let parsed = self.record_fields(input);
+        let fields: Vec<Field> = self.field_stack.drain(base..).collect();
+        parsed.map(|(rest, multiline)| (rest, ExprKind::Record(Record { fields, multiline })))
+    }
+
+    /// A record's fields, onto the field stack; returns whether it spans lines.
+    fn record_fields(&mut self, input: &'a str) -> PResult<'a, bool> {
         let (mut rest, _) = self.symbol(input, '{', "`{`")?;
         let open_at = self.offset(input);
-        let mut fields = Vec::new();
         loop {
             rest = separators(rest);
             if let Some(after) = rest.strip_prefix('}') {
                 let multiline = input[..input.len() - after.len()].contains('\n');
-                return Ok((after, ExprKind::Record(Record { fields, multiline })));
+                return Ok((after, multiline));
             }
             if rest.is_empty() || starts_item(rest) {
                 return Err(nom::Err::Error(Failure {
@@ -727,7 +792,7 @@ impl<'a> Parser<'a> {
                 }));
             }
             let (after, field) = self.field(rest)?;
-            fields.push(field);
+            self.field_stack.push(field);
             rest = after;
         }
     }
