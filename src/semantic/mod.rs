@@ -90,13 +90,65 @@ pub fn analyze(module: &ast::Module) -> (Model, Vec<Diagnostic>) {
     }
 
     // Pass 2: type-check every block. Duplicates are checked too, for their own errors.
-    let mut typer = Typer::new(schemas, Some(&model));
-    let mut checked = Vec::with_capacity(declared.len());
-    let to_check = declared
+    let to_check: Vec<(Option<EntityId>, KindId, &ast::Decl)> = declared
         .iter()
         .map(|&(id, decl)| (Some(id), model.entity(id).kind, decl))
-        .chain(duplicates.iter().map(|&(kind, decl)| (None, kind, decl)));
-    for (id, kind, decl) in to_check {
+        .chain(duplicates.iter().map(|&(kind, decl)| (None, kind, decl)))
+        .collect();
+    // Blocks are independent: a large file's are checked on two threads, each half's
+    // findings kept in source order.
+    let halves = if to_check.len() >= PARALLEL_FROM {
+        let (first, second) = to_check.split_at(to_check.len() / 2);
+        std::thread::scope(|threads| {
+            let first = threads.spawn(|| check_blocks(first, &model, &scope, schemas));
+            let second = check_blocks(second, &model, &scope, schemas);
+            match first.join() {
+                Ok(first) => vec![first, second],
+                Err(_) => vec![
+                    check_blocks(&to_check[..to_check.len() / 2], &model, &scope, schemas),
+                    second,
+                ],
+            }
+        })
+    } else {
+        vec![check_blocks(&to_check, &model, &scope, schemas)]
+    };
+    let mut references = Vec::new();
+    for half in halves {
+        diagnostics.extend(half.diagnostics);
+        references.extend(half.references);
+        for (id, component, fields) in half.checked {
+            let entity = model.entity_mut(id);
+            entity.component = component;
+            entity.set_fields(fields);
+        }
+    }
+    model.references = references;
+
+    check_one_cluster(&model, &mut diagnostics);
+    (model, diagnostics)
+}
+
+/// From this many declarations on, their blocks are checked on two threads.
+const PARALLEL_FROM: usize = 2_000;
+
+/// What checking a run of blocks found.
+struct Checked {
+    checked: Vec<(EntityId, Option<ComponentId>, model::WrittenFields)>,
+    diagnostics: Vec<Diagnostic>,
+    references: Vec<Reference>,
+}
+
+/// Type-checks declarations' blocks against their kinds and components.
+fn check_blocks(
+    decls: &[(Option<EntityId>, KindId, &ast::Decl)],
+    model: &Model,
+    scope: &Scope,
+    schemas: &'static Schemas,
+) -> Checked {
+    let mut typer = Typer::new(schemas, Some(model));
+    let mut checked = Vec::with_capacity(decls.len());
+    for &(id, kind, decl) in decls {
         let definition = schemas.entity(kind);
         let component = decl
             .from
@@ -116,21 +168,11 @@ pub fn analyze(module: &ast::Module) -> (Model, Vec<Diagnostic>) {
             checked.push((id, component, fields));
         }
     }
-    let Typer {
-        diagnostics: type_diagnostics,
-        references,
-        ..
-    } = typer;
-    diagnostics.extend(type_diagnostics);
-    for (id, component, fields) in checked {
-        let entity = model.entity_mut(id);
-        entity.component = component;
-        entity.set_fields(fields);
+    Checked {
+        checked,
+        diagnostics: typer.diagnostics,
+        references: typer.references,
     }
-    model.references = references;
-
-    check_one_cluster(&model, &mut diagnostics);
-    (model, diagnostics)
 }
 
 /// Reads `@allow(CODE, "reason")` attributes; anything else is reported.

@@ -26,7 +26,7 @@ pub struct Entity {
     /// position order; `None` for a written value the type checker rejected. A field left
     /// out is not stored: [`Model::field`] reads it from the component, then the schema's
     /// default, so a large platform does not hold a copy of every default per declaration.
-    fields: Vec<(u32, Option<Spanned>)>,
+    fields: WrittenFields,
     /// Bit `p` is set when position `p` (below 64) is in `fields`: most reads are of
     /// fields left out, answered here without touching `fields`.
     written_mask: u64,
@@ -49,7 +49,7 @@ impl Entity {
     }
 
     /// Sets the fields the declaration wrote, sorted by position, each position once.
-    pub(crate) fn set_fields(&mut self, fields: Vec<(u32, Option<Spanned>)>) {
+    pub(crate) fn set_fields(&mut self, fields: WrittenFields) {
         debug_assert!(fields.windows(2).all(|pair| pair[0].0 < pair[1].0));
         self.written_mask = fields
             .iter()
@@ -82,6 +82,9 @@ impl Entity {
             .map(|idx| self.fields[idx].1.as_ref())
     }
 }
+
+/// The fields a declaration wrote: shape position and value (`None` when rejected).
+pub type WrittenFields = Vec<(u32, Option<Spanned>)>;
 
 /// A justified suppression of one code on one declaration.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -78,7 +78,7 @@ impl<'a> Typer<'a> {
         fields: &[Field],
         inherited: Option<&[Option<FieldValue>]>,
         owner: &Owner<'_>,
-    ) -> Vec<(u32, Option<Spanned>)> {
+    ) -> super::model::WrittenFields {
         let (mut values, written) = self.check_written(shape, fields, inherited, owner, Completion::Report);
         let mut kept = Vec::with_capacity(fields.len());
         for (position, span) in written.iter().enumerate() {

@@ -31,20 +31,59 @@ pub const KEYWORDS: &[&str] = &[
 ];
 
 /// Parses a whole file. Never fails: what cannot be parsed is reported and skipped.
+///
+/// A large file is parsed in two halves on two threads, split where a top-level
+/// declaration starts; when either half reports an error the file is parsed again in one
+/// piece, so the tree and the errors are always those of the sequential parse.
 pub fn parse(file: FileId, text: &str) -> (Module, Vec<SyntaxError>) {
-    let mut parser = Parser {
-        src: text,
-        file,
-        errors: Vec::new(),
-        field_stack: Vec::new(),
-        expr_stack: Vec::new(),
-    };
-    let items = parser.items();
+    if let Some(split) = split_point(text) {
+        let (first, second, comments) = std::thread::scope(|scope| {
+            let first = scope.spawn(|| Parser::new(file, &text[..split]).items_from(0));
+            let comments = scope.spawn(|| comments(file, text));
+            let second = Parser::new(file, text).items_from(split);
+            (first.join(), second, comments.join())
+        });
+        if let (Ok((mut items, first_errors)), (second_items, second_errors), Ok(comments)) = (first, second, comments)
+            && first_errors.is_empty()
+            && second_errors.is_empty()
+        {
+            items.extend(second_items);
+            return (Module { items, comments }, Vec::new());
+        }
+    }
+    let (items, errors) = Parser::new(file, text).items_from(0);
     let module = Module {
         items,
         comments: comments(file, text),
     };
-    (module, parser.errors)
+    (module, errors)
+}
+
+/// Below this size a file is parsed on one thread: starting one costs more than it saves.
+const PARALLEL_FROM: usize = 256 * 1024;
+
+/// Where the second half of a large file starts: the first line at or after the middle
+/// that begins with a name in column 0 right after a line holding only `}`, the shape of
+/// a top-level declaration following another in a formatted file. A wrong guess (the `}`
+/// closes a nested record) leaves the first half with an unclosed block, an error, and
+/// the file is parsed again in one piece.
+fn split_point(text: &str) -> Option<usize> {
+    if text.len() < PARALLEL_FROM {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let mut at = text.len() / 2;
+    while let Some(found) = memchr::memmem::find(&bytes[at..], b"\n}\n") {
+        let mut start = at + found + 3;
+        while bytes.get(start).is_some_and(|&b| matches!(b, b'\n' | b'\r')) {
+            start += 1;
+        }
+        if bytes.get(start).is_some_and(|&b| b.is_ascii_alphabetic() || b == b'_') {
+            return Some(start);
+        }
+        at = start;
+    }
+    None
 }
 
 /// Every comment of a file, in order. Strings are skipped so a `#` inside one is not a comment.
@@ -339,9 +378,25 @@ impl<'a> Parser<'a> {
         });
     }
 
-    fn items(&mut self) -> Vec<Item> {
+    fn new(file: FileId, src: &'a str) -> Parser<'a> {
+        Parser {
+            src,
+            file,
+            errors: Vec::new(),
+            field_stack: Vec::new(),
+            expr_stack: Vec::new(),
+        }
+    }
+
+    /// The items from byte `start` (where an item starts) to the end of `src`.
+    fn items_from(mut self, start: usize) -> (Vec<Item>, Vec<SyntaxError>) {
+        let items = self.items(&self.src[start..]);
+        (items, self.errors)
+    }
+
+    fn items(&mut self, from: &'a str) -> Vec<Item> {
         let mut items = Vec::new();
-        let mut input = ws(self.src);
+        let mut input = ws(from);
         while !input.is_empty() {
             match self.item(input) {
                 Ok((rest, item)) => {
@@ -1012,6 +1067,61 @@ fn describe(input: &str) -> (String, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The tree and errors of the one-piece parse, to compare the two-halves parse with.
+    fn in_one_piece(text: &str) -> String {
+        let (items, errors) = Parser::new(FileId(0), text).items_from(0);
+        format!("{items:?}\n{:?}\n{errors:?}", comments(FileId(0), text))
+    }
+
+    fn in_halves(text: &str) -> String {
+        let (module, errors) = parse(FileId(0), text);
+        format!("{:?}\n{:?}\n{errors:?}", module.items, module.comments)
+    }
+
+    /// A file larger than [`PARALLEL_FROM`] made of `unit` repeated.
+    fn large(unit: &str) -> String {
+        unit.repeat(PARALLEL_FROM / unit.len() + 2)
+    }
+
+    #[test]
+    fn a_large_file_parsed_in_halves_gives_the_one_piece_tree() {
+        let text = large(
+            "## doc\napp a {\n  image = \"x # not a comment\"\n  requests = { cpu = 1, memory = 1Gi }\n}\n\n\
+             route r {\n  host = \"h\"\n  ports = [1, 2]\n} # trailing\n\n",
+        );
+        assert!(split_point(&text).is_some(), "the file is split");
+        assert_eq!(in_halves(&text), in_one_piece(&text));
+    }
+
+    #[test]
+    fn errors_in_either_half_give_the_one_piece_tree_and_errors() {
+        let unit = "app a {\n  replicas = 3\n}\n\n";
+        let clean = large(unit);
+        let middle = clean.len() / 2;
+        for broken in [
+            // An error in the second half, in the first half, and a block left open across
+            // the split point.
+            format!("{clean}app b {{\n  replicas = = 3\n}}\n"),
+            format!("app b {{\n  replicas = [\n}}\n{clean}"),
+            format!(
+                "{}app open {{\n  x = 1\n{}",
+                &clean[..middle - middle % unit.len()],
+                &clean[middle - middle % unit.len()..]
+            ),
+        ] {
+            assert_eq!(in_halves(&broken), in_one_piece(&broken));
+            assert!(!parse(FileId(0), &broken).1.is_empty());
+        }
+    }
+
+    #[test]
+    fn a_nested_brace_in_column_0_is_not_taken_for_a_split() {
+        // Every `}` line closes a record value inside a block, and a field starts in column
+        // 0 after it: the halves would misparse, so the file is parsed in one piece.
+        let text = large("app a {\n  requests = {\n  cpu = 1\n}\nmemory = 2\n}\n");
+        assert_eq!(in_halves(&text), in_one_piece(&text));
+    }
 
     fn parse_ok(text: &str) -> Module {
         let (module, errors) = parse(FileId(0), text);
