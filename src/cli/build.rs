@@ -175,8 +175,9 @@ pub fn write_atomically(target: &Path, output: &Output) -> std::io::Result<()> {
 }
 
 fn write_tree(root: &Path, output: &Output) -> std::io::Result<()> {
-    use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
     fs::create_dir_all(root)?;
+    let mut files = Vec::with_capacity(output.files.len());
+    let mut folders = std::collections::BTreeSet::new();
     for (path, file) in &output.files {
         let Some(relative) = safe_relative(path) else {
             return Err(std::io::Error::other(format!(
@@ -185,18 +186,40 @@ fn write_tree(root: &Path, output: &Output) -> std::io::Result<()> {
         };
         let full = root.join(relative);
         if let Some(folder) = full.parent() {
-            fs::create_dir_all(folder)?;
+            folders.insert(folder.to_path_buf());
         }
+        files.push((full, file));
+    }
+    for folder in &folders {
+        fs::create_dir_all(folder)?;
+    }
+    // Creating thousands of files is mostly the kernel's work: two threads overlap it.
+    let (first, second) = files.split_at(files.len() / 2);
+    std::thread::scope(|threads| {
+        let later = threads.spawn(|| write_files(second));
+        let written = write_files(first);
+        let later = later
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("a writing thread failed")));
+        written.and(later)
+    })?;
+    fs::write(root.join(MARKER), format!("k8sc {}\n", env!("CARGO_PKG_VERSION")))?;
+    Ok(())
+}
+
+fn write_files(files: &[(PathBuf, &emit::OutputFile)]) -> std::io::Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+    for (full, file) in files {
         // Create with the final mode, so a secret is never readable by others, even briefly.
         let mut handle = fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .mode(file.mode)
-            .open(&full)?;
+            .open(full)?;
         handle.write_all(file.contents.as_bytes())?;
-        fs::set_permissions(&full, fs::Permissions::from_mode(file.mode))?;
+        // The umask may have narrowed the mode at creation.
+        handle.set_permissions(fs::Permissions::from_mode(file.mode))?;
     }
-    fs::write(root.join(MARKER), format!("k8sc {}\n", env!("CARGO_PKG_VERSION")))?;
     Ok(())
 }
 
