@@ -342,7 +342,7 @@ fn field_name(field: &ast::Field) -> String {
     if field.quoted {
         quote(&field.name.text)
     } else {
-        field.name.text.clone()
+        field.name.text.to_string()
     }
 }
 
@@ -352,7 +352,7 @@ fn inline(expr: &ast::Expr) -> String {
         ast::ExprKind::Str(text) => quote(text),
         ast::ExprKind::Number(text) | ast::ExprKind::Ipv4(text) | ast::ExprKind::Cidr(text) => text.clone(),
         ast::ExprKind::Bool(flag) => flag.to_string(),
-        ast::ExprKind::Name(name) => name.text.clone(),
+        ast::ExprKind::Name(name) => name.text.to_string(),
         ast::ExprKind::List(list) => {
             let items: Vec<String> = list.items.iter().map(inline).collect();
             format!("[{}]", items.join(", "))
@@ -375,7 +375,7 @@ fn inline(expr: &ast::Expr) -> String {
 
 fn type_text(ty: &ast::TypeExpr) -> String {
     match &ty.kind {
-        ast::TypeExprKind::Named(name) => name.text.clone(),
+        ast::TypeExprKind::Named(name) => name.text.to_string(),
         ast::TypeExprKind::Union(names) => names
             .iter()
             .map(|name| name.text.as_str())

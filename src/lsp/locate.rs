@@ -31,7 +31,7 @@ pub enum Found<'a> {
 /// The declaration whose span holds `offset`.
 pub fn decl_at(module: &ast::Module, offset: usize) -> Option<&ast::Decl> {
     module.items.iter().find_map(|item| match item {
-        ast::Item::Decl(decl) if decl.span.contains(offset) => Some(decl),
+        ast::Item::Decl(decl) if decl.span.contains(offset) => Some(&**decl),
         _ => None,
     })
 }

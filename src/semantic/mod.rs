@@ -66,7 +66,13 @@ pub fn analyze(module: &ast::Module) -> (Model, Vec<Diagnostic>) {
             );
             continue;
         };
-        let mut entity = Entity::new(kind, decl.name.text.clone(), decl.name.span, decl.kind.span, decl.span);
+        let mut entity = Entity::new(
+            kind,
+            decl.name.text.to_string(),
+            decl.name.span,
+            decl.kind.span,
+            decl.span,
+        );
         entity.allows = allows(&decl.attributes, &mut diagnostics);
         match model.declare(entity) {
             Ok(id) => declared.push((id, decl)),

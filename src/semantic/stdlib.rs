@@ -144,7 +144,8 @@ struct Loader {
 
 impl Loader {
     fn name(&mut self, name: &ast::Ident, named: Named) {
-        if self.schemas.names.contains_key(&name.text) || BUILTIN_TYPES.iter().any(|(builtin, _)| *builtin == name.text)
+        if self.schemas.names.contains_key(name.text.as_str())
+            || BUILTIN_TYPES.iter().any(|(builtin, _)| *builtin == name.text)
         {
             self.diagnostics.push(Diagnostic::error(
                 Code::E0104,
@@ -154,7 +155,7 @@ impl Loader {
             ));
             return;
         }
-        self.schemas.names.insert(name.text.clone(), named);
+        self.schemas.names.insert(name.text.to_string(), named);
     }
 
     /// First pass: every enum, record and entity name, so fields can refer to any of them.
@@ -168,13 +169,13 @@ impl Loader {
                         .variants
                         .iter()
                         .map(|variant| Variant {
-                            name: Box::leak(variant.text.clone().into_boxed_str()),
+                            name: Box::leak(variant.text.as_str().into()),
                             doc: doc_before(&module.comments, file.text, variant.span.start as usize),
                             span: variant.span,
                         })
                         .collect();
                     self.schemas.enums.push(EnumDef {
-                        name: decl.name.text.clone(),
+                        name: decl.name.text.to_string(),
                         variants,
                         doc,
                         span: decl.name.span,
@@ -195,7 +196,7 @@ impl Loader {
                     };
                     let id = KindId(self.schemas.entities.len() as u32);
                     self.schemas.entities.push(EntityDef {
-                        name: schema.name.text.clone(),
+                        name: schema.name.text.to_string(),
                         layer,
                         shape: Shape::default(),
                         doc,
@@ -206,7 +207,7 @@ impl Loader {
                 ast::Item::Schema(schema) => {
                     let id = RecordId(self.schemas.records.len() as u32);
                     self.schemas.records.push(RecordDef {
-                        name: schema.name.text.clone(),
+                        name: schema.name.text.to_string(),
                         shape: Shape::default(),
                         doc,
                         span: schema.name.span,
@@ -222,7 +223,7 @@ impl Loader {
     fn define_fields(&mut self, file: &StdlibFile, module: &ast::Module) {
         for item in &module.items {
             let ast::Item::Schema(schema) = item else { continue };
-            let Some(&named) = self.schemas.names.get(&schema.name.text) else {
+            let Some(&named) = self.schemas.names.get(schema.name.text.as_str()) else {
                 continue;
             };
             for field in &schema.fields {
@@ -232,7 +233,7 @@ impl Loader {
                 };
                 let Some(ty) = ty else { continue };
                 let definition = FieldDef {
-                    name: field.name.text.clone(),
+                    name: field.name.text.to_string(),
                     ty,
                     optional,
                     default: None,
@@ -267,7 +268,7 @@ impl Loader {
                 if let Some((_, builtin)) = BUILTIN_TYPES.iter().find(|(builtin, _)| *builtin == name.text) {
                     return Some(builtin.clone());
                 }
-                match self.schemas.names.get(&name.text) {
+                match self.schemas.names.get(name.text.as_str()) {
                     Some(Named::Entity(kind)) => Some(Type::Ref(vec![*kind])),
                     Some(Named::Record(id)) => Some(Type::Record(*id)),
                     Some(Named::Enum(id)) => Some(Type::Enum(*id)),
@@ -277,7 +278,7 @@ impl Loader {
             ast::TypeExprKind::Union(names) => {
                 let mut kinds = Vec::new();
                 for name in names {
-                    match self.schemas.names.get(&name.text) {
+                    match self.schemas.names.get(name.text.as_str()) {
                         Some(Named::Entity(kind)) => kinds.push(*kind),
                         _ => return self.unknown_type(name),
                     }
@@ -357,7 +358,10 @@ impl Loader {
                 ));
                 continue;
             };
-            if seen.insert(component.name.text.clone(), component.name.span).is_some() {
+            if seen
+                .insert(component.name.text.to_string(), component.name.span)
+                .is_some()
+            {
                 self.diagnostics.push(Diagnostic::error(
                     Code::E0104,
                     format!("the component `{}` is declared twice", component.name.text),
@@ -384,7 +388,7 @@ impl Loader {
             let diagnostics = typer.diagnostics;
             self.diagnostics.extend(diagnostics);
             self.schemas.components.push(ComponentDef {
-                name: component.name.text.clone(),
+                name: component.name.text.to_string(),
                 module: file.module.to_string(),
                 kind,
                 fields,

@@ -339,7 +339,7 @@ impl<'a> Typer<'a> {
                     }
                     keys.push((&field.name.text, field.name.span));
                     if let Some(checked) = self.check(&field.value, inner) {
-                        entries.push((field.name.text.clone(), checked));
+                        entries.push((field.name.text.to_string(), checked));
                     }
                 }
                 Value::Map(entries)

@@ -5,10 +5,106 @@
 
 use crate::source::Span;
 
+/// The text of a name or literal: a boxed `str`, two words instead of a `String`'s three
+/// and no spare capacity; a syntax tree holds hundreds of thousands of them.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Name(Box<str>);
+
+impl Name {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Name {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Name {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Name {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Name {
+    fn from(text: &str) -> Name {
+        Name(text.into())
+    }
+}
+
+impl From<String> for Name {
+    fn from(text: String) -> Name {
+        Name(text.into_boxed_str())
+    }
+}
+
+impl From<Name> for String {
+    fn from(name: Name) -> String {
+        name.0.into_string()
+    }
+}
+
+impl PartialEq<str> for Name {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Name {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl PartialEq<String> for Name {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<Name> for str {
+    fn eq(&self, other: &Name) -> bool {
+        self == &*other.0
+    }
+}
+
+impl PartialEq<Name> for &str {
+    fn eq(&self, other: &Name) -> bool {
+        *self == &*other.0
+    }
+}
+
+impl PartialEq<Name> for String {
+    fn eq(&self, other: &Name) -> bool {
+        **self == *other.0
+    }
+}
+
+impl std::fmt::Debug for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl std::fmt::Display for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// A name as written, with its span.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ident {
-    pub text: String,
+    pub text: Name,
     pub span: Span,
 }
 
@@ -36,7 +132,8 @@ impl Comment {
 #[derive(Debug, Clone)]
 pub enum Item {
     Use(Use),
-    Decl(Decl),
+    /// Boxed: a file is mostly declarations, and the list of items stays small.
+    Decl(Box<Decl>),
     Schema(Schema),
     Enum(EnumDecl),
     Component(Component),
@@ -122,8 +219,9 @@ pub enum ExprKind {
     Name(Ident),
     List(List),
     Record(Record),
-    /// `env("NAME")`, `file("path")`.
-    Call(Call),
+    /// `env("NAME")`, `file("path")`. Boxed: calls are rare and would double the size of
+    /// every value.
+    Call(Box<Call>),
 }
 
 #[derive(Debug, Clone)]

@@ -301,7 +301,7 @@ impl<'a> Parser<'a> {
         Ok((
             rest,
             Ident {
-                text: text.to_string(),
+                text: text.into(),
                 span: self.span(input, rest),
             },
         ))
@@ -312,7 +312,7 @@ impl<'a> Parser<'a> {
         let (rest, ident) = self.ident(input)?;
         if KEYWORDS.contains(&ident.text.as_str()) {
             self.errors.push(SyntaxError {
-                kind: SyntaxErrorKind::KeywordAsName(ident.text.clone()),
+                kind: SyntaxErrorKind::KeywordAsName(ident.text.to_string()),
                 span: ident.span,
                 context: None,
             });
@@ -527,14 +527,14 @@ impl<'a> Parser<'a> {
         let (rest, body) = self.block(rest)?;
         Ok((
             rest,
-            Item::Decl(Decl {
+            Item::Decl(Box::new(Decl {
                 attributes: Vec::new(),
                 kind,
                 name,
                 from,
                 body,
                 span: self.span(input, rest),
-            }),
+            })),
         ))
     }
 
@@ -648,7 +648,7 @@ impl<'a> Parser<'a> {
         let (rest, name, quoted) = if input.starts_with('"') {
             let (rest, text) = self.string(input)?;
             let name = Ident {
-                text,
+                text: text.into(),
                 span: self.span(input, rest),
             };
             (rest, name, true)
@@ -859,7 +859,7 @@ impl<'a> Parser<'a> {
         loop {
             rest = separators(rest);
             if let Some(after) = rest.strip_prefix(')') {
-                return Ok((after, ExprKind::Call(Call { function, args })));
+                return Ok((after, ExprKind::Call(Box::new(Call { function, args }))));
             }
             if rest.is_empty() || starts_field(rest) || starts_item(rest) {
                 return Err(nom::Err::Error(Failure {
