@@ -30,12 +30,17 @@ impl ser::Error for Unsupported {
 /// Block-style YAML of a value, identical to [`super::yaml::to_yaml`]'s, written directly.
 pub fn to_yaml(value: &impl Serialize) -> String {
     let mut out = String::new();
-    match value.serialize(Writer {
-        out: &mut out,
-        at: At::Top,
-    }) {
-        Ok(()) => out,
-        Err(_) => super::yaml::to_yaml(value),
+    append_yaml(&mut out, value);
+    out
+}
+
+/// [`to_yaml`], appended to `out`.
+pub fn append_yaml(out: &mut String, value: &impl Serialize) {
+    let start = out.len();
+    let written = value.serialize(Writer { out, at: At::Top });
+    if written.is_err() {
+        out.truncate(start);
+        out.push_str(&super::yaml::to_yaml(value));
     }
 }
 
