@@ -29,6 +29,7 @@ pub struct Compilation {
     pub sources: SourceMap,
     /// The user's file.
     pub file: FileId,
+    /// The syntax tree; empty when compiled by [`compile_model_only`].
     pub module: syntax::ast::Module,
     pub model: semantic::Model,
     /// Every finding, sorted by position.
@@ -62,13 +63,38 @@ pub fn compile_resolving(
     text: &str,
     resolve: impl Fn(&semantic::SecretSource) -> Option<String>,
 ) -> Compilation {
+    compile_keeping(name, text, resolve, true)
+}
+
+/// [`compile_resolving`] without keeping the syntax tree: each declaration's tree is
+/// dropped once its block is type-checked, so a large platform's tree and model are never
+/// both whole in memory. For callers that read only the model and the diagnostics.
+pub fn compile_model_only(
+    name: &str,
+    text: &str,
+    resolve: impl Fn(&semantic::SecretSource) -> Option<String>,
+) -> Compilation {
+    compile_keeping(name, text, resolve, false)
+}
+
+fn compile_keeping(
+    name: &str,
+    text: &str,
+    resolve: impl Fn(&semantic::SecretSource) -> Option<String>,
+    keep_tree: bool,
+) -> Compilation {
     let mut sources = semantic::stdlib::source_map();
     let file = sources.add(SourceFile::new(name, text));
     debug_assert_eq!(file, semantic::stdlib::USER_FILE);
     let (module, syntax_errors) = syntax::parse(file, text);
     let mut diagnostics: Vec<Diagnostic> = semantic::stdlib::stdlib().diagnostics.clone();
     diagnostics.extend(syntax_errors.iter().map(syntax::SyntaxError::to_diagnostic));
-    let (model, semantic_diagnostics) = semantic::analyze(&module);
+    let (module, (model, semantic_diagnostics)) = if keep_tree {
+        let analyzed = semantic::analyze(&module);
+        (module, analyzed)
+    } else {
+        (syntax::ast::Module::default(), semantic::analyze_owned(module))
+    };
     diagnostics.extend(semantic_diagnostics);
     // The HA rules judge a whole platform: on a model the front end rejected they would
     // report the holes its errors left, so they run only on a clean one.

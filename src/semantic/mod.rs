@@ -13,6 +13,8 @@ pub mod suggest;
 pub mod typeck;
 pub mod value;
 
+use std::borrow::Borrow;
+
 use rustc_hash::FxHashMap as HashMap;
 
 pub use model::{Allow, Entity, EntityId, Model, Reference};
@@ -27,15 +29,56 @@ use typeck::{Owner, Typer, with_article};
 
 /// Resolves and type-checks a module into the model.
 pub fn analyze(module: &ast::Module) -> (Model, Vec<Diagnostic>) {
+    let declared = declare(module);
+    let to_check = declared
+        .plan
+        .iter()
+        .filter_map(|&(idx, id, kind)| match &module.items[idx] {
+            ast::Item::Decl(decl) => Some((id, kind, &**decl)),
+            _ => None,
+        })
+        .collect();
+    check_declarations(declared, to_check)
+}
+
+/// [`analyze`], dropping each declaration's syntax tree once its block is checked: the
+/// tree and the model of a large platform are never both whole in memory. For callers
+/// that need only the model (`k8sc check`, `k8sc build`).
+pub fn analyze_owned(module: ast::Module) -> (Model, Vec<Diagnostic>) {
+    let declared = declare(&module);
+    let mut items: Vec<Option<ast::Item>> = module.items.into_iter().map(Some).collect();
+    let to_check = declared
+        .plan
+        .iter()
+        .filter_map(|&(idx, id, kind)| match items.get_mut(idx).and_then(Option::take) {
+            Some(ast::Item::Decl(decl)) => Some((id, kind, decl)),
+            _ => None,
+        })
+        .collect();
+    drop(items);
+    check_declarations(declared, to_check)
+}
+
+/// Pass 1's result: every name declared, and the blocks pass 2 checks.
+struct Declared {
+    model: Model,
+    diagnostics: Vec<Diagnostic>,
+    scope: Scope,
+    /// Item position, entity (none for a duplicate) and kind of each block to check:
+    /// the declarations first, then the duplicates.
+    plan: Vec<(usize, Option<EntityId>, KindId)>,
+}
+
+/// Pass 1: declares every name, so references may point forward.
+fn declare(module: &ast::Module) -> Declared {
     let schemas = &stdlib::stdlib().schemas;
     let mut diagnostics = Vec::new();
     let scope = Scope::build(module, schemas, &mut diagnostics);
-
-    // Pass 1: declare every name, so references may point forward.
     let mut model = Model::new(schemas);
-    let mut declared: Vec<(EntityId, &ast::Decl)> = Vec::new();
-    let mut duplicates: Vec<(KindId, &ast::Decl)> = Vec::new();
-    for item in &module.items {
+    model.entities.reserve(module.items.len());
+    let mut declared: Vec<(usize, Option<EntityId>, KindId)> = Vec::with_capacity(module.items.len());
+    let mut duplicates: Vec<(usize, Option<EntityId>, KindId)> = Vec::new();
+    for (idx, item) in module.items.iter().enumerate() {
         let decl = match item {
             ast::Item::Decl(decl) => decl,
             ast::Item::Schema(schema) => {
@@ -75,7 +118,7 @@ pub fn analyze(module: &ast::Module) -> (Model, Vec<Diagnostic>) {
         );
         entity.allows = allows(&decl.attributes, &mut diagnostics);
         match model.declare(entity) {
-            Ok(id) => declared.push((id, decl)),
+            Ok(id) => declared.push((idx, Some(id), kind)),
             Err(first) => {
                 diagnostics.push(
                     Diagnostic::error(
@@ -90,34 +133,47 @@ pub fn analyze(module: &ast::Module) -> (Model, Vec<Diagnostic>) {
                         decl.kind.text
                     )),
                 );
-                duplicates.push((kind, decl));
+                duplicates.push((idx, None, kind));
             }
         }
     }
 
-    // Pass 2: type-check every block. Duplicates are checked too, for their own errors.
-    let to_check: Vec<(Option<EntityId>, KindId, &ast::Decl)> = declared
-        .iter()
-        .map(|&(id, decl)| (Some(id), model.entity(id).kind, decl))
-        .chain(duplicates.iter().map(|&(kind, decl)| (None, kind, decl)))
-        .collect();
+    declared.extend(duplicates);
+    Declared {
+        model,
+        diagnostics,
+        scope,
+        plan: declared,
+    }
+}
+
+/// Pass 2: type-checks every block (duplicates too, for their own errors).
+fn check_declarations<D: Borrow<ast::Decl> + Send>(
+    declared: Declared,
+    mut to_check: Vec<(Option<EntityId>, KindId, D)>,
+) -> (Model, Vec<Diagnostic>) {
+    let Declared {
+        mut model,
+        mut diagnostics,
+        scope,
+        ..
+    } = declared;
+    let schemas = model.schemas;
     // Blocks are independent: a large file's are checked on two threads, each half's
     // findings kept in source order.
     let halves = if to_check.len() >= PARALLEL_FROM {
-        let (first, second) = to_check.split_at(to_check.len() / 2);
+        let second = to_check.split_off(to_check.len() / 2);
+        let first = to_check;
         std::thread::scope(|threads| {
             let first = threads.spawn(|| check_blocks(first, &model, &scope, schemas));
             let second = check_blocks(second, &model, &scope, schemas);
             match first.join() {
                 Ok(first) => vec![first, second],
-                Err(_) => vec![
-                    check_blocks(&to_check[..to_check.len() / 2], &model, &scope, schemas),
-                    second,
-                ],
+                Err(panic) => std::panic::resume_unwind(panic),
             }
         })
     } else {
-        vec![check_blocks(&to_check, &model, &scope, schemas)]
+        vec![check_blocks(to_check, &model, &scope, schemas)]
     };
     let mut references = Vec::new();
     for half in halves {
@@ -145,16 +201,18 @@ struct Checked {
     references: Vec<Reference>,
 }
 
-/// Type-checks declarations' blocks against their kinds and components.
-fn check_blocks(
-    decls: &[(Option<EntityId>, KindId, &ast::Decl)],
+/// Type-checks declarations' blocks against their kinds and components; an owned
+/// declaration is dropped as soon as it is checked.
+fn check_blocks<D: Borrow<ast::Decl>>(
+    decls: Vec<(Option<EntityId>, KindId, D)>,
     model: &Model,
     scope: &Scope,
     schemas: &'static Schemas,
 ) -> Checked {
     let mut typer = Typer::new(schemas, Some(model));
     let mut checked = Vec::with_capacity(decls.len());
-    for &(id, kind, decl) in decls {
+    for (id, kind, decl) in decls {
+        let decl: &ast::Decl = decl.borrow();
         let definition = schemas.entity(kind);
         let component = decl
             .from

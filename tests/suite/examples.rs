@@ -105,3 +105,33 @@ fn strip_spans(value: &k8sc::semantic::Value) -> String {
         other => format!("{other:?}"),
     }
 }
+
+/// `check` and `build` compile without keeping the syntax tree (each declaration's tree is
+/// dropped once checked): the model and every finding must be those of the full compile,
+/// on the examples, on every case (errors, duplicates, suppressions) and on a workload
+/// large enough to be checked on two threads.
+#[test]
+fn compiling_without_the_syntax_tree_gives_the_same_model_and_findings() {
+    let mut files: Vec<(String, String)> = crate::k8s_files("examples")
+        .into_iter()
+        .chain(crate::k8s_files("tests/cases"))
+        .map(|path| {
+            (
+                path.display().to_string(),
+                std::fs::read_to_string(&path).expect("readable"),
+            )
+        })
+        .collect();
+    files.push(("w.k8s".into(), crate::gen_workload::workload(1000)));
+    for (name, text) in &files {
+        let full = k8sc::compile_resolving(name, text, |_| None);
+        let lean = k8sc::compile_model_only(name, text, |_| None);
+        assert_eq!(
+            format!("{:?}", full.diagnostics),
+            format!("{:?}", lean.diagnostics),
+            "{name}"
+        );
+        assert_eq!(format!("{:?}", full.model), format!("{:?}", lean.model), "{name}");
+        assert!(lean.module.items.is_empty());
+    }
+}
