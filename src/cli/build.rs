@@ -10,7 +10,7 @@ use super::args::BuildArgs;
 use super::{Status, read_source, secrets, stderr_color};
 use crate::check::Secrets;
 use crate::diagnostic::Diagnostic;
-use crate::emit::{self, Output, Templates};
+use crate::emit::{self, Output, Sink, Templates};
 use crate::report::{HumanStyle, render_human};
 use crate::semantic::SecretSource;
 
@@ -73,26 +73,21 @@ pub fn run(args: &BuildArgs) -> Status {
         .file_name()
         .map_or_else(|| name.clone(), |file| file.to_string_lossy().into_owned());
     let input = emit::Input::of(&source_name, &compilation, &resolved, &templates);
-    let output = match emit::emit(&input) {
-        Ok(output) => output,
-        Err(found) => {
-            eprint!("{}", render_human(&found, &compilation.sources, style));
-            eprintln!("{}: not built; `{}` is unchanged", name, args.output.display());
-            return Status::Findings;
-        }
-    };
-    // Warnings are shown; they do not stop a build.
-    eprint!("{}", render_human(&diagnostics, &compilation.sources, style));
-    match write_atomically(&args.output, &output) {
-        Ok(()) => {
-            println!(
-                "{name}: wrote {} files to {}",
-                output.files.len(),
-                args.output.display()
-            );
+    // Files are written as the emitters make them, into a folder that replaces the target
+    // only once all of them are written.
+    match write_atomically_with(&args.output, |sink| emit::emit_into(&input, sink)) {
+        Ok(count) => {
+            // Warnings are shown; they do not stop a build.
+            eprint!("{}", render_human(&diagnostics, &compilation.sources, style));
+            println!("{name}: wrote {count} files to {}", args.output.display());
             Status::Ok
         }
-        Err(err) => {
+        Err(WriteError::Emit(found)) => {
+            eprint!("{}", render_human(&found, &compilation.sources, style));
+            eprintln!("{}: not built; `{}` is unchanged", name, args.output.display());
+            Status::Findings
+        }
+        Err(WriteError::Io(err)) => {
             eprintln!(
                 "error: cannot write `{}`: {err}; it is unchanged",
                 args.output.display()
@@ -153,74 +148,125 @@ fn safe_relative(path: &str) -> Option<PathBuf> {
         .then_some(relative)
 }
 
+/// Why a tree was not written.
+#[derive(Debug)]
+pub enum WriteError {
+    /// The emitters could not make every file (a template that does not render).
+    Emit(Vec<Diagnostic>),
+    Io(std::io::Error),
+}
+
 /// Writes the tree into a fresh folder beside `target`, then swaps it in: a failure at any
 /// point leaves `target` as it was.
 pub fn write_atomically(target: &Path, output: &Output) -> std::io::Result<()> {
+    let written = write_atomically_with(target, |sink| {
+        for (path, file) in &output.files {
+            sink.file(path.clone(), file.contents.clone(), file.mode);
+        }
+        Ok(())
+    });
+    match written {
+        Ok(_) => Ok(()),
+        Err(WriteError::Io(err)) => Err(err),
+        Err(WriteError::Emit(_)) => Err(std::io::Error::other("the files could not be made")),
+    }
+}
+
+/// [`write_atomically`] for files `produce` hands over one by one: a second thread writes
+/// each as it comes (at most [`IN_FLIGHT`] wait), so the tree is never whole in memory.
+/// Returns how many files were written.
+pub fn write_atomically_with(
+    target: &Path,
+    produce: impl FnOnce(&mut dyn Sink) -> Result<(), Vec<Diagnostic>>,
+) -> Result<usize, WriteError> {
     let parent = match target.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    fs::create_dir_all(&parent)?;
+    fs::create_dir_all(&parent).map_err(WriteError::Io)?;
     let base = target
         .file_name()
         .map_or_else(|| "out".into(), |name| name.to_string_lossy().into_owned());
     let staging = parent.join(format!(".{base}.k8sc-new-{}", std::process::id()));
     let retired = parent.join(format!(".{base}.k8sc-old-{}", std::process::id()));
     let _ = fs::remove_dir_all(&staging);
-    let result = write_tree(&staging, output).and_then(|()| swap(target, &staging, &retired));
+    let result = fs::create_dir_all(&staging)
+        .map_err(WriteError::Io)
+        .and_then(|()| write_tree(&staging, produce))
+        .and_then(|count| {
+            fs::write(staging.join(MARKER), format!("k8sc {}\n", env!("CARGO_PKG_VERSION")))
+                .and_then(|()| swap(target, &staging, &retired))
+                .map(|()| count)
+                .map_err(WriteError::Io)
+        });
     if result.is_err() {
         let _ = fs::remove_dir_all(&staging);
     }
     result
 }
 
-fn write_tree(root: &Path, output: &Output) -> std::io::Result<()> {
-    fs::create_dir_all(root)?;
-    let mut files = Vec::with_capacity(output.files.len());
-    let mut folders = std::collections::BTreeSet::new();
-    for (path, file) in &output.files {
-        let Some(relative) = safe_relative(path) else {
+/// Files waiting for the writing thread.
+const IN_FLIGHT: usize = 64;
+
+/// Hands files to the writing thread.
+struct DiskSink {
+    sender: std::sync::mpsc::SyncSender<(String, String, u32)>,
+}
+
+impl Sink for DiskSink {
+    fn file(&mut self, path: String, contents: String, mode: u32) {
+        // A send fails only when the writer stopped on an error, which it reports.
+        let _ = self.sender.send((path, contents, mode));
+    }
+}
+
+fn write_tree(
+    root: &Path,
+    produce: impl FnOnce(&mut dyn Sink) -> Result<(), Vec<Diagnostic>>,
+) -> Result<usize, WriteError> {
+    let (sender, receiver) = std::sync::mpsc::sync_channel(IN_FLIGHT);
+    std::thread::scope(|threads| {
+        let writer = threads.spawn(move || write_files(root, receiver));
+        let mut sink = DiskSink { sender };
+        let produced = produce(&mut sink);
+        drop(sink);
+        let written = writer
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the writing thread failed")));
+        produced.map_err(WriteError::Emit)?;
+        written.map_err(WriteError::Io)
+    })
+}
+
+/// Writes every file received under `root`; stops at the first error.
+fn write_files(root: &Path, files: std::sync::mpsc::Receiver<(String, String, u32)>) -> std::io::Result<usize> {
+    use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+    let mut folders = rustc_hash::FxHashSet::default();
+    let mut count = 0;
+    for (path, contents, mode) in files {
+        let Some(relative) = safe_relative(&path) else {
             return Err(std::io::Error::other(format!(
                 "refusing to write `{path}` outside the output folder"
             )));
         };
         let full = root.join(relative);
-        if let Some(folder) = full.parent() {
-            folders.insert(folder.to_path_buf());
+        if let Some(folder) = full.parent()
+            && folders.insert(folder.to_path_buf())
+        {
+            fs::create_dir_all(folder)?;
         }
-        files.push((full, file));
-    }
-    for folder in &folders {
-        fs::create_dir_all(folder)?;
-    }
-    // Creating thousands of files is mostly the kernel's work: two threads overlap it.
-    let (first, second) = files.split_at(files.len() / 2);
-    std::thread::scope(|threads| {
-        let later = threads.spawn(|| write_files(second));
-        let written = write_files(first);
-        let later = later
-            .join()
-            .unwrap_or_else(|_| Err(std::io::Error::other("a writing thread failed")));
-        written.and(later)
-    })?;
-    fs::write(root.join(MARKER), format!("k8sc {}\n", env!("CARGO_PKG_VERSION")))?;
-    Ok(())
-}
-
-fn write_files(files: &[(PathBuf, &emit::OutputFile)]) -> std::io::Result<()> {
-    use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
-    for (full, file) in files {
         // Create with the final mode, so a secret is never readable by others, even briefly.
         let mut handle = fs::OpenOptions::new()
             .write(true)
             .create_new(true)
-            .mode(file.mode)
-            .open(full)?;
-        handle.write_all(file.contents.as_bytes())?;
+            .mode(mode)
+            .open(&full)?;
+        handle.write_all(contents.as_bytes())?;
         // The umask may have narrowed the mode at creation.
-        handle.set_permissions(fs::Permissions::from_mode(file.mode))?;
+        handle.set_permissions(fs::Permissions::from_mode(mode))?;
+        count += 1;
     }
-    Ok(())
+    Ok(count)
 }
 
 fn swap(target: &Path, staging: &Path, retired: &Path) -> std::io::Result<()> {

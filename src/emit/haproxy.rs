@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{Input, MODE_FILE, Output};
+use super::{Input, MODE_FILE, Sink};
 use crate::check::survival::frontends;
 use crate::diagnostic::Diagnostic;
 use crate::semantic::EntityId;
@@ -46,7 +46,7 @@ fn proxy_name(name: &str) -> String {
         .collect()
 }
 
-pub fn emit(input: &Input<'_>, output: &mut Output) -> Result<(), Vec<Diagnostic>> {
+pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnostic>> {
     let model = input.model;
     let api_port = model
         .all("cluster")

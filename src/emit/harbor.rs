@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use super::{Input, MODE_FILE, MODE_SCRIPT, MODE_SECRET, Output};
+use super::{Input, MODE_FILE, MODE_SCRIPT, MODE_SECRET, Sink};
 use crate::semantic::{EntityId, Model, Value};
 
 #[derive(Serialize)]
@@ -107,7 +107,7 @@ fn json(value: &impl Serialize) -> String {
     text
 }
 
-pub fn emit(input: &Input<'_>, output: &mut Output) {
+pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
     let model = input.model;
     for registry in model.all("registry") {
         let credential = model

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{Input, MODE_FILE, MODE_SCRIPT, MODE_SECRET, Output};
+use super::{Input, MODE_FILE, MODE_SCRIPT, MODE_SECRET, Sink};
 use crate::check::survival::frontends;
 use crate::check::{priorities, router_ids};
 use crate::diagnostic::Diagnostic;
@@ -109,7 +109,7 @@ fn seconds(millis: u64) -> String {
     }
 }
 
-pub fn emit(input: &Input<'_>, output: &mut Output) -> Result<(), Vec<Diagnostic>> {
+pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnostic>> {
     let model = input.model;
     let cluster = model.all("cluster").next();
     let prefix = cluster

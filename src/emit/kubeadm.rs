@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::{Input, MODE_FILE, Output};
+use super::{Input, MODE_FILE, Sink};
 use crate::check::Context;
 use crate::check::names::k8s_name;
 use crate::check::survival::apiserver_entries;
@@ -143,7 +143,7 @@ fn yaml(value: &impl Serialize) -> String {
     super::yaml_stream::to_yaml(value)
 }
 
-pub fn emit(input: &Input<'_>, output: &mut Output) {
+pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
     let model = input.model;
     let Some(cluster) = model.all("cluster").next() else {
         return;

@@ -46,9 +46,22 @@ pub struct Output {
     pub files: BTreeMap<String, OutputFile>,
 }
 
-impl Output {
+/// Where the emitters put the files they make: kept in memory ([`Output`]), or written out
+/// as they come so a large platform's tree is never whole in memory (`k8sc build`).
+pub trait Sink {
+    /// One file, by relative `/`-separated path; each path is given once.
+    fn file(&mut self, path: String, contents: String, mode: u32);
+}
+
+impl dyn Sink + '_ {
     fn add(&mut self, path: impl Into<String>, contents: String, mode: u32) {
-        self.files.insert(path.into(), OutputFile { contents, mode });
+        self.file(path.into(), contents, mode);
+    }
+}
+
+impl Sink for Output {
+    fn file(&mut self, path: String, contents: String, mode: u32) {
+        self.files.insert(path, OutputFile { contents, mode });
     }
 }
 
@@ -107,24 +120,31 @@ pub fn missing_secrets(model: &Model, secrets: &Secrets, why: impl Fn(&SecretSou
 /// Emits everything the platform needs, or the reasons it cannot (a template that does not
 /// render). The model must have passed every check.
 pub fn emit(input: &Input<'_>) -> Result<Output, Vec<Diagnostic>> {
-    let mut diagnostics = Vec::new();
     let mut output = Output::default();
-    k8s::emit(input, &mut output);
-    kubeadm::emit(input, &mut output);
-    if let Err(found) = haproxy::emit(input, &mut output) {
+    emit_into(input, &mut output)?;
+    Ok(output)
+}
+
+/// [`emit`], handing each file to `sink` as soon as it is made. On `Err` some files may
+/// have been given already: the caller discards them.
+pub fn emit_into(input: &Input<'_>, sink: &mut dyn Sink) -> Result<(), Vec<Diagnostic>> {
+    let mut diagnostics = Vec::new();
+    k8s::emit(input, sink);
+    kubeadm::emit(input, sink);
+    if let Err(found) = haproxy::emit(input, sink) {
         diagnostics.extend(found);
     }
-    if let Err(found) = keepalived::emit(input, &mut output) {
+    if let Err(found) = keepalived::emit(input, sink) {
         diagnostics.extend(found);
     }
-    if let Err(found) = nfs::emit(input, &mut output) {
+    if let Err(found) = nfs::emit(input, sink) {
         diagnostics.extend(found);
     }
-    harbor::emit(input, &mut output);
+    harbor::emit(input, sink);
     // A broken template fails once per file it renders; say it once.
     diagnostics.dedup_by(|a, b| a.message == b.message);
     if diagnostics.is_empty() {
-        Ok(output)
+        Ok(())
     } else {
         Err(diagnostics)
     }

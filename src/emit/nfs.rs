@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{Input, MODE_FILE, Output};
+use super::{Input, MODE_FILE, Sink};
 use crate::check::names::k8s_name;
 use crate::semantic::{EntityId, Model, Value};
 
@@ -110,7 +110,7 @@ struct Context<'a> {
     exports: Vec<Export>,
 }
 
-pub fn emit(input: &Input<'_>, output: &mut Output) -> Result<(), Vec<crate::diagnostic::Diagnostic>> {
+pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<crate::diagnostic::Diagnostic>> {
     let model = input.model;
     let mut per_node: BTreeMap<String, (EntityId, Vec<Export>)> = BTreeMap::new();
     for export in model.all("nfs_export") {

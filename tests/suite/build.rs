@@ -279,6 +279,26 @@ fn a_template_override_changes_its_files_and_a_broken_one_is_e0204() {
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("E0204"));
     assert!(!broken.exists());
+    // Files are written as they are made: a template failing after the Kubernetes files
+    // were written still leaves an existing tree exactly as it was, and nothing beside it.
+    let before = tree(&out);
+    let output = k8sc(&[
+        "build",
+        "examples/quickstart.k8s",
+        "-o",
+        out.to_str().expect("utf-8"),
+        "--templates",
+        templates.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(tree(&out), before, "a build with a broken template changed the output");
+    let leftovers: Vec<_> = std::fs::read_dir(&root)
+        .expect("readable")
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("k8sc-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 
     std::fs::write(templates.join("no-such.j2"), "x").expect("write");
     let output = k8sc(&[
