@@ -218,9 +218,13 @@ impl Topology {
 
     /// The worker nodes an app may be scheduled on, in source order.
     pub fn eligible(&self, model: &Model, app: EntityId) -> &[EntityId] {
-        self.eligible
-            .get(&Topology::placement_of(model, app))
-            .and_then(|&index| self.placements.get(index))
+        // `apps` is in source order, so by id: the placement was worked out once.
+        let index = match self.apps.binary_search_by_key(&app, |info| info.app) {
+            Ok(found) => Some(self.apps[found].placement),
+            Err(_) => self.eligible.get(&Topology::placement_of(model, app)).copied(),
+        };
+        index
+            .and_then(|index| self.placements.get(index))
             .map_or(&[], |(_, nodes)| nodes.as_slice())
     }
 }
