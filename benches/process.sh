@@ -4,6 +4,7 @@
 # produced tree (`cp -r`), the physical floor of writing it.
 #   bash benches/process.sh            # all sizes, 5 runs each
 #   RUNS=3 SIZES="1000 10000" bash benches/process.sh
+#   TMPDIR=/dev/shm bash benches/process.sh   # the tree on tmpfs: without the disk's cost
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
@@ -14,17 +15,21 @@ cargo build --release --quiet --bin k8sc --example gen_workload
 k8sc=target/release/k8sc
 export K8SC_API_VRRP_PASS=bench123 K8SC_INGRESS_VRRP_PASS=bench123
 
-# Median of the runs of a command: prints "seconds kilobytes".
+# Median of the runs of a command: prints "seconds kilobytes" (wall time to the
+# millisecond; the peak RSS of the median run).
 measure() {
   local samples=()
   for _ in $(seq "$RUNS"); do
-    /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>&1 || true
-    samples+=("$(cat "$work/time")")
+    local start end
+    start=$(date +%s%N)
+    /usr/bin/time -f "%M" -o "$work/time" "$@" >/dev/null 2>&1 || true
+    end=$(date +%s%N)
+    samples+=("$(awk -v ns="$((end - start))" 'BEGIN { printf "%.3f", ns / 1e9 }') $(cat "$work/time")")
   done
   printf '%s\n' "${samples[@]}" | sort -n | awk -v n="$RUNS" 'NR == int((n + 1) / 2) { print }'
 }
 
-printf '%-8s %-8s %10s %12s\n' "N" "command" "wall (s)" "peak RSS"
+printf '%-8s %-8s %10s %12s   (work folder %s)\n' "N" "command" "wall (s)" "peak RSS" "$work"
 for n in $SIZES; do
   target/release/examples/gen_workload "$n" > "$work/w.k8s"
   read -r seconds kb < <(measure "$k8sc" check "$work/w.k8s")

@@ -75,6 +75,16 @@ pub struct Context<'m> {
 
 impl<'m> Context<'m> {
     pub fn new(model: &'m Model, graph: &'m Graph, secrets: &'m Secrets) -> Context<'m> {
+        Context::with_topology(model, graph, secrets, Topology::build(model))
+    }
+
+    /// A context whose topology leaves the apps out ([`Topology::infrastructure`]): for
+    /// the control-plane and load-balancer facts, not for the rules.
+    pub fn infrastructure(model: &'m Model, graph: &'m Graph, secrets: &'m Secrets) -> Context<'m> {
+        Context::with_topology(model, graph, secrets, Topology::infrastructure(model))
+    }
+
+    fn with_topology(model: &'m Model, graph: &'m Graph, secrets: &'m Secrets, topology: Topology) -> Context<'m> {
         let cluster = model.all("cluster").next();
         let profile = match cluster.and_then(|cluster| model.variant(cluster, "profile")) {
             Some("dev") => Profile::Dev,
@@ -86,7 +96,7 @@ impl<'m> Context<'m> {
             secrets,
             profile,
             cluster,
-            topology: Topology::build(model),
+            topology,
             frontends: survival::frontends(model),
             apiserver_frontends: Vec::new(),
         };

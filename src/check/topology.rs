@@ -86,6 +86,14 @@ pub struct Topology {
 
 impl Topology {
     pub fn build(model: &Model) -> Topology {
+        let mut topology = Topology::infrastructure(model);
+        topology.place_apps(model);
+        topology
+    }
+
+    /// The topology without the apps (`apps` and `placements` empty): hosts, domains,
+    /// etcd and control plane, for what needs only those (kubeadm's endpoint).
+    pub fn infrastructure(model: &Model) -> Topology {
         let mut topology = Topology::default();
         let mut nodes_on_host: HashMap<EntityId, Vec<EntityId>> = HashMap::default();
         for node in model.all("node") {
@@ -150,6 +158,12 @@ impl Topology {
         {
             domain.nodes.sort();
         }
+        topology
+    }
+
+    /// Works out every app's placement and the nodes eligible for it.
+    fn place_apps(&mut self, model: &Model) {
+        let topology = self;
         for app in model.all("app") {
             let key = Topology::placement_of(model, app);
             let placement = match topology.eligible.get(&key) {
@@ -175,7 +189,6 @@ impl Topology {
                 daemon: model.variant(app, "workload") == Some("daemon"),
             });
         }
-        topology
     }
 
     fn matching(&self, model: &Model, key: &PlacementKey) -> Vec<EntityId> {

@@ -202,7 +202,11 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
                 .unwrap_or_default()
                 .trim_start_matches('v')
         ),
-        control_plane_endpoint: control_plane_endpoint(&crate::check::Context::new(model, input.graph, input.secrets)),
+        control_plane_endpoint: control_plane_endpoint(&crate::check::Context::infrastructure(
+            model,
+            input.graph,
+            input.secrets,
+        )),
         image_repository: model.string(cluster, "image_repository").map(str::to_string),
         networking: Networking {
             pod_subnet: cidr("pod_cidr"),
