@@ -179,11 +179,10 @@ fn check_declarations<D: Borrow<ast::Decl> + Send>(
     for half in halves {
         diagnostics.extend(half.diagnostics);
         references.extend(half.references);
-        let mut fields = half.fields.into_iter();
-        for (id, component, count) in half.checked {
+        for &(id, component, _) in &half.checked {
             model.entity_mut(id).component = component;
-            model.set_fields(id, fields.by_ref().take(count));
         }
+        model.store_fields(half.fields, half.checked.iter().map(|&(id, _, count)| (id, count)));
     }
     model.references = references;
 
@@ -214,7 +213,9 @@ fn check_blocks<D: Borrow<ast::Decl>>(
 ) -> Checked {
     let mut typer = Typer::new(schemas, Some(model));
     let mut checked = Vec::with_capacity(decls.len());
-    let mut fields = Vec::new();
+    // At most one stored field per field written: no room to spare, no copy to grow.
+    let bound = decls.iter().map(|(_, _, decl)| decl.borrow().body.fields.len()).sum();
+    let mut fields = Vec::with_capacity(bound);
     for (id, kind, decl) in decls {
         let decl: &ast::Decl = decl.borrow();
         let definition = schemas.entity(kind);
