@@ -179,10 +179,11 @@ fn check_declarations<D: Borrow<ast::Decl> + Send>(
     for half in halves {
         diagnostics.extend(half.diagnostics);
         references.extend(half.references);
-        for &(id, component, _) in &half.checked {
+        let mut fields = half.fields.into_iter();
+        for (id, component, count) in half.checked {
             model.entity_mut(id).component = component;
+            model.set_fields(id, fields.by_ref().take(count));
         }
-        model.store_fields(half.fields, half.checked.iter().map(|&(id, _, count)| (id, count)));
     }
     model.references = references;
 
@@ -213,9 +214,7 @@ fn check_blocks<D: Borrow<ast::Decl>>(
 ) -> Checked {
     let mut typer = Typer::new(schemas, Some(model));
     let mut checked = Vec::with_capacity(decls.len());
-    // At most one stored field per field written: no room to spare, no copy to grow.
-    let bound = decls.iter().map(|(_, _, decl)| decl.borrow().body.fields.len()).sum();
-    let mut fields = Vec::with_capacity(bound);
+    let mut fields = Vec::new();
     for (id, kind, decl) in decls {
         let decl: &ast::Decl = decl.borrow();
         let definition = schemas.entity(kind);

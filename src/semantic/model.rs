@@ -28,8 +28,6 @@ pub struct Entity {
     /// from the component, then the schema's default, so a large platform does not hold a
     /// copy of every default per declaration.
     fields: (u32, u32),
-    /// Which segment of the field store holds them.
-    segment: u32,
     /// Bit `p` is set when position `p` (below 64) was written: most reads are of fields
     /// left out, answered here without touching the field store.
     written_mask: u64,
@@ -47,7 +45,6 @@ impl Entity {
             component: None,
             allows: Vec::new(),
             fields: (0, 0),
-            segment: 0,
             written_mask: 0,
         }
     }
@@ -79,10 +76,9 @@ pub struct Model {
     /// Every reference in source order, for go-to-definition, references and rename.
     pub references: Vec<Reference>,
     /// The fields every declaration wrote, one declaration after the other in source
-    /// order: the rules and emitters walk the declarations in that order, and contiguous
-    /// storage keeps those reads in cache. One segment per thread that checked blocks,
-    /// kept as it was filled rather than copied into one.
-    written: Vec<WrittenFields>,
+    /// order: the rules and emitters walk the declarations in that order, and one
+    /// contiguous store keeps those reads in cache.
+    written: WrittenFields,
     /// Declarations by name; one name may be used by several kinds.
     names: HashMap<String, Vec<(KindId, EntityId)>>,
     by_kind: Vec<Vec<EntityId>>,
@@ -126,52 +122,42 @@ impl Model {
         &mut self.entities[id.0 as usize]
     }
 
-    /// Adds a segment to the field store: the fields of the declarations given with their
-    /// counts, one after the other, each sorted by position with each position once.
-    pub(crate) fn store_fields(&mut self, fields: WrittenFields, counts: impl Iterator<Item = (EntityId, usize)>) {
-        let segment = self.written.len() as u32;
-        let mut start = 0;
-        for (id, count) in counts {
-            let Some(stored) = fields.get(start..start + count) else {
-                break;
-            };
-            debug_assert!(stored.windows(2).all(|pair| pair[0].0 < pair[1].0));
-            let mask = stored
-                .iter()
-                .filter(|(position, _)| *position < 64)
-                .fold(0, |mask, (position, _)| mask | 1 << position);
-            let entity = &mut self.entities[id.0 as usize];
-            entity.fields = (start as u32, count as u32);
-            entity.segment = segment;
-            entity.written_mask = mask;
-            start += count;
-        }
-        self.written.push(fields);
+    /// Stores the fields a declaration wrote, sorted by position, each position once.
+    pub(crate) fn set_fields(&mut self, id: EntityId, fields: impl Iterator<Item = (u32, Option<Spanned>)>) {
+        let start = self.written.len();
+        self.written.extend(fields);
+        let stored = &self.written[start..];
+        debug_assert!(stored.windows(2).all(|pair| pair[0].0 < pair[1].0));
+        let mask = stored
+            .iter()
+            .filter(|(position, _)| *position < 64)
+            .fold(0, |mask, (position, _)| mask | 1 << position);
+        let entity = &mut self.entities[id.0 as usize];
+        entity.fields = (start as u32, stored.len() as u32);
+        entity.written_mask = mask;
     }
 
     /// The fields a declaration wrote, by shape position, in position order; `None` for a
     /// value the type checker rejected.
     pub fn written_fields(&self, id: EntityId) -> &[(u32, Option<Spanned>)] {
-        self.stored(self.entity(id)).unwrap_or_default()
-    }
-
-    fn stored(&self, entity: &Entity) -> Option<&[(u32, Option<Spanned>)]> {
-        let (start, len) = entity.fields;
+        let (start, len) = self.entity(id).fields;
         self.written
-            .get(entity.segment as usize)?
             .get(start as usize..(start + len) as usize)
+            .unwrap_or_default()
     }
 
     /// The field at `position` as the declaration wrote it: `None` when left out,
     /// `Some(None)` when written but rejected.
     fn written(&self, entity: &Entity, position: usize) -> Option<Option<&Spanned>> {
-        if position < 64 && entity.written_mask & (1u64 << position) == 0 {
-            return None;
-        }
-        let fields = self.stored(entity)?;
+        let (start, len) = entity.fields;
+        let fields = self.written.get(start as usize..(start + len) as usize)?;
         if position < 64 {
-            let below = entity.written_mask & ((1u64 << position) - 1);
-            return fields.get(below.count_ones() as usize).map(|(_, value)| value.as_ref());
+            let bit = 1u64 << position;
+            if entity.written_mask & bit == 0 {
+                return None;
+            }
+            let idx = (entity.written_mask & (bit - 1)).count_ones() as usize;
+            return fields.get(idx).map(|(_, value)| value.as_ref());
         }
         let position = position as u32;
         fields
