@@ -179,10 +179,10 @@ fn check_declarations<D: Borrow<ast::Decl> + Send>(
     for half in halves {
         diagnostics.extend(half.diagnostics);
         references.extend(half.references);
-        let mut fields = half.fields.into_iter();
-        for (id, component, count) in half.checked {
-            model.entity_mut(id).component = component;
-            model.set_fields(id, fields.by_ref().take(count));
+        for (id, component, fields) in half.checked {
+            let entity = model.entity_mut(id);
+            entity.component = component;
+            entity.set_fields(fields);
         }
     }
     model.references = references;
@@ -196,10 +196,7 @@ const PARALLEL_FROM: usize = 2_000;
 
 /// What checking a run of blocks found.
 struct Checked {
-    /// Each declaration checked, its component and how many of `fields` are its own.
-    checked: Vec<(EntityId, Option<ComponentId>, usize)>,
-    /// The fields the declarations wrote, one declaration after the other.
-    fields: model::WrittenFields,
+    checked: Vec<(EntityId, Option<ComponentId>, model::WrittenFields)>,
     diagnostics: Vec<Diagnostic>,
     references: Vec<Reference>,
 }
@@ -214,7 +211,6 @@ fn check_blocks<D: Borrow<ast::Decl>>(
 ) -> Checked {
     let mut typer = Typer::new(schemas, Some(model));
     let mut checked = Vec::with_capacity(decls.len());
-    let mut fields = Vec::new();
     for (id, kind, decl) in decls {
         let decl: &ast::Decl = decl.borrow();
         let definition = schemas.entity(kind);
@@ -231,17 +227,13 @@ fn check_blocks<D: Borrow<ast::Decl>>(
             report_missing: !decl.body.recovered && (decl.from.is_none() || component.is_some()),
         };
         let inherited = component.map(|component| schemas.component(component).fields.as_slice());
-        let before = fields.len();
-        typer.check_declaration(&definition.shape, &decl.body.fields, inherited, &owner, &mut fields);
-        match id {
-            Some(id) => checked.push((id, component, fields.len() - before)),
-            // A duplicate is checked for its own errors; its fields go nowhere.
-            None => fields.truncate(before),
+        let fields = typer.check_declaration(&definition.shape, &decl.body.fields, inherited, &owner);
+        if let Some(id) = id {
+            checked.push((id, component, fields));
         }
     }
     Checked {
         checked,
-        fields,
         diagnostics: typer.diagnostics,
         references: typer.references,
     }

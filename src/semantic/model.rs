@@ -22,14 +22,13 @@ pub struct Entity {
     /// `@allow(CODE, "reason")` attributes: findings of these codes on this declaration
     /// are suppressed.
     pub allows: Vec<Allow>,
-    /// Where the fields the declaration wrote are in [`Model`]'s field store: by the
-    /// entity shape's positions, in increasing position order, `None` for a written value
-    /// the type checker rejected. A field left out is not stored: [`Model::field`] reads it
-    /// from the component, then the schema's default, so a large platform does not hold a
-    /// copy of every default per declaration.
-    fields: (u32, u32),
-    /// Bit `p` is set when position `p` (below 64) was written: most reads are of fields
-    /// left out, answered here without touching the field store.
+    /// The fields the declaration wrote, by the entity shape's positions, in increasing
+    /// position order; `None` for a written value the type checker rejected. A field left
+    /// out is not stored: [`Model::field`] reads it from the component, then the schema's
+    /// default, so a large platform does not hold a copy of every default per declaration.
+    fields: WrittenFields,
+    /// Bit `p` is set when position `p` (below 64) is in `fields`: most reads are of
+    /// fields left out, answered here without touching `fields`.
     written_mask: u64,
 }
 
@@ -44,9 +43,43 @@ impl Entity {
             span,
             component: None,
             allows: Vec::new(),
-            fields: (0, 0),
+            fields: Vec::new(),
             written_mask: 0,
         }
+    }
+
+    /// Sets the fields the declaration wrote, sorted by position, each position once.
+    pub(crate) fn set_fields(&mut self, fields: WrittenFields) {
+        debug_assert!(fields.windows(2).all(|pair| pair[0].0 < pair[1].0));
+        self.written_mask = fields
+            .iter()
+            .filter(|(position, _)| *position < 64)
+            .fold(0, |mask, (position, _)| mask | 1 << position);
+        self.fields = fields;
+    }
+
+    /// The fields the declaration wrote, by shape position, in position order; `None`
+    /// for a value the type checker rejected.
+    pub fn written_fields(&self) -> &[(u32, Option<Spanned>)] {
+        &self.fields
+    }
+
+    /// The field at `position` as the declaration wrote it: `None` when left out,
+    /// `Some(None)` when written but rejected.
+    fn written(&self, position: usize) -> Option<Option<&Spanned>> {
+        if position < 64 {
+            let bit = 1u64 << position;
+            if self.written_mask & bit == 0 {
+                return None;
+            }
+            let idx = (self.written_mask & (bit - 1)).count_ones() as usize;
+            return self.fields.get(idx).map(|(_, value)| value.as_ref());
+        }
+        let position = position as u32;
+        self.fields
+            .binary_search_by_key(&position, |(at, _)| *at)
+            .ok()
+            .map(|idx| self.fields[idx].1.as_ref())
     }
 }
 
@@ -75,10 +108,6 @@ pub struct Model {
     pub entities: Vec<Entity>,
     /// Every reference in source order, for go-to-definition, references and rename.
     pub references: Vec<Reference>,
-    /// The fields every declaration wrote, one declaration after the other in source
-    /// order: the rules and emitters walk the declarations in that order, and one
-    /// contiguous store keeps those reads in cache.
-    written: WrittenFields,
     /// Declarations by name; one name may be used by several kinds.
     names: HashMap<String, Vec<(KindId, EntityId)>>,
     by_kind: Vec<Vec<EntityId>>,
@@ -90,7 +119,6 @@ impl Model {
             schemas,
             entities: Vec::new(),
             references: Vec::new(),
-            written: Vec::new(),
             names: HashMap::default(),
             by_kind: vec![Vec::new(); schemas.entities.len()],
         }
@@ -120,50 +148,6 @@ impl Model {
 
     pub(crate) fn entity_mut(&mut self, id: EntityId) -> &mut Entity {
         &mut self.entities[id.0 as usize]
-    }
-
-    /// Stores the fields a declaration wrote, sorted by position, each position once.
-    pub(crate) fn set_fields(&mut self, id: EntityId, fields: impl Iterator<Item = (u32, Option<Spanned>)>) {
-        let start = self.written.len();
-        self.written.extend(fields);
-        let stored = &self.written[start..];
-        debug_assert!(stored.windows(2).all(|pair| pair[0].0 < pair[1].0));
-        let mask = stored
-            .iter()
-            .filter(|(position, _)| *position < 64)
-            .fold(0, |mask, (position, _)| mask | 1 << position);
-        let entity = &mut self.entities[id.0 as usize];
-        entity.fields = (start as u32, stored.len() as u32);
-        entity.written_mask = mask;
-    }
-
-    /// The fields a declaration wrote, by shape position, in position order; `None` for a
-    /// value the type checker rejected.
-    pub fn written_fields(&self, id: EntityId) -> &[(u32, Option<Spanned>)] {
-        let (start, len) = self.entity(id).fields;
-        self.written
-            .get(start as usize..(start + len) as usize)
-            .unwrap_or_default()
-    }
-
-    /// The field at `position` as the declaration wrote it: `None` when left out,
-    /// `Some(None)` when written but rejected.
-    fn written(&self, entity: &Entity, position: usize) -> Option<Option<&Spanned>> {
-        let (start, len) = entity.fields;
-        let fields = self.written.get(start as usize..(start + len) as usize)?;
-        if position < 64 {
-            let bit = 1u64 << position;
-            if entity.written_mask & bit == 0 {
-                return None;
-            }
-            let idx = (entity.written_mask & (bit - 1)).count_ones() as usize;
-            return fields.get(idx).map(|(_, value)| value.as_ref());
-        }
-        let position = position as u32;
-        fields
-            .binary_search_by_key(&position, |(at, _)| *at)
-            .ok()
-            .map(|idx| fields[idx].1.as_ref())
     }
 
     pub fn lookup(&self, kind: KindId, name: &str) -> Option<EntityId> {
@@ -199,7 +183,7 @@ impl Model {
     /// The field at a shape position and where its value came from. A written value the
     /// type checker rejected is absent, never replaced by the default.
     fn field_at<'m>(&'m self, entity: &'m Entity, position: usize) -> Option<(&'m Spanned, Origin)> {
-        if let Some(written) = self.written(entity, position) {
+        if let Some(written) = entity.written(position) {
             return written.map(|value| (value, Origin::Source));
         }
         let schemas: &'static Schemas = self.schemas;
@@ -334,7 +318,7 @@ impl Model {
             .entity(entity.kind)
             .shape
             .position(field)
-            .and_then(|position| self.written(entity, position).flatten())
+            .and_then(|position| entity.written(position).flatten())
             .map_or(entity.name_span, |value| value.span)
     }
 
@@ -404,8 +388,7 @@ impl Model {
                     collect(value, &mut found);
                 }
             } else {
-                for value in (self.written_fields(EntityId(idx as u32)).iter()).filter_map(|(_, value)| value.as_ref())
-                {
+                for value in entity.fields.iter().filter_map(|(_, value)| value.as_ref()) {
                     collect(value, &mut found);
                 }
             }

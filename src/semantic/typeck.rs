@@ -70,22 +70,23 @@ impl<'a> Typer<'a> {
     }
 
     /// Checks a declaration's block: only the fields it wrote are kept (`None` for a value
-    /// that was rejected), appended to `kept` in position order; the model reads the others
-    /// from the component or the schema when asked.
+    /// that was rejected), in position order; the model reads the others from the component
+    /// or the schema when asked.
     pub fn check_declaration(
         &mut self,
         shape: &Shape,
         fields: &[Field],
         inherited: Option<&[Option<FieldValue>]>,
         owner: &Owner<'_>,
-        kept: &mut super::model::WrittenFields,
-    ) {
+    ) -> super::model::WrittenFields {
         let (mut values, written) = self.check_written(shape, fields, inherited, owner, Completion::Report);
+        let mut kept = Vec::with_capacity(fields.len());
         for (position, span) in written.iter().enumerate() {
             if span.is_some() {
                 kept.push((position as u32, values[position].take().map(|field| field.value)));
             }
         }
+        kept
     }
 
     fn check_written(
