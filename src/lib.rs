@@ -63,28 +63,30 @@ pub fn compile_resolving(
     text: &str,
     resolve: impl Fn(&semantic::SecretSource) -> Option<String>,
 ) -> Compilation {
-    compile_keeping(name, text, resolve, true)
+    compile_keeping(name, text.into(), resolve, true)
 }
 
 /// [`compile_resolving`] without keeping the syntax tree: each declaration's tree is
 /// dropped once its block is type-checked, so a large platform's tree and model are never
-/// both whole in memory. For callers that read only the model and the diagnostics.
+/// both whole in memory. For callers that read only the model and the diagnostics. It
+/// takes the text, so the source map's copy is the only one while it compiles.
 pub fn compile_model_only(
     name: &str,
-    text: &str,
+    text: String,
     resolve: impl Fn(&semantic::SecretSource) -> Option<String>,
 ) -> Compilation {
-    compile_keeping(name, text, resolve, false)
+    compile_keeping(name, text.into(), resolve, false)
 }
 
 fn compile_keeping(
     name: &str,
-    text: &str,
+    text: std::sync::Arc<str>,
     resolve: impl Fn(&semantic::SecretSource) -> Option<String>,
     keep_tree: bool,
 ) -> Compilation {
     let mut sources = semantic::stdlib::source_map();
-    let file = sources.add(SourceFile::new(name, text));
+    let file = sources.add(SourceFile::new(name, text.clone()));
+    let text: &str = &text;
     debug_assert_eq!(file, semantic::stdlib::USER_FILE);
     let (module, syntax_errors) = syntax::parse(file, text);
     let mut diagnostics: Vec<Diagnostic> = semantic::stdlib::stdlib().diagnostics.clone();

@@ -37,7 +37,7 @@ pub fn run(args: &BuildArgs) -> Status {
     let source_dir = args.file.parent().unwrap_or(Path::new("."));
     // Each secret is read once: the checks see the values, the build writes them.
     let read: RefCell<HashMap<SecretSource, Result<String, String>>> = RefCell::new(HashMap::default());
-    let compilation = crate::compile_model_only(&name, &text, |source| {
+    let compilation = crate::compile_model_only(&name, text, |source| {
         let value = secrets::read(source, source_dir);
         read.borrow_mut().insert(source.clone(), value.clone());
         value.ok()

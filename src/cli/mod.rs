@@ -75,7 +75,7 @@ fn compile_file(path: &std::path::Path) -> Result<(String, crate::Compilation), 
     let name = path.display().to_string();
     let source_dir = path.parent().unwrap_or(std::path::Path::new("."));
     // Secrets that cannot be read now are left out: only `build` needs every one.
-    let compilation = crate::compile_model_only(&name, &text, |source| secrets::read(source, source_dir).ok());
+    let compilation = crate::compile_model_only(&name, text, |source| secrets::read(source, source_dir).ok());
     Ok((name, compilation))
 }
 

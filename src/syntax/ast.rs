@@ -132,11 +132,11 @@ impl Comment {
 #[derive(Debug, Clone)]
 pub enum Item {
     Use(Use),
-    /// Boxed: a file is mostly declarations, and the list of items stays small.
+    /// Boxed, like the other large items: the list of items stays small.
     Decl(Box<Decl>),
-    Schema(Schema),
-    Enum(EnumDecl),
-    Component(Component),
+    Schema(Box<Schema>),
+    Enum(Box<EnumDecl>),
+    Component(Box<Component>),
 }
 
 impl Item {

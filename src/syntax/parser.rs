@@ -552,12 +552,12 @@ impl<'a> Parser<'a> {
         let (rest, body) = self.block(ws(rest))?;
         Ok((
             rest,
-            Item::Component(Component {
+            Item::Component(Box::new(Component {
                 name,
                 kind,
                 body,
                 span: self.span(input, rest),
-            }),
+            })),
         ))
     }
 
@@ -905,14 +905,14 @@ impl<'a> Parser<'a> {
                 let multiline = body_start[..body_start.len() - after.len()].contains('\n');
                 return Ok((
                     after,
-                    Item::Schema(Schema {
+                    Item::Schema(Box::new(Schema {
                         keyword,
                         name,
                         layer,
                         fields,
                         span: self.span(input, after),
                         multiline,
-                    }),
+                    })),
                 ));
             }
             if rest.is_empty() || starts_item(rest) {
@@ -1025,12 +1025,12 @@ impl<'a> Parser<'a> {
                 let multiline = body_start[..body_start.len() - after.len()].contains('\n');
                 return Ok((
                     after,
-                    Item::Enum(EnumDecl {
+                    Item::Enum(Box::new(EnumDecl {
                         name,
                         variants,
                         span: self.span(input, after),
                         multiline,
-                    }),
+                    })),
                 ));
             }
             let (after, variant) = self.name(rest).or_else(|_| fail(rest, "a variant name or `}`"))?;
