@@ -260,7 +260,14 @@ fn write_files(root: &Path, files: std::sync::mpsc::Receiver<(String, String, u3
             .write(true)
             .create_new(true)
             .mode(mode)
-            .open(&full)?;
+            .open(&full)
+            .map_err(|err| match err.kind() {
+                // The folder is new: only a second file of the same path can be there.
+                std::io::ErrorKind::AlreadyExists => {
+                    std::io::Error::other(format!("two files would be written to `{path}` (a bug in k8sc)"))
+                }
+                _ => err,
+            })?;
         handle.write_all(contents.as_bytes())?;
         // The umask may have narrowed the mode at creation.
         handle.set_permissions(fs::Permissions::from_mode(mode))?;
