@@ -117,3 +117,19 @@ fn every_prefix_of_the_quickstart_compiles() {
         let _ = k8sc::compile("prefix.k8s", &text[..end]);
     }
 }
+
+/// A large platform (W(1000), parsed in two halves and type-checked on two threads)
+/// mangled: no panic, and compiling without the syntax tree finds exactly what the full
+/// compile finds.
+#[test]
+fn a_mangled_large_platform_never_panics_on_two_threads() {
+    let text = crate::gen_workload::workload(1000);
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    for _ in 0..12 {
+        let mangled = mangle(&text, &mut rng);
+        let full = k8sc::compile("mangled.k8s", &mangled);
+        let lean = k8sc::compile_model_only("mangled.k8s", mangled.clone(), |_| None);
+        assert_eq!(format!("{:?}", full.diagnostics), format!("{:?}", lean.diagnostics));
+        assert_eq!(format!("{:?}", full.model), format!("{:?}", lean.model));
+    }
+}
