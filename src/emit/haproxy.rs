@@ -110,13 +110,14 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
             node: &node_name,
             frontends,
         };
-        match input
-            .templates
-            .render("haproxy.cfg.j2", &context, model.entity(node).name_span)
-        {
-            Ok(text) => output.add(format!("hosts/{node_name}/etc/haproxy/haproxy.cfg"), text, MODE_FILE),
-            Err(diagnostic) => errors.push(*diagnostic),
-        }
+        output.add_rendered(
+            format!("hosts/{node_name}/etc/haproxy/haproxy.cfg"),
+            input
+                .templates
+                .render("haproxy.cfg.j2", &context, model.entity(node).name_span),
+            MODE_FILE,
+            &mut errors,
+        );
         if binds_vip {
             output.add(
                 format!("hosts/{node_name}/etc/sysctl.d/90-k8sc-haproxy.conf"),

@@ -306,19 +306,23 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
         } else {
             MODE_FILE
         };
-        match input.templates.render("keepalived.conf.j2", &context, span) {
-            Ok(text) => output.add(format!("hosts/{node_name}/etc/keepalived/keepalived.conf"), text, mode),
-            Err(diagnostic) => errors.push(*diagnostic),
-        }
+        output.add_rendered(
+            format!("hosts/{node_name}/etc/keepalived/keepalived.conf"),
+            input.templates.render("keepalived.conf.j2", &context, span),
+            mode,
+            &mut errors,
+        );
         for (file, template, extra) in &config.files {
             let mut context = extra.clone();
             if let Some(object) = context.as_object_mut() {
                 object.insert("source".into(), serde_json::Value::String(input.source.to_string()));
             }
-            match input.templates.render(template, &context, span) {
-                Ok(text) => output.add(format!("hosts/{node_name}/etc/keepalived/{file}"), text, MODE_SCRIPT),
-                Err(diagnostic) => errors.push(*diagnostic),
-            }
+            output.add_rendered(
+                format!("hosts/{node_name}/etc/keepalived/{file}"),
+                input.templates.render(template, &context, span),
+                MODE_SCRIPT,
+                &mut errors,
+            );
         }
     }
     for (node_name, vips) in dr_reals {

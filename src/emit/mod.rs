@@ -57,6 +57,20 @@ impl dyn Sink + '_ {
     fn add(&mut self, path: impl Into<String>, contents: String, mode: u32) {
         self.file(path.into(), contents, mode);
     }
+
+    /// A rendered template as the file at `path`, or its failure added to `errors`.
+    fn add_rendered(
+        &mut self,
+        path: String,
+        rendered: Result<String, Box<Diagnostic>>,
+        mode: u32,
+        errors: &mut Vec<Diagnostic>,
+    ) {
+        match rendered {
+            Ok(text) => self.file(path, text, mode),
+            Err(diagnostic) => errors.push(*diagnostic),
+        }
+    }
 }
 
 impl Sink for Output {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{Input, MODE_FILE, Sink};
-use crate::check::names::k8s_name;
+use crate::check::names::{k8s_name, namespace_of};
 use crate::semantic::{EntityId, Model, Value};
 
 /// A static NFS volume: one per replica of each claim of a stateful app.
@@ -51,10 +51,7 @@ pub fn volumes(model: &Model) -> Vec<NfsVolume> {
     let mut found = Vec::new();
     for app in model.all("app") {
         let replicas = model.int(app, "replicas").unwrap_or(1).max(1);
-        let namespace = model
-            .reference(app, "namespace")
-            .map(|ns| k8s_name(model.name(ns)))
-            .unwrap_or_default();
+        let namespace = namespace_of(model, app);
         for volume in model.field(app, "volumes").map_or(&[][..], |list| list.value.as_list()) {
             let get = |field: &str| {
                 model
@@ -152,13 +149,14 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<crate::d
             node: &node_name,
             exports,
         };
-        match input
-            .templates
-            .render("exports.j2", &context, model.entity(node).name_span)
-        {
-            Ok(text) => output.add(format!("hosts/{node_name}/etc/exports"), text, MODE_FILE),
-            Err(diagnostic) => errors.push(*diagnostic),
-        }
+        output.add_rendered(
+            format!("hosts/{node_name}/etc/exports"),
+            input
+                .templates
+                .render("exports.j2", &context, model.entity(node).name_span),
+            MODE_FILE,
+            &mut errors,
+        );
     }
     // Each static volume's directory, created by copying the host tree onto the server.
     for volume in volumes(model) {
