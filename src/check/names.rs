@@ -15,6 +15,15 @@ pub fn k8s_name(name: &str) -> String {
         .collect()
 }
 
+/// The Kubernetes name of the namespace a declaration (app, ingress controller) is in;
+/// empty when it names none.
+pub fn namespace_of(model: &crate::semantic::Model, id: EntityId) -> String {
+    model
+        .reference(id, "namespace")
+        .map(|namespace| k8s_name(model.name(namespace)))
+        .unwrap_or_default()
+}
+
 /// Whether a name is a DNS-1123 label (what namespaces, Services and node names must be).
 pub fn is_dns_label(name: &str) -> bool {
     !name.is_empty()

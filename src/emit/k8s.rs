@@ -23,7 +23,7 @@ use serde::Serialize;
 
 use super::nfs::{self, NfsVolume};
 use super::{Input, MODE_FILE, MODE_SECRET, Sink};
-use crate::check::names::k8s_name;
+use crate::check::names::{k8s_name, namespace_of};
 use crate::semantic::value::{format_cpu, format_quantity};
 use crate::semantic::{EntityId, Model, Value};
 
@@ -175,10 +175,7 @@ fn by_namespace(
     let mut files: BTreeMap<String, Vec<EntityId>> = BTreeMap::new();
     for member in members {
         let Some(app) = app_of(member) else { continue };
-        let namespace = model
-            .reference(app, "namespace")
-            .map(|ns| k8s_name(model.name(ns)))
-            .unwrap_or_default();
+        let namespace = namespace_of(model, app);
         files
             .entry(format!("{folder}/{namespace}.yaml"))
             .or_default()
@@ -191,7 +188,7 @@ fn by_namespace(
 /// not depend on the scheduling).
 fn in_parallel<I: Sync, T: Send>(items: &[I], make: impl Fn(&I) -> Option<T> + Sync) -> Vec<T> {
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    if threads < 2 || items.len() < 2 {
+    if threads < 2 || items.len() < 8 {
         return items.iter().filter_map(&make).collect();
     }
     let chunk = items.len().div_ceil(threads);
@@ -407,10 +404,7 @@ fn ports(model: &Model, app: EntityId) -> Vec<PortSpec> {
 
 fn app_objects(model: &Model, app: EntityId, volumes: &[NfsVolume]) -> Documents {
     let name = k8s_name(model.name(app));
-    let namespace = model
-        .reference(app, "namespace")
-        .map(|ns| k8s_name(model.name(ns)))
-        .unwrap_or_default();
+    let namespace = namespace_of(model, app);
     let workload = model.variant(app, "workload").unwrap_or("stateless");
     let replicas = model.int(app, "replicas").unwrap_or(1) as i32;
     let anti_affinity = model
@@ -728,10 +722,7 @@ fn network_policy(model: &Model, app: EntityId, name: &str, namespace: &str) -> 
                     ..Default::default()
                 }
             } else {
-                let source_namespace = model
-                    .reference(source, "namespace")
-                    .map(|ns| k8s_name(model.name(ns)))
-                    .unwrap_or_default();
+                let source_namespace = namespace_of(model, source);
                 networking::NetworkPolicyPeer {
                     namespace_selector: Some(namespace_selector(&source_namespace)),
                     pod_selector: Some(selector(&k8s_name(model.name(source)))),
@@ -765,10 +756,7 @@ fn ingress_class(model: &Model, controller: EntityId) -> (String, &'static str) 
 
 fn ingress_controller(model: &Model, controller: EntityId, writer: &mut Writer) {
     let name = k8s_name(model.name(controller));
-    let namespace = model
-        .reference(controller, "namespace")
-        .map(|ns| k8s_name(model.name(ns)))
-        .unwrap_or_default();
+    let namespace = namespace_of(model, controller);
     let class = model.variant(controller, "class").unwrap_or("traefik");
     let (class_name, controller_string) = ingress_class(model, controller);
     let http = model.int(controller, "http_port").unwrap_or(80) as i32;
@@ -1007,10 +995,7 @@ fn ingress_controller(model: &Model, controller: EntityId, writer: &mut Writer) 
 fn route_objects(model: &Model, route: EntityId) -> Option<Documents> {
     let app = model.reference(route, "app")?;
     let name = k8s_name(model.name(route));
-    let namespace = model
-        .reference(app, "namespace")
-        .map(|ns| k8s_name(model.name(ns)))
-        .unwrap_or_default();
+    let namespace = namespace_of(model, app);
     let app_name = k8s_name(model.name(app));
     let port = model.int(route, "port").unwrap_or(80) as i32;
     let controller = model
