@@ -243,15 +243,18 @@ fn a_template_override_changes_its_files_and_a_broken_one_is_e0204() {
         original.replace("maxconn 20000", "maxconn 4000"),
     )
     .expect("write");
+    let build_into = |out: &std::path::Path| {
+        k8sc(&[
+            "build",
+            "examples/quickstart.k8s",
+            "-o",
+            out.to_str().expect("utf-8"),
+            "--templates",
+            templates.to_str().expect("utf-8"),
+        ])
+    };
     let out = root.join("out");
-    let output = k8sc(&[
-        "build",
-        "examples/quickstart.k8s",
-        "-o",
-        out.to_str().expect("utf-8"),
-        "--templates",
-        templates.to_str().expect("utf-8"),
-    ]);
+    let output = build_into(&out);
     assert_eq!(
         output.status.code(),
         Some(0),
@@ -268,28 +271,14 @@ fn a_template_override_changes_its_files_and_a_broken_one_is_e0204() {
 
     std::fs::write(templates.join("haproxy.cfg.j2"), "{% for x in %}").expect("write");
     let broken = root.join("broken-out");
-    let output = k8sc(&[
-        "build",
-        "examples/quickstart.k8s",
-        "-o",
-        broken.to_str().expect("utf-8"),
-        "--templates",
-        templates.to_str().expect("utf-8"),
-    ]);
+    let output = build_into(&broken);
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("E0204"));
     assert!(!broken.exists());
     // Files are written as they are made: a template failing after the Kubernetes files
     // were written still leaves an existing tree exactly as it was, and nothing beside it.
     let before = tree(&out);
-    let output = k8sc(&[
-        "build",
-        "examples/quickstart.k8s",
-        "-o",
-        out.to_str().expect("utf-8"),
-        "--templates",
-        templates.to_str().expect("utf-8"),
-    ]);
+    let output = build_into(&out);
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(tree(&out), before, "a build with a broken template changed the output");
     let leftovers: Vec<_> = std::fs::read_dir(&root)
@@ -301,14 +290,7 @@ fn a_template_override_changes_its_files_and_a_broken_one_is_e0204() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
 
     std::fs::write(templates.join("no-such.j2"), "x").expect("write");
-    let output = k8sc(&[
-        "build",
-        "examples/quickstart.k8s",
-        "-o",
-        broken.to_str().expect("utf-8"),
-        "--templates",
-        templates.to_str().expect("utf-8"),
-    ]);
+    let output = build_into(&broken);
     assert_eq!(
         output.status.code(),
         Some(2),

@@ -195,37 +195,33 @@ fn hover_shows_field_types_and_docs_and_etcd_and_vip_summaries() {
     let mut client = Client::start();
     let text = quickstart();
     client.open(&text);
-    let (line, column) = position_of(&text, "address = 10.10.0.11");
-    let hover = client.at("textDocument/hover", line, column + 2);
-    let value = hover["contents"]["value"].as_str().expect("markdown");
+    let value = hover(&mut client, &text, "address = 10.10.0.11", 2);
     assert!(
         value.contains("address: ipv4") && value.contains("The node's IPv4 address"),
         "{value}"
     );
 
-    let (line, column) = position_of(&text, "node master1");
-    let hover = client.at("textDocument/hover", line, column + 6);
-    let value = hover["contents"]["value"].as_str().expect("markdown");
+    let value = hover(&mut client, &text, "node master1", 6);
     assert!(
         value.contains("3 members, quorum 2, tolerates 1 failure; survives the loss of any one physical host"),
         "{value}"
     );
 
-    let (line, column) = position_of(&text, "vip_group api_vip");
-    let hover = client.at("textDocument/hover", line, column + 11);
-    let value = hover["contents"]["value"].as_str().expect("markdown");
+    let value = hover(&mut client, &text, "vip_group api_vip", 11);
     assert!(value.contains("3 members (master1 MASTER 150"), "{value}");
     assert!(value.contains("virtual_router_id 51 (assigned by k8sc)"), "{value}");
 
-    let (line, column) = position_of(&text, "host = pm1");
-    let hover = client.at("textDocument/hover", line, column + 8);
     assert!(
-        hover["contents"]["value"]
-            .as_str()
-            .unwrap_or("")
-            .contains("physical_host pm1"),
+        hover(&mut client, &text, "host = pm1", 8).contains("physical_host pm1"),
         "a reference shows its declaration"
     );
+}
+
+/// The hover text `offset` characters into the first occurrence of `needle`.
+fn hover(client: &mut Client, text: &str, needle: &str, offset: u32) -> String {
+    let (line, column) = position_of(text, needle);
+    let hover = client.at("textDocument/hover", line, column + offset);
+    hover["contents"]["value"].as_str().unwrap_or("").to_string()
 }
 
 #[test]
@@ -416,10 +412,8 @@ fn a_broken_file_keeps_features_working_and_nothing_crashes_the_server() {
     let text = quickstart().replacen("node worker1 {", "node worker1 {\n  = oops ]]", 1);
     let diagnostics = client.open(&text);
     assert!(diagnostics.iter().any(|d| d["code"] == "E0002"), "{diagnostics:?}");
-    let (line, column) = position_of(&text, "address = 10.10.0.11");
-    let hover = client.at("textDocument/hover", line, column + 2);
     assert!(
-        hover["contents"]["value"].as_str().unwrap_or("").contains("ipv4"),
+        hover(&mut client, &text, "address = 10.10.0.11", 2).contains("ipv4"),
         "hover works on what parsed"
     );
     let symbols = client.request("textDocument/documentSymbol", json!({ "textDocument": { "uri": URI } }));
