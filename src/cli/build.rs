@@ -10,7 +10,7 @@ use super::args::BuildArgs;
 use super::{Status, read_source, secrets, stderr_color};
 use crate::check::Secrets;
 use crate::diagnostic::Diagnostic;
-use crate::emit::{self, Output, Sink, Templates};
+use crate::emit::{self, Sink, Templates};
 use crate::report::{HumanStyle, render_human};
 use crate::semantic::SecretSource;
 
@@ -156,24 +156,9 @@ pub enum WriteError {
     Io(std::io::Error),
 }
 
-/// Writes the tree into a fresh folder beside `target`, then swaps it in: a failure at any
-/// point leaves `target` as it was.
-pub fn write_atomically(target: &Path, output: &Output) -> std::io::Result<()> {
-    let written = write_atomically_with(target, |sink| {
-        for (path, file) in &output.files {
-            sink.file(path.clone(), file.contents.clone(), file.mode);
-        }
-        Ok(())
-    });
-    match written {
-        Ok(_) => Ok(()),
-        Err(WriteError::Io(err)) => Err(err),
-        Err(WriteError::Emit(_)) => Err(std::io::Error::other("the files could not be made")),
-    }
-}
-
-/// [`write_atomically`] for files `produce` hands over one by one: a second thread writes
-/// each as it comes (at most [`IN_FLIGHT`] wait), so the tree is never whole in memory.
+/// Writes the files `produce` hands over into a fresh folder beside `target`, then swaps it
+/// in: a failure at any point leaves `target` as it was. A second thread writes each file
+/// as it comes (at most [`IN_FLIGHT`] wait), so the tree is never whole in memory.
 /// Returns how many files were written.
 pub fn write_atomically_with(
     target: &Path,
