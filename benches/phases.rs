@@ -67,11 +67,11 @@ fn whole_check(bencher: divan::Bencher, n: u64) {
     bencher.bench(|| k8sc::compile_with("w.k8s", divan::black_box(text), &secrets));
 }
 
-/// Each emitter alone, on one compiled workload.
-#[divan::bench(args = ["kubernetes", "kubeadm", "haproxy", "keepalived", "nfs", "harbor"])]
-fn emitter(bencher: divan::Bencher, target: &str) {
+/// Each emitter alone, on one compiled workload of each size.
+#[divan::bench(consts = [1_000, 10_000], args = ["kubernetes", "kubeadm", "haproxy", "keepalived", "nfs", "harbor"])]
+fn emitter<const N: u64>(bencher: divan::Bencher, target: &str) {
     let secrets = secrets();
-    let compilation = k8sc::compile_with("w.k8s", workload(SIZES[1]), &secrets);
+    let compilation = k8sc::compile_with("w.k8s", workload(N), &secrets);
     let templates = Templates::default();
     let input = emit::Input::of("w.k8s", &compilation, &secrets, &templates);
     bencher.bench(|| {
