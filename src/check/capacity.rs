@@ -5,24 +5,18 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::Context;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::semantic::EntityId;
 use crate::semantic::value::{format_cpu, format_quantity};
-use crate::semantic::{EntityId, Model, Value};
+use crate::semantic::views::{Resources, Role, Workload};
 
 /// The share of allocatable capacity requests may use; the rest is headroom.
 const USABLE_PERCENT: u64 = 80;
 
-fn resource(model: &Model, id: EntityId, field: &str, inner: &str) -> u64 {
-    match model.nested(id, field, inner).map(|value| &value.value) {
-        Some(Value::Cpu(amount) | Value::Quantity(amount)) => *amount,
-        _ => 0,
-    }
-}
-
-fn total(model: &Model, node: EntityId, field: &str) -> u64 {
-    match model.value(node, field) {
-        Some(Value::Cpu(amount) | Value::Quantity(amount)) => *amount,
-        _ => 0,
-    }
+/// Millicores and bytes of a resources record; 0 for what it leaves out.
+fn amounts(resources: Option<Resources<'_>>) -> (u64, u64) {
+    resources.map_or((0, 0), |resources| {
+        (resources.cpu().unwrap_or(0), resources.memory().unwrap_or(0))
+    })
 }
 
 pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -30,11 +24,13 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     // Allocatable capacity of the workers on each physical host.
     let mut by_host: HashMap<Option<EntityId>, (u64, u64)> = HashMap::default();
     for &node in &context.topology.nodes {
-        if !model.variants(node, "roles").contains(&"worker") {
+        let view = model.node(node);
+        if !view.roles().contains(&Role::Worker) {
             continue;
         }
-        let cpu = total(model, node, "cpu").saturating_sub(resource(model, node, "reserved", "cpu"));
-        let memory = total(model, node, "memory").saturating_sub(resource(model, node, "reserved", "memory"));
+        let (reserved_cpu, reserved_memory) = amounts(view.reserved());
+        let cpu = view.cpu().unwrap_or(0).saturating_sub(reserved_cpu);
+        let memory = view.memory().unwrap_or(0).saturating_sub(reserved_memory);
         let entry = by_host.entry(context.topology.host_of.get(&node).copied()).or_default();
         entry.0 += cpu;
         entry.1 += memory;
@@ -56,14 +52,15 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
     let (mut cpu_requests, mut memory_requests) = (0u64, 0u64);
-    for app in model.all("app") {
-        let pods = if model.variant(app, "workload") == Some("daemon") {
-            context.topology.eligible(model, app).len() as u64
+    for app in model.apps() {
+        let pods = if app.workload() == Some(Workload::Daemon) {
+            context.topology.eligible(model, app.id().entity()).len() as u64
         } else {
-            model.int(app, "replicas").unwrap_or(1).max(0) as u64
+            app.replicas().unwrap_or(1).max(0) as u64
         };
-        cpu_requests += pods * resource(model, app, "requests", "cpu");
-        memory_requests += pods * resource(model, app, "requests", "memory");
+        let (cpu, memory) = amounts(app.requests());
+        cpu_requests += pods * cpu;
+        memory_requests += pods * memory;
     }
     let workers = match lost_host {
         Some(host) => format!("the workers left after losing `{}`", model.name(host)),

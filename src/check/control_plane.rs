@@ -33,7 +33,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         "a production control plane needs at least 2 nodes; this one has {}",
                         masters.len()
                     ),
-                    model.field_span(masters[0], "roles"),
+                    model.node(masters[0]).roles_span(),
                     "the only control-plane node",
                 )
                 .with_help("give the `control_plane` role to 2 or more nodes (3 is usual) on distinct physical hosts"),
@@ -58,28 +58,26 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     on_host.len(),
                     model.name(host)
                 ),
-                model.field_span(on_host[1], "host"),
+                model.node(on_host[1]).host_span(),
                 format!("on `{}`", model.name(host)),
             )
             .with_help("move each control-plane node to a physical host of its own");
         for &other in on_host.iter().filter(|other| **other != on_host[1]) {
-            diagnostic = diagnostic.with_label(
-                model.field_span(other, "host"),
-                format!("also on `{}`", model.name(host)),
-            );
+            diagnostic =
+                diagnostic.with_label(model.node(other).host_span(), format!("also on `{}`", model.name(host)));
         }
         out.push(diagnostic);
     }
 
     let all = &context.frontends;
     let leading = &context.apiserver_frontends;
-    let api_port = context.cluster_port("apiserver_port", 6443);
+    let api_port = context.apiserver_port();
 
     // HA022: more than one master needs a load balancer and a VIP in front.
     if masters.len() > 1 {
         let has_vip = leading
             .iter()
-            .any(|&idx| model.reference(all[idx].balancer, "vip").is_some());
+            .any(|&idx| model.load_balancer(all[idx].balancer).vip().is_some());
         if leading.is_empty() || !has_vip {
             let mut diagnostic = context
                 .finding(
@@ -107,8 +105,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let frontend = &all[idx];
         // HA023: a front port equal to the apiserver port on a node that runs both.
         if frontend.port == api_port {
-            let colliding: Vec<EntityId> = model
-                .references_in(frontend.balancer, "nodes")
+            let colliding: Vec<EntityId> = (model.load_balancer(frontend.balancer).nodes().entities())
                 .into_iter()
                 .filter(|node| masters.contains(node))
                 .collect();

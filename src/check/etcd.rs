@@ -2,6 +2,7 @@
 
 use super::{Context, plural, quorum, tolerance};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::semantic::views::EtcdTopology;
 
 pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
@@ -53,7 +54,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     plural(tolerance(count), "failure"),
                     plural(count - 1, "member")
                 ),
-                model.field_span(last, "roles"),
+                model.node(last).roles_span(),
                 format!("member {count} of {count}"),
             )
             .with_help(format!(
@@ -71,12 +72,12 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     // nodes of their own.
     let topology = context
         .cluster
-        .and_then(|cluster| model.variant(cluster, "etcd"))
-        .unwrap_or("stacked");
+        .and_then(|cluster| model.cluster(cluster).etcd())
+        .unwrap_or(EtcdTopology::Stacked);
     for &member in members {
         let is_control_plane = context.topology.control_plane.contains(&member);
         let (wrong, message, help) = match (topology, is_control_plane) {
-            ("stacked", false) => (
+            (EtcdTopology::Stacked, false) => (
                 true,
                 format!(
                     "node `{}` runs etcd but not the control plane, and the etcd topology is stacked",
@@ -84,7 +85,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 ),
                 "add `control_plane` to its roles, or set `etcd = external` on the cluster",
             ),
-            ("external", true) => (
+            (EtcdTopology::External, true) => (
                 true,
                 format!(
                     "node `{}` runs etcd and the control plane, but the etcd topology is external",
@@ -96,9 +97,9 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         };
         if wrong {
             out.push(
-                Diagnostic::error(Code::HA003, message, model.field_span(member, "roles"), "etcd member")
+                Diagnostic::error(Code::HA003, message, model.node(member).roles_span(), "etcd member")
                     .with_label(
-                        model.field_span(context.cluster.unwrap_or(member), "etcd"),
+                        model.cluster(context.cluster.unwrap_or(member)).etcd_span(),
                         format!("etcd = {topology}"),
                     )
                     .with_help(help),

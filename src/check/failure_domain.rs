@@ -8,6 +8,7 @@ use super::topology::Domain;
 use super::{Context, plural, quorum};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::semantic::EntityId;
+use crate::semantic::views::AntiAffinity;
 
 pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     if !context.production() {
@@ -17,7 +18,8 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
 
     // HA010: production runs on at least 3 physical hosts (that carry nodes).
     let hosts: Vec<EntityId> = model
-        .all("physical_host")
+        .physical_hosts()
+        .map(|host| host.id().entity())
         .filter(|host| context.topology.carries_nodes(*host))
         .collect();
     if hosts.len() < 3 {
@@ -77,7 +79,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 ));
             for member in on_domain {
                 diagnostic = diagnostic.with_label(
-                    model.field_span(member, "host"),
+                    model.node(member).host_span(),
                     format!("etcd member `{}`", model.name(member)),
                 );
             }
@@ -116,16 +118,19 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             // Too few replicas or nodes are HA041 and HA040's findings already.
             if super::Assessment::ingress_ok(state)
                 || state.replicas < 2
-                || model.references_in(state.controller, "nodes").len() < 2
+                || model.ingress_controller(state.controller).nodes().len() < 2
             {
                 continue;
             }
             let controller = state.controller;
-            let nodes = model.references_in(controller, "nodes");
+            let nodes = model.ingress_controller(controller).nodes().entities();
             let message = if state.vip_alive == Some(false) {
                 format!(
                     "{losing} leaves the ingress VIP `{}` with no live member",
-                    model.reference(controller, "vip").map_or("", |vip| model.name(vip))
+                    model
+                        .ingress_controller(controller)
+                        .vip()
+                        .map_or("", |vip| model.name(vip))
                 )
             } else {
                 format!(
@@ -165,7 +170,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     .finding(
                         Code::HA015,
                         format!("{losing} makes the NFS export `{}` unavailable", model.name(export)),
-                        model.field_span(export, "server"),
+                        model.nfs_export(export).server_span(),
                         "served by this DRBD pair",
                     )
                     .with_label(domain.span, "this failure domain")
@@ -180,10 +185,10 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         let names: Vec<String> = domains.iter().map(|domain| domain.describe()).collect();
         let spread = model
-            .nested(app, "placement", "anti_affinity")
-            .and_then(|value| value.value.as_str())
-            .unwrap_or("required");
-        let help = if spread == "none" {
+            .app(app)
+            .placement()
+            .and_then(|placement| placement.anti_affinity());
+        let help = if spread == Some(AntiAffinity::None) {
             "with `anti_affinity = none` nothing keeps replicas apart: use `required` or `preferred`"
         } else {
             "add replicas, or worker nodes for this placement on other physical hosts"
@@ -222,7 +227,7 @@ fn label_nodes(context: &Context<'_>, domain: &Domain, nodes: &[EntityId], what:
     for node in nodes {
         if domain.nodes.binary_search(node).is_ok() {
             diagnostic.secondary.push(crate::diagnostic::Label::new(
-                context.model.field_span(*node, "host"),
+                context.model.node(*node).host_span(),
                 format!("{what} `{}`", context.model.name(*node)),
             ));
         }

@@ -6,6 +6,7 @@ use rustc_hash::FxHashMap as HashMap;
 use super::Context;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::semantic::EntityId;
+use crate::semantic::views::{AntiAffinity, IngressExpose};
 use crate::source::Span;
 
 pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -33,7 +34,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
     };
     for frontend in &context.frontends {
-        for node in model.references_in(frontend.balancer, "nodes") {
+        for node in model.load_balancer(frontend.balancer).nodes().entities() {
             claim(
                 node,
                 frontend.port,
@@ -44,15 +45,16 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
 
-    for controller in model.all("ingress_controller") {
-        let name = model.name(controller);
-        let nodes = model.references_in(controller, "nodes");
-        let replicas = model.int(controller, "replicas").unwrap_or(0);
-        let required = model.variant(controller, "anti_affinity") == Some("required");
+    for view in model.ingress_controllers() {
+        let controller = view.id().entity();
+        let name = view.name();
+        let nodes = view.nodes().entities();
+        let replicas = view.replicas().unwrap_or(0);
+        let required = view.anti_affinity() == Some(AntiAffinity::Required);
 
-        if model.variant(controller, "expose") == Some("host_network") {
-            for field in ["http_port", "https_port"] {
-                let Some(port) = model.int(controller, field) else {
+        if view.expose() == Some(IngressExpose::HostNetwork) {
+            for port in [view.http_port(), view.https_port()] {
+                let Some(port) = port.map(i64::from) else {
                     continue;
                 };
                 for &node in &nodes {
@@ -77,7 +79,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                             "ingress controller `{name}` runs on {} node; production needs at least 2",
                             nodes.len()
                         ),
-                        model.field_span(controller, "nodes"),
+                        view.nodes_span(),
                         "ingress nodes",
                     )
                     .with_help("add a second dedicated ingress node on another physical host"),
@@ -90,7 +92,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     .finding(
                         Code::HA041,
                         format!("ingress controller `{name}` has {replicas} replica; production needs at least 2"),
-                        model.field_span(controller, "replicas"),
+                        view.replicas_span(),
                         "replicas",
                     )
                     .with_help("set `replicas = 2` (one per ingress node)"),
@@ -106,10 +108,10 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         nodes.len(),
                         replicas - nodes.len() as i64
                     ),
-                    model.field_span(controller, "replicas"),
+                    view.replicas_span(),
                     "more replicas than nodes",
                 )
-                .with_label(model.field_span(controller, "nodes"), "the ingress nodes")
+                .with_label(view.nodes_span(), "the ingress nodes")
                 .with_help(format!("set `replicas = {}` or add ingress nodes", nodes.len())),
             );
         }
@@ -130,13 +132,10 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                                 model.name(node),
                                 model.name(host)
                             ),
-                            model.field_span(node, "host"),
+                            model.node(node).host_span(),
                             format!("on `{}`", model.name(host)),
                         )
-                        .with_label(
-                            model.field_span(first, "host"),
-                            format!("also on `{}`", model.name(host)),
-                        )
+                        .with_label(model.node(first).host_span(), format!("also on `{}`", model.name(host)))
                         .with_help("put each ingress node on a physical host of its own"),
                 );
             } else {
@@ -144,9 +143,11 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
         // HA045: the VIP is held by the ingress nodes, so it lands where the controller listens.
-        if let Some(vip) = model.reference(controller, "vip") {
+        if let Some(vip) = view.vip() {
             let strangers: Vec<EntityId> = model
-                .references_in(vip, "members")
+                .vip_group(vip)
+                .members()
+                .entities()
                 .into_iter()
                 .filter(|member| !nodes.contains(member))
                 .collect();
@@ -159,7 +160,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                             model.name(vip),
                             strangers.iter().map(|node| model.quoted(*node)).collect::<Vec<_>>().join(", ")
                         ),
-                        model.field_span(controller, "vip"),
+                        view.vip_span(),
                         "this VIP",
                     )
                     .with_help("make the VIP's members exactly the ingress nodes");

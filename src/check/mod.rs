@@ -32,7 +32,7 @@ pub use vrrp::{RouterId, priorities, router_ids};
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::graph::Graph;
-use crate::semantic::{EntityId, Model, SecretSource};
+use crate::semantic::{EntityId, Model, SecretSource, views};
 use crate::source::Span;
 
 /// Secret values the caller resolved (from the environment or files); the checks never
@@ -85,9 +85,9 @@ impl<'m> Context<'m> {
     }
 
     fn with_topology(model: &'m Model, graph: &'m Graph, secrets: &'m Secrets, topology: Topology) -> Context<'m> {
-        let cluster = model.all("cluster").next();
-        let profile = match cluster.and_then(|cluster| model.variant(cluster, "profile")) {
-            Some("dev") => Profile::Dev,
+        let cluster = model.clusters().next().map(|cluster| cluster.id().entity());
+        let profile = match cluster.and_then(|cluster| model.cluster(cluster).profile()) {
+            Some(views::Profile::Dev) => Profile::Dev,
             _ => Profile::Production,
         };
         let mut context = Context {
@@ -131,11 +131,11 @@ impl<'m> Context<'m> {
             .map_or_else(Span::default, |cluster| self.model.entity(cluster).name_span)
     }
 
-    /// A field of the cluster.
-    pub fn cluster_port(&self, field: &str, default: i64) -> i64 {
+    /// The port kube-apiserver listens on (the cluster's `apiserver_port`).
+    pub fn apiserver_port(&self) -> i64 {
         self.cluster
-            .and_then(|cluster| self.model.int(cluster, field))
-            .unwrap_or(default)
+            .and_then(|cluster| self.model.cluster(cluster).apiserver_port())
+            .map_or(6443, i64::from)
     }
 }
 

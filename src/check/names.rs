@@ -6,7 +6,9 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::semantic::EntityId;
+use crate::semantic::views::{AppId, CephRbdId, IngressControllerId, NamespaceId, NfsExportId, NodeId, RouteId};
+use crate::semantic::{EntityId, KindId, Model};
+use crate::source::Span;
 
 /// The Kubernetes name of a declaration: lower case, `_` as `-`.
 pub fn k8s_name(name: &str) -> String {
@@ -18,8 +20,9 @@ pub fn k8s_name(name: &str) -> String {
 /// The Kubernetes name of the namespace a declaration (app, ingress controller) is in;
 /// empty when it names none.
 pub fn namespace_of(model: &crate::semantic::Model, id: EntityId) -> String {
-    model
-        .reference(id, "namespace")
+    // Apps and ingress controllers run in a namespace; a view of the other kind reads nothing.
+    (model.app(id).namespace())
+        .or_else(|| model.ingress_controller(id).namespace())
         .map(|namespace| k8s_name(model.name(namespace)))
         .unwrap_or_default()
 }
@@ -37,14 +40,16 @@ pub fn is_dns_label(name: &str) -> bool {
 
 /// The kinds whose names become Kubernetes object names, and the scope names must be
 /// unique in once converted (`None`: cluster-wide; `Some(field)`: per namespace).
-const NAMED_KINDS: &[(&str, Option<&str>)] = &[
-    ("namespace", None),
-    ("node", None),
-    ("app", Some("namespace")),
-    ("ingress_controller", Some("namespace")),
-    ("route", None),
-    ("nfs_export", None),
-    ("ceph_rbd", None),
+/// The kinds whose names become Kubernetes names, and whether each is named within its
+/// namespace (an app's or ingress controller's) or cluster-wide.
+const NAMED_KINDS: &[(KindId, bool)] = &[
+    (NamespaceId::KIND, false),
+    (NodeId::KIND, false),
+    (AppId::KIND, true),
+    (IngressControllerId::KIND, true),
+    (RouteId::KIND, false),
+    (NfsExportId::KIND, false),
+    (CephRbdId::KIND, false),
 ];
 
 /// Whether a host path is absolute and clean: `/`-separated segments of letters, digits,
@@ -61,39 +66,41 @@ pub fn is_clean_path(path: &str) -> bool {
         })
 }
 
-/// Host paths written into files and used as output paths.
-const PATH_FIELDS: &[(&str, &str)] = &[
-    ("nfs_export", "path"),
-    ("drbd_pair", "disk"),
-    ("drbd_pair", "device"),
-    ("drbd_pair", "mount"),
-];
+/// Host paths written into files and used as output paths, with where each is written.
+fn host_paths(model: &Model) -> Vec<(&str, Span)> {
+    let mut paths = Vec::new();
+    for export in model.nfs_exports() {
+        paths.extend(export.path().map(|path| (path, export.path_span())));
+    }
+    for pair in model.drbd_pairs() {
+        paths.extend(pair.disk().map(|path| (path, pair.disk_span())));
+        paths.extend(pair.device().map(|path| (path, pair.device_span())));
+        paths.extend(pair.mount().map(|path| (path, pair.mount_span())));
+    }
+    paths
+}
 
 /// E0201 and E0202: every emitted name is valid and unique once converted; E0205: every
 /// host path is absolute and clean.
 pub fn check(context: &super::Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
-    for &(kind, field) in PATH_FIELDS {
-        for id in model.all(kind) {
-            let Some(path) = model.string(id, field) else { continue };
-            if !is_clean_path(path) {
-                out.push(
-                    Diagnostic::error(
-                        Code::E0205,
-                        format!("`{path}` is not an absolute, clean path"),
-                        model.field_span(id, field),
-                        "not a clean absolute path",
-                    )
-                    .with_help(
-                        "write an absolute path of letters, digits, `.`, `_` and `-`, without `.` or `..` segments",
-                    ),
-                );
-            }
+    for (path, span) in host_paths(model) {
+        if !is_clean_path(path) {
+            out.push(
+                Diagnostic::error(
+                    Code::E0205,
+                    format!("`{path}` is not an absolute, clean path"),
+                    span,
+                    "not a clean absolute path",
+                )
+                .with_help("write an absolute path of letters, digits, `.`, `_` and `-`, without `.` or `..` segments"),
+            );
         }
     }
-    for &(kind, scope) in NAMED_KINDS {
+    for &(kind_id, scoped) in NAMED_KINDS {
+        let kind = model.schemas.entity(kind_id).name.as_str();
         let mut seen: HashMap<(Option<String>, String), EntityId> = HashMap::default();
-        for id in model.all(kind) {
+        for &id in model.of_kind(kind_id) {
             let name = k8s_name(model.name(id));
             if !is_dns_label(&name) {
                 out.push(
@@ -112,9 +119,7 @@ pub fn check(context: &super::Context<'_>, out: &mut Vec<Diagnostic>) {
                 );
                 continue;
             }
-            let scope_name = scope
-                .and_then(|field| model.reference(id, field))
-                .map(|scope_id| k8s_name(model.name(scope_id)));
+            let scope_name = scoped.then(|| namespace_of(model, id));
             if let Some(&first) = seen.get(&(scope_name.clone(), name.clone())) {
                 out.push(
                     Diagnostic::error(

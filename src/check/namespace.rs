@@ -13,17 +13,17 @@ const RESERVED: &[&str] = &["default", "kube-system", "kube-public", "kube-node-
 pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     let mut used: HashSet<EntityId> = HashSet::default();
-    for controller in model.all("ingress_controller") {
-        used.extend(model.reference(controller, "namespace"));
+    for controller in model.ingress_controllers() {
+        used.extend(controller.namespace().map(|namespace| namespace.entity()));
     }
-    for app in model.all("app") {
-        let Some(namespace) = model.reference(app, "namespace") else {
+    for app in model.apps() {
+        let Some(namespace) = app.namespace() else {
             continue;
         };
-        used.insert(namespace);
+        used.insert(namespace.entity());
+        let namespace = model.namespace(namespace);
         // HA051: the app's class is its namespace's class.
-        let (Some(app_class), Some(namespace_class)) = (model.variant(app, "class"), model.variant(namespace, "class"))
-        else {
+        let (Some(app_class), Some(namespace_class)) = (app.class(), namespace.class()) else {
             continue;
         };
         if app_class != namespace_class {
@@ -33,43 +33,40 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         Code::HA051,
                         format!(
                             "app `{}` is of class {app_class}, but its namespace `{}` serves {namespace_class} apps",
-                            model.name(app),
-                            model.name(namespace)
+                            app.name(),
+                            namespace.name()
                         ),
-                        model.field_span(app, "namespace"),
+                        app.namespace_span(),
                         format!("a {namespace_class} namespace"),
                     )
-                    .with_label(
-                        model.field_span(namespace, "class"),
-                        format!("class = {namespace_class}"),
-                    )
+                    .with_label(namespace.class_span(), format!("class = {namespace_class}"))
                     .with_help(format!(
                         "move the app to a namespace of class {app_class}, one namespace per class of application"
                     )),
             );
         }
     }
-    for namespace in model.all("namespace") {
-        let name = model.name(namespace);
+    for namespace in model.namespaces() {
+        let name = namespace.name();
         // HA050: not one of Kubernetes' own namespaces.
         if RESERVED.contains(&name) || name.replace('_', "-").starts_with("kube-") {
             out.push(
                 Diagnostic::error(
                     Code::HA050,
                     format!("`{name}` is Kubernetes' own namespace; platform apps do not go there"),
-                    model.entity(namespace).name_span,
+                    namespace.name_span(),
                     "reserved namespace",
                 )
                 .with_help("name the namespace after the class of applications it serves, such as `monitor` or `shop`"),
             );
         }
         // HA052: a namespace with nothing in it.
-        if !used.contains(&namespace) {
+        if !used.contains(&namespace.id().entity()) {
             out.push(
                 Diagnostic::warning(
                     Code::HA052,
                     format!("namespace `{name}` holds no app"),
-                    model.entity(namespace).name_span,
+                    namespace.name_span(),
                     "empty namespace",
                 )
                 .with_help("put its apps in it, or remove it"),

@@ -9,6 +9,8 @@ use ipnet::Ipv4Net;
 use super::Context;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::semantic::EntityId;
+use crate::semantic::views::Cni;
+use crate::source::Span;
 
 /// Whether two networks share any address.
 pub fn overlap(a: Ipv4Net, b: Ipv4Net) -> bool {
@@ -18,23 +20,28 @@ pub fn overlap(a: Ipv4Net, b: Ipv4Net) -> bool {
 pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     let Some(cluster) = context.cluster else { return };
+    let cluster = model.cluster(cluster);
 
     // HA070: the three networks do not overlap.
-    let networks: Vec<(&str, Ipv4Net)> = ["node_subnet", "pod_cidr", "service_cidr"]
-        .into_iter()
-        .filter_map(|field| model.cidr(cluster, field).map(|net| (field, net)))
-        .collect();
-    for (idx, &(field, net)) in networks.iter().enumerate() {
-        for &(other_field, other) in &networks[idx + 1..] {
+    let networks: Vec<(&str, Ipv4Net, Span)> = [
+        ("node_subnet", cluster.node_subnet(), cluster.node_subnet_span()),
+        ("pod_cidr", cluster.pod_cidr(), cluster.pod_cidr_span()),
+        ("service_cidr", cluster.service_cidr(), cluster.service_cidr_span()),
+    ]
+    .into_iter()
+    .filter_map(|(field, net, span)| net.map(|net| (field, net, span)))
+    .collect();
+    for (idx, &(field, net, span)) in networks.iter().enumerate() {
+        for &(other_field, other, other_span) in &networks[idx + 1..] {
             if overlap(net, other) {
                 out.push(
                     Diagnostic::error(
                         Code::HA070,
                         format!("`{other_field}` {other} overlaps `{field}` {net}"),
-                        model.field_span(cluster, other_field),
+                        other_span,
                         format!("overlaps {field}"),
                     )
-                    .with_label(model.field_span(cluster, field), field.to_string())
+                    .with_label(span, field.to_string())
                     .with_help("give the node subnet, the pod CIDR and the service CIDR disjoint ranges"),
                 );
             }
@@ -42,10 +49,11 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 
     // HA071 and HA072: every node address on the node subnet, and unique.
-    let node_subnet = model.cidr(cluster, "node_subnet");
+    let node_subnet = cluster.node_subnet();
     let mut owners: HashMap<Ipv4Addr, EntityId> = HashMap::default();
-    for node in model.all("node") {
-        let Some(address) = model.ipv4(node, "address") else {
+    for view in model.nodes() {
+        let node = view.id().entity();
+        let Some(address) = view.address() else {
             continue;
         };
         if let Some(subnet) = node_subnet
@@ -58,10 +66,10 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         "node `{}` has the address {address}, outside the node subnet {subnet}",
                         model.name(node)
                     ),
-                    model.field_span(node, "address"),
+                    view.address_span(),
                     "outside the node subnet",
                 )
-                .with_label(model.field_span(cluster, "node_subnet"), "the node subnet")
+                .with_label(cluster.node_subnet_span(), "the node subnet")
                 .with_help(format!("give the node an address in {subnet}, or widen `node_subnet`")),
             );
         }
@@ -74,11 +82,11 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         model.name(first),
                         model.name(node)
                     ),
-                    model.field_span(node, "address"),
+                    view.address_span(),
                     "address taken",
                 )
                 .with_label(
-                    model.field_span(first, "address"),
+                    model.node(first).address_span(),
                     format!("`{}` has it first", model.name(first)),
                 )
                 .with_help("give every node an address of its own"),
@@ -89,20 +97,20 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 
     // HA073: network policies need a CNI that enforces them.
-    if model.variant(cluster, "cni") == Some("flannel") {
-        for app in model.all("app") {
-            if model.value(app, "allow_from").is_some() {
+    if cluster.cni() == Some(Cni::Flannel) {
+        for app in model.apps() {
+            if app.allow_from().is_some() {
                 out.push(
                     Diagnostic::warning(
                         Code::HA073,
                         format!(
                             "app `{}` declares a network policy, but flannel does not enforce network policies",
-                            model.name(app)
+                            app.name()
                         ),
-                        model.field_span(app, "allow_from"),
+                        app.allow_from_span(),
                         "not enforced",
                     )
-                    .with_label(model.field_span(cluster, "cni"), "cni = flannel")
+                    .with_label(cluster.cni_span(), "cni = flannel")
                     .with_help("use calico, cilium or weave as the CNI, or drop `allow_from`"),
                 );
             }

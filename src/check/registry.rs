@@ -8,6 +8,7 @@ use super::Context;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::graph::{EdgeKind, NodeKind, cycles};
 use crate::semantic::EntityId;
+use crate::semantic::views::{RegistryLevel, ReplicationTrigger};
 
 /// Why a cron expression is not one Harbor's scheduler accepts, if it is not.
 pub fn cron_problem(cron: &str) -> Option<String> {
@@ -37,7 +38,7 @@ pub fn cron_problem(cron: &str) -> Option<String> {
 
 pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
-    let registries: Vec<EntityId> = model.all("registry").collect();
+    let registries: Vec<EntityId> = model.registries().map(|registry| registry.id().entity()).collect();
 
     // HA090: no replication cycle.
     for cycle in cycles(context.graph, EdgeKind::ReplicatesTo, NodeKind::Registry) {
@@ -64,7 +65,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let primaries: Vec<EntityId> = registries
         .iter()
         .copied()
-        .filter(|registry| model.variant(*registry, "level") == Some("primary"))
+        .filter(|registry| model.registry(*registry).level() == Some(RegistryLevel::Primary))
         .collect();
     if !registries.is_empty() && primaries.len() != 1 {
         let (span, message) = match primaries.as_slice() {
@@ -73,7 +74,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 "no registry is the primary; replication needs one source of every image".to_string(),
             ),
             [_, second, ..] => (
-                model.field_span(*second, "level"),
+                model.registry(*second).level_span(),
                 format!("{} registries are primary; the hierarchy has one", primaries.len()),
             ),
             [_] => (model.entity(registries[0]).name_span, String::new()),
@@ -82,7 +83,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .finding(Code::HA092, message, span, "registry level")
             .with_help("set `level = primary` on exactly one registry and `level = sub` on the others");
         for primary in primaries.iter().skip(2) {
-            diagnostic = diagnostic.with_label(model.field_span(*primary, "level"), "also primary");
+            diagnostic = diagnostic.with_label(model.registry(*primary).level_span(), "also primary");
         }
         out.push(diagnostic);
     }
@@ -91,14 +92,13 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     if let [primary] = primaries.as_slice() {
         let mut reached: HashSet<EntityId> = std::iter::once(*primary).collect();
         let mut queue = VecDeque::from([*primary]);
-        let replications: Vec<EntityId> = model.all("replication").collect();
         while let Some(current) = queue.pop_front() {
-            for &replication in &replications {
-                if model.reference(replication, "source") == Some(current)
-                    && let Some(target) = model.reference(replication, "target")
-                    && reached.insert(target)
+            for replication in model.replications() {
+                if replication.source().map(|source| source.entity()) == Some(current)
+                    && let Some(target) = replication.target()
+                    && reached.insert(target.entity())
                 {
-                    queue.push_back(target);
+                    queue.push_back(target.entity());
                 }
             }
         }
@@ -131,21 +131,21 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     if !registries.is_empty() {
         let served: BTreeSet<&str> = registries
             .iter()
-            .filter_map(|registry| model.string(*registry, "datacenter"))
+            .filter_map(|registry| model.registry(*registry).datacenter())
             .collect();
         let mut reported: BTreeSet<&str> = BTreeSet::new();
-        for host in model.all("physical_host") {
-            let Some(datacenter) = model.string(host, "datacenter") else {
+        for host in model.physical_hosts() {
+            let Some(datacenter) = host.datacenter() else {
                 continue;
             };
-            let runs_nodes = context.topology.carries_nodes(host);
+            let runs_nodes = context.topology.carries_nodes(host.id().entity());
             if runs_nodes && !served.contains(datacenter) && reported.insert(datacenter) {
                 out.push(
                     context
                         .finding(
                             Code::HA093,
                             format!("data centre `{datacenter}` runs nodes but has no registry to pull from"),
-                            model.field_span(host, "datacenter"),
+                            host.datacenter_span(),
                             format!("in `{datacenter}`"),
                         )
                         .with_help(format!(
@@ -157,12 +157,14 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 
     // HA094: a scheduled trigger needs a cron Harbor accepts; a cron needs a scheduled trigger.
-    for replication in model.all("replication") {
-        let trigger = model.variant(replication, "trigger").unwrap_or("manual");
-        let cron = model.string(replication, "cron");
+    for replication in model.replications() {
+        let trigger = replication.trigger().unwrap_or(ReplicationTrigger::Manual);
+        let cron = replication.cron();
         let problem = match (trigger, cron) {
-            ("scheduled", None) => Some("the scheduled trigger has no `cron`".to_string()),
-            ("scheduled", Some(cron)) => cron_problem(cron).map(|why| format!("the cron \"{cron}\" {why}")),
+            (ReplicationTrigger::Scheduled, None) => Some("the scheduled trigger has no `cron`".to_string()),
+            (ReplicationTrigger::Scheduled, Some(cron)) => {
+                cron_problem(cron).map(|why| format!("the cron \"{cron}\" {why}"))
+            }
             (_, Some(_)) => Some(format!("a `cron` is set, but the {trigger} trigger never reads it")),
             _ => None,
         };
@@ -170,8 +172,12 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::error(
                     Code::HA094,
-                    format!("replication `{}`: {problem}", model.name(replication)),
-                    model.field_span(replication, if cron.is_some() { "cron" } else { "trigger" }),
+                    format!("replication `{}`: {problem}", replication.name()),
+                    if cron.is_some() {
+                        replication.cron_span()
+                    } else {
+                        replication.trigger_span()
+                    },
                     "schedule",
                 )
                 .with_help(

@@ -48,7 +48,9 @@ pub fn simulate(context: &Context<'_>, names: &[String]) -> Result<Simulation, S
             .collect();
         // A rack or zone named like the one host it holds fails the same nodes.
         domains.dedup_by(|a, b| a.nodes == b.nodes);
-        let node = model.all("node").find(|node| model.name(*node) == name);
+        let node = (model.nodes())
+            .find(|node| node.name() == name)
+            .map(|node| node.id().entity());
         match (domains.as_slice(), node) {
             ([domain], None) => {
                 failed.push(format!("{} `{}`", domain.kind.as_str(), domain.name));
@@ -65,7 +67,7 @@ pub fn simulate(context: &Context<'_>, names: &[String]) -> Result<Simulation, S
                     .iter()
                     .chain(&context.topology.single_host_domains)
                     .map(|domain| domain.name.as_str())
-                    .chain(model.all("node").map(|node| model.name(node)))
+                    .chain(model.nodes().map(|node| node.name()))
                     .collect();
                 let hint = suggest::did_you_mean(name, candidates.iter().copied())
                     .map_or_else(String::new, |hint| format!("; {hint}"));

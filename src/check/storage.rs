@@ -6,50 +6,47 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::Context;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::semantic::{EntityId, Value, value::format_quantity};
+use crate::semantic::views::NfsOption;
+use crate::semantic::{EntityId, value::format_quantity};
 
 /// Options that cannot stand together in one exports entry.
-const CONTRADICTIONS: &[(&str, &str)] = &[
-    ("rw", "ro"),
-    ("sync", "async"),
-    ("root_squash", "no_root_squash"),
-    ("subtree_check", "no_subtree_check"),
-    ("secure", "insecure"),
-    ("all_squash", "no_all_squash"),
+const CONTRADICTIONS: &[(NfsOption, NfsOption)] = &[
+    (NfsOption::Rw, NfsOption::Ro),
+    (NfsOption::Sync, NfsOption::Async),
+    (NfsOption::RootSquash, NfsOption::NoRootSquash),
+    (NfsOption::SubtreeCheck, NfsOption::NoSubtreeCheck),
+    (NfsOption::Secure, NfsOption::Insecure),
+    (NfsOption::AllSquash, NfsOption::NoAllSquash),
 ];
 
 /// The node an export is served from, for fsid and path uniqueness: the node, or the pair.
 fn server_key(context: &Context<'_>, export: EntityId) -> Option<EntityId> {
-    context.model.reference(export, "server")
+    context.model.nfs_export(export).server().map(|server| server.entity())
 }
 
 pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     // What claims each storage: (app, claim size, number of claims).
     let mut claims: HashMap<EntityId, Vec<(EntityId, u64, u64)>> = HashMap::default();
-    for app in model.all("app") {
-        let replicas = model.int(app, "replicas").unwrap_or(1).max(1) as u64;
-        for volume in model.field(app, "volumes").map_or(&[][..], |list| list.value.as_list()) {
-            let storage = model
-                .record_field(volume, "volume_claim", "storage")
-                .and_then(|s| s.value.as_ref());
-            let size = match model.record_field(volume, "volume_claim", "size").map(|s| &s.value) {
-                Some(Value::Quantity(bytes)) => *bytes,
-                _ => 0,
-            };
-            if let Some(storage) = storage {
-                claims.entry(storage).or_default().push((app, size, replicas));
+    for view in model.apps() {
+        let app = view.id().entity();
+        let replicas = view.replicas().unwrap_or(1).max(1) as u64;
+        for volume in view.volumes() {
+            let size = volume.size().unwrap_or(0);
+            if let Some(storage) = volume.storage() {
+                claims.entry(storage.entity()).or_default().push((app, size, replicas));
             }
         }
     }
 
     let mut fsids: HashMap<(Option<EntityId>, i64), EntityId> = HashMap::default();
     let mut paths: HashMap<(Option<EntityId>, String), EntityId> = HashMap::default();
-    for export in model.all("nfs_export") {
-        let name = model.name(export);
-        let options = model.variants(export, "options");
-        let clients = model.cidrs(export, "clients");
-        let options_span = model.field_span(export, "options");
+    for view in model.nfs_exports() {
+        let export = view.id().entity();
+        let name = view.name();
+        let options = view.options().to_vec();
+        let clients = view.clients().to_vec();
+        let options_span = view.options_span();
 
         // HA084: no contradictory options.
         for (a, b) in CONTRADICTIONS {
@@ -68,7 +65,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
         // HA081: no_root_squash gives every client root on the export.
-        if options.contains(&"no_root_squash") {
+        if options.contains(&NfsOption::NoRootSquash) {
             out.push(
                 Diagnostic::warning(
                     Code::HA081,
@@ -80,7 +77,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             );
         }
         // HA086: async acknowledges writes before they reach the disk.
-        if options.contains(&"async") {
+        if options.contains(&NfsOption::Async) {
             out.push(
                 Diagnostic::warning(
                     Code::HA086,
@@ -92,12 +89,12 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             );
         }
         // HA087: never writable by the whole world.
-        if !options.contains(&"ro") && clients.iter().any(|net| net.prefix_len() == 0) {
+        if !options.contains(&NfsOption::Ro) && clients.iter().any(|net| net.prefix_len() == 0) {
             out.push(
                 Diagnostic::error(
                     Code::HA087,
                     format!("NFS export `{name}` is writable by every address (0.0.0.0/0)"),
-                    model.field_span(export, "clients"),
+                    view.clients_span(),
                     "world-writable",
                 )
                 .with_help("list the node subnet (or the consumers' addresses) as clients"),
@@ -105,7 +102,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         // HA085: one fsid and one path per server.
         let server = server_key(context, export);
-        if let Some(fsid) = model.int(export, "fsid") {
+        if let Some(fsid) = view.fsid() {
             if let Some(&first) = fsids.get(&(server, fsid)) {
                 out.push(
                     Diagnostic::error(
@@ -114,17 +111,17 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                             "NFS exports `{}` and `{name}` share fsid {fsid} on one server",
                             model.name(first)
                         ),
-                        model.field_span(export, "fsid"),
+                        view.fsid_span(),
                         format!("fsid {fsid}"),
                     )
-                    .with_label(model.field_span(first, "fsid"), "first used here")
+                    .with_label(model.nfs_export(first).fsid_span(), "first used here")
                     .with_help("give every export of a server its own fsid"),
                 );
             } else {
                 fsids.insert((server, fsid), export);
             }
         }
-        if let Some(path) = model.string(export, "path") {
+        if let Some(path) = view.path() {
             if let Some(&first) = paths.get(&(server, path.to_string())) {
                 out.push(
                     Diagnostic::error(
@@ -133,10 +130,10 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                             "NFS exports `{}` and `{name}` export the same path {path} of one server",
                             model.name(first)
                         ),
-                        model.field_span(export, "path"),
+                        view.path_span(),
                         "exported twice",
                     )
-                    .with_label(model.field_span(first, "path"), "first exported here")
+                    .with_label(model.nfs_export(first).path_span(), "first exported here")
                     .with_help("merge them into one export"),
                 );
             } else {
@@ -150,7 +147,8 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for &(app, _, _) in consumers {
             for &node in context.topology.eligible(model, app) {
                 let covered = model
-                    .ipv4(node, "address")
+                    .node(node)
+                    .address()
                     .is_none_or(|address| clients.iter().any(|net| net.contains(&address)));
                 if !covered && !uncovered.contains(&node) {
                     uncovered.push(node);
@@ -166,18 +164,19 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     if uncovered.len() == 1 { "" } else { "s" },
                     if uncovered.len() == 1 { "s" } else { "" }
                 ),
-                model.field_span(export, "clients"),
+                view.clients_span(),
                 "clients",
             )
             .with_help(format!(
                 "add the node subnet (or `{}`) to `clients`",
                 model
-                    .ipv4(first, "address")
+                    .node(first)
+                    .address()
                     .map_or_else(String::new, |address| address.to_string())
             ));
             for node in uncovered.iter().take(5) {
                 diagnostic = diagnostic.with_label(
-                    model.field_span(*node, "address"),
+                    model.node(*node).address_span(),
                     format!("`{}` mounts it", model.name(*node)),
                 );
             }
@@ -186,8 +185,11 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 
     // HA082: claims within the declared capacity.
-    for storage in model.all("nfs_export").chain(model.all("ceph_rbd")) {
-        let Some(Value::Quantity(capacity)) = model.value(storage, "capacity") else {
+    let capacities = (model.nfs_exports())
+        .map(|export| (export.id().entity(), export.capacity(), export.capacity_span()))
+        .chain((model.ceph_rbds()).map(|pool| (pool.id().entity(), pool.capacity(), pool.capacity_span())));
+    for (storage, capacity, capacity_span) in capacities {
+        let Some(capacity) = capacity else {
             continue;
         };
         let consumers = claims.get(&storage).map_or(&[][..], Vec::as_slice);
@@ -195,22 +197,22 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .iter()
             .map(|(_, size, count)| size.saturating_mul(*count))
             .sum();
-        if claimed > *capacity {
+        if claimed > capacity {
             let mut diagnostic = Diagnostic::error(
                 Code::HA082,
                 format!(
                     "volume claims on `{}` add up to {}, more than its capacity of {}",
                     model.name(storage),
                     format_quantity(claimed),
-                    format_quantity(*capacity)
+                    format_quantity(capacity)
                 ),
-                model.field_span(storage, "capacity"),
+                capacity_span,
                 "capacity",
             )
             .with_help("raise the capacity, shrink the claims, or move some to other storage");
             for (app, size, count) in consumers.iter().take(5) {
                 diagnostic = diagnostic.with_label(
-                    model.field_span(*app, "volumes"),
+                    model.app(*app).volumes_span(),
                     format!("`{}`: {count} x {}", model.name(*app), format_quantity(*size)),
                 );
             }
@@ -219,8 +221,9 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 
     // HA083: a DRBD pair is exactly two nodes, and its VIP moves between them.
-    for pair in model.all("drbd_pair") {
-        let nodes = model.references_in(pair, "nodes");
+    for view in model.drbd_pairs() {
+        let pair = view.id();
+        let nodes = view.nodes().entities();
         if nodes.len() != 2 {
             out.push(
                 Diagnostic::error(
@@ -230,15 +233,15 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         model.name(pair),
                         nodes.len()
                     ),
-                    model.field_span(pair, "nodes"),
+                    view.nodes_span(),
                     "nodes",
                 )
                 .with_help("list exactly two nodes, on distinct physical hosts"),
             );
             continue;
         }
-        if let Some(vip) = model.reference(pair, "vip") {
-            let mut members = model.references_in(vip, "members");
+        if let Some(vip) = view.vip() {
+            let mut members = model.vip_group(vip).members().entities();
             members.sort();
             let mut sorted = nodes.clone();
             sorted.sort();
@@ -251,10 +254,10 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                             model.name(vip),
                             model.name(pair)
                         ),
-                        model.field_span(pair, "vip"),
+                        view.vip_span(),
                         "this VIP",
                     )
-                    .with_label(model.field_span(vip, "members"), "its members")
+                    .with_label(model.vip_group(vip).members_span(), "its members")
                     .with_help("make the VIP's members exactly the pair's two nodes, so it follows the active disk"),
                 );
             }

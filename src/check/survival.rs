@@ -10,7 +10,8 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::{Context, quorum};
-use crate::semantic::{EntityId, Model, Value};
+use crate::semantic::views::{AntiAffinity, LbMode, NodeOrDrbdPair};
+use crate::semantic::{EntityId, Model};
 use crate::source::Span;
 
 /// A load-balancer frontend, flattened.
@@ -21,6 +22,8 @@ pub struct Frontend {
     pub port: i64,
     pub backends: Vec<EntityId>,
     pub backend_port: i64,
+    /// TCP passthrough or HTTP.
+    pub mode: LbMode,
     /// The frontend record in the source.
     pub span: Span,
 }
@@ -28,21 +31,16 @@ pub struct Frontend {
 /// Every frontend of every load balancer, in source order.
 pub fn frontends(model: &Model) -> Vec<Frontend> {
     let mut found = Vec::new();
-    for balancer in model.all("load_balancer") {
-        for record in model
-            .field(balancer, "frontends")
-            .map_or(&[][..], |list| list.value.as_list())
-        {
-            let get = |field: &str| model.record_field(record, "frontend", field).map(|value| &value.value);
+    for balancer in model.load_balancers() {
+        for record in balancer.frontends() {
             found.push(Frontend {
-                balancer,
-                name: get("name").and_then(Value::as_str).unwrap_or_default().to_string(),
-                port: get("port").and_then(Value::as_int).unwrap_or(0),
-                backends: get("backends").map_or_else(Vec::new, |list| {
-                    list.as_list().iter().filter_map(|item| item.value.as_ref()).collect()
-                }),
-                backend_port: get("backend_port").and_then(Value::as_int).unwrap_or(0),
-                span: record.span,
+                balancer: balancer.id().entity(),
+                name: record.name().unwrap_or_default().to_string(),
+                port: record.port().map_or(0, i64::from),
+                backends: record.backends().entities(),
+                backend_port: record.backend_port().map_or(0, i64::from),
+                mode: record.mode().unwrap_or(LbMode::Tcp),
+                span: record.span(),
             });
         }
     }
@@ -53,7 +51,7 @@ pub fn frontends(model: &Model) -> Vec<Frontend> {
 /// the apiserver port) or through another load balancer (LVS in front of haproxy).
 pub fn apiserver_frontends(context: &Context<'_>, all: &[Frontend]) -> Vec<usize> {
     let control_plane: HashSet<EntityId> = context.topology.control_plane.iter().copied().collect();
-    let api_port = context.cluster_port("apiserver_port", 6443);
+    let api_port = context.apiserver_port();
     let mut leads: Vec<bool> = all
         .iter()
         .map(|frontend| {
@@ -111,7 +109,7 @@ pub fn apiserver_entries(model: &Model, all: &[Frontend], leading: &[usize]) -> 
 }
 
 fn runs_balancer(model: &Model, balancer: EntityId, node: EntityId) -> bool {
-    model.references_in(balancer, "nodes").contains(&node)
+    model.load_balancer(balancer).nodes().names(node)
 }
 
 /// The state of the apiserver after a loss.
@@ -190,14 +188,14 @@ pub fn assess(context: &Context<'_>, failed: &HashSet<EntityId>) -> Assessment {
         etcd_total,
         apiserver: apiserver(context, failed),
         ingress: model
-            .all("ingress_controller")
-            .map(|controller| ingress(model, controller, failed))
+            .ingress_controllers()
+            .map(|controller| ingress(model, controller.id().entity(), failed))
             .collect(),
         apps,
         apps_surviving,
         exports: model
-            .all("nfs_export")
-            .map(|export| export_state(model, export, failed))
+            .nfs_exports()
+            .map(|export| export_state(model, export.id().entity(), failed))
             .collect(),
     }
 }
@@ -232,7 +230,8 @@ fn apiserver(context: &Context<'_>, failed: &HashSet<EntityId>) -> ApiserverStat
         reachable,
         vip: entries
             .iter()
-            .find_map(|&idx| model.reference(all[idx].balancer, "vip")),
+            .find_map(|&idx| model.load_balancer(all[idx].balancer).vip())
+            .map(|vip| vip.entity()),
     }
 }
 
@@ -256,17 +255,20 @@ fn frontend_alive(
     }
     let model = context.model;
     let frontend = &all[idx];
-    let nodes = model.references_in(frontend.balancer, "nodes");
-    let holders: Vec<EntityId> = match model.reference(frontend.balancer, "vip") {
+    let balancer = model.load_balancer(frontend.balancer);
+    let nodes = balancer.nodes().entities();
+    let holders: Vec<EntityId> = match balancer.vip() {
         Some(vip) => model
-            .references_in(vip, "members")
+            .vip_group(vip)
+            .members()
+            .entities()
             .into_iter()
             .filter(|member| nodes.contains(member))
             .collect(),
         None => nodes,
     };
     let held = holders.iter().any(|node| !failed.contains(node));
-    let api_port = context.cluster_port("apiserver_port", 6443);
+    let api_port = context.apiserver_port();
     let backend_alive = frontend.backends.iter().any(|backend| {
         if failed.contains(backend) {
             return false;
@@ -287,39 +289,41 @@ fn frontend_alive(
 }
 
 /// Replicas lost in the worst case when `failed_per_host` eligible nodes fail on each host.
-fn lost_replicas(replicas: i64, spread: &str, eligible_hosts: usize, failed_per_host: &[usize]) -> i64 {
+fn lost_replicas(replicas: i64, spread: AntiAffinity, eligible_hosts: usize, failed_per_host: &[usize]) -> i64 {
     if failed_per_host.is_empty() {
         return 0;
     }
-    if spread == "none" {
+    if spread == AntiAffinity::None {
         return replicas;
     }
     let per_host = (replicas as usize).div_ceil(eligible_hosts.max(1)) as i64;
     let lost: i64 = failed_per_host
         .iter()
         .map(|&failed_nodes| match spread {
-            "required" => per_host.min(failed_nodes as i64),
-            _ => per_host,
+            AntiAffinity::Required => per_host.min(failed_nodes as i64),
+            AntiAffinity::Preferred | AntiAffinity::None => per_host,
         })
         .sum();
     lost.min(replicas)
 }
 
 fn ingress(model: &Model, controller: EntityId, failed: &HashSet<EntityId>) -> IngressState {
-    let nodes = model.references_in(controller, "nodes");
-    let replicas = model.int(controller, "replicas").unwrap_or(0);
-    let spread = model.variant(controller, "anti_affinity").unwrap_or("required");
+    let view = model.ingress_controller(controller);
+    let nodes = view.nodes().entities();
+    let replicas = view.replicas().unwrap_or(0);
+    let spread = view.anti_affinity().unwrap_or(AntiAffinity::Required);
     let failed_nodes = nodes.iter().filter(|node| failed.contains(node)).count();
     let alive_nodes = nodes.len() - failed_nodes;
     // Ingress replicas are spread over the controller's nodes, one per node when required.
     let per_node_failures: Vec<usize> = nodes.iter().filter(|node| failed.contains(node)).map(|_| 1).collect();
     let lost = lost_replicas(replicas, spread, nodes.len(), &per_node_failures);
     let surviving = if alive_nodes == 0 { 0 } else { replicas - lost };
-    let vip_alive = model.reference(controller, "vip").map(|vip| {
+    let vip_alive = view.vip().map(|vip| {
         model
-            .references_in(vip, "members")
+            .vip_group(vip)
+            .members()
             .iter()
-            .any(|member| nodes.contains(member) && !failed.contains(member))
+            .any(|member| nodes.contains(&member.entity()) && !failed.contains(&member.entity()))
     });
     IngressState {
         controller,
@@ -411,20 +415,22 @@ fn app_states(context: &Context<'_>, failed: &HashSet<EntityId>) -> (Vec<AppStat
 }
 
 fn export_state(model: &Model, export: EntityId, failed: &HashSet<EntityId>) -> ExportState {
-    let Some(server) = model.reference(export, "server") else {
+    let Some(server) = model.nfs_export(export).server() else {
         return ExportState {
             export,
             available: false,
             ha: false,
         };
     };
-    if model.kind_name(server) == "drbd_pair" {
-        let nodes = model.references_in(server, "nodes");
-        let vip_held = model.reference(server, "vip").is_none_or(|vip| {
+    if let NodeOrDrbdPair::DrbdPair(pair) = server {
+        let pair = model.drbd_pair(pair);
+        let nodes = pair.nodes().entities();
+        let vip_held = pair.vip().is_none_or(|vip| {
             model
-                .references_in(vip, "members")
+                .vip_group(vip)
+                .members()
                 .iter()
-                .any(|member| nodes.contains(member) && !failed.contains(member))
+                .any(|member| nodes.contains(&member.entity()) && !failed.contains(&member.entity()))
         });
         let available = vip_held && nodes.iter().any(|node| !failed.contains(node));
         return ExportState {
@@ -435,27 +441,27 @@ fn export_state(model: &Model, export: EntityId, failed: &HashSet<EntityId>) -> 
     }
     ExportState {
         export,
-        available: !failed.contains(&server),
+        available: !failed.contains(&server.entity()),
         ha: false,
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::lost_replicas;
+    use super::{AntiAffinity, lost_replicas};
 
     #[test]
     fn worst_case_losses_follow_the_spread() {
         // 3 replicas spread over 3 hosts, one host fails with two eligible nodes.
-        assert_eq!(lost_replicas(3, "required", 3, &[2]), 1);
+        assert_eq!(lost_replicas(3, AntiAffinity::Required, 3, &[2]), 1);
         // 2 replicas over 2 hosts: losing one host loses one.
-        assert_eq!(lost_replicas(2, "required", 2, &[1]), 1);
+        assert_eq!(lost_replicas(2, AntiAffinity::Required, 2, &[1]), 1);
         // Everything on one host: all lost.
-        assert_eq!(lost_replicas(3, "required", 1, &[3]), 3);
+        assert_eq!(lost_replicas(3, AntiAffinity::Required, 1, &[3]), 3);
         // No anti-affinity: the worst case puts every replica on the failed node.
-        assert_eq!(lost_replicas(5, "none", 4, &[1]), 5);
+        assert_eq!(lost_replicas(5, AntiAffinity::None, 4, &[1]), 5);
         // Preferred: a whole host's share may sit on one failed node.
-        assert_eq!(lost_replicas(6, "preferred", 2, &[1]), 3);
-        assert_eq!(lost_replicas(4, "required", 2, &[]), 0);
+        assert_eq!(lost_replicas(6, AntiAffinity::Preferred, 2, &[1]), 3);
+        assert_eq!(lost_replicas(4, AntiAffinity::Required, 2, &[]), 0);
     }
 }

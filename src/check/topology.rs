@@ -4,6 +4,7 @@
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
 
+use crate::semantic::views::{AntiAffinity, Role, Workload};
 use crate::semantic::{EntityId, Model};
 use crate::source::Span;
 
@@ -61,7 +62,7 @@ pub struct AppInfo {
     /// Index into the distinct placements.
     pub placement: usize,
     pub replicas: i64,
-    pub spread: &'static str,
+    pub spread: AntiAffinity,
     pub daemon: bool,
 }
 
@@ -96,24 +97,26 @@ impl Topology {
     pub fn infrastructure(model: &Model) -> Topology {
         let mut topology = Topology::default();
         let mut nodes_on_host: HashMap<EntityId, Vec<EntityId>> = HashMap::default();
-        for node in model.all("node") {
+        for view in model.nodes() {
+            let node = view.id().entity();
             topology.nodes.push(node);
-            if let Some(host) = model.reference(node, "host") {
-                topology.host_of.insert(node, host);
-                nodes_on_host.entry(host).or_default().push(node);
+            if let Some(host) = view.host() {
+                topology.host_of.insert(node, host.entity());
+                nodes_on_host.entry(host.entity()).or_default().push(node);
             }
-            let roles = model.variants(node, "roles");
-            if roles.contains(&"etcd") {
+            let roles = view.roles();
+            if roles.contains(&Role::Etcd) {
                 topology.etcd.push(node);
             }
-            if roles.contains(&"control_plane") {
+            if roles.contains(&Role::ControlPlane) {
                 topology.control_plane.push(node);
             }
         }
         let mut racks: BTreeMap<(usize, String), Domain> = BTreeMap::new();
         let mut zones: BTreeMap<(usize, String), Domain> = BTreeMap::new();
         let mut first_seen: HashMap<(DomainKind, String), usize> = HashMap::default();
-        for (position, host) in model.all("physical_host").enumerate() {
+        for (position, view) in model.physical_hosts().enumerate() {
+            let host = view.id().entity();
             let nodes = nodes_on_host.get(&host).cloned().unwrap_or_default();
             topology.domains.push(Domain {
                 kind: DomainKind::PhysicalHost,
@@ -122,18 +125,18 @@ impl Topology {
                 hosts: vec![host],
                 nodes: nodes.clone(),
             });
-            for (kind, field, map) in [
-                (DomainKind::Rack, "rack", &mut racks),
-                (DomainKind::Zone, "zone", &mut zones),
+            for (kind, name, span, map) in [
+                (DomainKind::Rack, view.rack(), view.rack_span(), &mut racks),
+                (DomainKind::Zone, view.zone(), view.zone_span(), &mut zones),
             ] {
-                let Some(name) = model.string(host, field) else {
+                let Some(name) = name else {
                     continue;
                 };
                 let order = *first_seen.entry((kind, name.to_string())).or_insert(position);
                 let domain = map.entry((order, name.to_string())).or_insert_with(|| Domain {
                     kind,
                     name: name.to_string(),
-                    span: model.field_span(host, field),
+                    span,
                     hosts: Vec::new(),
                     nodes: Vec::new(),
                 });
@@ -164,7 +167,8 @@ impl Topology {
     /// Works out every app's placement and the nodes eligible for it.
     fn place_apps(&mut self, model: &Model) {
         let topology = self;
-        for app in model.all("app") {
+        for view in model.apps() {
+            let app = view.id().entity();
             let key = Topology::placement_of(model, app);
             let placement = match topology.eligible.get(&key) {
                 Some(&index) => index,
@@ -178,15 +182,12 @@ impl Topology {
             topology.apps.push(AppInfo {
                 app,
                 placement,
-                replicas: model.int(app, "replicas").unwrap_or(1).max(0),
-                spread: model
-                    .nested(app, "placement", "anti_affinity")
-                    .and_then(|value| match value.value {
-                        crate::semantic::Value::Enum(name) => Some(name),
-                        _ => None,
-                    })
-                    .unwrap_or("required"),
-                daemon: model.variant(app, "workload") == Some("daemon"),
+                replicas: view.replicas().unwrap_or(1).max(0),
+                spread: view
+                    .placement()
+                    .and_then(|placement| placement.anti_affinity())
+                    .unwrap_or(AntiAffinity::Required),
+                daemon: view.workload() == Some(Workload::Daemon),
             });
         }
     }
@@ -196,9 +197,10 @@ impl Topology {
             .iter()
             .copied()
             .filter(|&node| {
-                model.variants(node, "roles").contains(&"worker")
-                    && model.string(node, "pool") == key.pool.as_deref()
-                    && (!key.gpu || model.flag(node, "gpu") == Some(true))
+                let node = model.node(node);
+                node.roles().contains(&Role::Worker)
+                    && node.pool() == key.pool.as_deref()
+                    && (!key.gpu || node.gpu() == Some(true))
             })
             .collect()
     }
@@ -218,14 +220,9 @@ impl Topology {
 
     /// Where an app may be scheduled.
     pub fn placement_of(model: &Model, app: EntityId) -> PlacementKey {
-        let pool = model
-            .nested(app, "placement", "pool")
-            .and_then(|value| value.value.as_str())
-            .map(str::to_string);
-        let gpu = model
-            .nested(app, "placement", "gpu")
-            .and_then(|value| value.value.as_bool())
-            .unwrap_or(false);
+        let placement = model.app(app).placement();
+        let pool = placement.and_then(|placement| placement.pool()).map(str::to_string);
+        let gpu = placement.and_then(|placement| placement.gpu()).unwrap_or(false);
         PlacementKey { pool, gpu }
     }
 

@@ -9,7 +9,8 @@ use ipnet::Ipv4Net;
 
 use super::Context;
 use crate::diagnostic::{Code, Diagnostic, Severity};
-use crate::semantic::{EntityId, Model, Value};
+use crate::semantic::{EntityId, Model};
+use crate::source::Span;
 
 /// The first router id handed out when a group gives none (as in kubeadm's HA guide).
 const FIRST_ASSIGNED_ROUTER_ID: i64 = 51;
@@ -24,11 +25,8 @@ pub struct RouterId {
 
 /// The L2 segment a VIP is on: the node subnet when it holds the VIP, else its /24.
 fn segment(model: &Model, vip: EntityId) -> Option<Ipv4Net> {
-    let address = model.ipv4(vip, "address")?;
-    let node_subnet = model
-        .all("cluster")
-        .next()
-        .and_then(|cluster| model.cidr(cluster, "node_subnet"));
+    let address = model.vip_group(vip).address()?;
+    let node_subnet = model.clusters().next().and_then(|cluster| cluster.node_subnet());
     match node_subnet {
         Some(net) if net.contains(&address) => Some(net),
         _ => Ipv4Net::new(address, 24).ok().map(|net| net.trunc()),
@@ -38,16 +36,16 @@ fn segment(model: &Model, vip: EntityId) -> Option<Ipv4Net> {
 /// Every group's router id: the declared one, or the lowest id from 51 up that no other
 /// group on its segment uses, handed out in declaration order.
 pub fn router_ids(model: &Model) -> Vec<RouterId> {
-    let groups: Vec<EntityId> = model.all("vip_group").collect();
+    let groups: Vec<EntityId> = model.vip_groups().map(|vip| vip.id().entity()).collect();
     let mut used: HashMap<Option<Ipv4Net>, Vec<i64>> = HashMap::default();
     for &vip in &groups {
-        if let Some(id) = model.int(vip, "router_id") {
+        if let Some(id) = model.vip_group(vip).router_id() {
             used.entry(segment(model, vip)).or_default().push(id);
         }
     }
     let mut result = Vec::with_capacity(groups.len());
     for vip in groups {
-        if let Some(id) = model.int(vip, "router_id") {
+        if let Some(id) = model.vip_group(vip).router_id() {
             result.push(RouterId {
                 vip,
                 id,
@@ -75,25 +73,31 @@ pub fn router_ids(model: &Model) -> Vec<RouterId> {
 
 /// The VRRP priorities of a group's members: the declared ones, or 150, 140, 130...
 pub fn priorities(model: &Model, vip: EntityId) -> Vec<i64> {
-    let members = model.references_in(vip, "members");
-    match model.value(vip, "priorities") {
-        Some(Value::List(items)) => items.iter().filter_map(|item| item.value.as_int()).collect(),
-        _ => (0..members.len() as i64).map(|idx| (150 - 10 * idx).max(1)).collect(),
+    let vip = model.vip_group(vip);
+    match vip.priorities() {
+        Some(declared) => declared.to_vec(),
+        None => (0..vip.members().len() as i64)
+            .map(|idx| (150 - 10 * idx).max(1))
+            .collect(),
     }
 }
 
 pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
-    let node_subnet = context.cluster.and_then(|cluster| model.cidr(cluster, "node_subnet"));
-    let mut owners: HashMap<Ipv4Addr, (EntityId, &'static str)> = HashMap::default();
-    for node in model.all("node") {
-        if let Some(address) = model.ipv4(node, "address") {
-            owners.entry(address).or_insert((node, "node"));
+    let node_subnet = context.cluster.and_then(|cluster| model.cluster(cluster).node_subnet());
+    // Who owns each address: the owner, what it is, and where its address is written.
+    let mut owners: HashMap<Ipv4Addr, (EntityId, &'static str, Span)> = HashMap::default();
+    for node in model.nodes() {
+        if let Some(address) = node.address() {
+            owners
+                .entry(address)
+                .or_insert((node.id().entity(), "node", node.address_span()));
         }
     }
-    for vip in model.all("vip_group") {
-        let members = model.references_in(vip, "members");
-        let name = model.name(vip);
+    for view in model.vip_groups() {
+        let vip = view.id().entity();
+        let members = view.members().entities();
+        let name = view.name();
 
         // HA030: at least 2 members, or the VIP cannot move anywhere.
         if members.len() < 2 {
@@ -105,14 +109,14 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                             "VIP group `{name}` has {} member; a VIP needs 2 to fail over",
                             members.len()
                         ),
-                        model.field_span(vip, "members"),
+                        view.members_span(),
                         "one member",
                     )
                     .with_help("add a second node on another physical host"),
             );
         }
 
-        let Some(address) = model.ipv4(vip, "address") else {
+        let Some(address) = view.address() else {
             continue;
         };
         // HA031: the VIP lies in the members' subnet.
@@ -123,11 +127,11 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 Diagnostic::error(
                     Code::HA031,
                     format!("the VIP {address} of `{name}` is outside the node subnet {subnet} its members are on"),
-                    model.field_span(vip, "address"),
+                    view.address_span(),
                     "not in the members' subnet",
                 )
                 .with_label(
-                    model.field_span(context.cluster.unwrap_or(vip), "node_subnet"),
+                    model.cluster(context.cluster.unwrap_or(vip)).node_subnet_span(),
                     "the node subnet",
                 )
                 .with_help(format!("pick a free address in {subnet}")),
@@ -135,31 +139,28 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         // HA032: nobody's own address, and no other group's VIP.
         match owners.get(&address) {
-            Some(&(owner, kind)) => out.push(
+            Some(&(owner, kind, owner_span)) => out.push(
                 Diagnostic::error(
                     Code::HA032,
                     format!(
                         "the VIP {address} of `{name}` is already the address of {kind} `{}`",
                         model.name(owner)
                     ),
-                    model.field_span(vip, "address"),
+                    view.address_span(),
                     "taken",
                 )
-                .with_label(
-                    model.field_span(owner, "address"),
-                    format!("{kind} `{}` has it", model.name(owner)),
-                )
+                .with_label(owner_span, format!("{kind} `{}` has it", model.name(owner)))
                 .with_help("a VIP must be an address no node or other VIP owns"),
             ),
             None => {
-                owners.insert(address, (vip, "VIP group"));
+                owners.insert(address, (vip, "VIP group", view.address_span()));
             }
         }
 
         // HA034: one preferred MASTER (the first member), distinct priorities in 1..254.
-        if let Some(Value::List(items)) = model.value(vip, "priorities") {
-            let values: Vec<i64> = items.iter().filter_map(|item| item.value.as_int()).collect();
-            let span = model.field_span(vip, "priorities");
+        if let Some(declared) = view.priorities() {
+            let values: Vec<i64> = declared.to_vec();
+            let span = view.priorities_span();
             let problem = if values.len() != members.len() {
                 Some(format!("{} priorities for {} members", values.len(), members.len()))
             } else if let Some(bad) = values.iter().find(|value| !(1..=254).contains(*value)) {
@@ -181,14 +182,14 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 out.push(
                     context
                         .finding(Code::HA034, format!("VIP group `{name}`: {problem}"), span, "priorities")
-                        .with_label(model.field_span(vip, "members"), "members, preferred first")
+                        .with_label(view.members_span(), "members, preferred first")
                         .with_help("give one priority per member, all distinct, highest first (or leave them out: 150, 140, ...)"),
                 );
             }
         }
 
         // HA035: keepalived uses only the first 8 characters of auth_pass.
-        if let Some(Value::Secret(source)) = model.value(vip, "auth_pass")
+        if let Some(source) = view.auth_pass()
             && let Some(secret) = context.secrets.get(source)
             && secret.chars().count() > 8
         {
@@ -199,7 +200,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         "the auth_pass of `{name}` has {} characters; keepalived uses only the first 8",
                         secret.chars().count()
                     ),
-                    model.field_span(vip, "auth_pass"),
+                    view.auth_pass_span(),
                     "longer than 8 characters",
                 )
                 .with_help("use a password of at most 8 characters (members compare only the first 8)"),
@@ -220,7 +221,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         router.id,
                         model.name(router.vip)
                     ),
-                    model.field_span(router.vip, "router_id"),
+                    model.vip_group(router.vip).router_id_span(),
                     "out of range",
                 )
                 .with_help("use an id from 1 to 255, or leave `router_id` out and k8sc assigns one"),
@@ -244,12 +245,12 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                             model.name(router.vip),
                             router.id
                         ),
-                        model.field_span(router.vip, "router_id"),
+                        model.vip_group(router.vip).router_id_span(),
                         format!("router id {}", router.id),
                     )
                 }
                 .with_label(
-                    model.field_span(first, "router_id"),
+                    model.vip_group(first).router_id_span(),
                     format!("`{}` uses {} too", model.name(first), router.id),
                 )
                 .with_help(match free {

@@ -5,94 +5,88 @@
 use super::Context;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::graph::{EdgeKind, NodeKind, cycles};
-use crate::semantic::{EntityId, Model, Value};
+use crate::semantic::views::{Resources, Workload};
 
-/// A resource amount of a record field (`requests.cpu`), in its unit.
-fn amount(model: &Model, app: EntityId, field: &str, resource: &str) -> Option<u64> {
-    match model.nested(app, field, resource).map(|value| &value.value) {
-        Some(Value::Cpu(millicores)) => Some(*millicores),
-        Some(Value::Quantity(bytes)) => Some(*bytes),
-        _ => None,
-    }
+/// Cores (in millicores) and memory (in bytes) of a resources record.
+fn amounts(resources: Option<Resources<'_>>) -> [Option<u64>; 2] {
+    [
+        resources.and_then(|resources| resources.cpu()),
+        resources.and_then(|resources| resources.memory()),
+    ]
 }
 
 pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
-    for app in model.all("app") {
-        let name = model.name(app);
-        let workload = model.variant(app, "workload").unwrap_or("stateless");
-        let replicas = model.int(app, "replicas").unwrap_or(1);
-        let volumes = model.field(app, "volumes").map_or(0, |list| list.value.as_list().len());
+    for view in model.apps() {
+        let app = view.id().entity();
+        let name = view.name();
+        let workload = view.workload().unwrap_or(Workload::Stateless);
+        let replicas = view.replicas().unwrap_or(1);
+        let volumes = view.volumes().len();
 
         // HA060: production apps run at least 2 replicas.
-        if context.production() && workload != "daemon" && replicas < 2 {
+        if context.production() && workload != Workload::Daemon && replicas < 2 {
             out.push(
                 context
                     .finding(
                         Code::HA060,
                         format!("app `{name}` runs {replicas} replica; production needs at least 2"),
-                        model.field_span(app, "replicas"),
+                        view.replicas_span(),
                         "replicas",
                     )
                     .with_help("set `replicas = 2` or more, or use the dev profile for this platform"),
             );
         }
         // HA061 / HA062: stateful apps claim volumes; the others claim none.
-        if workload == "stateful" && volumes == 0 {
+        if workload == Workload::Stateful && volumes == 0 {
             out.push(
                 context
                     .finding(
                         Code::HA061,
                         format!("stateful app `{name}` claims no volume"),
-                        model.field_span(app, "workload"),
+                        view.workload_span(),
                         "stateful",
                     )
                     .with_help("add `volumes = [{ name = \"data\", storage = ..., size = 10Gi, mount = \"/data\" }]`, or make it stateless"),
             );
         }
-        if workload != "stateful" && volumes > 0 {
+        if workload != Workload::Stateful && volumes > 0 {
             out.push(
                 context
                     .finding(
                         Code::HA062,
                         format!("{workload} app `{name}` claims volumes; only stateful apps get volume claims"),
-                        model.field_span(app, "volumes"),
+                        view.volumes_span(),
                         "volume claims",
                     )
-                    .with_label(model.field_span(app, "workload"), format!("workload = {workload}"))
+                    .with_label(view.workload_span(), format!("workload = {workload}"))
                     .with_help(
                         "set `workload = stateful` (a StatefulSet with one claim per replica), or remove the volumes",
                     ),
             );
         }
-        if model.value(app, "autoscaling").is_some() {
+        if let Some(autoscaling) = view.autoscaling() {
             // HA063: the HPA scales on CPU utilisation, a share of the cpu request.
-            if amount(model, app, "requests", "cpu").is_none() {
+            if view.requests().and_then(|requests| requests.cpu()).is_none() {
                 out.push(
                     Diagnostic::error(
                         Code::HA063,
                         format!("app `{name}` autoscales but requests no cpu"),
-                        model.field_span(app, "autoscaling"),
+                        view.autoscaling_span(),
                         "autoscaling on CPU utilisation",
                     )
                     .with_help("add `requests = { cpu = 250m, ... }`: utilisation is measured against the request"),
                 );
             }
             // HA064: 1 <= min <= max.
-            let min = model
-                .nested(app, "autoscaling", "min")
-                .and_then(|value| value.value.as_int());
-            let max = model
-                .nested(app, "autoscaling", "max")
-                .and_then(|value| value.value.as_int());
-            if let (Some(min), Some(max)) = (min, max)
+            if let (Some(min), Some(max)) = (autoscaling.min(), autoscaling.max())
                 && (min < 1 || max < min)
             {
                 out.push(
                     Diagnostic::error(
                         Code::HA064,
                         format!("app `{name}` autoscales between min {min} and max {max}; it needs max >= min >= 1"),
-                        model.field_span(app, "autoscaling"),
+                        view.autoscaling_span(),
                         "autoscaling bounds",
                     )
                     .with_help("set `min` to at least 1 (2 in production) and `max` to at least `min`"),
@@ -100,20 +94,19 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
         // HA065: limits at least the requests.
-        for resource in ["cpu", "memory"] {
-            if let (Some(request), Some(limit)) = (
-                amount(model, app, "requests", resource),
-                amount(model, app, "limits", resource),
-            ) && limit < request
+        let (requests, limits) = (amounts(view.requests()), amounts(view.limits()));
+        for ((resource, request), limit) in ["cpu", "memory"].into_iter().zip(requests).zip(limits) {
+            if let (Some(request), Some(limit)) = (request, limit)
+                && limit < request
             {
                 out.push(
                     Diagnostic::error(
                         Code::HA065,
                         format!("app `{name}` limits {resource} below its request"),
-                        model.field_span(app, "limits"),
+                        view.limits_span(),
                         format!("{resource} limit"),
                     )
-                    .with_label(model.field_span(app, "requests"), format!("{resource} request"))
+                    .with_label(view.requests_span(), format!("{resource} request"))
                     .with_help(format!(
                         "raise the {resource} limit to at least the request, or lower the request"
                     )),
@@ -133,7 +126,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 Diagnostic::error(
                     Code::HA067,
                     format!("no node can run app `{name}`: it needs {wanted}, and there are none"),
-                    model.field_span(app, "placement"),
+                    view.placement_span(),
                     "placement",
                 )
                 .with_help("add worker nodes that match, or change the app's placement"),
@@ -149,14 +142,14 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let mut diagnostic = Diagnostic::error(
             Code::HA066,
             format!("apps depend on each other in a cycle: {path}"),
-            model.field_span(first, "depends_on"),
+            model.app(first).depends_on_span(),
             format!("`{}` depends on `{}`", names[0], names.get(1).unwrap_or(&names[0])),
         )
         .with_help("break the cycle: no start order exists while each app waits for the next");
         for (position, &member) in cycle.members.iter().enumerate().skip(1) {
             let next = names[(position + 1) % names.len()];
             diagnostic = diagnostic.with_label(
-                model.field_span(member, "depends_on"),
+                model.app(member).depends_on_span(),
                 format!("`{}` depends on `{next}`", names[position]),
             );
         }

@@ -8,6 +8,7 @@ use super::{Input, MODE_FILE, Sink};
 use crate::check::survival::frontends;
 use crate::diagnostic::Diagnostic;
 use crate::semantic::EntityId;
+use crate::semantic::views::{LbSoftware, Role};
 
 #[derive(Serialize)]
 struct Server {
@@ -21,6 +22,8 @@ struct Frontend {
     name: String,
     bind: String,
     port: i64,
+    /// `tcp` (passthrough) or `http` (haproxy parses the requests).
+    mode: &'static str,
     /// `apiserver` (HTTPS /healthz), `tls` (SSL hello) or `tcp` (connect).
     check: &'static str,
     servers: Vec<Server>,
@@ -48,23 +51,21 @@ fn proxy_name(name: &str) -> String {
 
 pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnostic>> {
     let model = input.model;
-    let api_port = model
-        .all("cluster")
-        .next()
-        .and_then(|cluster| model.int(cluster, "apiserver_port"))
-        .unwrap_or(6443);
-    let control_plane: Vec<EntityId> = model
-        .all("node")
-        .filter(|node| model.variants(*node, "roles").contains(&"control_plane"))
+    let api_port = (model.clusters().next())
+        .and_then(|cluster| cluster.apiserver_port())
+        .map_or(6443, i64::from);
+    let control_plane: Vec<EntityId> = (model.nodes())
+        .filter(|node| node.roles().contains(&Role::ControlPlane))
+        .map(|node| node.id().entity())
         .collect();
     let mut per_node: BTreeMap<String, (EntityId, Vec<Frontend>)> = BTreeMap::new();
     for frontend in frontends(model) {
-        if model.variant(frontend.balancer, "software") != Some("haproxy") {
+        let balancer = model.load_balancer(frontend.balancer);
+        if balancer.software() != Some(LbSoftware::Haproxy) {
             continue;
         }
-        let bind = model
-            .reference(frontend.balancer, "vip")
-            .and_then(|vip| model.ipv4(vip, "address"))
+        let bind = (balancer.vip())
+            .and_then(|vip| model.vip_group(vip).address())
             .map_or_else(|| "*".to_string(), |address| address.to_string());
         let check = if frontend.backend_port == api_port && frontend.backends.iter().all(|b| control_plane.contains(b))
         {
@@ -74,7 +75,7 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
         } else {
             "tcp"
         };
-        for node in model.references_in(frontend.balancer, "nodes") {
+        for node in balancer.nodes().entities() {
             let entry = per_node
                 .entry(model.name(node).to_string())
                 .or_insert_with(|| (node, Vec::new()));
@@ -86,14 +87,14 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
                 name,
                 bind: bind.clone(),
                 port: frontend.port,
+                mode: frontend.mode.as_str(),
                 check,
                 servers: frontend
                     .backends
                     .iter()
                     .map(|backend| Server {
                         name: model.name(*backend).to_string(),
-                        address: model
-                            .ipv4(*backend, "address")
+                        address: (model.node(*backend).address())
                             .map(|a| a.to_string())
                             .unwrap_or_default(),
                         port: frontend.backend_port,

@@ -8,7 +8,8 @@
 use serde::Serialize;
 
 use super::{Input, MODE_FILE, MODE_SCRIPT, MODE_SECRET, Sink};
-use crate::semantic::{EntityId, Model, Value};
+use crate::semantic::views::{RegistryLevel, RegistryType, ReplicationMode, ReplicationTrigger};
+use crate::semantic::{EntityId, Model};
 
 #[derive(Serialize)]
 struct Credential {
@@ -77,17 +78,17 @@ struct Policy {
 }
 
 fn registry_type(model: &Model, registry: EntityId) -> &'static str {
-    match model.variant(registry, "type") {
-        Some("docker_hub") => "docker-hub",
-        Some("docker_registry") => "docker-registry",
-        _ => "harbor",
+    match model.registry(registry).r#type() {
+        Some(RegistryType::DockerHub) => "docker-hub",
+        Some(RegistryType::DockerRegistry) => "docker-registry",
+        Some(RegistryType::Harbor) | None => "harbor",
     }
 }
 
 fn reference(model: &Model, registry: EntityId) -> RegistryRef {
     RegistryRef {
         name: model.name(registry).to_string(),
-        url: model.string(registry, "url").unwrap_or_default().to_string(),
+        url: model.registry(registry).url().unwrap_or_default().to_string(),
         kind: registry_type(model, registry),
     }
 }
@@ -96,9 +97,10 @@ fn reference(model: &Model, registry: EntityId) -> RegistryRef {
 /// source Harbor and names the destination; a pull policy lives on the target and names
 /// the source: exactly one side is remote.
 fn sides(model: &Model, replication: EntityId) -> Option<(EntityId, EntityId, bool)> {
-    let source = model.reference(replication, "source")?;
-    let target = model.reference(replication, "target")?;
-    Some((source, target, model.variant(replication, "mode") != Some("pull")))
+    let replication = model.replication(replication);
+    let source = replication.source()?.entity();
+    let target = replication.target()?.entity();
+    Some((source, target, replication.mode() != Some(ReplicationMode::Pull)))
 }
 
 fn json(value: &impl Serialize) -> String {
@@ -109,29 +111,29 @@ fn json(value: &impl Serialize) -> String {
 
 pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
     let model = input.model;
-    for registry in model.all("registry") {
-        let credential = model
-            .nested(registry, "credential", "access_key")
-            .map(|key| Credential {
+    for view in model.registries() {
+        let registry = view.id().entity();
+        let credential = view.credential().and_then(|credential| {
+            credential.access_key().map(|key| Credential {
                 kind: "basic",
-                access_key: key.value.as_str().unwrap_or_default().to_string(),
-                access_secret: match model.nested(registry, "credential", "access_secret").map(|s| &s.value) {
-                    Some(Value::Secret(source)) => input.secret(source),
-                    _ => String::new(),
-                },
-            });
+                access_key: key.to_string(),
+                access_secret: credential
+                    .access_secret()
+                    .map_or_else(String::new, |source| input.secret(source)),
+            })
+        });
         let mode = if credential.is_some() { MODE_SECRET } else { MODE_FILE };
         let object = Registry {
             name: model.name(registry).to_string(),
             description: format!(
                 "{} registry in {} (k8sc, from {})",
-                model.variant(registry, "level").unwrap_or("sub"),
-                model.string(registry, "datacenter").unwrap_or_default(),
+                view.level().unwrap_or(RegistryLevel::Sub),
+                view.datacenter().unwrap_or_default(),
                 input.source
             ),
-            url: model.string(registry, "url").unwrap_or_default().to_string(),
+            url: view.url().unwrap_or_default().to_string(),
             kind: registry_type(model, registry),
-            insecure: model.flag(registry, "insecure").unwrap_or(false),
+            insecure: view.insecure().unwrap_or(false),
             credential,
         };
         output.add(
@@ -140,45 +142,40 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
             mode,
         );
     }
-    let replications: Vec<EntityId> = model.all("replication").collect();
-    for &replication in &replications {
+    let replications: Vec<EntityId> = model
+        .replications()
+        .map(|replication| replication.id().entity())
+        .collect();
+    for view in model.replications() {
+        let replication = view.id().entity();
         let Some((source, target, push)) = sides(model, replication) else {
             continue;
         };
-        let trigger_kind = match model.variant(replication, "trigger") {
-            Some("scheduled") => "scheduled",
-            Some("manual") => "manual",
-            _ => "event_based",
+        let trigger_kind = match view.trigger() {
+            Some(ReplicationTrigger::Scheduled) => "scheduled",
+            Some(ReplicationTrigger::Manual) => "manual",
+            Some(ReplicationTrigger::EventBased) | None => "event_based",
         };
         let mut filters = Vec::new();
-        for filter in model
-            .field(replication, "filters")
-            .map_or(&[][..], |list| list.value.as_list())
-        {
-            let get = |field: &str| {
-                model
-                    .record_field(filter, "replication_filter", field)
-                    .and_then(|value| value.value.as_str())
-                    .map(str::to_string)
-            };
-            if let Some(name) = get("name") {
+        for filter in view.filters() {
+            if let Some(name) = filter.name() {
                 filters.push(Filter {
                     kind: "name",
-                    value: name,
+                    value: name.to_string(),
                     decoration: None,
                 });
             }
-            if let Some(tag) = get("tag") {
+            if let Some(tag) = filter.tag() {
                 filters.push(Filter {
                     kind: "tag",
-                    value: tag,
+                    value: tag.to_string(),
                     decoration: Some("matches"),
                 });
             }
-            if let Some(resource) = get("resource") {
+            if let Some(resource) = filter.resource() {
                 filters.push(Filter {
                     kind: "resource",
-                    value: resource,
+                    value: resource.as_str().to_string(),
                     decoration: None,
                 });
             }
@@ -197,15 +194,14 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
             dest_registry: push.then(|| reference(model, target)),
             trigger: Trigger {
                 kind: trigger_kind,
-                trigger_settings: model
-                    .string(replication, "cron")
+                trigger_settings: (view.cron())
                     .filter(|_| trigger_kind == "scheduled")
                     .map(|cron| TriggerSettings { cron: cron.to_string() }),
             },
             filters,
-            replicate_deletion: model.flag(replication, "deletion").unwrap_or(false),
-            overwrite: model.flag(replication, "override").unwrap_or(true),
-            enabled: model.flag(replication, "enabled").unwrap_or(true),
+            replicate_deletion: view.deletion().unwrap_or(false),
+            overwrite: view.r#override().unwrap_or(true),
+            enabled: view.enabled().unwrap_or(true),
         };
         output.add(
             format!("harbor/policies/{}.json", model.name(replication)),
@@ -247,7 +243,7 @@ fn apply_script(input: &Input<'_>, replications: &[EntityId]) -> String {
         };
         script.push_str(&format!(
             "apply '{}' registries/{}.json policies/{}.json {side}\n",
-            model.string(local, "url").unwrap_or_default(),
+            model.registry(local).url().unwrap_or_default(),
             model.name(remote),
             model.name(replication)
         ));

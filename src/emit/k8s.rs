@@ -25,7 +25,11 @@ use super::nfs::{self, NfsVolume};
 use super::{Input, MODE_FILE, MODE_SECRET, Sink};
 use crate::check::names::{k8s_name, namespace_of};
 use crate::semantic::value::{format_cpu, format_quantity};
-use crate::semantic::{EntityId, Model, Value};
+use crate::semantic::views::{
+    AntiAffinity, AppClass, Cni, IngressClass, IngressExpose, NamespaceOrApp, NfsExportOrCephRbd, Protocol, Resources,
+    Role, Workload,
+};
+use crate::semantic::{EntityId, Model};
 
 /// The label every object carries.
 const MANAGED_BY: (&str, &str) = ("app.kubernetes.io/managed-by", "k8sc");
@@ -109,8 +113,8 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
     };
     namespaces(model, &mut writer);
     nodes(model, &mut writer);
-    for controller in model.all("ingress_controller") {
-        ingress_controller(model, controller, &mut writer);
+    for controller in model.ingress_controllers() {
+        ingress_controller(model, controller.id().entity(), &mut writer);
     }
     storage_classes(input, &mut writer);
     let mut paths: Vec<String> = writer.files.keys().cloned().collect();
@@ -120,10 +124,13 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
     // Apps and routes: one file per namespace, each made whole on every core and handed
     // on at once, so a large platform's manifests are never all in memory.
     let volumes = nfs::volumes(model);
-    let apps = by_namespace(model, model.all("app"), "apps", Some);
-    let routes = by_namespace(model, model.all("route"), "routes", |route| {
-        model.reference(route, "app")
-    });
+    let apps = by_namespace(model, model.apps().map(|app| app.id().entity()), "apps", Some);
+    let routes = by_namespace(
+        model,
+        model.routes().map(|route| route.id().entity()),
+        "routes",
+        |route| model.route(route).app().map(|app| app.entity()),
+    );
     for (files, make) in [
         (
             apps,
@@ -206,18 +213,15 @@ fn in_parallel<I: Sync, T: Send>(items: &[I], make: impl Fn(&I) -> Option<T> + S
 
 fn namespaces(model: &Model, writer: &mut Writer) {
     let mut documents = Documents::default();
-    for namespace in model.all("namespace") {
-        let name = k8s_name(model.name(namespace));
-        let mut label_map = labels(&[("k8sc.io/class", model.variant(namespace, "class").unwrap_or("business"))]);
-        if let Some(Value::Map(entries)) = model.value(namespace, "labels") {
-            for (key, value) in entries {
-                if let Some(text) = value.value.as_str() {
-                    label_map.insert(key.clone(), text.to_string());
-                }
-            }
+    for namespace in model.namespaces() {
+        let name = k8s_name(namespace.name());
+        let class = namespace.class().unwrap_or(AppClass::Business);
+        let mut label_map = labels(&[("k8sc.io/class", class.as_str())]);
+        for (key, text) in namespace.labels().iter() {
+            label_map.insert(key.to_string(), text.to_string());
         }
         let mut metadata = meta(&name, None, label_map);
-        if let Some(description) = model.string(namespace, "description") {
+        if let Some(description) = namespace.description() {
             metadata.annotations = Some(BTreeMap::from([(
                 "k8sc.io/description".to_string(),
                 description.to_string(),
@@ -235,34 +239,30 @@ fn namespaces(model: &Model, writer: &mut Writer) {
 /// nodes kubeadm registered (each node registers under its k8sc name).
 fn nodes(model: &Model, writer: &mut Writer) {
     let mut documents = Documents::default();
-    for node in model.all("node") {
-        let host = model.reference(node, "host");
+    for node in model.nodes() {
         let mut pairs: Vec<(String, String)> = Vec::new();
-        if let Some(host) = host {
-            pairs.push((HOST_LABEL.into(), k8s_name(model.name(host))));
-            if let Some(rack) = model.string(host, "rack") {
+        if let Some(host) = node.host() {
+            let host = model.physical_host(host);
+            pairs.push((HOST_LABEL.into(), k8s_name(host.name())));
+            if let Some(rack) = host.rack() {
                 pairs.push(("k8sc.io/rack".into(), k8s_name(rack)));
             }
-            if let Some(zone) = model.string(host, "zone") {
+            if let Some(zone) = host.zone() {
                 pairs.push(("topology.kubernetes.io/zone".into(), zone.to_string()));
             }
         }
-        let pool = model.string(node, "pool");
+        let pool = node.pool();
         if let Some(pool) = pool {
             pairs.push((POOL_LABEL.into(), pool.to_string()));
         }
-        if model.flag(node, "gpu") == Some(true) {
+        if node.gpu() == Some(true) {
             pairs.push((GPU_LABEL.into(), "true".into()));
         }
-        if let Some(Value::Map(entries)) = model.value(node, "labels") {
-            for (key, value) in entries {
-                if let Some(text) = value.value.as_str() {
-                    pairs.push((key.clone(), text.to_string()));
-                }
-            }
+        for (key, text) in node.labels().iter() {
+            pairs.push((key.to_string(), text.to_string()));
         }
         let label_map: BTreeMap<String, String> = pairs.into_iter().collect();
-        let roles = model.variants(node, "roles");
+        let roles = node.roles();
         // A dedicated pool is tainted; a control-plane node that is also a worker loses the
         // control-plane taint kubeadm puts on it; other nodes keep what kubeadm set.
         let taints = match pool {
@@ -272,12 +272,12 @@ fn nodes(model: &Model, writer: &mut Writer) {
                 effect: "NoSchedule".into(),
                 ..Default::default()
             }]),
-            None if roles.contains(&"control_plane") && roles.contains(&"worker") => Some(Vec::new()),
+            None if roles.contains(&Role::ControlPlane) && roles.contains(&Role::Worker) => Some(Vec::new()),
             None => None,
         };
         documents.push(&core::Node {
             metadata: ObjectMeta {
-                name: Some(k8s_name(model.name(node))),
+                name: Some(k8s_name(node.name())),
                 labels: Some(label_map),
                 ..Default::default()
             },
@@ -291,19 +291,20 @@ fn nodes(model: &Model, writer: &mut Writer) {
     writer.write("00-nodes.yaml", documents, MODE_FILE);
 }
 
-fn resources(model: &Model, id: EntityId) -> Option<core::ResourceRequirements> {
-    let amounts = |field: &str| -> Option<BTreeMap<String, Quantity>> {
+/// A container's resources: an app's or an ingress controller's requests and limits.
+fn resources(requests: Option<Resources<'_>>, limits: Option<Resources<'_>>) -> Option<core::ResourceRequirements> {
+    let amounts = |resources: Option<Resources<'_>>| -> Option<BTreeMap<String, Quantity>> {
         let mut map = BTreeMap::new();
-        if let Some(Value::Cpu(millicores)) = model.nested(id, field, "cpu").map(|v| &v.value) {
-            map.insert("cpu".to_string(), Quantity(format_cpu(*millicores)));
+        if let Some(millicores) = resources.and_then(|resources| resources.cpu()) {
+            map.insert("cpu".to_string(), Quantity(format_cpu(millicores)));
         }
-        if let Some(Value::Quantity(bytes)) = model.nested(id, field, "memory").map(|v| &v.value) {
-            map.insert("memory".to_string(), Quantity(format_quantity(*bytes)));
+        if let Some(bytes) = resources.and_then(|resources| resources.memory()) {
+            map.insert("memory".to_string(), Quantity(format_quantity(bytes)));
         }
         (!map.is_empty()).then_some(map)
     };
-    let requests = amounts("requests");
-    let limits = amounts("limits");
+    let requests = amounts(requests);
+    let limits = amounts(limits);
     (requests.is_some() || limits.is_some()).then(|| core::ResourceRequirements {
         requests,
         limits,
@@ -313,21 +314,24 @@ fn resources(model: &Model, id: EntityId) -> Option<core::ResourceRequirements> 
 
 /// Spread: required (or preferred) anti-affinity on the node, and an even spread over
 /// physical hosts, so that losing a host loses at most its share of the replicas.
-fn spread(name: &str, anti_affinity: &str) -> (Option<core::Affinity>, Option<Vec<core::TopologySpreadConstraint>>) {
+fn spread(
+    name: &str,
+    anti_affinity: AntiAffinity,
+) -> (Option<core::Affinity>, Option<Vec<core::TopologySpreadConstraint>>) {
     let term = core::PodAffinityTerm {
         label_selector: Some(selector(name)),
         topology_key: "kubernetes.io/hostname".into(),
         ..Default::default()
     };
     let (anti, when) = match anti_affinity {
-        "required" => (
+        AntiAffinity::Required => (
             core::PodAntiAffinity {
                 required_during_scheduling_ignored_during_execution: Some(vec![term]),
                 ..Default::default()
             },
             "DoNotSchedule",
         ),
-        "preferred" => (
+        AntiAffinity::Preferred => (
             core::PodAntiAffinity {
                 preferred_during_scheduling_ignored_during_execution: Some(vec![core::WeightedPodAffinityTerm {
                     pod_affinity_term: term,
@@ -337,7 +341,7 @@ fn spread(name: &str, anti_affinity: &str) -> (Option<core::Affinity>, Option<Ve
             },
             "ScheduleAnyway",
         ),
-        _ => return (None, None),
+        AntiAffinity::None => return (None, None),
     };
     let constraint = core::TopologySpreadConstraint {
         label_selector: Some(selector(name)),
@@ -357,8 +361,9 @@ fn spread(name: &str, anti_affinity: &str) -> (Option<core::Affinity>, Option<Ve
 
 /// Node selector and tolerations of a placement (pool, GPU).
 fn placement(model: &Model, app: EntityId) -> (Option<BTreeMap<String, String>>, Option<Vec<core::Toleration>>) {
-    let pool = model.nested(app, "placement", "pool").and_then(|v| v.value.as_str());
-    let gpu = model.nested(app, "placement", "gpu").and_then(|v| v.value.as_bool()) == Some(true);
+    let placement = model.app(app).placement();
+    let pool = placement.and_then(|placement| placement.pool());
+    let gpu = placement.and_then(|placement| placement.gpu()) == Some(true);
     let mut selector = BTreeMap::new();
     let mut tolerations = Vec::new();
     if let Some(pool) = pool {
@@ -387,70 +392,47 @@ struct PortSpec {
 }
 
 fn ports(model: &Model, app: EntityId) -> Vec<PortSpec> {
-    model
-        .field(app, "ports")
-        .map_or(&[][..], |list| list.value.as_list())
-        .iter()
-        .map(|record| {
-            let get = |field: &str| model.record_field(record, "port_spec", field).map(|v| &v.value);
-            PortSpec {
-                name: get("name").and_then(Value::as_str).map(k8s_name).unwrap_or_default(),
-                port: get("port").and_then(Value::as_int).unwrap_or(0) as i32,
-                protocol: get("protocol").and_then(Value::as_str).unwrap_or("tcp").to_uppercase(),
-            }
+    (model.app(app).ports().iter())
+        .map(|record| PortSpec {
+            name: record.name().map(k8s_name).unwrap_or_default(),
+            port: record.port().map_or(0, i32::from),
+            protocol: record.protocol().unwrap_or(Protocol::Tcp).as_str().to_uppercase(),
         })
         .collect()
 }
 
 fn app_objects(model: &Model, app: EntityId, volumes: &[NfsVolume]) -> Documents {
-    let name = k8s_name(model.name(app));
+    let view = model.app(app);
+    let name = k8s_name(view.name());
     let namespace = namespace_of(model, app);
-    let workload = model.variant(app, "workload").unwrap_or("stateless");
-    let replicas = model.int(app, "replicas").unwrap_or(1) as i32;
-    let anti_affinity = model
-        .nested(app, "placement", "anti_affinity")
-        .and_then(|v| v.value.as_str())
-        .unwrap_or("required");
+    let workload = view.workload().unwrap_or(Workload::Stateless);
+    let replicas = view.replicas().unwrap_or(1) as i32;
+    let anti_affinity = (view.placement())
+        .and_then(|placement| placement.anti_affinity())
+        .unwrap_or(AntiAffinity::Required);
     let object_labels = labels(&[(NAME_LABEL, &name)]);
     let ports = ports(model, app);
-    let env: Vec<core::EnvVar> = match model.value(app, "env") {
-        Some(Value::Map(entries)) => entries
-            .iter()
-            .map(|(key, value)| core::EnvVar {
-                name: key.clone(),
-                value: value.value.as_str().map(str::to_string),
-                ..Default::default()
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
-    let args: Option<Vec<String>> = match model.value(app, "command") {
-        Some(Value::List(items)) => Some(
-            items
-                .iter()
-                .filter_map(|item| item.value.as_str().map(str::to_string))
-                .collect(),
-        ),
-        _ => None,
-    };
-    let claims: Vec<(String, String, u64, bool)> = model
-        .field(app, "volumes")
-        .map_or(&[][..], |list| list.value.as_list())
-        .iter()
-        .map(|record| {
-            let get = |field: &str| model.record_field(record, "volume_claim", field).map(|v| &v.value);
+    let env: Vec<core::EnvVar> = (view.env().iter())
+        .map(|(key, value)| core::EnvVar {
+            name: key.to_string(),
+            value: Some(value.to_string()),
+            ..Default::default()
+        })
+        .collect();
+    let args: Option<Vec<String>> = view
+        .command()
+        .map(|command| command.iter().map(str::to_string).collect());
+    let claims: Vec<(String, String, u64, bool)> = (view.volumes().iter())
+        .map(|volume| {
             (
-                get("name").and_then(Value::as_str).map(k8s_name).unwrap_or_default(),
-                get("mount").and_then(Value::as_str).unwrap_or("/data").to_string(),
-                match get("size") {
-                    Some(Value::Quantity(bytes)) => *bytes,
-                    _ => 0,
-                },
-                get("read_only").and_then(Value::as_bool).unwrap_or(false),
+                volume.name().map(k8s_name).unwrap_or_default(),
+                volume.mount().unwrap_or("/data").to_string(),
+                volume.size().unwrap_or(0),
+                volume.read_only().unwrap_or(false),
             )
         })
         .collect();
-    let replicated = workload != "daemon" && replicas >= 2;
+    let replicated = workload != Workload::Daemon && replicas >= 2;
     let (affinity, spread_constraints) = if replicated {
         spread(&name, anti_affinity)
     } else {
@@ -459,7 +441,7 @@ fn app_objects(model: &Model, app: EntityId, volumes: &[NfsVolume]) -> Documents
     let (node_selector, tolerations) = placement(model, app);
     let container = core::Container {
         name: name.clone(),
-        image: model.string(app, "image").map(str::to_string),
+        image: view.image().map(str::to_string),
         args,
         env: (!env.is_empty()).then_some(env),
         ports: (!ports.is_empty()).then(|| {
@@ -473,7 +455,7 @@ fn app_objects(model: &Model, app: EntityId, volumes: &[NfsVolume]) -> Documents
                 })
                 .collect()
         }),
-        resources: resources(model, app),
+        resources: resources(view.requests(), view.limits()),
         volume_mounts: (!claims.is_empty()).then(|| {
             claims
                 .iter()
@@ -504,7 +486,7 @@ fn app_objects(model: &Model, app: EntityId, volumes: &[NfsVolume]) -> Documents
     let mut documents = Documents::default();
     let metadata = meta(&name, Some(&namespace), object_labels.clone());
     match workload {
-        "stateful" => {
+        Workload::Stateful => {
             let claim_templates: Vec<core::PersistentVolumeClaim> = claims
                 .iter()
                 .map(|(claim, _, bytes, _)| core::PersistentVolumeClaim {
@@ -530,7 +512,7 @@ fn app_objects(model: &Model, app: EntityId, volumes: &[NfsVolume]) -> Documents
                 ..Default::default()
             });
         }
-        "daemon" => documents.push(&apps::DaemonSet {
+        Workload::Daemon => documents.push(&apps::DaemonSet {
             metadata,
             spec: Some(apps::DaemonSetSpec {
                 selector: selector(&name),
@@ -539,7 +521,7 @@ fn app_objects(model: &Model, app: EntityId, volumes: &[NfsVolume]) -> Documents
             }),
             ..Default::default()
         }),
-        _ => documents.push(&apps::Deployment {
+        Workload::Stateless => documents.push(&apps::Deployment {
             metadata,
             spec: Some(apps::DeploymentSpec {
                 replicas: Some(replicas),
@@ -550,12 +532,12 @@ fn app_objects(model: &Model, app: EntityId, volumes: &[NfsVolume]) -> Documents
             ..Default::default()
         }),
     }
-    if !ports.is_empty() || workload == "stateful" {
+    if !ports.is_empty() || workload == Workload::Stateful {
         documents.push(&core::Service {
             metadata: meta(&name, Some(&namespace), object_labels.clone()),
             spec: Some(core::ServiceSpec {
                 // A StatefulSet's governing Service is headless.
-                cluster_ip: (workload == "stateful").then(|| "None".to_string()),
+                cluster_ip: (workload == Workload::Stateful).then(|| "None".to_string()),
                 selector: Some(BTreeMap::from([(NAME_LABEL.to_string(), name.clone())])),
                 ports: Some(
                     ports
@@ -585,29 +567,28 @@ fn app_objects(model: &Model, app: EntityId, volumes: &[NfsVolume]) -> Documents
             ..Default::default()
         });
     }
-    if model.value(app, "autoscaling").is_some() {
-        let bound = |field: &str| model.nested(app, "autoscaling", field).and_then(|v| v.value.as_int());
+    if let Some(bounds) = view.autoscaling() {
         documents.push(&autoscaling::HorizontalPodAutoscaler {
             metadata: meta(&name, Some(&namespace), object_labels.clone()),
             spec: Some(autoscaling::HorizontalPodAutoscalerSpec {
                 scale_target_ref: autoscaling::CrossVersionObjectReference {
                     api_version: Some("apps/v1".into()),
-                    kind: if workload == "stateful" {
+                    kind: if workload == Workload::Stateful {
                         "StatefulSet".into()
                     } else {
                         "Deployment".into()
                     },
                     name: name.clone(),
                 },
-                min_replicas: bound("min").map(|v| v as i32),
-                max_replicas: bound("max").unwrap_or(1) as i32,
+                min_replicas: bounds.min().map(|v| v as i32),
+                max_replicas: bounds.max().unwrap_or(1) as i32,
                 metrics: Some(vec![autoscaling::MetricSpec {
                     type_: "Resource".into(),
                     resource: Some(autoscaling::ResourceMetricSource {
                         name: "cpu".into(),
                         target: autoscaling::MetricTarget {
                             type_: "Utilization".into(),
-                            average_utilization: bound("cpu_percent").map(|v| v as i32),
+                            average_utilization: bounds.cpu_percent().map(|v| v as i32),
                             ..Default::default()
                         },
                     }),
@@ -677,37 +658,25 @@ fn claim_spec(bytes: u64, storage_class: Option<String>) -> core::PersistentVolu
 /// The StorageClass of a claim: `""` (static, bound by name) for NFS, the Ceph pool's class
 /// otherwise.
 fn storage_class_of(model: &Model, app: EntityId, claim: &str) -> Option<String> {
-    for record in model.field(app, "volumes").map_or(&[][..], |list| list.value.as_list()) {
-        let name = model
-            .record_field(record, "volume_claim", "name")
-            .and_then(|v| v.value.as_str())
-            .map(k8s_name);
-        if name.as_deref() != Some(claim) {
+    for volume in model.app(app).volumes() {
+        if volume.name().map(k8s_name).as_deref() != Some(claim) {
             continue;
         }
-        let storage = model
-            .record_field(record, "volume_claim", "storage")
-            .and_then(|v| v.value.as_ref())?;
-        return Some(if model.kind_name(storage) == "ceph_rbd" {
-            k8s_name(model.name(storage))
-        } else {
-            String::new()
+        return Some(match volume.storage()? {
+            NfsExportOrCephRbd::CephRbd(pool) => k8s_name(model.name(pool)),
+            NfsExportOrCephRbd::NfsExport(_) => String::new(),
         });
     }
     None
 }
 
 fn network_policy(model: &Model, app: EntityId, name: &str, namespace: &str) -> Option<networking::NetworkPolicy> {
-    let cluster = model.all("cluster").next()?;
-    if model.variant(cluster, "cni") == Some("flannel") {
+    let cluster = model.clusters().next()?;
+    if cluster.cni() == Some(Cni::Flannel) {
         return None;
     }
-    let Some(Value::List(sources)) = model.value(app, "allow_from") else {
-        return None;
-    };
-    let peers: Vec<networking::NetworkPolicyPeer> = sources
-        .iter()
-        .filter_map(|source| source.value.as_ref())
+    let sources = model.app(app).allow_from()?;
+    let peers: Vec<networking::NetworkPolicyPeer> = (sources.iter())
         .map(|source| {
             let namespace_selector = |ns: &str| LabelSelector {
                 match_labels: Some(BTreeMap::from([(
@@ -716,18 +685,16 @@ fn network_policy(model: &Model, app: EntityId, name: &str, namespace: &str) -> 
                 )])),
                 ..Default::default()
             };
-            if model.kind_name(source) == "namespace" {
-                networking::NetworkPolicyPeer {
-                    namespace_selector: Some(namespace_selector(&k8s_name(model.name(source)))),
+            match source {
+                NamespaceOrApp::Namespace(namespace) => networking::NetworkPolicyPeer {
+                    namespace_selector: Some(namespace_selector(&k8s_name(model.name(namespace)))),
                     ..Default::default()
-                }
-            } else {
-                let source_namespace = namespace_of(model, source);
-                networking::NetworkPolicyPeer {
-                    namespace_selector: Some(namespace_selector(&source_namespace)),
+                },
+                NamespaceOrApp::App(source) => networking::NetworkPolicyPeer {
+                    namespace_selector: Some(namespace_selector(&namespace_of(model, source.entity()))),
                     pod_selector: Some(selector(&k8s_name(model.name(source)))),
                     ..Default::default()
-                }
+                },
             }
         })
         .collect();
@@ -748,26 +715,23 @@ fn network_policy(model: &Model, app: EntityId, name: &str, namespace: &str) -> 
 /// The ingress class name of a controller, and its controller string.
 fn ingress_class(model: &Model, controller: EntityId) -> (String, &'static str) {
     let name = k8s_name(model.name(controller));
-    match model.variant(controller, "class") {
-        Some("nginx") => (name, "k8s.io/ingress-nginx"),
-        _ => (name, "traefik.io/ingress-controller"),
+    match model.ingress_controller(controller).class() {
+        Some(IngressClass::Nginx) => (name, "k8s.io/ingress-nginx"),
+        Some(IngressClass::Traefik) | None => (name, "traefik.io/ingress-controller"),
     }
 }
 
 fn ingress_controller(model: &Model, controller: EntityId, writer: &mut Writer) {
-    let name = k8s_name(model.name(controller));
+    let view = model.ingress_controller(controller);
+    let name = k8s_name(view.name());
     let namespace = namespace_of(model, controller);
-    let class = model.variant(controller, "class").unwrap_or("traefik");
+    let class = view.class().unwrap_or(IngressClass::Traefik);
     let (class_name, controller_string) = ingress_class(model, controller);
-    let http = model.int(controller, "http_port").unwrap_or(80) as i32;
-    let https = model.int(controller, "https_port").unwrap_or(443) as i32;
-    let host_network = model.variant(controller, "expose") == Some("host_network");
+    let http = view.http_port().map_or(80, i32::from);
+    let https = view.https_port().map_or(443, i32::from);
+    let host_network = view.expose() == Some(IngressExpose::HostNetwork);
     let object_labels = labels(&[(NAME_LABEL, &name)]);
-    let nodes: Vec<String> = model
-        .references_in(controller, "nodes")
-        .iter()
-        .map(|node| k8s_name(model.name(*node)))
-        .collect();
+    let nodes: Vec<String> = (view.nodes().iter()).map(|node| k8s_name(model.name(node))).collect();
     let mut documents = Documents::default();
     documents.push(&networking::IngressClass {
         metadata: meta(&class_name, None, object_labels.clone()),
@@ -833,7 +797,7 @@ fn ingress_controller(model: &Model, controller: EntityId, writer: &mut Writer) 
         }]),
     });
     let args: Vec<String> = match class {
-        "nginx" => vec![
+        IngressClass::Nginx => vec![
             "/nginx-ingress-controller".into(),
             format!("--ingress-class={class_name}"),
             format!("--controller-class={controller_string}"),
@@ -841,7 +805,7 @@ fn ingress_controller(model: &Model, controller: EntityId, writer: &mut Writer) 
             format!("--https-port={https}"),
             "--watch-ingress-without-class=false".into(),
         ],
-        _ => vec![
+        IngressClass::Traefik => vec![
             format!("--entrypoints.web.address=:{http}"),
             format!("--entrypoints.websecure.address=:{https}"),
             "--providers.kubernetesingress".into(),
@@ -849,7 +813,7 @@ fn ingress_controller(model: &Model, controller: EntityId, writer: &mut Writer) 
             "--ping".into(),
         ],
     };
-    let anti_affinity = model.variant(controller, "anti_affinity").unwrap_or("required");
+    let anti_affinity = view.anti_affinity().unwrap_or(AntiAffinity::Required);
     let (affinity, spread_constraints) = spread(&name, anti_affinity);
     // Run only on the controller's own nodes.
     let mut affinity = affinity.unwrap_or_default();
@@ -867,10 +831,8 @@ fn ingress_controller(model: &Model, controller: EntityId, writer: &mut Writer) 
         ..Default::default()
     });
     // Dedicated ingress nodes are tainted with their pool; tolerate the pools they carry.
-    let mut pools: Vec<String> = model
-        .references_in(controller, "nodes")
-        .iter()
-        .filter_map(|node| model.string(*node, "pool").map(str::to_string))
+    let mut pools: Vec<String> = (view.nodes().iter())
+        .filter_map(|node| model.node(node).pool().map(str::to_string))
         .collect();
     pools.sort();
     pools.dedup();
@@ -885,10 +847,7 @@ fn ingress_controller(model: &Model, controller: EntityId, writer: &mut Writer) 
         })
         .collect();
     // On control-plane nodes, tolerate the taint kubeadm puts there.
-    let on_control_plane = model
-        .references_in(controller, "nodes")
-        .iter()
-        .any(|node| model.variants(*node, "roles").contains(&"control_plane"));
+    let on_control_plane = (view.nodes().iter()).any(|node| model.node(node).roles().contains(&Role::ControlPlane));
     if on_control_plane {
         tolerations.push(core::Toleration {
             key: Some("node-role.kubernetes.io/control-plane".into()),
@@ -899,7 +858,7 @@ fn ingress_controller(model: &Model, controller: EntityId, writer: &mut Writer) 
     }
     let container = core::Container {
         name: class.to_string(),
-        image: model.string(controller, "image").map(str::to_string),
+        image: view.image().map(str::to_string),
         args: Some(args),
         ports: Some(vec![
             core::ContainerPort {
@@ -917,7 +876,7 @@ fn ingress_controller(model: &Model, controller: EntityId, writer: &mut Writer) 
                 ..Default::default()
             },
         ]),
-        resources: resources(model, controller),
+        resources: resources(view.requests(), view.limits()),
         security_context: Some(core::SecurityContext {
             capabilities: Some(core::Capabilities {
                 add: Some(vec!["NET_BIND_SERVICE".into()]),
@@ -930,7 +889,7 @@ fn ingress_controller(model: &Model, controller: EntityId, writer: &mut Writer) 
     documents.push(&apps::Deployment {
         metadata: meta(&name, Some(&namespace), object_labels.clone()),
         spec: Some(apps::DeploymentSpec {
-            replicas: Some(model.int(controller, "replicas").unwrap_or(2) as i32),
+            replicas: Some(view.replicas().unwrap_or(2) as i32),
             selector: selector(&name),
             template: core::PodTemplateSpec {
                 metadata: Some(ObjectMeta {
@@ -953,11 +912,10 @@ fn ingress_controller(model: &Model, controller: EntityId, writer: &mut Writer) 
         ..Default::default()
     });
     if !host_network {
-        let vip = model
-            .reference(controller, "vip")
-            .and_then(|vip| model.ipv4(vip, "address"))
+        let vip = (view.vip())
+            .and_then(|vip| model.vip_group(vip).address())
             .map(|a| a.to_string());
-        let external = model.variant(controller, "expose") == Some("external_ips");
+        let external = view.expose() == Some(IngressExpose::ExternalIps);
         documents.push(&core::Service {
             metadata: meta(&name, Some(&namespace), object_labels.clone()),
             spec: Some(core::ServiceSpec {
@@ -993,16 +951,17 @@ fn ingress_controller(model: &Model, controller: EntityId, writer: &mut Writer) 
 }
 
 fn route_objects(model: &Model, route: EntityId) -> Option<Documents> {
-    let app = model.reference(route, "app")?;
-    let name = k8s_name(model.name(route));
+    let view = model.route(route);
+    let app = view.app()?.entity();
+    let name = k8s_name(view.name());
     let namespace = namespace_of(model, app);
     let app_name = k8s_name(model.name(app));
-    let port = model.int(route, "port").unwrap_or(80) as i32;
-    let controller = model
-        .reference(route, "ingress")
-        .or_else(|| model.all("ingress_controller").next());
-    let host = model.string(route, "host").unwrap_or_default().to_string();
-    let tls = model.flag(route, "tls") == Some(true);
+    let port = view.port().map_or(80, i32::from);
+    let controller = (view.ingress())
+        .or_else(|| model.ingress_controllers().next().map(|controller| controller.id()))
+        .map(|controller| controller.entity());
+    let host = view.host().unwrap_or_default().to_string();
+    let tls = view.tls() == Some(true);
     let ingress = networking::Ingress {
         metadata: meta(&name, Some(&namespace), labels(&[(NAME_LABEL, &app_name)])),
         spec: Some(networking::IngressSpec {
@@ -1011,7 +970,7 @@ fn route_objects(model: &Model, route: EntityId) -> Option<Documents> {
                 host: Some(host.clone()),
                 http: Some(networking::HTTPIngressRuleValue {
                     paths: vec![networking::HTTPIngressPath {
-                        path: Some(model.string(route, "path").unwrap_or("/").to_string()),
+                        path: Some(view.path().unwrap_or("/").to_string()),
                         path_type: "Prefix".into(),
                         backend: networking::IngressBackend {
                             service: Some(networking::IngressServiceBackend {
@@ -1029,11 +988,7 @@ fn route_objects(model: &Model, route: EntityId) -> Option<Documents> {
             tls: tls.then(|| {
                 vec![networking::IngressTLS {
                     hosts: Some(vec![host.clone()]),
-                    secret_name: Some(
-                        model
-                            .string(route, "tls_secret")
-                            .map_or_else(|| format!("{name}-tls"), str::to_string),
-                    ),
+                    secret_name: Some(view.tls_secret().map_or_else(|| format!("{name}-tls"), str::to_string)),
                 }]
             }),
             ..Default::default()
@@ -1048,39 +1003,26 @@ fn route_objects(model: &Model, route: EntityId) -> Option<Documents> {
 /// A StorageClass (and the Secret with the Ceph user's key) per Ceph RBD pool.
 fn storage_classes(input: &Input<'_>, writer: &mut Writer) {
     let model = input.model;
-    for pool in model.all("ceph_rbd") {
-        let name = k8s_name(model.name(pool));
+    for pool in model.ceph_rbds() {
+        let name = k8s_name(pool.name());
         let object_labels = labels(&[(NAME_LABEL, &name)]);
-        let monitors: Vec<String> = match model.value(pool, "monitors") {
-            Some(Value::List(items)) => items
-                .iter()
-                .filter_map(|item| match item.value {
-                    Value::Ipv4(address) => Some(format!("{address}:6789")),
-                    _ => None,
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
-        let key = match model.value(pool, "key") {
-            Some(Value::Secret(source)) => input.secret(source),
-            _ => String::new(),
-        };
+        let monitors: Vec<String> = (pool.monitors().iter())
+            .map(|address| format!("{address}:6789"))
+            .collect();
+        let key = pool.key().map_or_else(String::new, |source| input.secret(source));
         let secret_name = format!("{name}-ceph-user");
         let mut documents = Documents::default();
         documents.push(&core::Secret {
             metadata: meta(&secret_name, Some("kube-system"), object_labels.clone()),
             string_data: Some(BTreeMap::from([
-                (
-                    "userID".to_string(),
-                    model.string(pool, "user").unwrap_or("admin").to_string(),
-                ),
+                ("userID".to_string(), pool.user().unwrap_or("admin").to_string()),
                 ("userKey".to_string(), key),
             ])),
             type_: Some("kubernetes.io/rbd".into()),
             ..Default::default()
         });
         let mut metadata = meta(&name, None, object_labels.clone());
-        if model.flag(pool, "default_class") == Some(true) {
+        if pool.default_class() == Some(true) {
             metadata.annotations = Some(BTreeMap::from([(
                 "storageclass.kubernetes.io/is-default-class".to_string(),
                 "true".to_string(),
@@ -1089,10 +1031,7 @@ fn storage_classes(input: &Input<'_>, writer: &mut Writer) {
         let parameters = BTreeMap::from([
             ("clusterID".to_string(), name.clone()),
             ("monitors".to_string(), monitors.join(",")),
-            (
-                "pool".to_string(),
-                model.string(pool, "pool").unwrap_or("kube").to_string(),
-            ),
+            ("pool".to_string(), pool.pool().unwrap_or("kube").to_string()),
             (
                 "csi.storage.k8s.io/provisioner-secret-name".to_string(),
                 secret_name.clone(),

@@ -9,7 +9,8 @@ use super::{Input, MODE_FILE, MODE_SCRIPT, MODE_SECRET, Sink};
 use crate::check::survival::frontends;
 use crate::check::{priorities, router_ids};
 use crate::diagnostic::Diagnostic;
-use crate::semantic::{EntityId, Model, Value};
+use crate::semantic::views::{LbSoftware, VipTrack};
+use crate::semantic::{EntityId, Model};
 use crate::source::Span;
 
 const SCRIPT_DIR: &str = "/etc/keepalived";
@@ -82,7 +83,7 @@ struct Context<'a> {
 }
 
 fn address(model: &Model, node: EntityId) -> String {
-    model.ipv4(node, "address").map(|a| a.to_string()).unwrap_or_default()
+    model.node(node).address().map(|a| a.to_string()).unwrap_or_default()
 }
 
 /// A keepalived identifier from a declaration name.
@@ -111,17 +112,16 @@ fn seconds(millis: u64) -> String {
 
 pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnostic>> {
     let model = input.model;
-    let cluster = model.all("cluster").next();
-    let prefix = cluster
-        .and_then(|c| model.cidr(c, "node_subnet"))
-        .map_or(24, |net| net.prefix_len());
-    let api_port = cluster.and_then(|c| model.int(c, "apiserver_port")).unwrap_or(6443);
+    let cluster = model.clusters().next();
+    let prefix = (cluster.and_then(|c| c.node_subnet())).map_or(24, |net| net.prefix_len());
+    let api_port = (cluster.and_then(|c| c.apiserver_port())).map_or(6443, i64::from);
     let ids = router_ids(model);
     let all_frontends = frontends(model);
     let mut configs: BTreeMap<String, (EntityId, NodeConfig)> = BTreeMap::new();
 
-    for vip in model.all("vip_group") {
-        let members = model.references_in(vip, "members");
+    for view in model.vip_groups() {
+        let vip = view.id().entity();
+        let members = view.members().entities();
         let levels = priorities(model, vip);
         let spread = levels.iter().max().unwrap_or(&0) - levels.iter().min().unwrap_or(&0);
         // A failed check must drop a MASTER below every BACKUP.
@@ -130,36 +130,27 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
             .iter()
             .find(|router| router.vip == vip)
             .map_or(51, |router| router.id);
-        let preempt = model.flag(vip, "preempt").unwrap_or(true);
-        let auth_pass = match model.value(vip, "auth_pass") {
-            Some(Value::Secret(source)) => Some(input.secret(source)),
-            _ => None,
-        };
-        let vip_address = model.ipv4(vip, "address").map(|a| a.to_string()).unwrap_or_default();
-        let track = model.variant(vip, "track").unwrap_or("none");
-        let pair = model
-            .all("drbd_pair")
-            .find(|pair| model.reference(*pair, "vip") == Some(vip));
+        let preempt = view.preempt().unwrap_or(true);
+        let auth_pass = view.auth_pass().map(|source| input.secret(source));
+        let vip_address = view.address().map(|a| a.to_string()).unwrap_or_default();
+        let track = view.track().unwrap_or(VipTrack::None);
+        let pair = (model.drbd_pairs()).find(|pair| pair.vip() == Some(view.id()));
         for (position, &member) in members.iter().enumerate() {
             let node_name = model.name(member).to_string();
             let (_, config) = configs
                 .entry(node_name.clone())
                 .or_insert_with(|| (member, NodeConfig::default()));
-            let interface = model
-                .string(vip, "interface")
-                .or_else(|| model.string(member, "interface"))
+            let interface = (view.interface())
+                .or_else(|| model.node(member).interface())
                 .unwrap_or("eth0")
                 .to_string();
             let mut instance = Instance {
-                name: format!("VI_{}", ident(model.name(vip))),
+                name: format!("VI_{}", ident(view.name())),
                 state: if position == 0 && preempt { "MASTER" } else { "BACKUP" },
                 interface,
                 router_id,
                 priority: levels.get(position).copied().unwrap_or(100),
-                advert_int: match model.value(vip, "advert_interval") {
-                    Some(Value::Duration(millis)) => seconds(*millis),
-                    _ => "1".into(),
-                },
+                advert_int: view.advert_interval().map_or_else(|| "1".into(), seconds),
                 preempt,
                 auth_pass: auth_pass.clone(),
                 address: address(model, member),
@@ -175,14 +166,12 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
                 notify: None,
             };
             match track {
-                "apiserver" => {
+                VipTrack::Apiserver => {
                     // The path clients use: the front port of an apiserver balancer on this
                     // node, else the apiserver itself.
                     let port = all_frontends
                         .iter()
-                        .find(|f| {
-                            f.backend_port == api_port && model.references_in(f.balancer, "nodes").contains(&member)
-                        })
+                        .find(|f| f.backend_port == api_port && model.load_balancer(f.balancer).nodes().names(member))
                         .map_or(api_port, |f| f.port);
                     let url = format!("https://localhost:{port}/healthz");
                     add_script(
@@ -194,11 +183,10 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
                     );
                     instance.track_script = Some("check_apiserver".into());
                 }
-                "ingress" => {
-                    let port = model
-                        .all("ingress_controller")
-                        .find(|c| model.reference(*c, "vip") == Some(vip))
-                        .and_then(|c| model.int(c, "http_port"))
+                VipTrack::Ingress => {
+                    let port = (model.ingress_controllers())
+                        .find(|c| c.vip() == Some(view.id()))
+                        .and_then(|c| c.http_port())
                         .unwrap_or(80);
                     add_script(
                         config,
@@ -209,11 +197,8 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
                     );
                     instance.track_script = Some("check_ingress".into());
                 }
-                "nfs" => {
-                    let resource = pair
-                        .and_then(|p| model.string(p, "resource"))
-                        .unwrap_or("r0")
-                        .to_string();
+                VipTrack::Nfs => {
+                    let resource = pair.and_then(|p| p.resource()).unwrap_or("r0").to_string();
                     add_script(
                         config,
                         "check_nfs",
@@ -223,7 +208,7 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
                     );
                     instance.track_script = Some("check_nfs".into());
                 }
-                "haproxy" => {
+                VipTrack::Haproxy => {
                     let process = Process {
                         name: "track_haproxy".into(),
                         process: "haproxy".into(),
@@ -234,13 +219,13 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
                     }
                     instance.track_process = Some("track_haproxy".into());
                 }
-                _ => {}
+                VipTrack::None => {}
             }
             if let Some(pair) = pair {
                 let context = serde_json::json!({
-                    "resource": model.string(pair, "resource").unwrap_or("r0"),
-                    "device": model.string(pair, "device").unwrap_or("/dev/drbd0"),
-                    "mount": model.string(pair, "mount").unwrap_or("/srv/nfs"),
+                    "resource": pair.resource().unwrap_or("r0"),
+                    "device": pair.device().unwrap_or("/dev/drbd0"),
+                    "mount": pair.mount().unwrap_or("/srv/nfs"),
                 });
                 if !config.files.iter().any(|(file, _, _)| file == "drbd_notify.sh") {
                     config
@@ -256,16 +241,14 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
     // LVS: virtual servers in the keepalived.conf of the LVS nodes.
     let mut dr_reals: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for frontend in &all_frontends {
-        if model.variant(frontend.balancer, "software") != Some("lvs") {
+        let balancer = model.load_balancer(frontend.balancer);
+        if balancer.software() != Some(LbSoftware::Lvs) {
             continue;
         }
-        let Some(vip) = model
-            .reference(frontend.balancer, "vip")
-            .and_then(|vip| model.ipv4(vip, "address"))
-        else {
+        let Some(vip) = (balancer.vip()).and_then(|vip| model.vip_group(vip).address()) else {
             continue;
         };
-        for node in model.references_in(frontend.balancer, "nodes") {
+        for node in balancer.nodes().entities() {
             let (_, config) = configs
                 .entry(model.name(node).to_string())
                 .or_insert_with(|| (node, NodeConfig::default()));

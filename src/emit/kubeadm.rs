@@ -11,7 +11,8 @@ use crate::check::Context;
 use crate::check::names::k8s_name;
 use crate::check::survival::apiserver_entries;
 use crate::semantic::value::{format_cpu, format_quantity};
-use crate::semantic::{EntityId, Model, Value};
+use crate::semantic::views::{EtcdTopology, ProxyMode, Role};
+use crate::semantic::{EntityId, Model};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -101,11 +102,12 @@ struct KubeProxyConfiguration {
 /// kubelet's `system-reserved` value for a node's reserved resources.
 pub fn system_reserved(model: &Model, node: EntityId) -> Option<String> {
     let mut parts = Vec::new();
-    if let Some(Value::Cpu(millicores)) = model.nested(node, "reserved", "cpu").map(|v| &v.value) {
-        parts.push(format!("cpu={}", format_cpu(*millicores)));
+    let reserved = model.node(node).reserved();
+    if let Some(millicores) = reserved.and_then(|reserved| reserved.cpu()) {
+        parts.push(format!("cpu={}", format_cpu(millicores)));
     }
-    if let Some(Value::Quantity(bytes)) = model.nested(node, "reserved", "memory").map(|v| &v.value) {
-        parts.push(format!("memory={}", format_quantity(*bytes)));
+    if let Some(bytes) = reserved.and_then(|reserved| reserved.memory()) {
+        parts.push(format!("memory={}", format_quantity(bytes)));
     }
     (!parts.is_empty()).then(|| parts.join(","))
 }
@@ -118,9 +120,7 @@ pub fn control_plane_endpoint(context: &Context<'_>) -> String {
     let leading = &context.apiserver_frontends;
     let vip_of = |idx: &usize| {
         let frontend = &all[*idx];
-        let vip = model
-            .reference(frontend.balancer, "vip")
-            .and_then(|vip| model.ipv4(vip, "address"))?;
+        let vip = (model.load_balancer(frontend.balancer).vip()).and_then(|vip| model.vip_group(vip).address())?;
         Some(format!("{vip}:{}", frontend.port))
     };
     apiserver_entries(model, all, leading)
@@ -132,10 +132,10 @@ pub fn control_plane_endpoint(context: &Context<'_>) -> String {
                 .topology
                 .control_plane
                 .first()
-                .and_then(|m| model.ipv4(*m, "address"))
+                .and_then(|m| model.node(*m).address())
                 .map(|a| a.to_string())
                 .unwrap_or_default();
-            format!("{address}:{}", context.cluster_port("apiserver_port", 6443))
+            format!("{address}:{}", context.apiserver_port())
         })
 }
 
@@ -145,21 +145,21 @@ fn yaml(value: &impl Serialize) -> String {
 
 pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
     let model = input.model;
-    let Some(cluster) = model.all("cluster").next() else {
+    let Some(cluster) = model.clusters().next() else {
         return;
     };
-    let api_port = model.int(cluster, "apiserver_port").unwrap_or(6443);
-    let masters: Vec<EntityId> = model
-        .all("node")
-        .filter(|node| model.variants(*node, "roles").contains(&"control_plane"))
-        .collect();
-    let address = |node: EntityId| model.ipv4(node, "address").map(|a| a.to_string()).unwrap_or_default();
+    let api_port = cluster.apiserver_port().map_or(6443, i64::from);
+    let nodes_with = |role: Role| {
+        (model.nodes())
+            .filter(move |node| node.roles().contains(&role))
+            .map(|node| node.id().entity())
+    };
+    let masters: Vec<EntityId> = nodes_with(Role::ControlPlane).collect();
+    let address = |node: EntityId| model.node(node).address().map(|a| a.to_string()).unwrap_or_default();
     let mut sans: Vec<String> = Vec::new();
-    for vip in model.all("vip_group") {
-        if let Some(vip_address) = model.ipv4(vip, "address") {
-            let fronts_masters = model
-                .all("load_balancer")
-                .any(|lb| model.reference(lb, "vip") == Some(vip));
+    for vip in model.vip_groups() {
+        if let Some(vip_address) = vip.address() {
+            let fronts_masters = (model.load_balancers()).any(|lb| lb.vip() == Some(vip.id()));
             if fronts_masters {
                 sans.push(vip_address.to_string());
             }
@@ -168,12 +168,10 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
     sans.extend(masters.iter().map(|m| address(*m)));
     sans.extend(masters.iter().map(|m| k8s_name(model.name(*m))));
     sans.dedup();
-    let external = model.variant(cluster, "etcd") == Some("external");
+    let external = cluster.etcd() == Some(EtcdTopology::External);
     let etcd = if external {
         Etcd::External(ExternalEtcd {
-            endpoints: model
-                .all("node")
-                .filter(|node| model.variants(*node, "roles").contains(&"etcd"))
+            endpoints: nodes_with(Role::Etcd)
                 .map(|node| format!("https://{}:2379", address(node)))
                 .collect(),
             ca_file: "/etc/kubernetes/pki/etcd/ca.crt",
@@ -185,36 +183,22 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
             data_dir: "/var/lib/etcd".into(),
         }
     };
-    let cidr = |field: &str| {
-        model
-            .cidr(cluster, field)
-            .map(|net| net.to_string())
-            .unwrap_or_default()
-    };
+    let cidr = |net: Option<ipnet::Ipv4Net>| net.map(|net| net.to_string()).unwrap_or_default();
     let configuration = ClusterConfiguration {
         api_version: "kubeadm.k8s.io/v1beta4",
         kind: "ClusterConfiguration",
-        cluster_name: k8s_name(model.name(cluster)),
-        kubernetes_version: format!(
-            "v{}",
-            model
-                .string(cluster, "version")
-                .unwrap_or_default()
-                .trim_start_matches('v')
-        ),
+        cluster_name: k8s_name(cluster.name()),
+        kubernetes_version: format!("v{}", cluster.version().unwrap_or_default().trim_start_matches('v')),
         control_plane_endpoint: control_plane_endpoint(&crate::check::Context::infrastructure(
             model,
             input.graph,
             input.secrets,
         )),
-        image_repository: model.string(cluster, "image_repository").map(str::to_string),
+        image_repository: cluster.image_repository().map(str::to_string),
         networking: Networking {
-            pod_subnet: cidr("pod_cidr"),
-            service_subnet: cidr("service_cidr"),
-            dns_domain: model
-                .string(cluster, "dns_domain")
-                .unwrap_or("cluster.local")
-                .to_string(),
+            pod_subnet: cidr(cluster.pod_cidr()),
+            service_subnet: cidr(cluster.service_cidr()),
+            dns_domain: cluster.dns_domain().unwrap_or("cluster.local").to_string(),
         },
         api_server: ApiServer { cert_s_a_ns: sans },
         etcd,
@@ -250,7 +234,7 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
     let proxy = KubeProxyConfiguration {
         api_version: "kubeproxy.config.k8s.io/v1alpha1",
         kind: "KubeProxyConfiguration",
-        mode: model.variant(cluster, "proxy_mode").unwrap_or("ipvs").to_string(),
+        mode: cluster.proxy_mode().unwrap_or(ProxyMode::Ipvs).as_str().to_string(),
     };
     text.push_str("---\n");
     text.push_str(&yaml(&proxy));

@@ -7,7 +7,8 @@ use serde::Serialize;
 
 use super::{Input, MODE_FILE, Sink};
 use crate::check::names::{k8s_name, namespace_of};
-use crate::semantic::{EntityId, Model, Value};
+use crate::semantic::views::{NfsExportOrCephRbd, NodeOrDrbdPair};
+use crate::semantic::{EntityId, Model};
 
 /// A static NFS volume: one per replica of each claim of a stateful app.
 #[derive(Debug, Clone)]
@@ -27,20 +28,20 @@ pub struct NfsVolume {
 
 /// The nodes that serve an export: its node, or both nodes of its DRBD pair.
 pub fn servers(model: &Model, export: EntityId) -> Vec<EntityId> {
-    match model.reference(export, "server") {
-        Some(server) if model.kind_name(server) == "drbd_pair" => model.references_in(server, "nodes"),
-        Some(server) => vec![server],
+    match model.nfs_export(export).server() {
+        Some(NodeOrDrbdPair::DrbdPair(pair)) => model.drbd_pair(pair).nodes().entities(),
+        Some(NodeOrDrbdPair::Node(node)) => vec![node.entity()],
         None => Vec::new(),
     }
 }
 
 /// The address clients mount an export from: its node's address or its pair's VIP.
 pub fn server_address(model: &Model, export: EntityId) -> String {
-    let address = match model.reference(export, "server") {
-        Some(server) if model.kind_name(server) == "drbd_pair" => model
-            .reference(server, "vip")
-            .and_then(|vip| model.ipv4(vip, "address")),
-        Some(server) => model.ipv4(server, "address"),
+    let address = match model.nfs_export(export).server() {
+        Some(NodeOrDrbdPair::DrbdPair(pair)) => {
+            (model.drbd_pair(pair).vip()).and_then(|vip| model.vip_group(vip).address())
+        }
+        Some(NodeOrDrbdPair::Node(node)) => model.node(node).address(),
         None => None,
     };
     address.map(|a| a.to_string()).unwrap_or_default()
@@ -49,36 +50,25 @@ pub fn server_address(model: &Model, export: EntityId) -> String {
 /// Every static NFS volume, in source order.
 pub fn volumes(model: &Model) -> Vec<NfsVolume> {
     let mut found = Vec::new();
-    for app in model.all("app") {
-        let replicas = model.int(app, "replicas").unwrap_or(1).max(1);
+    for view in model.apps() {
+        let app = view.id().entity();
+        let replicas = view.replicas().unwrap_or(1).max(1);
         let namespace = namespace_of(model, app);
-        for volume in model.field(app, "volumes").map_or(&[][..], |list| list.value.as_list()) {
-            let get = |field: &str| {
-                model
-                    .record_field(volume, "volume_claim", field)
-                    .map(|value| &value.value)
-            };
-            let Some(export) = get("storage").and_then(Value::as_ref) else {
+        for volume in view.volumes() {
+            let Some(NfsExportOrCephRbd::NfsExport(export)) = volume.storage() else {
                 continue;
             };
-            if model.kind_name(export) != "nfs_export" {
-                continue;
-            }
-            let claim = get("name").and_then(Value::as_str).map(k8s_name).unwrap_or_default();
-            let bytes = match get("size") {
-                Some(Value::Quantity(bytes)) => *bytes,
-                _ => 0,
-            };
-            let read_only = get("read_only").and_then(Value::as_bool).unwrap_or(false);
-            let export_path = model
-                .string(export, "path")
+            let claim = volume.name().map(k8s_name).unwrap_or_default();
+            let bytes = volume.size().unwrap_or(0);
+            let read_only = volume.read_only().unwrap_or(false);
+            let export_path = (model.nfs_export(export).path())
                 .unwrap_or("/")
                 .trim_end_matches('/')
                 .to_string();
             for ordinal in 0..replicas {
                 let pvc = format!("{claim}-{}-{ordinal}", k8s_name(model.name(app)));
                 found.push(NfsVolume {
-                    export,
+                    export: export.entity(),
                     app,
                     claim: claim.clone(),
                     path: format!("{export_path}/{namespace}/{pvc}"),
@@ -110,18 +100,17 @@ struct Context<'a> {
 pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<crate::diagnostic::Diagnostic>> {
     let model = input.model;
     let mut per_node: BTreeMap<String, (EntityId, Vec<Export>)> = BTreeMap::new();
-    for export in model.all("nfs_export") {
-        let mut options: Vec<String> = model
-            .variants(export, "options")
-            .into_iter()
-            .map(str::to_string)
+    for view in model.nfs_exports() {
+        let export = view.id().entity();
+        let mut options: Vec<String> = view
+            .options()
+            .iter()
+            .map(|option| option.as_str().to_string())
             .collect();
-        if let Some(fsid) = model.int(export, "fsid") {
+        if let Some(fsid) = view.fsid() {
             options.push(format!("fsid={fsid}"));
         }
-        let clients: Vec<String> = model
-            .cidrs(export, "clients")
-            .into_iter()
+        let clients: Vec<String> = (view.clients().iter())
             .map(|net| {
                 if net.prefix_len() == 32 {
                     net.addr().to_string()
@@ -136,7 +125,7 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<crate::d
                 .or_insert_with(|| (node, Vec::new()))
                 .1
                 .push(Export {
-                    path: model.string(export, "path").unwrap_or("/").to_string(),
+                    path: view.path().unwrap_or("/").to_string(),
                     clients: clients.clone(),
                     options: options.join(","),
                 });

@@ -16,6 +16,12 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
+use crate::semantic::KindId;
+use crate::semantic::views::{
+    AppId, CephRbdId, DrbdPairId, IngressControllerId, LoadBalancerId, NamespaceId, NfsExportId, NodeId,
+    PhysicalHostId, PublicAddressId, RegistryId, Role, RouteId, VipGroupId,
+};
+
 pub use cycles::{Cycle, cycles};
 pub use render::{to_dot, to_json};
 
@@ -79,21 +85,21 @@ impl NodeKind {
     }
 
     /// The graph kind of a declaration kind, for the kinds that are graph nodes.
-    fn of_entity(kind: &str) -> Option<NodeKind> {
+    fn of_entity(kind: KindId) -> Option<NodeKind> {
         Some(match kind {
-            "physical_host" => NodeKind::PhysicalHost,
-            "node" => NodeKind::Node,
-            "vip_group" => NodeKind::VipGroup,
-            "load_balancer" => NodeKind::LoadBalancer,
-            "ingress_controller" => NodeKind::IngressController,
-            "nfs_export" => NodeKind::NfsExport,
-            "drbd_pair" => NodeKind::DrbdPair,
-            "ceph_rbd" => NodeKind::CephRbd,
-            "namespace" => NodeKind::Namespace,
-            "app" => NodeKind::App,
-            "registry" => NodeKind::Registry,
-            "route" => NodeKind::Route,
-            "public_address" => NodeKind::PublicAddress,
+            PhysicalHostId::KIND => NodeKind::PhysicalHost,
+            NodeId::KIND => NodeKind::Node,
+            VipGroupId::KIND => NodeKind::VipGroup,
+            LoadBalancerId::KIND => NodeKind::LoadBalancer,
+            IngressControllerId::KIND => NodeKind::IngressController,
+            NfsExportId::KIND => NodeKind::NfsExport,
+            DrbdPairId::KIND => NodeKind::DrbdPair,
+            CephRbdId::KIND => NodeKind::CephRbd,
+            NamespaceId::KIND => NodeKind::Namespace,
+            AppId::KIND => NodeKind::App,
+            RegistryId::KIND => NodeKind::Registry,
+            RouteId::KIND => NodeKind::Route,
+            PublicAddressId::KIND => NodeKind::PublicAddress,
             _ => return None,
         })
     }
@@ -157,7 +163,7 @@ impl Graph {
         let mut graph = Graph::default();
         for (idx, entity) in model.entities.iter().enumerate() {
             let id = EntityId(idx as u32);
-            let Some(kind) = NodeKind::of_entity(model.kind_name(id)) else {
+            let Some(kind) = NodeKind::of_entity(entity.kind) else {
                 continue;
             };
             let index = graph.add(kind, &entity.name, Some(id));
@@ -187,21 +193,19 @@ impl Graph {
         self.by_entity.get(&id).copied()
     }
 
-    fn edge(&mut self, from: EntityId, to: EntityId, kind: EdgeKind) {
-        if let (Some(from), Some(to)) = (self.node_of(from), self.node_of(to)) {
+    fn edge(&mut self, from: impl Into<EntityId>, to: impl Into<EntityId>, kind: EdgeKind) {
+        if let (Some(from), Some(to)) = (self.node_of(from.into()), self.node_of(to.into())) {
             self.graph.add_edge(from, to, kind);
         }
     }
 
     fn add_infrastructure_edges(&mut self, model: &Model) {
-        for host in model.all("physical_host") {
-            let Some(host_index) = self.node_of(host) else { continue };
-            let rack = model
-                .string(host, "rack")
-                .map(|rack| self.add(NodeKind::Rack, rack, None));
-            let zone = model
-                .string(host, "zone")
-                .map(|zone| self.add(NodeKind::Zone, zone, None));
+        for host in model.physical_hosts() {
+            let Some(host_index) = self.node_of(host.id().entity()) else {
+                continue;
+            };
+            let rack = host.rack().map(|rack| self.add(NodeKind::Rack, rack, None));
+            let zone = host.zone().map(|zone| self.add(NodeKind::Zone, zone, None));
             match (rack, zone) {
                 (Some(rack), Some(zone)) => {
                     self.graph.add_edge(host_index, rack, EdgeKind::MemberOf);
@@ -217,19 +221,21 @@ impl Graph {
         }
         let mut etcd = None;
         let mut control_plane = None;
-        for node in model.all("node") {
-            if let Some(host) = model.reference(node, "host") {
-                self.edge(node, host, EdgeKind::RunsOn);
+        for node in model.nodes() {
+            if let Some(host) = node.host() {
+                self.edge(node.id(), host, EdgeKind::RunsOn);
             }
-            let roles = model.variants(node, "roles");
-            let Some(node_index) = self.node_of(node) else { continue };
-            if roles.contains(&"etcd") {
-                let member = self.add(NodeKind::EtcdMember, model.name(node), None);
+            let roles = node.roles();
+            let Some(node_index) = self.node_of(node.id().entity()) else {
+                continue;
+            };
+            if roles.contains(&Role::Etcd) {
+                let member = self.add(NodeKind::EtcdMember, node.name(), None);
                 self.graph.add_edge(member, node_index, EdgeKind::RunsOn);
                 let cluster = *etcd.get_or_insert_with(|| self.add(NodeKind::Etcd, "etcd", None));
                 self.graph.add_edge(member, cluster, EdgeKind::MemberOf);
             }
-            if roles.contains(&"control_plane") {
+            if roles.contains(&Role::ControlPlane) {
                 let plane =
                     *control_plane.get_or_insert_with(|| self.add(NodeKind::ControlPlane, "control_plane", None));
                 self.graph.add_edge(node_index, plane, EdgeKind::MemberOf);
@@ -238,109 +244,99 @@ impl Graph {
         if let (Some(plane), Some(etcd)) = (control_plane, etcd) {
             self.graph.add_edge(plane, etcd, EdgeKind::DependsOn);
         }
-        for export in model.all("nfs_export") {
-            if let Some(server) = model.reference(export, "server") {
-                self.edge(export, server, EdgeKind::RunsOn);
+        for export in model.nfs_exports() {
+            if let Some(server) = export.server() {
+                self.edge(export.id(), server, EdgeKind::RunsOn);
             }
         }
-        for pair in model.all("drbd_pair") {
-            for node in model.references_in(pair, "nodes") {
-                self.edge(pair, node, EdgeKind::RunsOn);
+        for pair in model.drbd_pairs() {
+            for node in pair.nodes() {
+                self.edge(pair.id(), node, EdgeKind::RunsOn);
             }
-            if let Some(vip) = model.reference(pair, "vip") {
-                self.edge(vip, pair, EdgeKind::Serves);
+            if let Some(vip) = pair.vip() {
+                self.edge(vip, pair.id(), EdgeKind::Serves);
             }
         }
     }
 
     fn add_access_edges(&mut self, model: &Model) {
-        for vip in model.all("vip_group") {
-            for member in model.references_in(vip, "members") {
-                self.edge(member, vip, EdgeKind::MemberOf);
+        for vip in model.vip_groups() {
+            for member in vip.members() {
+                self.edge(member, vip.id(), EdgeKind::MemberOf);
             }
         }
-        for balancer in model.all("load_balancer") {
-            for node in model.references_in(balancer, "nodes") {
-                self.edge(balancer, node, EdgeKind::RunsOn);
+        for balancer in model.load_balancers() {
+            for node in balancer.nodes() {
+                self.edge(balancer.id(), node, EdgeKind::RunsOn);
             }
-            if let Some(vip) = model.reference(balancer, "vip") {
-                self.edge(vip, balancer, EdgeKind::Serves);
+            if let Some(vip) = balancer.vip() {
+                self.edge(vip, balancer.id(), EdgeKind::Serves);
             }
             let mut backends: Vec<EntityId> = Vec::new();
-            for frontend in model
-                .field(balancer, "frontends")
-                .map_or(&[][..], |list| list.value.as_list())
-            {
-                if let Some(list) = model.record_field(frontend, "frontend", "backends") {
-                    backends.extend(list.value.as_list().iter().filter_map(|item| item.value.as_ref()));
-                }
+            for frontend in balancer.frontends() {
+                backends.extend(frontend.backends().entities());
             }
             backends.sort();
             backends.dedup();
             for backend in backends {
-                self.edge(balancer, backend, EdgeKind::BalancesTo);
+                self.edge(balancer.id(), backend, EdgeKind::BalancesTo);
             }
         }
-        for controller in model.all("ingress_controller") {
-            for node in model.references_in(controller, "nodes") {
-                self.edge(controller, node, EdgeKind::RunsOn);
+        for controller in model.ingress_controllers() {
+            for node in controller.nodes() {
+                self.edge(controller.id(), node, EdgeKind::RunsOn);
             }
-            if let Some(namespace) = model.reference(controller, "namespace") {
-                self.edge(controller, namespace, EdgeKind::MemberOf);
+            if let Some(namespace) = controller.namespace() {
+                self.edge(controller.id(), namespace, EdgeKind::MemberOf);
             }
-            if let Some(vip) = model.reference(controller, "vip") {
-                self.edge(vip, controller, EdgeKind::Serves);
+            if let Some(vip) = controller.vip() {
+                self.edge(vip, controller.id(), EdgeKind::Serves);
             }
         }
     }
 
     fn add_application_edges(&mut self, model: &Model) {
-        for app in model.all("app") {
-            if let Some(namespace) = model.reference(app, "namespace") {
-                self.edge(app, namespace, EdgeKind::MemberOf);
+        for app in model.apps() {
+            if let Some(namespace) = app.namespace() {
+                self.edge(app.id(), namespace, EdgeKind::MemberOf);
             }
-            for dependency in model.references_in(app, "depends_on") {
-                self.edge(app, dependency, EdgeKind::DependsOn);
+            for dependency in app.depends_on() {
+                self.edge(app.id(), dependency, EdgeKind::DependsOn);
             }
             let mut stores: Vec<EntityId> = Vec::new();
-            for volume in model.field(app, "volumes").map_or(&[][..], |list| list.value.as_list()) {
-                if let Some(storage) = model
-                    .record_field(volume, "volume_claim", "storage")
-                    .and_then(|s| s.value.as_ref())
-                {
-                    stores.push(storage);
+            for volume in app.volumes() {
+                if let Some(storage) = volume.storage() {
+                    stores.push(storage.entity());
                 }
             }
             stores.sort();
             stores.dedup();
             for storage in stores {
-                self.edge(app, storage, EdgeKind::StoresOn);
+                self.edge(app.id(), storage, EdgeKind::StoresOn);
             }
         }
-        for replication in model.all("replication") {
-            if let (Some(source), Some(target)) = (
-                model.reference(replication, "source"),
-                model.reference(replication, "target"),
-            ) {
+        for replication in model.replications() {
+            if let (Some(source), Some(target)) = (replication.source(), replication.target()) {
                 self.edge(source, target, EdgeKind::ReplicatesTo);
             }
         }
-        let controllers: Vec<EntityId> = model.all("ingress_controller").collect();
-        for route in model.all("route") {
-            if let Some(app) = model.reference(route, "app") {
-                self.edge(route, app, EdgeKind::RoutesTo);
+        let controllers: Vec<IngressControllerId> =
+            model.ingress_controllers().map(|controller| controller.id()).collect();
+        for route in model.routes() {
+            if let Some(app) = route.app() {
+                self.edge(route.id(), app, EdgeKind::RoutesTo);
             }
-            let controller = model.reference(route, "ingress").or(match controllers.as_slice() {
+            let controller = route.ingress().or(match controllers.as_slice() {
                 [only] => Some(*only),
                 _ => None,
             });
             if let Some(controller) = controller {
-                self.edge(controller, route, EdgeKind::Serves);
+                self.edge(controller, route.id(), EdgeKind::Serves);
             }
         }
-        for address in model.all("public_address") {
-            if let Some(vip) = model.reference(address, "vip") {
-                self.edge(address, vip, EdgeKind::RoutesTo);
+        for address in model.public_addresses() {
+            if let Some(vip) = address.vip() {
+                self.edge(address.id(), vip, EdgeKind::RoutesTo);
             }
         }
     }
@@ -355,8 +351,8 @@ impl Graph {
         let mut placed: HashSet<EntityId> = HashSet::default();
         let mut order = Vec::new();
         // Depth first from each app in source order: dependencies are placed first.
-        for app in model.all("app") {
-            let mut stack = vec![(app, false)];
+        for app in model.apps() {
+            let mut stack = vec![(app.id().entity(), false)];
             while let Some((current, expanded)) = stack.pop() {
                 if placed.contains(&current) {
                     continue;
@@ -367,7 +363,7 @@ impl Graph {
                     continue;
                 }
                 stack.push((current, true));
-                for dependency in model.references_in(current, "depends_on").into_iter().rev() {
+                for dependency in model.app(current).depends_on().entities().into_iter().rev() {
                     if !placed.contains(&dependency) {
                         stack.push((dependency, false));
                     }

@@ -17,6 +17,7 @@ use crate::check::{Secrets, quorum, router_ids, tolerance};
 use crate::semantic::display::value_text;
 use crate::semantic::schema::{FieldDef, Type};
 use crate::semantic::typeck::example_value;
+use crate::semantic::views::{ClusterId, NodeId, VipGroupId};
 use crate::semantic::{EntityId, Model};
 use crate::syntax::ast;
 
@@ -120,8 +121,8 @@ fn describe(compilation: &crate::Compilation, id: EntityId) -> String {
             failed_ok(&crate::check::assess(&context, &failed))
         })
     };
-    match definition.name.as_str() {
-        "node" | "cluster" if definition.name == "cluster" || context.topology.etcd.contains(&id) => {
+    match entity.kind {
+        NodeId::KIND | ClusterId::KIND if entity.kind == ClusterId::KIND || context.topology.etcd.contains(&id) => {
             let members = context.topology.etcd.len();
             if members > 0 {
                 let verdict = if survives(&|a| a.etcd_quorum()) {
@@ -137,8 +138,8 @@ fn describe(compilation: &crate::Compilation, id: EntityId) -> String {
                 ));
             }
         }
-        "vip_group" => {
-            let members = model.references_in(id, "members");
+        VipGroupId::KIND => {
+            let members = model.vip_group(id).members().entities();
             let levels = crate::check::priorities(model, id);
             let router = router_ids(model).into_iter().find(|router| router.vip == id);
             let listing: Vec<String> = members

@@ -7,11 +7,13 @@
 
 pub mod display;
 pub mod model;
+pub mod read;
 pub mod schema;
 pub mod stdlib;
 pub mod suggest;
 pub mod typeck;
 pub mod value;
+pub mod views;
 
 use std::borrow::Borrow;
 
@@ -338,7 +340,7 @@ fn schema_outside_stdlib(span: Span, keyword: &str) -> Diagnostic {
 
 /// A platform has one cluster: its version, networking and profile.
 fn check_one_cluster(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
-    let clusters: Vec<EntityId> = model.all("cluster").collect();
+    let clusters: Vec<EntityId> = model.clusters().map(|cluster| cluster.id().entity()).collect();
     match clusters.as_slice() {
         [] => diagnostics.push(
             Diagnostic::error(

@@ -142,8 +142,8 @@ impl Model {
         Ok(id)
     }
 
-    pub fn entity(&self, id: EntityId) -> &Entity {
-        &self.entities[id.0 as usize]
+    pub fn entity(&self, id: impl Into<EntityId>) -> &Entity {
+        &self.entities[id.into().0 as usize]
     }
 
     pub(crate) fn entity_mut(&mut self, id: EntityId) -> &mut Entity {
@@ -163,21 +163,8 @@ impl Model {
         self.by_kind.get(kind.0 as usize).map_or(&[], Vec::as_slice)
     }
 
-    /// The declarations of the kind with this name (`"node"`), in source order.
-    pub fn all(&self, kind_name: &str) -> impl Iterator<Item = EntityId> + '_ {
-        let ids = self.schemas.kind(kind_name).map_or(&[][..], |kind| self.of_kind(kind));
-        ids.iter().copied()
-    }
-
     pub fn kind_name(&self, id: EntityId) -> &'static str {
         self.schemas.entity(self.entity(id).kind).name.as_str()
-    }
-
-    /// A field's value (written, from the component, or the default).
-    pub fn field(&self, id: EntityId, name: &str) -> Option<&Spanned> {
-        let entity = self.entity(id);
-        let position = self.schemas.entity(entity.kind).shape.position(name)?;
-        self.field_at(entity, position).map(|(value, _)| value)
     }
 
     /// The field at a shape position and where its value came from. A written value the
@@ -197,6 +184,25 @@ impl Model {
         definition.default.as_ref().map(|value| (&value.value, Origin::Default))
     }
 
+    /// The field at a shape position (written, from the component, or the default): what
+    /// the generated views read, by the positions worked out when they were generated.
+    pub(crate) fn read_at(&self, id: EntityId, position: usize) -> Option<&Spanned> {
+        let entity = self.entities.get(id.0 as usize)?;
+        self.field_at(entity, position).map(|(value, _)| value)
+    }
+
+    /// Where to point at the field at a shape position: its value when the declaration
+    /// wrote it, else the declaration's name.
+    pub(crate) fn span_at(&self, id: EntityId, position: usize) -> Span {
+        let Some(entity) = self.entities.get(id.0 as usize) else {
+            return Span::default();
+        };
+        entity
+            .written(position)
+            .flatten()
+            .map_or(entity.name_span, |value| value.span)
+    }
+
     /// Every field of a declaration that has a value, in shape order, with its origin.
     pub fn fields(&self, id: EntityId) -> impl Iterator<Item = (&'static str, &Spanned, Origin)> + '_ {
         let entity = self.entity(id);
@@ -209,10 +215,6 @@ impl Model {
                 self.field_at(entity, position)
                     .map(|(value, origin)| (definition.name.as_str(), value, origin))
             })
-    }
-
-    pub fn value(&self, id: EntityId, name: &str) -> Option<&Value> {
-        self.field(id, name).map(|spanned| &spanned.value)
     }
 
     /// The names of every declaration of one kind (for suggestions).
@@ -228,127 +230,7 @@ impl Model {
     }
 }
 
-/// Typed reads of fields by name, for the checks and emitters. A field that is absent (left
-/// out, or rejected by the type checker) reads as `None` or empty; none of these panic.
 impl Model {
-    /// A field that holds a reference.
-    pub fn reference(&self, id: EntityId, field: &str) -> Option<EntityId> {
-        self.value(id, field).and_then(Value::as_ref)
-    }
-
-    /// A field that holds a list of references (or one reference), in order.
-    pub fn references_in(&self, id: EntityId, field: &str) -> Vec<EntityId> {
-        match self.value(id, field) {
-            Some(Value::Ref(target)) => vec![*target],
-            Some(Value::List(items)) => items.iter().filter_map(|item| item.value.as_ref()).collect(),
-            _ => Vec::new(),
-        }
-    }
-
-    pub fn int(&self, id: EntityId, field: &str) -> Option<i64> {
-        self.value(id, field).and_then(Value::as_int)
-    }
-
-    pub fn string(&self, id: EntityId, field: &str) -> Option<&str> {
-        match self.value(id, field) {
-            Some(Value::Str(text)) => Some(text),
-            _ => None,
-        }
-    }
-
-    /// An enum field's variant.
-    pub fn variant(&self, id: EntityId, field: &str) -> Option<&'static str> {
-        match self.value(id, field) {
-            Some(Value::Enum(name)) => Some(name),
-            _ => None,
-        }
-    }
-
-    pub fn flag(&self, id: EntityId, field: &str) -> Option<bool> {
-        self.value(id, field).and_then(Value::as_bool)
-    }
-
-    pub fn ipv4(&self, id: EntityId, field: &str) -> Option<std::net::Ipv4Addr> {
-        match self.value(id, field) {
-            Some(Value::Ipv4(address)) => Some(*address),
-            _ => None,
-        }
-    }
-
-    pub fn cidr(&self, id: EntityId, field: &str) -> Option<ipnet::Ipv4Net> {
-        match self.value(id, field) {
-            Some(Value::Cidr(net)) => Some(*net),
-            _ => None,
-        }
-    }
-
-    /// An enum list field's variants (`roles`, `options`).
-    pub fn variants(&self, id: EntityId, field: &str) -> Vec<&'static str> {
-        match self.value(id, field) {
-            Some(Value::List(items)) => items
-                .iter()
-                .filter_map(|item| match item.value {
-                    Value::Enum(name) => Some(name),
-                    _ => None,
-                })
-                .collect(),
-            _ => Vec::new(),
-        }
-    }
-
-    /// A list-of-CIDR field's networks (`clients`).
-    pub fn cidrs(&self, id: EntityId, field: &str) -> Vec<ipnet::Ipv4Net> {
-        match self.value(id, field) {
-            Some(Value::List(items)) => items
-                .iter()
-                .filter_map(|item| match item.value {
-                    Value::Cidr(net) => Some(net),
-                    _ => None,
-                })
-                .collect(),
-            _ => Vec::new(),
-        }
-    }
-
-    /// Where to point at a field: its value when the declaration wrote it, else the
-    /// declaration's name (a default or a component's value has no place in this file).
-    pub fn field_span(&self, id: EntityId, field: &str) -> Span {
-        let entity = self.entity(id);
-        self.schemas
-            .entity(entity.kind)
-            .shape
-            .position(field)
-            .and_then(|position| entity.written(position).flatten())
-            .map_or(entity.name_span, |value| value.span)
-    }
-
-    /// A field of a record value (`requests.cpu`), by the record type's name.
-    pub fn record_field<'v>(&self, record: &'v Spanned, record_type: &str, field: &str) -> Option<&'v Spanned> {
-        let Value::Record(fields) = &record.value else {
-            return None;
-        };
-        let super::schema::Named::Record(id) = *self.schemas.names.get(record_type)? else {
-            return None;
-        };
-        let position = self.schemas.record(id).shape.position(field)?;
-        fields.get(position)?.as_ref().map(|value| &value.value)
-    }
-
-    /// A field of a record-typed field: `model.nested(app, "requests", "cpu")`.
-    pub fn nested(&self, id: EntityId, field: &str, inner: &str) -> Option<&Spanned> {
-        let Some(super::schema::Type::Record(record_id)) = self
-            .schemas
-            .entity(self.entity(id).kind)
-            .shape
-            .field(field)
-            .map(|f| &f.ty)
-        else {
-            return None;
-        };
-        let record_name = &self.schemas.record(*record_id).name;
-        self.record_field(self.field(id, field)?, record_name, inner)
-    }
-
     /// Every secret source the declarations refer to, in order, once each, with the span of
     /// its first use.
     pub fn secret_uses(&self) -> Vec<(super::value::SecretSource, Span)> {
@@ -402,12 +284,12 @@ impl Model {
     }
 
     /// The name of a declaration.
-    pub fn name(&self, id: EntityId) -> &str {
+    pub fn name(&self, id: impl Into<EntityId>) -> &str {
         &self.entity(id).name
     }
 
     /// The name of a declaration, backquoted for messages.
-    pub fn quoted(&self, id: EntityId) -> String {
+    pub fn quoted(&self, id: impl Into<EntityId>) -> String {
         format!("`{}`", self.entity(id).name)
     }
 }

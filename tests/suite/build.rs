@@ -3,6 +3,7 @@
 //! haproxy, keepalived, exportfs, the Kubernetes JSON schemas of the declared version, and
 //! JSON Schemas written for kubeadm and Harbor (tests/validators/schemas).
 
+use crate::by_name;
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
@@ -502,10 +503,9 @@ fn emitted_files_agree_with_each_other() {
         let text = std::fs::read_to_string(&example).expect("readable");
         let compilation = k8sc::compile_with("e.k8s", &text, &secrets());
         let model = &compilation.model;
-        let masters: Vec<String> = model
-            .all("node")
-            .filter(|node| model.variants(*node, "roles").contains(&"control_plane"))
-            .filter_map(|node| model.ipv4(node, "address").map(|a| a.to_string()))
+        let masters: Vec<String> = by_name::all(model, "node")
+            .filter(|node| by_name::variants(model, *node, "roles").contains(&"control_plane"))
+            .filter_map(|node| by_name::ipv4(model, node, "address").map(|a| a.to_string()))
             .collect();
         let keepalived_vips: Vec<String> = output
             .files
@@ -555,13 +555,12 @@ fn emitted_files_agree_with_each_other() {
             }
         }
         // PVs and exports.
-        let exports: Vec<(String, String, Vec<ipnet::Ipv4Net>)> = model
-            .all("nfs_export")
+        let exports: Vec<(String, String, Vec<ipnet::Ipv4Net>)> = by_name::all(model, "nfs_export")
             .map(|export| {
                 (
                     emit::nfs::server_address(model, export),
-                    model.string(export, "path").unwrap_or_default().to_string(),
-                    model.cidrs(export, "clients"),
+                    by_name::string(model, export, "path").unwrap_or_default().to_string(),
+                    by_name::cidrs(model, export, "clients"),
                 )
             })
             .collect();
@@ -584,14 +583,13 @@ fn emitted_files_agree_with_each_other() {
                 output.files.keys().any(|path| path.ends_with(&directory)),
                 "the PV's directory is created"
             );
-            for node in model
-                .all("node")
-                .filter(|node| model.variants(*node, "roles").contains(&"worker"))
+            for node in
+                by_name::all(model, "node").filter(|node| by_name::variants(model, *node, "roles").contains(&"worker"))
             {
-                if model.string(node, "pool").is_some() {
+                if by_name::string(model, node, "pool").is_some() {
                     continue;
                 }
-                let address = model.ipv4(node, "address").expect("an address");
+                let address = by_name::ipv4(model, node, "address").expect("an address");
                 assert!(
                     clients.iter().any(|net| net.contains(&address)),
                     "export clients miss {address}"
@@ -625,4 +623,37 @@ fn a_large_workload_emits_in_source_order_every_time() {
         positions.windows(2).all(|pair| pair[0] < pair[1]),
         "apps in source order"
     );
+}
+
+#[test]
+fn an_http_frontend_is_emitted_in_http_mode_and_haproxy_accepts_it() {
+    let root = scratch("http-frontend");
+    let mut text = std::fs::read_to_string(crate::root().join("examples/002-weave.k8s")).expect("readable");
+    text.push_str(
+        "\nload_balancer web {\n  nodes = [master1, master2, master3]\n  frontends = [\n    {\n      name = \"web\"\n      port = 8080\n      backends = [slave1, slave2, slave3]\n      backend_port = 80\n      mode = http\n    },\n  ]\n}\n",
+    );
+    let source = root.join("http.k8s");
+    std::fs::write(&source, &text).expect("write the source");
+    let out = root.join("out");
+    let output = k8sc(&[
+        "build",
+        source.to_str().expect("utf-8"),
+        "-o",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let config = std::fs::read_to_string(out.join("hosts/master1/etc/haproxy/haproxy.cfg")).expect("haproxy.cfg");
+    let web = &config[config.find("frontend web").expect("the web frontend")..];
+    assert!(web.contains("mode http") && web.contains("option httplog"), "{web}");
+    assert!(web.contains("backend web-backend\n    mode http"), "{web}");
+    let apiserver = &config[config.find("frontend kube-apiserver").expect("the apiserver")..];
+    assert!(apiserver.contains("mode tcp"), "the apiserver stays a TCP passthrough");
+    let path = out.join("hosts/master1/etc/haproxy/haproxy.cfg");
+    let check = run_validator("haproxy", &["-c", "-dW", "-f", path.to_str().expect("utf-8")]);
+    assert_valid(&check, "haproxy -c -dW on an HTTP frontend");
 }

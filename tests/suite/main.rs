@@ -14,6 +14,7 @@ mod examples;
 mod lsp;
 mod no_panic;
 mod rules;
+mod views;
 mod workload;
 
 use std::path::{Path, PathBuf};
@@ -50,4 +51,61 @@ pub fn snapshot_settings(subfolder: &str) -> insta::Settings {
     settings.set_prepend_module_to_snapshot(false);
     settings.set_omit_expression(true);
     settings
+}
+
+/// Reads of the model by field and kind name, for tests that check the emitted files
+/// against the model independently of the compiler's own views (`src/semantic/views.rs`).
+pub mod by_name {
+    use k8sc::semantic::{EntityId, Model, Value};
+
+    /// The declarations of a kind, in source order.
+    pub fn all<'m>(model: &'m Model, kind: &str) -> impl Iterator<Item = EntityId> + 'm {
+        let ids = model.schemas.kind(kind).map_or(&[][..], |kind| model.of_kind(kind));
+        ids.iter().copied()
+    }
+
+    /// A field's value (written, inherited or the default).
+    pub fn value<'m>(model: &'m Model, id: EntityId, field: &str) -> Option<&'m Value> {
+        model
+            .fields(id)
+            .find(|(name, _, _)| *name == field)
+            .map(|(_, value, _)| &value.value)
+    }
+
+    pub fn string<'m>(model: &'m Model, id: EntityId, field: &str) -> Option<&'m str> {
+        match value(model, id, field) {
+            Some(Value::Str(text)) => Some(text),
+            _ => None,
+        }
+    }
+
+    pub fn ipv4(model: &Model, id: EntityId, field: &str) -> Option<std::net::Ipv4Addr> {
+        match value(model, id, field) {
+            Some(Value::Ipv4(address)) => Some(*address),
+            _ => None,
+        }
+    }
+
+    /// An enum list's variants (`roles`).
+    pub fn variants(model: &Model, id: EntityId, field: &str) -> Vec<&'static str> {
+        let items = value(model, id, field).map_or(&[][..], Value::as_list);
+        items
+            .iter()
+            .filter_map(|item| match item.value {
+                Value::Enum(name) => Some(name),
+                _ => None,
+            })
+            .collect()
+    }
+
+    pub fn cidrs(model: &Model, id: EntityId, field: &str) -> Vec<ipnet::Ipv4Net> {
+        let items = value(model, id, field).map_or(&[][..], Value::as_list);
+        items
+            .iter()
+            .filter_map(|item| match item.value {
+                Value::Cidr(net) => Some(net),
+                _ => None,
+            })
+            .collect()
+    }
 }

@@ -73,9 +73,7 @@ fn five_etcd_members_on_two_hosts_fail_with_the_host_and_the_numbers() {
 }
 
 fn host_names(compilation: &k8sc::Compilation) -> Vec<String> {
-    compilation
-        .model
-        .all("physical_host")
+    crate::by_name::all(&compilation.model, "physical_host")
         .map(|host| compilation.model.name(host).to_string())
         .collect()
 }
@@ -133,5 +131,9 @@ fn apps_start_after_what_they_depend_on() {
     assert!(position("gitlab") < position("jenkins"));
     assert!(position("catalog") < position("storefront"));
     let unique: HashSet<_> = order.iter().collect();
-    assert_eq!(unique.len(), compilation.model.all("app").count(), "every app once");
+    assert_eq!(
+        unique.len(),
+        crate::by_name::all(&compilation.model, "app").count(),
+        "every app once"
+    );
 }

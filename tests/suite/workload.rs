@@ -14,7 +14,7 @@ fn the_workload_checks_clean_and_is_canonical() {
             "W({n}): {:?}",
             compilation.diagnostics
         );
-        let apps = compilation.model.all("app").count();
+        let apps = crate::by_name::all(&compilation.model, "app").count();
         assert_eq!(apps as u64, n);
         assert_eq!(
             k8sc::format::format(FileId(0), &text).ok().as_deref(),
@@ -32,7 +32,7 @@ fn a_large_platform_checked_on_two_threads_reports_in_source_order() {
     let clean = gen_workload::workload(1000);
     let compilation = k8sc::compile("w.k8s", &clean);
     assert!(compilation.diagnostics.is_empty(), "{:?}", compilation.diagnostics);
-    assert_eq!(compilation.model.all("app").count(), 1000);
+    assert_eq!(crate::by_name::all(&compilation.model, "app").count(), 1000);
     let starts: Vec<u32> = compilation.model.references.iter().map(|r| r.span.start).collect();
     assert!(
         starts.windows(2).all(|pair| pair[0] < pair[1]),
