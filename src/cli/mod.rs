@@ -51,7 +51,13 @@ pub fn execute(cli: Cli) -> Status {
         Command::Graph(args) => graph::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Simulate(args) => simulate::run(&args),
-        Command::Lsp => crate::lsp::run(),
+        Command::Lsp => match crate::lsp::run() {
+            Ok(()) => Status::Ok,
+            Err(message) => {
+                eprintln!("k8sc lsp: {message}");
+                Status::Trouble
+            }
+        },
     }
 }
 

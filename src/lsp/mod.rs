@@ -103,22 +103,17 @@ pub fn capabilities() -> ServerCapabilities {
     }
 }
 
-/// Runs the server on stdin and stdout until the client says `exit`.
-pub fn run() -> crate::cli::Status {
+/// Runs the server on stdin and stdout until the client says `exit`; the error says why
+/// the connection ended otherwise (the command reports it and sets the exit status).
+pub fn run() -> Result<(), String> {
     let (connection, io_threads) = Connection::stdio();
     let result = serve(&connection);
     drop(connection);
     let joined = io_threads.join();
     match (result, joined) {
-        (Ok(()), Ok(())) => crate::cli::Status::Ok,
-        (Err(message), _) => {
-            eprintln!("k8sc lsp: {message}");
-            crate::cli::Status::Trouble
-        }
-        (_, Err(err)) => {
-            eprintln!("k8sc lsp: {err}");
-            crate::cli::Status::Trouble
-        }
+        (Ok(()), Ok(())) => Ok(()),
+        (Err(message), _) => Err(message.to_string()),
+        (_, Err(err)) => Err(err.to_string()),
     }
 }
 

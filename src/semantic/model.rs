@@ -6,8 +6,7 @@ use super::schema::{ComponentId, KindId, Schemas};
 use super::value::{FieldValue, Origin, Spanned, Value};
 use crate::source::Span;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct EntityId(pub u32);
+pub use super::value::EntityId;
 
 /// One declaration: `node master1 { ... }`.
 #[derive(Debug, Clone)]

@@ -5,8 +5,12 @@ use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
 
-use super::model::EntityId;
 use crate::source::Span;
+
+/// A declaration of the model, by its position. It lives here, below the model, so that
+/// values can refer to declarations without the value types depending on the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EntityId(pub u32);
 
 /// A value that passed the type checker.
 #[derive(Debug, Clone, PartialEq)]
