@@ -1,0 +1,366 @@
+//! The ingress controllers (IngressClass, ServiceAccount, RBAC, the controller's Deployment
+//! and, when it does not listen on the nodes, its Service) and the routes' Ingresses.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::apps::v1 as apps;
+use k8s_openapi::api::core::v1 as core;
+use k8s_openapi::api::networking::v1 as networking;
+use k8s_openapi::api::rbac::v1 as rbac;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use super::super::MODE_FILE;
+use super::workloads::{resources, spread};
+use super::{Documents, NAME_LABEL, POOL_LABEL, Writer, labels, meta, selector};
+use crate::check::names::{k8s_name, namespace_of};
+use crate::semantic::views::{self, AntiAffinity, IngressClass, IngressExpose, Role};
+use crate::semantic::{EntityId, Model};
+
+/// What every object of one ingress controller is made from.
+struct Controller<'m> {
+    model: &'m Model,
+    view: views::IngressController<'m>,
+    name: String,
+    namespace: String,
+    class: IngressClass,
+    class_name: String,
+    controller_string: &'static str,
+    http: i32,
+    https: i32,
+    host_network: bool,
+    labels: BTreeMap<String, String>,
+}
+
+/// The ingress class name of a controller, and its controller string.
+fn ingress_class(model: &Model, controller: EntityId) -> (String, &'static str) {
+    let name = k8s_name(model.name(controller));
+    match model.ingress_controller(controller).class() {
+        Some(IngressClass::Nginx) => (name, "k8s.io/ingress-nginx"),
+        Some(IngressClass::Traefik) | None => (name, "traefik.io/ingress-controller"),
+    }
+}
+
+/// `ingress/<controller>.yaml`: every object of one ingress controller.
+pub(super) fn controller(model: &Model, controller: EntityId, writer: &mut Writer) {
+    let view = model.ingress_controller(controller);
+    let name = k8s_name(view.name());
+    let (class_name, controller_string) = ingress_class(model, controller);
+    let c = Controller {
+        model,
+        view,
+        namespace: namespace_of(model, controller),
+        class: view.class().unwrap_or(IngressClass::Traefik),
+        class_name,
+        controller_string,
+        http: view.http_port().map_or(80, i32::from),
+        https: view.https_port().map_or(443, i32::from),
+        host_network: view.expose() == Some(IngressExpose::HostNetwork),
+        labels: labels(&[(NAME_LABEL, &name)]),
+        name,
+    };
+    let mut documents = Documents::default();
+    access(&c, &mut documents);
+    deployment(&c, &mut documents);
+    service(&c, &mut documents);
+    writer.write(&format!("ingress/{}.yaml", c.name), documents, MODE_FILE);
+}
+
+/// The IngressClass, and the ServiceAccount with the cluster role the controller reads
+/// its routes with.
+fn access(c: &Controller<'_>, documents: &mut Documents) {
+    documents.push(&networking::IngressClass {
+        metadata: meta(&c.class_name, None, c.labels.clone()),
+        spec: Some(networking::IngressClassSpec {
+            controller: Some(c.controller_string.into()),
+            ..Default::default()
+        }),
+    });
+    documents.push(&core::ServiceAccount {
+        metadata: meta(&c.name, Some(&c.namespace), c.labels.clone()),
+        ..Default::default()
+    });
+    let rule = |groups: &[&str], resources: &[&str], verbs: &[&str]| rbac::PolicyRule {
+        api_groups: Some(groups.iter().map(|g| g.to_string()).collect()),
+        resources: Some(resources.iter().map(|r| r.to_string()).collect()),
+        verbs: verbs.iter().map(|v| v.to_string()).collect(),
+        ..Default::default()
+    };
+    documents.push(&rbac::ClusterRole {
+        metadata: meta(&format!("{}-{}", c.namespace, c.name), None, c.labels.clone()),
+        rules: Some(vec![
+            rule(
+                &[""],
+                &[
+                    "services",
+                    "endpoints",
+                    "secrets",
+                    "configmaps",
+                    "pods",
+                    "nodes",
+                    "namespaces",
+                ],
+                &["get", "list", "watch"],
+            ),
+            rule(&["discovery.k8s.io"], &["endpointslices"], &["get", "list", "watch"]),
+            rule(
+                &["networking.k8s.io"],
+                &["ingresses", "ingressclasses"],
+                &["get", "list", "watch"],
+            ),
+            rule(&["networking.k8s.io"], &["ingresses/status"], &["update"]),
+            rule(&[""], &["events"], &["create", "patch"]),
+            rule(
+                &["coordination.k8s.io"],
+                &["leases"],
+                &["get", "list", "watch", "create", "update"],
+            ),
+        ]),
+        ..Default::default()
+    });
+    documents.push(&rbac::ClusterRoleBinding {
+        metadata: meta(&format!("{}-{}", c.namespace, c.name), None, c.labels.clone()),
+        role_ref: rbac::RoleRef {
+            api_group: "rbac.authorization.k8s.io".into(),
+            kind: "ClusterRole".into(),
+            name: format!("{}-{}", c.namespace, c.name),
+        },
+        subjects: Some(vec![rbac::Subject {
+            kind: "ServiceAccount".into(),
+            name: c.name.clone(),
+            namespace: Some(c.namespace.clone()),
+            ..Default::default()
+        }]),
+    });
+}
+
+/// The controller's command line: its class, and the ports it listens on.
+fn args(c: &Controller<'_>) -> Vec<String> {
+    match c.class {
+        IngressClass::Nginx => vec![
+            "/nginx-ingress-controller".into(),
+            format!("--ingress-class={}", c.class_name),
+            format!("--controller-class={}", c.controller_string),
+            format!("--http-port={}", c.http),
+            format!("--https-port={}", c.https),
+            "--watch-ingress-without-class=false".into(),
+        ],
+        IngressClass::Traefik => vec![
+            format!("--entrypoints.web.address=:{}", c.http),
+            format!("--entrypoints.websecure.address=:{}", c.https),
+            "--providers.kubernetesingress".into(),
+            format!("--providers.kubernetesingress.ingressclass={}", c.class_name),
+            "--ping".into(),
+        ],
+    }
+}
+
+/// Where the pods run: only on the controller's nodes, spread over them, tolerating the
+/// pools (and the control-plane taint) of those nodes.
+fn scheduling(
+    c: &Controller<'_>,
+) -> (
+    core::Affinity,
+    Option<Vec<core::TopologySpreadConstraint>>,
+    Vec<core::Toleration>,
+) {
+    let model = c.model;
+    let nodes: Vec<String> = (c.view.nodes().iter()).map(|node| k8s_name(model.name(node))).collect();
+    let anti_affinity = c.view.anti_affinity().unwrap_or(AntiAffinity::Required);
+    let (affinity, spread_constraints) = spread(&c.name, anti_affinity);
+    // Run only on the controller's own nodes.
+    let mut affinity = affinity.unwrap_or_default();
+    affinity.node_affinity = Some(core::NodeAffinity {
+        required_during_scheduling_ignored_during_execution: Some(core::NodeSelector {
+            node_selector_terms: vec![core::NodeSelectorTerm {
+                match_expressions: Some(vec![core::NodeSelectorRequirement {
+                    key: "kubernetes.io/hostname".into(),
+                    operator: "In".into(),
+                    values: Some(nodes),
+                }]),
+                ..Default::default()
+            }],
+        }),
+        ..Default::default()
+    });
+    // Dedicated ingress nodes are tainted with their pool; tolerate the pools they carry.
+    let mut pools: Vec<String> = (c.view.nodes().iter())
+        .filter_map(|node| model.node(node).pool().map(str::to_string))
+        .collect();
+    pools.sort();
+    pools.dedup();
+    let mut tolerations: Vec<core::Toleration> = pools
+        .into_iter()
+        .map(|pool| core::Toleration {
+            key: Some(POOL_LABEL.into()),
+            operator: Some("Equal".into()),
+            value: Some(pool),
+            effect: Some("NoSchedule".into()),
+            ..Default::default()
+        })
+        .collect();
+    // On control-plane nodes, tolerate the taint kubeadm puts there.
+    let on_control_plane = (c.view.nodes().iter()).any(|node| model.node(node).roles().contains(&Role::ControlPlane));
+    if on_control_plane {
+        tolerations.push(core::Toleration {
+            key: Some("node-role.kubernetes.io/control-plane".into()),
+            operator: Some("Exists".into()),
+            effect: Some("NoSchedule".into()),
+            ..Default::default()
+        });
+    }
+    (affinity, spread_constraints, tolerations)
+}
+
+fn container(c: &Controller<'_>) -> core::Container {
+    core::Container {
+        name: c.class.to_string(),
+        image: c.view.image().map(str::to_string),
+        args: Some(args(c)),
+        ports: Some(vec![
+            core::ContainerPort {
+                name: Some("http".into()),
+                container_port: c.http,
+                host_port: c.host_network.then_some(c.http),
+                protocol: Some("TCP".into()),
+                ..Default::default()
+            },
+            core::ContainerPort {
+                name: Some("https".into()),
+                container_port: c.https,
+                host_port: c.host_network.then_some(c.https),
+                protocol: Some("TCP".into()),
+                ..Default::default()
+            },
+        ]),
+        resources: resources(c.view.requests(), c.view.limits()),
+        security_context: Some(core::SecurityContext {
+            capabilities: Some(core::Capabilities {
+                add: Some(vec!["NET_BIND_SERVICE".into()]),
+                drop: Some(vec!["ALL".into()]),
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+fn deployment(c: &Controller<'_>, documents: &mut Documents) {
+    let (affinity, spread_constraints, tolerations) = scheduling(c);
+    documents.push(&apps::Deployment {
+        metadata: meta(&c.name, Some(&c.namespace), c.labels.clone()),
+        spec: Some(apps::DeploymentSpec {
+            replicas: Some(c.view.replicas().unwrap_or(2) as i32),
+            selector: selector(&c.name),
+            template: core::PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(c.labels.clone()),
+                    ..Default::default()
+                }),
+                spec: Some(core::PodSpec {
+                    service_account_name: Some(c.name.clone()),
+                    host_network: c.host_network.then_some(true),
+                    dns_policy: c.host_network.then(|| "ClusterFirstWithHostNet".to_string()),
+                    containers: vec![container(c)],
+                    affinity: Some(affinity),
+                    topology_spread_constraints: spread_constraints,
+                    tolerations: (!tolerations.is_empty()).then_some(tolerations),
+                    ..Default::default()
+                }),
+            },
+            ..Default::default()
+        }),
+        ..Default::default()
+    });
+}
+
+/// The Service of a controller that does not listen on its nodes' own ports.
+fn service(c: &Controller<'_>, documents: &mut Documents) {
+    if c.host_network {
+        return;
+    }
+    let vip = (c.view.vip())
+        .and_then(|vip| c.model.vip_group(vip).address())
+        .map(|a| a.to_string());
+    let external = c.view.expose() == Some(IngressExpose::ExternalIps);
+    documents.push(&core::Service {
+        metadata: meta(&c.name, Some(&c.namespace), c.labels.clone()),
+        spec: Some(core::ServiceSpec {
+            type_: Some(if external {
+                "ClusterIP".into()
+            } else {
+                "LoadBalancer".into()
+            }),
+            external_ips: if external { vip.map(|vip| vec![vip]) } else { None },
+            selector: Some(BTreeMap::from([(NAME_LABEL.to_string(), c.name.clone())])),
+            ports: Some(vec![
+                core::ServicePort {
+                    name: Some("http".into()),
+                    port: 80,
+                    target_port: Some(IntOrString::String("http".into())),
+                    protocol: Some("TCP".into()),
+                    ..Default::default()
+                },
+                core::ServicePort {
+                    name: Some("https".into()),
+                    port: 443,
+                    target_port: Some(IntOrString::String("https".into())),
+                    protocol: Some("TCP".into()),
+                    ..Default::default()
+                },
+            ]),
+            ..Default::default()
+        }),
+        ..Default::default()
+    });
+}
+
+pub(super) fn route_objects(model: &Model, route: EntityId) -> Option<Documents> {
+    let view = model.route(route);
+    let app = view.app()?.entity();
+    let name = k8s_name(view.name());
+    let namespace = namespace_of(model, app);
+    let app_name = k8s_name(model.name(app));
+    let port = view.port().map_or(80, i32::from);
+    let controller = (view.ingress())
+        .or_else(|| model.ingress_controllers().next().map(|controller| controller.id()))
+        .map(|controller| controller.entity());
+    let host = view.host().unwrap_or_default().to_string();
+    let tls = view.tls() == Some(true);
+    let ingress = networking::Ingress {
+        metadata: meta(&name, Some(&namespace), labels(&[(NAME_LABEL, &app_name)])),
+        spec: Some(networking::IngressSpec {
+            ingress_class_name: controller.map(|controller| ingress_class(model, controller).0),
+            rules: Some(vec![networking::IngressRule {
+                host: Some(host.clone()),
+                http: Some(networking::HTTPIngressRuleValue {
+                    paths: vec![networking::HTTPIngressPath {
+                        path: Some(view.path().unwrap_or("/").to_string()),
+                        path_type: "Prefix".into(),
+                        backend: networking::IngressBackend {
+                            service: Some(networking::IngressServiceBackend {
+                                name: app_name.clone(),
+                                port: Some(networking::ServiceBackendPort {
+                                    number: Some(port),
+                                    ..Default::default()
+                                }),
+                            }),
+                            ..Default::default()
+                        },
+                    }],
+                }),
+            }]),
+            tls: tls.then(|| {
+                vec![networking::IngressTLS {
+                    hosts: Some(vec![host.clone()]),
+                    secret_name: Some(view.tls_secret().map_or_else(|| format!("{name}-tls"), str::to_string)),
+                }]
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let mut documents = Documents::default();
+    documents.push(&ingress);
+    Some(documents)
+}

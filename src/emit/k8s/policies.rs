@@ -1,0 +1,61 @@
+//! An app's NetworkPolicy.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::networking::v1 as networking;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+
+use super::{AppObjects, Documents, NAME_LABEL, labels, meta, selector};
+use crate::check::names::{k8s_name, namespace_of};
+use crate::semantic::views::{Cni, NamespaceOrApp};
+use crate::semantic::{EntityId, Model};
+
+/// When the app declares `allow_from` and the CNI enforces policies: a NetworkPolicy that
+/// admits traffic only from those namespaces and apps.
+pub(super) fn network_policy(app: &AppObjects<'_>, documents: &mut Documents) {
+    if let Some(policy) = policy_of(app.model, app.id, &app.name, &app.namespace) {
+        documents.push(&policy);
+    }
+}
+
+fn policy_of(model: &Model, app: EntityId, name: &str, namespace: &str) -> Option<networking::NetworkPolicy> {
+    let cluster = model.clusters().next()?;
+    if cluster.cni() == Some(Cni::Flannel) {
+        return None;
+    }
+    let sources = model.app(app).allow_from()?;
+    let peers: Vec<networking::NetworkPolicyPeer> = (sources.iter())
+        .map(|source| {
+            let namespace_selector = |ns: &str| LabelSelector {
+                match_labels: Some(BTreeMap::from([(
+                    "kubernetes.io/metadata.name".to_string(),
+                    ns.to_string(),
+                )])),
+                ..Default::default()
+            };
+            match source {
+                NamespaceOrApp::Namespace(namespace) => networking::NetworkPolicyPeer {
+                    namespace_selector: Some(namespace_selector(&k8s_name(model.name(namespace)))),
+                    ..Default::default()
+                },
+                NamespaceOrApp::App(source) => networking::NetworkPolicyPeer {
+                    namespace_selector: Some(namespace_selector(&namespace_of(model, source.entity()))),
+                    pod_selector: Some(selector(&k8s_name(model.name(source)))),
+                    ..Default::default()
+                },
+            }
+        })
+        .collect();
+    Some(networking::NetworkPolicy {
+        metadata: meta(name, Some(namespace), labels(&[(NAME_LABEL, name)])),
+        spec: Some(networking::NetworkPolicySpec {
+            pod_selector: Some(selector(name)),
+            policy_types: Some(vec!["Ingress".into()]),
+            ingress: Some(vec![networking::NetworkPolicyIngressRule {
+                from: Some(peers),
+                ..Default::default()
+            }]),
+            ..Default::default()
+        }),
+    })
+}

@@ -1,0 +1,272 @@
+//! An app's pods and the object that runs them: a Deployment, StatefulSet or DaemonSet,
+//! with the container, its resources, and the placement and spread of its replicas.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::apps::v1 as apps;
+use k8s_openapi::api::core::v1 as core;
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+use super::storage::{claim_spec, storage_class_of};
+use super::{AppObjects, Documents, GPU_LABEL, HOST_LABEL, POOL_LABEL, meta, selector};
+use crate::check::names::k8s_name;
+use crate::semantic::value::{format_cpu, format_quantity};
+use crate::semantic::views::{AntiAffinity, Protocol, Resources, Workload};
+use crate::semantic::{EntityId, Model};
+
+/// A container's resources: an app's or an ingress controller's requests and limits.
+pub(super) fn resources(
+    requests: Option<Resources<'_>>,
+    limits: Option<Resources<'_>>,
+) -> Option<core::ResourceRequirements> {
+    let amounts = |resources: Option<Resources<'_>>| -> Option<BTreeMap<String, Quantity>> {
+        let mut map = BTreeMap::new();
+        if let Some(millicores) = resources.and_then(|resources| resources.cpu()) {
+            map.insert("cpu".to_string(), Quantity(format_cpu(millicores)));
+        }
+        if let Some(bytes) = resources.and_then(|resources| resources.memory()) {
+            map.insert("memory".to_string(), Quantity(format_quantity(bytes)));
+        }
+        (!map.is_empty()).then_some(map)
+    };
+    let requests = amounts(requests);
+    let limits = amounts(limits);
+    (requests.is_some() || limits.is_some()).then(|| core::ResourceRequirements {
+        requests,
+        limits,
+        ..Default::default()
+    })
+}
+
+/// Spread: required (or preferred) anti-affinity on the node, and an even spread over
+/// physical hosts, so that losing a host loses at most its share of the replicas.
+pub(super) fn spread(
+    name: &str,
+    anti_affinity: AntiAffinity,
+) -> (Option<core::Affinity>, Option<Vec<core::TopologySpreadConstraint>>) {
+    let term = core::PodAffinityTerm {
+        label_selector: Some(selector(name)),
+        topology_key: "kubernetes.io/hostname".into(),
+        ..Default::default()
+    };
+    let (anti, when) = match anti_affinity {
+        AntiAffinity::Required => (
+            core::PodAntiAffinity {
+                required_during_scheduling_ignored_during_execution: Some(vec![term]),
+                ..Default::default()
+            },
+            "DoNotSchedule",
+        ),
+        AntiAffinity::Preferred => (
+            core::PodAntiAffinity {
+                preferred_during_scheduling_ignored_during_execution: Some(vec![core::WeightedPodAffinityTerm {
+                    pod_affinity_term: term,
+                    weight: 100,
+                }]),
+                ..Default::default()
+            },
+            "ScheduleAnyway",
+        ),
+        AntiAffinity::None => return (None, None),
+    };
+    let constraint = core::TopologySpreadConstraint {
+        label_selector: Some(selector(name)),
+        max_skew: 1,
+        topology_key: HOST_LABEL.into(),
+        when_unsatisfiable: when.into(),
+        ..Default::default()
+    };
+    (
+        Some(core::Affinity {
+            pod_anti_affinity: Some(anti),
+            ..Default::default()
+        }),
+        Some(vec![constraint]),
+    )
+}
+
+/// Node selector and tolerations of a placement (pool, GPU).
+fn placement(model: &Model, app: EntityId) -> (Option<BTreeMap<String, String>>, Option<Vec<core::Toleration>>) {
+    let placement = model.app(app).placement();
+    let pool = placement.and_then(|placement| placement.pool());
+    let gpu = placement.and_then(|placement| placement.gpu()) == Some(true);
+    let mut selector = BTreeMap::new();
+    let mut tolerations = Vec::new();
+    if let Some(pool) = pool {
+        selector.insert(POOL_LABEL.to_string(), pool.to_string());
+        tolerations.push(core::Toleration {
+            key: Some(POOL_LABEL.into()),
+            operator: Some("Equal".into()),
+            value: Some(pool.to_string()),
+            effect: Some("NoSchedule".into()),
+            ..Default::default()
+        });
+    }
+    if gpu {
+        selector.insert(GPU_LABEL.to_string(), "true".into());
+    }
+    (
+        (!selector.is_empty()).then_some(selector),
+        (!tolerations.is_empty()).then_some(tolerations),
+    )
+}
+
+pub(super) struct PortSpec {
+    pub name: String,
+    pub port: i32,
+    pub protocol: String,
+}
+
+pub(super) fn ports(model: &Model, app: EntityId) -> Vec<PortSpec> {
+    (model.app(app).ports().iter())
+        .map(|record| PortSpec {
+            name: record.name().map(k8s_name).unwrap_or_default(),
+            port: record.port().map_or(0, i32::from),
+            protocol: record.protocol().unwrap_or(Protocol::Tcp).as_str().to_uppercase(),
+        })
+        .collect()
+}
+
+/// A volume the app claims: name, mount path, bytes, read-only.
+struct Claim {
+    name: String,
+    mount: String,
+    bytes: u64,
+    read_only: bool,
+}
+
+fn claims(app: &AppObjects<'_>) -> Vec<Claim> {
+    (app.view.volumes().iter())
+        .map(|volume| Claim {
+            name: volume.name().map(k8s_name).unwrap_or_default(),
+            mount: volume.mount().unwrap_or("/data").to_string(),
+            bytes: volume.size().unwrap_or(0),
+            read_only: volume.read_only().unwrap_or(false),
+        })
+        .collect()
+}
+
+/// The app's one container: image, arguments, environment, ports, resources, mounts.
+fn container(app: &AppObjects<'_>, claims: &[Claim]) -> core::Container {
+    let view = app.view;
+    let env: Vec<core::EnvVar> = (view.env().iter())
+        .map(|(key, value)| core::EnvVar {
+            name: key.to_string(),
+            value: Some(value.to_string()),
+            ..Default::default()
+        })
+        .collect();
+    core::Container {
+        name: app.name.clone(),
+        image: view.image().map(str::to_string),
+        args: (view.command()).map(|command| command.iter().map(str::to_string).collect()),
+        env: (!env.is_empty()).then_some(env),
+        ports: (!app.ports.is_empty()).then(|| {
+            (app.ports.iter())
+                .map(|port| core::ContainerPort {
+                    name: Some(port.name.clone()),
+                    container_port: port.port,
+                    protocol: Some(port.protocol.clone()),
+                    ..Default::default()
+                })
+                .collect()
+        }),
+        resources: resources(view.requests(), view.limits()),
+        volume_mounts: (!claims.is_empty()).then(|| {
+            (claims.iter())
+                .map(|claim| core::VolumeMount {
+                    name: claim.name.clone(),
+                    mount_path: claim.mount.clone(),
+                    read_only: claim.read_only.then_some(true),
+                    ..Default::default()
+                })
+                .collect()
+        }),
+        ..Default::default()
+    }
+}
+
+/// The pods: the container, spread over nodes and physical hosts when replicated, on the
+/// nodes of the app's placement.
+fn pod_template(app: &AppObjects<'_>, claims: &[Claim]) -> core::PodTemplateSpec {
+    let anti_affinity = (app.view.placement())
+        .and_then(|placement| placement.anti_affinity())
+        .unwrap_or(AntiAffinity::Required);
+    let (affinity, spread_constraints) = if app.replicated {
+        spread(&app.name, anti_affinity)
+    } else {
+        (None, None)
+    };
+    let (node_selector, tolerations) = placement(app.model, app.id);
+    core::PodTemplateSpec {
+        metadata: Some(ObjectMeta {
+            labels: Some(app.labels.clone()),
+            ..Default::default()
+        }),
+        spec: Some(core::PodSpec {
+            containers: vec![container(app, claims)],
+            affinity,
+            topology_spread_constraints: spread_constraints,
+            node_selector,
+            tolerations,
+            ..Default::default()
+        }),
+    }
+}
+
+/// The Deployment, StatefulSet (with a claim template per volume) or DaemonSet.
+pub(super) fn workload(app: &AppObjects<'_>, documents: &mut Documents) {
+    let claims = claims(app);
+    let template = pod_template(app, &claims);
+    let metadata = meta(&app.name, Some(&app.namespace), app.labels.clone());
+    match app.workload {
+        Workload::Stateful => {
+            let claim_templates: Vec<core::PersistentVolumeClaim> = (claims.iter())
+                .map(|claim| core::PersistentVolumeClaim {
+                    metadata: ObjectMeta {
+                        name: Some(claim.name.clone()),
+                        labels: Some(app.labels.clone()),
+                        ..Default::default()
+                    },
+                    spec: Some(claim_spec(
+                        claim.bytes,
+                        storage_class_of(app.model, app.id, &claim.name),
+                    )),
+                    ..Default::default()
+                })
+                .collect();
+            documents.push(&apps::StatefulSet {
+                metadata,
+                spec: Some(apps::StatefulSetSpec {
+                    replicas: Some(app.replicas),
+                    selector: selector(&app.name),
+                    service_name: Some(app.name.clone()),
+                    template,
+                    volume_claim_templates: (!claim_templates.is_empty()).then_some(claim_templates),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            });
+        }
+        Workload::Daemon => documents.push(&apps::DaemonSet {
+            metadata,
+            spec: Some(apps::DaemonSetSpec {
+                selector: selector(&app.name),
+                template,
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+        Workload::Stateless => documents.push(&apps::Deployment {
+            metadata,
+            spec: Some(apps::DeploymentSpec {
+                replicas: Some(app.replicas),
+                selector: selector(&app.name),
+                template,
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+    }
+}
