@@ -109,6 +109,7 @@ codes! {
     HA022 => "several apiservers are not fronted by a load balancer with a VIP",
     HA023 => "a front port equal to the apiserver port on a node that runs both",
     HA024 => "an apiserver frontend's backends are not exactly the control-plane nodes",
+    HA025 => "an HTTP frontend where HTTP cannot work: on LVS, or in front of the apiservers",
     // VIP groups (keepalived).
     HA030 => "a VIP group has fewer than 2 members",
     HA031 => "a VIP outside its members' subnet",

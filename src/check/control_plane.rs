@@ -6,6 +6,7 @@ use rustc_hash::FxHashMap as HashMap;
 use super::Context;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::semantic::EntityId;
+use crate::semantic::views::{LbMode, LbSoftware};
 
 pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
@@ -168,6 +169,45 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             diagnostic = diagnostic.with_label(model.entity(*node).name_span, format!("`{}`", model.name(*node)));
         }
         out.push(diagnostic);
+    }
+}
+
+/// HA025: an HTTP frontend where HTTP cannot work: LVS balances TCP connections only, and
+/// the apiservers' clients speak TLS to the apiservers themselves (kubectl, kubelets and
+/// kubeadm verify the apiserver's certificate), so an HTTP proxy in front breaks them.
+pub fn check_frontend_modes(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    for (idx, frontend) in context.frontends.iter().enumerate() {
+        if frontend.mode != LbMode::Http {
+            continue;
+        }
+        let balancer = model.load_balancer(frontend.balancer);
+        let (problem, label, help) = if balancer.software() == Some(LbSoftware::Lvs) {
+            (
+                format!(
+                    "frontend `{}` is `mode = http`, but LVS balances TCP connections and never reads HTTP",
+                    frontend.name
+                ),
+                (balancer.software_span(), "software = lvs"),
+                "use `mode = tcp` on an LVS frontend, or `software = haproxy` for HTTP balancing",
+            )
+        } else if context.apiserver_frontends.contains(&idx) {
+            (
+                format!(
+                    "frontend `{}` leads to the apiservers in `mode = http`, but their clients speak TLS to the apiservers",
+                    frontend.name
+                ),
+                (balancer.name_span(), "in front of the apiservers"),
+                "use `mode = tcp` (TLS passthrough) for the apiservers, as kubeadm's HA guide does",
+            )
+        } else {
+            continue;
+        };
+        out.push(
+            Diagnostic::error(Code::HA025, problem, frontend.mode_span, "mode = http")
+                .with_label(label.0, label.1)
+                .with_help(help),
+        );
     }
 }
 

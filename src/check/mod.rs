@@ -150,6 +150,7 @@ const FAMILIES: [&[Family]; 2] = [
         etcd::check,
         failure_domain::check,
         control_plane::check,
+        control_plane::check_frontend_modes,
         vrrp::check,
         ingress::check,
         namespace::check,

@@ -24,6 +24,8 @@ pub struct Frontend {
     pub backend_port: i64,
     /// TCP passthrough or HTTP.
     pub mode: LbMode,
+    /// Where `mode` is written (else the record).
+    pub mode_span: Span,
     /// The frontend record in the source.
     pub span: Span,
 }
@@ -40,6 +42,7 @@ pub fn frontends(model: &Model) -> Vec<Frontend> {
                 backends: record.backends().entities(),
                 backend_port: record.backend_port().map_or(0, i64::from),
                 mode: record.mode().unwrap_or(LbMode::Tcp),
+                mode_span: record.mode_span(),
                 span: record.span(),
             });
         }
