@@ -76,15 +76,20 @@ fn tree(root: &Path) -> BTreeMap<String, (Vec<u8>, u32)> {
 }
 
 /// Builds an example in memory through the library.
-fn emit_example(path: &Path) -> emit::Output {
+pub fn emit_example(path: &Path) -> emit::Output {
     let text = std::fs::read_to_string(path).expect("readable example");
-    let secrets = secrets();
-    let compilation = k8sc::compile_with("example.k8s", &text, &secrets);
-    assert!(!compilation.has_errors(), "{} does not compile", path.display());
     let file_name = path.file_name().expect("a file").to_string_lossy().into_owned();
+    emit_text(&file_name, &text)
+}
+
+/// Builds a source text in memory through the library, with the examples' secrets.
+pub fn emit_text(file_name: &str, text: &str) -> emit::Output {
+    let secrets = secrets();
+    let compilation = k8sc::compile_with("example.k8s", text, &secrets);
+    assert!(!compilation.has_errors(), "{file_name} does not compile");
     let templates = Templates::default();
-    let input = emit::Input::of(&file_name, &compilation, &secrets, &templates);
-    emit::emit(&input).unwrap_or_else(|d| panic!("{}: {d:?}", path.display()))
+    let input = emit::Input::of(file_name, &compilation, &secrets, &templates);
+    emit::emit(&input).unwrap_or_else(|d| panic!("{file_name}: {d:?}"))
 }
 
 /// Builds every example with the CLI into one scratch folder each.

@@ -5,6 +5,7 @@
 #[path = "../../benches/gen_workload.rs"]
 mod gen_workload;
 
+mod bringup;
 mod build;
 mod cases;
 mod cli;

@@ -14,7 +14,7 @@ use super::super::MODE_FILE;
 use super::workloads::{resources, spread};
 use super::{Documents, NAME_LABEL, POOL_LABEL, Writer, labels, meta, selector};
 use crate::check::names::{k8s_name, namespace_of};
-use crate::semantic::views::{self, AntiAffinity, IngressClass, IngressExpose, Role};
+use crate::semantic::views::{self, AntiAffinity, IngressClass, IngressControllerId, IngressExpose, Role};
 use crate::semantic::{EntityId, Model};
 
 /// What every object of one ingress controller is made from.
@@ -134,25 +134,62 @@ fn access(c: &Controller<'_>, documents: &mut Documents) {
     });
 }
 
-/// The controller's command line: its class, and the ports it listens on.
+/// The controller's command line: its class, the ports it listens on, and the address it
+/// publishes in the routes' status (the VIP, else the node's own address on the host
+/// network). ingress-nginx's admission webhook stays off: no `--validating-webhook`.
 fn args(c: &Controller<'_>) -> Vec<String> {
+    let vip = (c.view.vip()).and_then(|vip| c.model.vip_group(vip).address());
     match c.class {
-        IngressClass::Nginx => vec![
-            "/nginx-ingress-controller".into(),
-            format!("--ingress-class={}", c.class_name),
-            format!("--controller-class={}", c.controller_string),
-            format!("--http-port={}", c.http),
-            format!("--https-port={}", c.https),
-            "--watch-ingress-without-class=false".into(),
-        ],
-        IngressClass::Traefik => vec![
-            format!("--entrypoints.web.address=:{}", c.http),
-            format!("--entrypoints.websecure.address=:{}", c.https),
-            "--providers.kubernetesingress".into(),
-            format!("--providers.kubernetesingress.ingressclass={}", c.class_name),
-            "--ping".into(),
-        ],
+        IngressClass::Nginx => {
+            let mut args = vec![
+                "/nginx-ingress-controller".into(),
+                format!("--ingress-class={}", c.class_name),
+                format!("--controller-class={}", c.controller_string),
+                format!("--election-id={}-leader", c.name),
+                format!("--http-port={}", c.http),
+                format!("--https-port={}", c.https),
+                "--watch-ingress-without-class=false".into(),
+            ];
+            match vip {
+                Some(vip) => args.push(format!("--publish-status-address={vip}")),
+                None if c.host_network => args.push("--report-node-internal-ip-address".into()),
+                None => {}
+            }
+            args
+        }
+        IngressClass::Traefik => {
+            let mut args = vec![
+                format!("--entrypoints.web.address=:{}", c.http),
+                format!("--entrypoints.websecure.address=:{}", c.https),
+                "--providers.kubernetesingress".into(),
+                format!("--providers.kubernetesingress.ingressclass={}", c.class_name),
+                "--ping".into(),
+            ];
+            if let Some(vip) = vip {
+                args.push(format!("--providers.kubernetesingress.ingressendpoint.ip={vip}"));
+            }
+            args
+        }
     }
+}
+
+/// The pod's own name and namespace, which ingress-nginx reads at start (it exits without
+/// them) for its leader election and status.
+fn downward_env() -> Vec<core::EnvVar> {
+    [("POD_NAME", "metadata.name"), ("POD_NAMESPACE", "metadata.namespace")]
+        .into_iter()
+        .map(|(name, path)| core::EnvVar {
+            name: name.into(),
+            value_from: Some(core::EnvVarSource {
+                field_ref: Some(core::ObjectFieldSelector {
+                    field_path: path.into(),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .collect()
 }
 
 /// Where the pods run: only on the controller's nodes, spread over them, tolerating the
@@ -217,6 +254,7 @@ fn container(c: &Controller<'_>) -> core::Container {
         name: c.class.to_string(),
         image: c.view.image().map(str::to_string),
         args: Some(args(c)),
+        env: Some(downward_env()),
         ports: Some(vec![
             core::ContainerPort {
                 name: Some("http".into()),
@@ -234,15 +272,41 @@ fn container(c: &Controller<'_>) -> core::Container {
             },
         ]),
         resources: resources(c.view.requests(), c.view.limits()),
+        // ingress-nginx runs as its image's user 101 and binds 80/443 through the file
+        // capability of its nginx binary, which needs privilege escalation allowed.
         security_context: Some(core::SecurityContext {
             capabilities: Some(core::Capabilities {
                 add: Some(vec!["NET_BIND_SERVICE".into()]),
                 drop: Some(vec!["ALL".into()]),
             }),
+            run_as_user: (c.class == IngressClass::Nginx).then_some(101),
+            allow_privilege_escalation: (c.class == IngressClass::Nginx).then_some(true),
+            ..Default::default()
+        }),
+        lifecycle: (c.class == IngressClass::Nginx).then(|| core::Lifecycle {
+            pre_stop: Some(core::LifecycleHandler {
+                exec: Some(core::ExecAction {
+                    command: Some(vec!["/wait-shutdown".into()]),
+                }),
+                ..Default::default()
+            }),
             ..Default::default()
         }),
         ..Default::default()
     }
+}
+
+/// A rollout that can finish: with host ports or required anti-affinity a new pod has no
+/// node until an old one is gone, so replace one at a time without a surge.
+fn strategy(c: &Controller<'_>) -> Option<apps::DeploymentStrategy> {
+    let required = c.view.anti_affinity().unwrap_or(AntiAffinity::Required) == AntiAffinity::Required;
+    (c.host_network || required).then(|| apps::DeploymentStrategy {
+        type_: Some("RollingUpdate".into()),
+        rolling_update: Some(apps::RollingUpdateDeployment {
+            max_surge: Some(IntOrString::Int(0)),
+            max_unavailable: Some(IntOrString::Int(1)),
+        }),
+    })
 }
 
 fn deployment(c: &Controller<'_>, documents: &mut Documents) {
@@ -252,6 +316,7 @@ fn deployment(c: &Controller<'_>, documents: &mut Documents) {
         spec: Some(apps::DeploymentSpec {
             replicas: Some(c.view.replicas().unwrap_or(2) as i32),
             selector: selector(&c.name),
+            strategy: strategy(c),
             template: core::PodTemplateSpec {
                 metadata: Some(ObjectMeta {
                     labels: Some(c.labels.clone()),
@@ -315,6 +380,11 @@ fn service(c: &Controller<'_>, documents: &mut Documents) {
     });
 }
 
+/// The ingress controller that serves a route: the one it names, else the first.
+pub(super) fn controller_of(model: &Model, route: EntityId) -> Option<IngressControllerId> {
+    (model.route(route).ingress()).or_else(|| model.ingress_controllers().next().map(|controller| controller.id()))
+}
+
 pub(super) fn route_objects(model: &Model, route: EntityId) -> Option<Documents> {
     let view = model.route(route);
     let app = view.app()?.entity();
@@ -322,9 +392,7 @@ pub(super) fn route_objects(model: &Model, route: EntityId) -> Option<Documents>
     let namespace = namespace_of(model, app);
     let app_name = k8s_name(model.name(app));
     let port = view.port().map_or(80, i32::from);
-    let controller = (view.ingress())
-        .or_else(|| model.ingress_controllers().next().map(|controller| controller.id()))
-        .map(|controller| controller.entity());
+    let controller = controller_of(model, route).map(|controller| controller.entity());
     let host = view.host().unwrap_or_default().to_string();
     let tls = view.tls() == Some(true);
     let ingress = networking::Ingress {

@@ -5,13 +5,16 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::networking::v1 as networking;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
+use super::ingress::controller_of;
 use super::{AppObjects, Documents, NAME_LABEL, labels, meta, selector};
 use crate::check::names::{k8s_name, namespace_of};
-use crate::semantic::views::{Cni, NamespaceOrApp};
+use crate::semantic::views::{Cni, IngressExpose, NamespaceOrApp};
 use crate::semantic::{EntityId, Model};
 
 /// When the app declares `allow_from` and the CNI enforces policies: a NetworkPolicy that
-/// admits traffic only from those namespaces and apps.
+/// admits traffic only from those namespaces and apps, and from the ingress controllers
+/// of the routes that point at the app. A controller on the host network sends from its
+/// node's address, so it is admitted by the node subnet; another by its own pods.
 pub(super) fn network_policy(app: &AppObjects<'_>, documents: &mut Documents) {
     if let Some(policy) = policy_of(app.model, app.id, &app.name, &app.namespace) {
         documents.push(&policy);
@@ -24,28 +27,50 @@ fn policy_of(model: &Model, app: EntityId, name: &str, namespace: &str) -> Optio
         return None;
     }
     let sources = model.app(app).allow_from()?;
-    let peers: Vec<networking::NetworkPolicyPeer> = (sources.iter())
-        .map(|source| {
-            let namespace_selector = |ns: &str| LabelSelector {
-                match_labels: Some(BTreeMap::from([(
-                    "kubernetes.io/metadata.name".to_string(),
-                    ns.to_string(),
-                )])),
+    let namespace_selector = |ns: &str| LabelSelector {
+        match_labels: Some(BTreeMap::from([(
+            "kubernetes.io/metadata.name".to_string(),
+            ns.to_string(),
+        )])),
+        ..Default::default()
+    };
+    let mut peers: Vec<networking::NetworkPolicyPeer> = (sources.iter())
+        .map(|source| match source {
+            NamespaceOrApp::Namespace(namespace) => networking::NetworkPolicyPeer {
+                namespace_selector: Some(namespace_selector(&k8s_name(model.name(namespace)))),
                 ..Default::default()
-            };
-            match source {
-                NamespaceOrApp::Namespace(namespace) => networking::NetworkPolicyPeer {
-                    namespace_selector: Some(namespace_selector(&k8s_name(model.name(namespace)))),
-                    ..Default::default()
-                },
-                NamespaceOrApp::App(source) => networking::NetworkPolicyPeer {
-                    namespace_selector: Some(namespace_selector(&namespace_of(model, source.entity()))),
-                    pod_selector: Some(selector(&k8s_name(model.name(source)))),
-                    ..Default::default()
-                },
-            }
+            },
+            NamespaceOrApp::App(source) => networking::NetworkPolicyPeer {
+                namespace_selector: Some(namespace_selector(&namespace_of(model, source.entity()))),
+                pod_selector: Some(selector(&k8s_name(model.name(source)))),
+                ..Default::default()
+            },
         })
         .collect();
+    let routed = (model.routes()).filter(|route| route.app().map(|target| target.entity()) == Some(app));
+    for controller in routed.filter_map(|route| controller_of(model, route.id().entity())) {
+        let controller = model.ingress_controller(controller);
+        let peer = if controller.expose() == Some(IngressExpose::HostNetwork) {
+            cluster.node_subnet().map(|subnet| networking::NetworkPolicyPeer {
+                ip_block: Some(networking::IPBlock {
+                    cidr: subnet.to_string(),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            })
+        } else {
+            Some(networking::NetworkPolicyPeer {
+                namespace_selector: Some(namespace_selector(&namespace_of(model, controller.id().entity()))),
+                pod_selector: Some(selector(&k8s_name(controller.name()))),
+                ..Default::default()
+            })
+        };
+        if let Some(peer) = peer
+            && !peers.contains(&peer)
+        {
+            peers.push(peer);
+        }
+    }
     Some(networking::NetworkPolicy {
         metadata: meta(name, Some(namespace), labels(&[(NAME_LABEL, name)])),
         spec: Some(networking::NetworkPolicySpec {

@@ -218,6 +218,9 @@ fn pod_template(app: &AppObjects<'_>, claims: &[Claim]) -> core::PodTemplateSpec
 /// The Deployment, StatefulSet (with a claim template per volume) or DaemonSet.
 pub(super) fn workload(app: &AppObjects<'_>, documents: &mut Documents) {
     let claims = claims(app);
+    // An autoscaled app's replica count is its autoscaler's: a count here would be applied
+    // over the autoscaler's on every `kubectl apply`.
+    let replicas = app.view.autoscaling().is_none().then_some(app.replicas);
     let template = pod_template(app, &claims);
     let metadata = meta(&app.name, Some(&app.namespace), app.labels.clone());
     match app.workload {
@@ -239,7 +242,7 @@ pub(super) fn workload(app: &AppObjects<'_>, documents: &mut Documents) {
             documents.push(&apps::StatefulSet {
                 metadata,
                 spec: Some(apps::StatefulSetSpec {
-                    replicas: Some(app.replicas),
+                    replicas,
                     selector: selector(&app.name),
                     service_name: Some(app.name.clone()),
                     template,
@@ -261,7 +264,7 @@ pub(super) fn workload(app: &AppObjects<'_>, documents: &mut Documents) {
         Workload::Stateless => documents.push(&apps::Deployment {
             metadata,
             spec: Some(apps::DeploymentSpec {
-                replicas: Some(app.replicas),
+                replicas,
                 selector: selector(&app.name),
                 template,
                 ..Default::default()
