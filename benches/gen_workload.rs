@@ -35,6 +35,28 @@ fn main() {
     }
 }
 
+/// The secrets W(N) reads from the environment, by name: test passwords, and the examples'
+/// kubeadm bootstrap secrets (examples/pki, which are for examples and benchmarks only).
+pub fn secrets() -> [(&'static str, &'static str); 6] {
+    [
+        ("K8SC_API_VRRP_PASS", "bench123"),
+        ("K8SC_INGRESS_VRRP_PASS", "bench123"),
+        (
+            "K8SC_BOOTSTRAP_TOKEN",
+            include_str!("../examples/pki/bootstrap-token").trim_ascii_end(),
+        ),
+        (
+            "K8SC_CERTIFICATE_KEY",
+            include_str!("../examples/pki/certificate-key").trim_ascii_end(),
+        ),
+        (
+            "K8SC_CA_CERTIFICATE",
+            include_str!("../examples/pki/ca.crt").trim_ascii_end(),
+        ),
+        ("K8SC_CA_KEY", include_str!("../examples/pki/ca.key").trim_ascii_end()),
+    ]
+}
+
 /// The number of workers and physical hosts that carry `n` apps after losing one host,
 /// with 20% headroom.
 fn sizing(n: u64) -> (u64, u64) {
@@ -69,7 +91,9 @@ pub fn workload(n: u64) -> String {
     out.push_str("use ingress\n\n");
     out.push_str(
         "cluster bench {\n  version = \"1.30.2\"\n  profile = production\n  cni = calico\n  proxy_mode = ipvs\n  \
-         node_subnet = 10.0.0.0/16\n  pod_cidr = 10.244.0.0/16\n  service_cidr = 10.96.0.0/12\n}\n\n",
+         node_subnet = 10.0.0.0/16\n  pod_cidr = 10.244.0.0/16\n  service_cidr = 10.96.0.0/12\n  \
+         bootstrap_token = env(\"K8SC_BOOTSTRAP_TOKEN\")\n  certificate_key = env(\"K8SC_CERTIFICATE_KEY\")\n  \
+         ca_certificate = env(\"K8SC_CA_CERTIFICATE\")\n  ca_key = env(\"K8SC_CA_KEY\")\n}\n\n",
     );
     for host in 1..=hosts {
         let _ = writeln!(out, "physical_host pm{host} {{\n  rack = \"r{host}\"\n}}\n");

@@ -31,8 +31,8 @@ fn workload(n: u64) -> &'static str {
 
 fn secrets() -> Secrets {
     let mut secrets = Secrets::default();
-    for name in ["K8SC_API_VRRP_PASS", "K8SC_INGRESS_VRRP_PASS"] {
-        secrets.insert(SecretSource::Env(name.into()), "bench123".into());
+    for (name, value) in gen_workload::secrets() {
+        secrets.insert(SecretSource::Env(name.into()), value.into());
     }
     secrets
 }
@@ -78,7 +78,7 @@ fn emitter<const N: u64>(bencher: divan::Bencher, target: &str) {
         let mut output = Output::default();
         match target {
             "kubernetes" => emit::k8s::emit(&input, &mut output),
-            "kubeadm" => emit::kubeadm::emit(&input, &mut output),
+            "kubeadm" => drop(emit::kubeadm::emit(&input, &mut output)),
             "haproxy" => drop(emit::haproxy::emit(&input, &mut output)),
             "keepalived" => drop(emit::keepalived::emit(&input, &mut output)),
             "nfs" => drop(emit::nfs::emit(&input, &mut output)),

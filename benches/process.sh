@@ -14,6 +14,12 @@ trap 'rm -rf "$work"' EXIT
 cargo build --release --quiet --bin k8sc --example gen_workload
 k8sc=target/release/k8sc
 export K8SC_API_VRRP_PASS=bench123 K8SC_INGRESS_VRRP_PASS=bench123
+# The examples' kubeadm bootstrap secrets, for benchmarks only (examples/pki/README.md).
+K8SC_BOOTSTRAP_TOKEN=$(cat examples/pki/bootstrap-token)
+K8SC_CERTIFICATE_KEY=$(cat examples/pki/certificate-key)
+K8SC_CA_CERTIFICATE=$(cat examples/pki/ca.crt)
+K8SC_CA_KEY=$(cat examples/pki/ca.key)
+export K8SC_BOOTSTRAP_TOKEN K8SC_CERTIFICATE_KEY K8SC_CA_CERTIFICATE K8SC_CA_KEY
 
 # Median of the runs of a command: prints "seconds kilobytes" (wall time to the
 # millisecond; the peak RSS of the median run).

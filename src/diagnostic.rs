@@ -92,6 +92,10 @@ codes! {
     E0203 => "a secret that cannot be read at build time",
     E0204 => "a template that does not render",
     E0205 => "a host path that is not absolute and clean",
+    E0206 => "a Kubernetes version k8sc cannot configure kubeadm for",
+    E0207 => "a bootstrap token that is missing where nodes join, or not in kubeadm's format",
+    E0208 => "a certificate key that is missing where control-plane nodes join, or not in kubeadm's format",
+    E0209 => "a cluster CA that is missing in production, or not a PEM CA certificate and key",
     // HA rules: etcd.
     HA001 => "etcd has an even number of members",
     HA002 => "etcd has too few members (none, or fewer than 3 in production)",

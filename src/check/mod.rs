@@ -7,6 +7,7 @@
 //! severity follows the cluster's profile (see [`Context::severity`]); `@allow`
 //! attributes suppress a code on one declaration and must give a reason.
 
+pub mod bootstrap;
 mod capacity;
 mod control_plane;
 mod etcd;
@@ -159,6 +160,7 @@ const FAMILIES: [&[Family]; 2] = [
         registry::check,
         capacity::check,
         names::check,
+        bootstrap::check,
     ],
     &[workload::check],
 ];

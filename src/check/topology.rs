@@ -4,7 +4,7 @@
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
 
-use crate::semantic::views::{AntiAffinity, Role, Workload};
+use crate::semantic::views::{AntiAffinity, EtcdTopology, Role, Workload};
 use crate::semantic::{EntityId, Model};
 use crate::source::Span;
 
@@ -82,6 +82,9 @@ pub struct Topology {
     pub single_host_domains: Vec<Domain>,
     pub etcd: Vec<EntityId>,
     pub control_plane: Vec<EntityId>,
+    /// The nodes that run a kubelet and join the cluster, in source order: every node but
+    /// a load-balancer VM and an external etcd member (hosts the cluster does not run on).
+    pub kubelet: Vec<EntityId>,
     eligible: HashMap<PlacementKey, usize>,
 }
 
@@ -97,6 +100,8 @@ impl Topology {
     pub fn infrastructure(model: &Model) -> Topology {
         let mut topology = Topology::default();
         let mut nodes_on_host: HashMap<EntityId, Vec<EntityId>> = HashMap::default();
+        let external_etcd =
+            (model.clusters().next()).and_then(|cluster| cluster.etcd()) == Some(EtcdTopology::External);
         for view in model.nodes() {
             let node = view.id().entity();
             topology.nodes.push(node);
@@ -110,6 +115,10 @@ impl Topology {
             }
             if roles.contains(&Role::ControlPlane) {
                 topology.control_plane.push(node);
+            }
+            let outside = |role: Role| role == Role::LoadBalancer || (role == Role::Etcd && external_etcd);
+            if !roles.iter().all(outside) {
+                topology.kubelet.push(node);
             }
         }
         let mut racks: BTreeMap<(usize, String), Domain> = BTreeMap::new();

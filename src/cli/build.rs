@@ -61,6 +61,12 @@ pub fn run(args: &BuildArgs) -> Status {
                 .and_then(|value| value.clone().err())
                 .unwrap_or_default()
         }));
+        // What the nodes need to join: missing secrets stop the build before it writes.
+        diagnostics.extend(emit::kubeadm::bootstrap_findings(
+            &compilation.model,
+            &compilation.graph,
+            &resolved,
+        ));
     }
     if diagnostics.iter().any(Diagnostic::is_error) {
         crate::diagnostic::sort(&mut diagnostics);

@@ -1,18 +1,31 @@
-//! `kubeadm/kubeadm-config.yaml`: ClusterConfiguration, InitConfiguration (for the first
-//! control-plane node) and KubeProxyConfiguration, for `kubeadm init --config`.
+//! kubeadm's configuration for every node that runs a kubelet:
+//! `kubeadm/kubeadm-config.yaml` (ClusterConfiguration, the first control-plane node's
+//! InitConfiguration, KubeletConfiguration and KubeProxyConfiguration, for `kubeadm init
+//! --config`), `kubeadm/join/<node>.yaml` (the JoinConfiguration of every other node, for
+//! `kubeadm join --config`), and the cluster CA on the first control-plane node
+//! (`hosts/<node>/etc/kubernetes/pki/ca.{crt,key}`), where `kubeadm init` takes it.
 //!
-//! kubeadm's types are not in k8s-openapi; these serde structs follow kubeadm's v1beta4
-//! `types.go` (field names, and `extraArgs` as a list of name/value pairs).
+//! kubeadm's types are not in k8s-openapi; these serde structs follow kubeadm's
+//! `types.go` of `v1beta3` (Kubernetes 1.22 to 1.30) and `v1beta4` (from 1.31), which
+//! differ in what k8sc writes only in `extraArgs` and `kubeletExtraArgs`: maps in v1beta3,
+//! lists of name/value pairs in v1beta4.
+
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{Input, MODE_FILE, Sink};
-use crate::check::Context;
+use super::{Input, MODE_FILE, MODE_SECRET, Sink};
+use crate::check::bootstrap::{CA_HELP, KubeadmApi, ca_cert_hash, kubeadm_api};
 use crate::check::names::k8s_name;
 use crate::check::survival::apiserver_entries;
+use crate::check::{Context, Secrets};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::semantic::value::{format_cpu, format_quantity};
-use crate::semantic::views::{EtcdTopology, ProxyMode, Role};
+use crate::semantic::views::{EtcdTopology, Profile, ProxyMode, Role};
 use crate::semantic::{EntityId, Model};
+
+/// The container runtime every node's kubelet talks to.
+const CRI_SOCKET: &str = "unix:///var/run/containerd/containerd.sock";
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -67,8 +80,64 @@ struct ExternalEtcd {
 struct InitConfiguration {
     api_version: &'static str,
     kind: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    bootstrap_tokens: Vec<BootstrapToken>,
     local_a_p_i_endpoint: Endpoint,
     node_registration: NodeRegistration,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    certificate_key: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BootstrapToken {
+    token: String,
+    description: &'static str,
+    usages: [&'static str; 2],
+    groups: [&'static str; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JoinConfiguration {
+    api_version: &'static str,
+    kind: &'static str,
+    node_registration: NodeRegistration,
+    discovery: Discovery,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    control_plane: Option<JoinControlPlane>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Discovery {
+    bootstrap_token: BootstrapTokenDiscovery,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BootstrapTokenDiscovery {
+    token: String,
+    api_server_endpoint: String,
+    #[serde(rename = "caCertHashes", skip_serializing_if = "Vec::is_empty")]
+    ca_cert_hashes: Vec<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    unsafe_skip_c_a_verification: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JoinControlPlane {
+    local_a_p_i_endpoint: Endpoint,
+    certificate_key: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct KubeletConfiguration {
+    api_version: &'static str,
+    kind: &'static str,
+    cgroup_driver: &'static str,
 }
 
 #[derive(Serialize)]
@@ -82,7 +151,37 @@ struct Endpoint {
 #[serde(rename_all = "camelCase")]
 struct NodeRegistration {
     name: String,
-    kubelet_extra_args: Vec<Arg>,
+    cri_socket: &'static str,
+    /// `Some([])` registers a control-plane node that also runs apps without kubeadm's
+    /// control-plane taint; `None` leaves kubeadm's default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    taints: Option<[(); 0]>,
+    #[serde(skip_serializing_if = "Args::is_empty")]
+    kubelet_extra_args: Args,
+}
+
+/// Extra command-line arguments: a map in v1beta3, a list of name/value pairs in v1beta4.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Args {
+    Map(BTreeMap<String, String>),
+    List(Vec<Arg>),
+}
+
+impl Args {
+    fn new(api: KubeadmApi, pairs: Vec<(String, String)>) -> Args {
+        match api {
+            KubeadmApi::V1beta3 => Args::Map(pairs.into_iter().collect()),
+            KubeadmApi::V1beta4 => Args::List(pairs.into_iter().map(|(name, value)| Arg { name, value }).collect()),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        match self {
+            Args::Map(map) => map.is_empty(),
+            Args::List(list) => list.is_empty(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -143,36 +242,301 @@ fn yaml(value: &impl Serialize) -> String {
     super::yaml_stream::to_yaml(value)
 }
 
-pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
-    let model = input.model;
-    let Some(cluster) = model.clusters().next() else {
-        return;
+/// What the nodes join with: the cluster's bootstrap secrets, and who joins.
+struct Bootstrap {
+    api: KubeadmApi,
+    /// The first control-plane node, which runs `kubeadm init`.
+    first: Option<EntityId>,
+    /// Every other node that runs a kubelet, in source order.
+    joining: Vec<EntityId>,
+    token: Option<String>,
+    certificate_key: Option<String>,
+    ca_certificate: Option<String>,
+    ca_key: Option<String>,
+}
+
+impl Bootstrap {
+    fn of(context: &Context<'_>, secrets: &Secrets) -> Option<Bootstrap> {
+        let cluster = context.model.cluster(context.cluster?);
+        let api = kubeadm_api(cluster.version()?).ok()?;
+        let first = context.topology.control_plane.first().copied();
+        let joining = (context.topology.kubelet.iter())
+            .copied()
+            .filter(|node| Some(*node) != first)
+            .collect();
+        let value = |source: Option<&crate::semantic::SecretSource>| {
+            source.and_then(|source| secrets.get(source)).map(str::to_string)
+        };
+        Some(Bootstrap {
+            api,
+            first,
+            joining,
+            token: value(cluster.bootstrap_token()),
+            certificate_key: value(cluster.certificate_key()),
+            ca_certificate: value(cluster.ca_certificate()),
+            ca_key: value(cluster.ca_key()),
+        })
+    }
+
+    fn joining_control_planes(&self, context: &Context<'_>) -> usize {
+        (self.joining.iter())
+            .filter(|node| context.topology.control_plane.contains(node))
+            .count()
+    }
+}
+
+/// What a build needs before the nodes can join, reported before anything is written:
+/// a bootstrap token when any node joins (E0207), a certificate key when a control-plane
+/// node joins (E0208), and the cluster CA (E0209: an error in production; in dev the joins
+/// skip CA verification, with this warning).
+pub fn bootstrap_findings(model: &Model, graph: &crate::graph::Graph, secrets: &Secrets) -> Vec<Diagnostic> {
+    let context = Context::infrastructure(model, graph, secrets);
+    let (Some(bootstrap), Some(cluster)) = (Bootstrap::of(&context, secrets), context.cluster) else {
+        return Vec::new();
     };
-    let api_port = cluster.apiserver_port().map_or(6443, i64::from);
+    let cluster = model.cluster(cluster);
+    let mut found = Vec::new();
+    let joining = bootstrap.joining.len();
+    if joining == 0 {
+        return found;
+    }
+    let nodes = crate::check::plural(joining, "node");
+    let join = |count: usize| if count == 1 { "joins" } else { "join" };
+    if bootstrap.token.is_none() {
+        found.push(
+            Diagnostic::error(
+                Code::E0207,
+                format!("{nodes} {} the cluster, and it has no `bootstrap_token`", join(joining)),
+                cluster.name_span(),
+                "no bootstrap token",
+            )
+            .with_help(
+                "add `bootstrap_token = env(\"K8SC_BOOTSTRAP_TOKEN\")`, set to what `kubeadm token generate` prints",
+            ),
+        );
+    }
+    let control_planes = bootstrap.joining_control_planes(&context);
+    if control_planes > 0 && bootstrap.certificate_key.is_none() {
+        found.push(
+            Diagnostic::error(
+                Code::E0208,
+                format!(
+                    "{} {} the control plane, and the cluster has no `certificate_key`",
+                    crate::check::plural(control_planes, "node"),
+                    join(control_planes)
+                ),
+                cluster.name_span(),
+                "no certificate key",
+            )
+            .with_help("add `certificate_key = env(\"K8SC_CERTIFICATE_KEY\")`, set to what `kubeadm certs certificate-key` prints"),
+        );
+    }
+    match (&bootstrap.ca_certificate, &bootstrap.ca_key) {
+        (Some(_), Some(_)) => {}
+        (None, None) => {
+            let message = format!(
+                "{nodes} {} without a cluster CA to verify the control plane with",
+                join(joining)
+            );
+            let finding = if cluster.profile() == Some(Profile::Dev) {
+                Diagnostic::warning(
+                    Code::E0209,
+                    message,
+                    cluster.name_span(),
+                    "no CA: discovery is not verified",
+                )
+            } else {
+                Diagnostic::error(Code::E0209, message, cluster.name_span(), "no CA")
+            };
+            found.push(finding.with_help(CA_HELP));
+        }
+        (Some(_), None) | (None, Some(_)) => found.push(
+            Diagnostic::error(
+                Code::E0209,
+                "the cluster CA needs both `ca_certificate` and `ca_key`: kubeadm init signs with the key",
+                cluster.name_span(),
+                "half a CA",
+            )
+            .with_help(CA_HELP),
+        ),
+    }
+    found
+}
+
+/// The kubelet flags of a node: its reservations.
+fn kubelet_args(model: &Model, api: KubeadmApi, node: EntityId) -> Args {
+    let pairs = system_reserved(model, node)
+        .map(|reserved| ("system-reserved".to_string(), reserved))
+        .into_iter()
+        .collect();
+    Args::new(api, pairs)
+}
+
+fn registration(model: &Model, api: KubeadmApi, node: EntityId) -> NodeRegistration {
+    let roles = model.node(node).roles();
+    NodeRegistration {
+        name: k8s_name(model.name(node)),
+        cri_socket: CRI_SOCKET,
+        taints: (roles.contains(&Role::ControlPlane) && roles.contains(&Role::Worker)).then_some([]),
+        kubelet_extra_args: kubelet_args(model, api, node),
+    }
+}
+
+fn address(model: &Model, node: EntityId) -> String {
+    model.node(node).address().map(|a| a.to_string()).unwrap_or_default()
+}
+
+pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnostic>> {
+    let model = input.model;
+    let errors: Vec<Diagnostic> = bootstrap_findings(model, input.graph, input.secrets)
+        .into_iter()
+        .filter(Diagnostic::is_error)
+        .collect();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let context = Context::infrastructure(model, input.graph, input.secrets);
+    let Some(bootstrap) = Bootstrap::of(&context, input.secrets) else {
+        return Ok(());
+    };
+    let endpoint = control_plane_endpoint(&context);
+    let mut text = format!(
+        "# Generated by k8sc from {}; do not edit by hand.\n# On the first control-plane node: kubeadm init --config kubeadm-config.yaml --upload-certs\n",
+        input.source
+    );
+    if let Some(configuration) = cluster_configuration(input, &context, bootstrap.api, &endpoint) {
+        text.push_str(&yaml(&configuration));
+    }
+    if let Some(first) = bootstrap.first {
+        text.push_str("---\n");
+        text.push_str(&yaml(&InitConfiguration {
+            api_version: bootstrap.api.api_version(),
+            kind: "InitConfiguration",
+            bootstrap_tokens: (bootstrap.token.iter())
+                .map(|token| BootstrapToken {
+                    token: token.clone(),
+                    description: "k8sc: the nodes of this platform join with it",
+                    usages: ["signing", "authentication"],
+                    groups: ["system:bootstrappers:kubeadm:default-node-token"],
+                })
+                .collect(),
+            local_a_p_i_endpoint: Endpoint {
+                advertise_address: address(model, first),
+                bind_port: context.apiserver_port(),
+            },
+            node_registration: registration(model, bootstrap.api, first),
+            certificate_key: bootstrap.certificate_key.clone(),
+        }));
+    }
+    text.push_str("---\n");
+    text.push_str(&yaml(&KubeletConfiguration {
+        api_version: "kubelet.config.k8s.io/v1beta1",
+        kind: "KubeletConfiguration",
+        cgroup_driver: "systemd",
+    }));
+    text.push_str("---\n");
+    text.push_str(&yaml(&KubeProxyConfiguration {
+        api_version: "kubeproxy.config.k8s.io/v1alpha1",
+        kind: "KubeProxyConfiguration",
+        mode: (context.cluster.and_then(|cluster| model.cluster(cluster).proxy_mode()))
+            .unwrap_or(ProxyMode::Ipvs)
+            .as_str()
+            .to_string(),
+    }));
+    let holds_secret = bootstrap.token.is_some() || bootstrap.certificate_key.is_some();
+    output.add(
+        "kubeadm/kubeadm-config.yaml",
+        text,
+        if holds_secret { MODE_SECRET } else { MODE_FILE },
+    );
+    joins(input, &context, &bootstrap, &endpoint, output);
+    if let (Some(first), Some(certificate), Some(key)) = (bootstrap.first, &bootstrap.ca_certificate, &bootstrap.ca_key)
+    {
+        let folder = format!("hosts/{}/etc/kubernetes/pki", model.name(first));
+        output.add(format!("{folder}/ca.crt"), with_newline(certificate), MODE_FILE);
+        output.add(format!("{folder}/ca.key"), with_newline(key), MODE_SECRET);
+    }
+    Ok(())
+}
+
+fn with_newline(text: &str) -> String {
+    format!("{}\n", text.trim_end())
+}
+
+/// `kubeadm/join/<node>.yaml` for every node but the first control-plane node.
+fn joins(input: &Input<'_>, context: &Context<'_>, bootstrap: &Bootstrap, endpoint: &str, output: &mut dyn Sink) {
+    let model = input.model;
+    let pins: Vec<String> = (bootstrap.ca_certificate.as_deref())
+        .and_then(|pem| ca_cert_hash(pem).ok())
+        .into_iter()
+        .collect();
+    for &node in &bootstrap.joining {
+        let control_plane = context.topology.control_plane.contains(&node);
+        let join = JoinConfiguration {
+            api_version: bootstrap.api.api_version(),
+            kind: "JoinConfiguration",
+            node_registration: registration(model, bootstrap.api, node),
+            discovery: Discovery {
+                bootstrap_token: BootstrapTokenDiscovery {
+                    token: bootstrap.token.clone().unwrap_or_default(),
+                    api_server_endpoint: endpoint.to_string(),
+                    ca_cert_hashes: pins.clone(),
+                    unsafe_skip_c_a_verification: pins.is_empty(),
+                },
+            },
+            control_plane: control_plane.then(|| JoinControlPlane {
+                local_a_p_i_endpoint: Endpoint {
+                    advertise_address: address(model, node),
+                    bind_port: context.apiserver_port(),
+                },
+                certificate_key: bootstrap.certificate_key.clone().unwrap_or_default(),
+            }),
+        };
+        let role = if control_plane { "control-plane node" } else { "node" };
+        let mut text = format!(
+            "# Generated by k8sc from {}; do not edit by hand.\n# On {role} {}, after the first control-plane node: kubeadm join --config {}.yaml\n",
+            input.source,
+            model.name(node),
+            model.name(node)
+        );
+        if pins.is_empty() {
+            text.push_str("# Discovery skips CA verification: the cluster declares no CA (dev profile).\n");
+        }
+        text.push_str(&yaml(&join));
+        output.add(format!("kubeadm/join/{}.yaml", model.name(node)), text, MODE_SECRET);
+    }
+}
+/// The cluster-wide configuration: version, endpoint, networks, the apiserver's names,
+/// and etcd (stacked, or the external members).
+fn cluster_configuration(
+    input: &Input<'_>,
+    context: &Context<'_>,
+    api: KubeadmApi,
+    endpoint: &str,
+) -> Option<ClusterConfiguration> {
+    let model = input.model;
+    let cluster = model.cluster(context.cluster?);
     let nodes_with = |role: Role| {
         (model.nodes())
             .filter(move |node| node.roles().contains(&role))
             .map(|node| node.id().entity())
     };
     let masters: Vec<EntityId> = nodes_with(Role::ControlPlane).collect();
-    let address = |node: EntityId| model.node(node).address().map(|a| a.to_string()).unwrap_or_default();
     let mut sans: Vec<String> = Vec::new();
     for vip in model.vip_groups() {
-        if let Some(vip_address) = vip.address() {
-            let fronts_masters = (model.load_balancers()).any(|lb| lb.vip() == Some(vip.id()));
-            if fronts_masters {
-                sans.push(vip_address.to_string());
-            }
+        if let Some(vip_address) = vip.address()
+            && (model.load_balancers()).any(|lb| lb.vip() == Some(vip.id()))
+        {
+            sans.push(vip_address.to_string());
         }
     }
-    sans.extend(masters.iter().map(|m| address(*m)));
+    sans.extend(masters.iter().map(|m| address(model, *m)));
     sans.extend(masters.iter().map(|m| k8s_name(model.name(*m))));
     sans.dedup();
-    let external = cluster.etcd() == Some(EtcdTopology::External);
-    let etcd = if external {
+    let etcd = if cluster.etcd() == Some(EtcdTopology::External) {
         Etcd::External(ExternalEtcd {
             endpoints: nodes_with(Role::Etcd)
-                .map(|node| format!("https://{}:2379", address(node)))
+                .map(|node| format!("https://{}:2379", address(model, node)))
                 .collect(),
             ca_file: "/etc/kubernetes/pki/etcd/ca.crt",
             cert_file: "/etc/kubernetes/pki/apiserver-etcd-client.crt",
@@ -184,16 +548,12 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
         }
     };
     let cidr = |net: Option<ipnet::Ipv4Net>| net.map(|net| net.to_string()).unwrap_or_default();
-    let configuration = ClusterConfiguration {
-        api_version: "kubeadm.k8s.io/v1beta4",
+    Some(ClusterConfiguration {
+        api_version: api.api_version(),
         kind: "ClusterConfiguration",
         cluster_name: k8s_name(cluster.name()),
         kubernetes_version: format!("v{}", cluster.version().unwrap_or_default().trim_start_matches('v')),
-        control_plane_endpoint: control_plane_endpoint(&crate::check::Context::infrastructure(
-            model,
-            input.graph,
-            input.secrets,
-        )),
+        control_plane_endpoint: endpoint.to_string(),
         image_repository: cluster.image_repository().map(str::to_string),
         networking: Networking {
             pod_subnet: cidr(cluster.pod_cidr()),
@@ -202,41 +562,5 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
         },
         api_server: ApiServer { cert_s_a_ns: sans },
         etcd,
-    };
-    let mut text = format!(
-        "# Generated by k8sc from {}; do not edit by hand.\n# On the first control-plane node: kubeadm init --config kubeadm-config.yaml --upload-certs\n",
-        input.source
-    );
-    text.push_str(&yaml(&configuration));
-    if let Some(&first) = masters.first() {
-        let mut kubelet_extra_args = Vec::new();
-        if let Some(reserved) = system_reserved(model, first) {
-            kubelet_extra_args.push(Arg {
-                name: "system-reserved".into(),
-                value: reserved,
-            });
-        }
-        let init = InitConfiguration {
-            api_version: "kubeadm.k8s.io/v1beta4",
-            kind: "InitConfiguration",
-            local_a_p_i_endpoint: Endpoint {
-                advertise_address: address(first),
-                bind_port: api_port,
-            },
-            node_registration: NodeRegistration {
-                name: k8s_name(model.name(first)),
-                kubelet_extra_args,
-            },
-        };
-        text.push_str("---\n");
-        text.push_str(&yaml(&init));
-    }
-    let proxy = KubeProxyConfiguration {
-        api_version: "kubeproxy.config.k8s.io/v1alpha1",
-        kind: "KubeProxyConfiguration",
-        mode: cluster.proxy_mode().unwrap_or(ProxyMode::Ipvs).as_str().to_string(),
-    };
-    text.push_str("---\n");
-    text.push_str(&yaml(&proxy));
-    output.add("kubeadm/kubeadm-config.yaml", text, MODE_FILE);
+    })
 }

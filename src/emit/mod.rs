@@ -144,7 +144,9 @@ pub fn emit(input: &Input<'_>) -> Result<Output, Vec<Diagnostic>> {
 pub fn emit_into(input: &Input<'_>, sink: &mut dyn Sink) -> Result<(), Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
     k8s::emit(input, sink);
-    kubeadm::emit(input, sink);
+    if let Err(found) = kubeadm::emit(input, sink) {
+        diagnostics.extend(found);
+    }
     if let Err(found) = haproxy::emit(input, sink) {
         diagnostics.extend(found);
     }

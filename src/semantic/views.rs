@@ -1140,6 +1140,57 @@ impl<'m> Cluster<'m> {
     pub(crate) fn image_repository_span(self) -> Span {
         self.span_of(10)
     }
+
+    // field of `cluster.bootstrap_token`
+    /// The bootstrap token the other nodes join with: six and sixteen lowercase letters or digits joined by a dot, as `kubeadm token generate` prints.
+    /// `env("NAME")` or `file("path")`; needed as soon as a second node joins.
+    /// `bootstrap_token: secret?`.
+    pub(crate) fn bootstrap_token(self) -> Option<&'m SecretSource> {
+        self.field(11).and_then(|value| read::secret(self.model, value))
+    }
+    /// Where `bootstrap_token` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn bootstrap_token_span(self) -> Span {
+        self.span_of(11)
+    }
+
+    // field of `cluster.certificate_key`
+    /// The key kubeadm encrypts the control-plane certificates with, for the other control-plane nodes to fetch: 64 hex digits, as `kubeadm certs certificate-key` prints.
+    /// Needed as soon as a second control-plane node joins.
+    /// `certificate_key: secret?`.
+    pub(crate) fn certificate_key(self) -> Option<&'m SecretSource> {
+        self.field(12).and_then(|value| read::secret(self.model, value))
+    }
+    /// Where `certificate_key` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn certificate_key_span(self) -> Span {
+        self.span_of(12)
+    }
+
+    // field of `cluster.ca_certificate`
+    /// The cluster CA's certificate (PEM), placed on the first control-plane node before `kubeadm init`; every joining node pins its public key.
+    /// `file("path")`.
+    /// `ca_certificate: secret?`.
+    pub(crate) fn ca_certificate(self) -> Option<&'m SecretSource> {
+        self.field(13).and_then(|value| read::secret(self.model, value))
+    }
+    /// Where `ca_certificate` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn ca_certificate_span(self) -> Span {
+        self.span_of(13)
+    }
+
+    // field of `cluster.ca_key`
+    /// The cluster CA's private key (PEM), placed beside the certificate (mode 0600).
+    /// `ca_key: secret?`.
+    pub(crate) fn ca_key(self) -> Option<&'m SecretSource> {
+        self.field(14).and_then(|value| read::secret(self.model, value))
+    }
+    /// Where `ca_key` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn ca_key_span(self) -> Span {
+        self.span_of(14)
+    }
 }
 
 impl Model {

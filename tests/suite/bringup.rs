@@ -133,3 +133,188 @@ fn an_autoscaled_app_leaves_its_replicas_to_the_autoscaler() {
         }
     }
 }
+
+/// The Kubernetes nodes of an example, by name: every node but load-balancer VMs and
+/// external etcd members, which run no kubelet.
+fn kubelet_nodes(example: &str) -> (Vec<String>, String) {
+    let text = std::fs::read_to_string(crate::root().join(example)).expect("readable");
+    let compilation = k8sc::compile_with("e.k8s", &text, &crate::build::secrets());
+    let model = &compilation.model;
+    let external = crate::by_name::all(model, "cluster").any(|cluster| {
+        matches!(
+            crate::by_name::value(model, cluster, "etcd"),
+            Some(k8sc::semantic::Value::Enum("external"))
+        )
+    });
+    let mut names = Vec::new();
+    let mut first = None;
+    for node in crate::by_name::all(model, "node") {
+        let roles = crate::by_name::variants(model, node, "roles");
+        if first.is_none() && roles.contains(&"control_plane") {
+            first = Some(model.name(node).to_string());
+        }
+        if !roles
+            .iter()
+            .all(|role| *role == "load_balancer" || (external && *role == "etcd"))
+        {
+            names.push(model.name(node).to_string());
+        }
+    }
+    (names, first.expect("a control-plane node"))
+}
+
+#[test]
+fn every_kubernetes_node_but_the_first_control_plane_gets_a_join_of_the_right_api() {
+    for example in crate::k8s_files("examples") {
+        let relative = example
+            .strip_prefix(crate::root())
+            .expect("in the repository")
+            .to_string_lossy()
+            .into_owned();
+        let output = emit_example(&example);
+        let (nodes, first) = kubelet_nodes(&relative);
+        let joins: Vec<String> = (output.files.keys())
+            .filter_map(|path| path.strip_prefix("kubeadm/join/")?.strip_suffix(".yaml"))
+            .map(str::to_string)
+            .collect();
+        let mut expected: Vec<String> = nodes.iter().filter(|node| **node != first).cloned().collect();
+        expected.sort();
+        assert_eq!(joins, expected, "{relative}: one join per other Kubernetes node");
+        for join in &joins {
+            let file = &output.files[&format!("kubeadm/join/{join}.yaml")];
+            assert_eq!(file.mode, 0o600, "{relative}: {join}'s join holds the token");
+            let document: Value = serde_yaml::from_str(&file.contents).expect("YAML");
+            let hashes = &document["discovery"]["bootstrapToken"]["caCertHashes"];
+            assert_eq!(
+                hashes[0], "sha256:75ded4cc17dcb645e089a1e58051059b77937c9a7987005d98d9337062af8d0c",
+                "{relative}: {join} pins the example CA (openssl's own hash of examples/pki/ca.crt)"
+            );
+        }
+        let config = &output.files["kubeadm/kubeadm-config.yaml"];
+        assert_eq!(config.mode, 0o600, "{relative}: the init configuration holds the token");
+        assert!(
+            output
+                .files
+                .contains_key(&format!("hosts/{first}/etc/kubernetes/pki/ca.key"))
+        );
+        assert_eq!(
+            output.files[&format!("hosts/{first}/etc/kubernetes/pki/ca.key")].mode,
+            0o600
+        );
+    }
+}
+
+/// From 1.31 kubeadm reads v1beta4, whose argument lists are name/value pairs; the
+/// v1beta4 schema accepts the result and the v1beta3 schema does not.
+#[test]
+fn a_cluster_of_1_31_gets_kubeadm_v1beta4() {
+    let text = std::fs::read_to_string(crate::root().join("examples/quickstart.k8s")).expect("readable");
+    let text = text.replace("version = \"1.30.2\"", "version = \"1.31.4\"");
+    let output = emit_text("quickstart-1.31.k8s", &text);
+    let config = &output.files["kubeadm/kubeadm-config.yaml"].contents;
+    let documents: Vec<Value> = serde_yaml::Deserializer::from_str(config)
+        .map(|document| Value::deserialize(document).expect("YAML"))
+        .collect();
+    assert!(
+        documents
+            .iter()
+            .filter(|d| d["apiVersion"].as_str().is_some_and(|v| v.starts_with("kubeadm")))
+            .all(|d| d["apiVersion"] == "kubeadm.k8s.io/v1beta4")
+    );
+    let init = documents
+        .iter()
+        .find(|d| d["kind"] == "InitConfiguration")
+        .expect("init");
+    assert_eq!(
+        init["nodeRegistration"]["kubeletExtraArgs"][0]["name"],
+        "system-reserved"
+    );
+    let root = crate::build::write_tree("kubeadm-1.31", &output);
+    for (schema, valid) in [("v1beta4", true), ("v1beta3", false)] {
+        let mut args = vec![
+            "tests/validators/json_schema.py".to_string(),
+            format!("tests/validators/schemas/kubeadm-{schema}.schema.json"),
+        ];
+        for path in output.files.keys().filter(|path| path.starts_with("kubeadm/")) {
+            args.push(root.join(path).to_string_lossy().into_owned());
+        }
+        let status = std::process::Command::new("python3")
+            .args(&args)
+            .current_dir(crate::root())
+            .output()
+            .expect("python3");
+        assert_eq!(
+            status.status.success(),
+            valid,
+            "{schema}: {}",
+            String::from_utf8_lossy(&status.stdout)
+        );
+    }
+}
+
+/// The schemas hold kubeadm's differences and its formats: each rejects what the other
+/// version or kubeadm itself would.
+#[test]
+fn the_kubeadm_schemas_reject_what_kubeadm_rejects() {
+    let root = crate::build::scratch_dir("kubeadm-bad");
+    let v3_map = "apiVersion: kubeadm.k8s.io/v1beta3\nkind: InitConfiguration\nnodeRegistration:\n  kubeletExtraArgs:\n    system-reserved: cpu=1\n";
+    let v4_list = "apiVersion: kubeadm.k8s.io/v1beta4\nkind: InitConfiguration\nnodeRegistration:\n  kubeletExtraArgs:\n  - name: system-reserved\n    value: cpu=1\n";
+    let join = |token: &str, tail: &str| {
+        format!(
+            "apiVersion: kubeadm.k8s.io/v1beta3\nkind: JoinConfiguration\ndiscovery:\n  bootstrapToken:\n    token: {token}\n    apiServerEndpoint: 10.0.0.1:6443\n{tail}"
+        )
+    };
+    let pinned = "    caCertHashes:\n    - sha256:75ded4cc17dcb645e089a1e58051059b77937c9a7987005d98d9337062af8d0c\n";
+    let cases = [
+        ("v3-map-ok", "v1beta3", v3_map.to_string(), true),
+        ("v4-list-ok", "v1beta4", v4_list.to_string(), true),
+        ("v3-list", "v1beta3", v4_list.replace("v1beta4", "v1beta3"), false),
+        ("v4-map", "v1beta4", v3_map.replace("v1beta3", "v1beta4"), false),
+        ("unknown-field", "v1beta3", format!("{v3_map}dryRunn: true\n"), false),
+        ("join-pinned", "v1beta3", join("abcdef.0123456789abcdef", pinned), true),
+        (
+            "join-bad-token",
+            "v1beta3",
+            join("ABCDEF.0123456789abcdef", pinned),
+            false,
+        ),
+        ("join-unpinned", "v1beta3", join("abcdef.0123456789abcdef", ""), false),
+        (
+            "join-both",
+            "v1beta3",
+            join(
+                "abcdef.0123456789abcdef",
+                &format!("{pinned}    unsafeSkipCAVerification: true\n"),
+            ),
+            false,
+        ),
+        (
+            "join-short-key",
+            "v1beta3",
+            join(
+                "abcdef.0123456789abcdef",
+                &format!("{pinned}controlPlane:\n  certificateKey: \"1234\"\n"),
+            ),
+            false,
+        ),
+    ];
+    for (name, schema, text, valid) in cases {
+        let file = root.join(format!("{name}.yaml"));
+        std::fs::write(&file, text).expect("write");
+        let output = std::process::Command::new("python3")
+            .args([
+                "tests/validators/json_schema.py",
+                &format!("tests/validators/schemas/kubeadm-{schema}.schema.json"),
+                file.to_str().expect("utf-8"),
+            ])
+            .current_dir(crate::root())
+            .output()
+            .expect("python3");
+        assert_eq!(
+            output.status.success(),
+            valid,
+            "{name}: {}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+    }
+}

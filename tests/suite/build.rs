@@ -28,10 +28,20 @@ const SECRETS: &[(&str, &str)] = &[
     ("K8SC_CEPH_KEY", "AQBceph-test-key=="),
 ];
 
-fn secrets() -> Secrets {
+/// The files the examples read their kubeadm bootstrap secrets from (examples/pki).
+const FILE_SECRETS: &[&str] = &["pki/bootstrap-token", "pki/certificate-key", "pki/ca.crt", "pki/ca.key"];
+
+pub fn secrets() -> Secrets {
     let mut secrets = Secrets::default();
     for (name, value) in SECRETS {
         secrets.insert(SecretSource::Env(name.to_string()), value.to_string());
+    }
+    for path in FILE_SECRETS {
+        let text = std::fs::read_to_string(crate::root().join("examples").join(path)).expect("an example secret");
+        secrets.insert(
+            SecretSource::File(path.to_string()),
+            text.trim_end_matches(['\n', '\r']).to_string(),
+        );
     }
     secrets
 }
@@ -409,20 +419,41 @@ fn every_pdb_sets_exactly_one_of_min_available_and_max_unavailable() {
     }
 }
 
+/// The kubeadm API a built tree's configuration is written in (`v1beta3`, `v1beta4`).
+fn kubeadm_version(config: &Path) -> String {
+    let text = std::fs::read_to_string(config).expect("the kubeadm configuration");
+    let api = (text.lines())
+        .find_map(|line| line.strip_prefix("apiVersion: kubeadm.k8s.io/"))
+        .expect("a kubeadm document");
+    api.trim().to_string()
+}
+
+fn validate_kubeadm(out: &Path, version: &str) -> Output {
+    let schema = format!("tests/validators/schemas/kubeadm-{version}.schema.json");
+    let mut files = vec![out.join("kubeadm/kubeadm-config.yaml")];
+    files.extend(files_named(out, ".yaml").into_iter().filter(|path| {
+        path.strip_prefix(out)
+            .is_ok_and(|relative| relative.starts_with("kubeadm/join"))
+    }));
+    let mut args = vec!["tests/validators/json_schema.py".to_string(), schema];
+    args.extend(files.iter().map(|path| path.to_string_lossy().into_owned()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    run_validator("python3", &args)
+}
+
 #[test]
 fn kubeadm_and_harbor_objects_validate_against_their_schemas() {
     let mut policies = 0;
-    for (_, out) in build_examples("schemas") {
-        let kubeadm = out.join("kubeadm/kubeadm-config.yaml");
-        let output = run_validator(
-            "python3",
-            &[
-                "tests/validators/json_schema.py",
-                "tests/validators/schemas/kubeadm-v1beta4.schema.json",
-                kubeadm.to_str().expect("utf-8"),
-            ],
+    for (example, out) in build_examples("schemas") {
+        let version = kubeadm_version(&out.join("kubeadm/kubeadm-config.yaml"));
+        let output = validate_kubeadm(&out, &version);
+        assert_valid(&output, &format!("{}: kubeadm {version} schema", example.display()));
+        let other = if version == "v1beta3" { "v1beta4" } else { "v1beta3" };
+        assert!(
+            !validate_kubeadm(&out, other).status.success(),
+            "{}: the {other} schema accepts a {version} configuration",
+            example.display()
         );
-        assert_valid(&output, "kubeadm schema");
         for (folder, schema) in [
             ("registries", "harbor-registry.schema.json"),
             ("policies", "harbor-replication-policy.schema.json"),
@@ -609,8 +640,8 @@ fn emitted_files_agree_with_each_other() {
 fn a_large_workload_emits_in_source_order_every_time() {
     let text = crate::gen_workload::workload(300);
     let mut secrets = Secrets::default();
-    for name in ["K8SC_API_VRRP_PASS", "K8SC_INGRESS_VRRP_PASS"] {
-        secrets.insert(SecretSource::Env(name.into()), "bench123".into());
+    for (name, value) in crate::gen_workload::secrets() {
+        secrets.insert(SecretSource::Env(name.into()), value.into());
     }
     let compilation = k8sc::compile_with("w.k8s", &text, &secrets);
     assert!(!compilation.has_errors());
@@ -639,6 +670,7 @@ fn an_http_frontend_is_emitted_in_http_mode_and_haproxy_accepts_it() {
     );
     let source = root.join("http.k8s");
     std::fs::write(&source, &text).expect("write the source");
+    copy_example_pki(&root);
     let out = root.join("out");
     let output = k8sc(&[
         "build",
@@ -661,4 +693,29 @@ fn an_http_frontend_is_emitted_in_http_mode_and_haproxy_accepts_it() {
     let path = out.join("hosts/master1/etc/haproxy/haproxy.cfg");
     let check = run_validator("haproxy", &["-c", "-dW", "-f", path.to_str().expect("utf-8")]);
     assert_valid(&check, "haproxy -c -dW on an HTTP frontend");
+}
+
+/// The examples' bootstrap secrets beside a source written into `root`, which reads them
+/// as `file("pki/...")` like the examples do.
+pub fn copy_example_pki(root: &Path) {
+    std::fs::create_dir_all(root.join("pki")).expect("a pki folder");
+    for path in FILE_SECRETS {
+        std::fs::copy(crate::root().join("examples").join(path), root.join(path)).expect("copy a secret");
+    }
+}
+
+/// A scratch folder for another test module.
+pub fn scratch_dir(name: &str) -> PathBuf {
+    scratch(name)
+}
+
+/// An in-memory output written into a scratch folder, for validators that read files.
+pub fn write_tree(name: &str, output: &emit::Output) -> PathBuf {
+    let root = scratch(name);
+    for (path, file) in &output.files {
+        let target = root.join(path);
+        std::fs::create_dir_all(target.parent().expect("a folder")).expect("folders");
+        std::fs::write(&target, &file.contents).expect("write");
+    }
+    root
 }

@@ -6,7 +6,7 @@
 //!   covers exactly that text, and the rendered diagnostics are snapshotted;
 //! - `# expect: ok`: the file compiles with no diagnostic at all (the passing variant of a
 //!   rule's failing case);
-//! - `# env: NAME=value`: a secret the compiler is given, as `env("NAME")`;
+//! - `# env: NAME=value`: a secret the compiler is given, as `env("NAME")` (one line each);
 //! - `# phase: build`: the file compiles clean and the finding comes from the build (a
 //!   secret that cannot be read, a template that does not render);
 //! - `# template: NAME=TEXT`: a template override for the build.
@@ -23,9 +23,13 @@ fn header<'t>(text: &'t str, key: &str) -> Option<&'t str> {
         .map(str::trim)
 }
 
+/// Every `# env: NAME=value` line of the header.
 fn secrets(text: &str) -> Secrets {
     let mut secrets = Secrets::default();
-    if let Some((name, value)) = header(text, "env").and_then(|env| env.split_once('=')) {
+    let env_lines = (text.lines().take_while(|line| line.starts_with('#')))
+        .filter_map(|line| line.strip_prefix("# env:"))
+        .filter_map(|env| env.trim().split_once('='));
+    for (name, value) in env_lines {
         secrets.insert(SecretSource::Env(name.to_string()), value.to_string());
     }
     secrets
