@@ -152,12 +152,20 @@ struct Endpoint {
 struct NodeRegistration {
     name: String,
     cri_socket: &'static str,
-    /// `Some([])` registers a control-plane node that also runs apps without kubeadm's
-    /// control-plane taint; `None` leaves kubeadm's default.
+    /// The node's taints from the start (`[]` for a control-plane node that also runs
+    /// apps); `None` leaves kubeadm's default.
     #[serde(skip_serializing_if = "Option::is_none")]
-    taints: Option<[(); 0]>,
+    taints: Option<Vec<Taint>>,
     #[serde(skip_serializing_if = "Args::is_empty")]
     kubelet_extra_args: Args,
+}
+
+#[derive(Serialize)]
+struct Taint {
+    key: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<String>,
+    effect: &'static str,
 }
 
 /// Extra command-line arguments: a map in v1beta3, a list of name/value pairs in v1beta4.
@@ -373,11 +381,19 @@ fn kubelet_args(model: &Model, api: KubeadmApi, node: EntityId) -> Args {
 }
 
 fn registration(model: &Model, api: KubeadmApi, node: EntityId) -> NodeRegistration {
-    let roles = model.node(node).roles();
+    let taints = super::taints::declared(model, node).map(|taints| {
+        (taints.into_iter())
+            .map(|taint| Taint {
+                key: taint.key,
+                value: taint.value,
+                effect: super::taints::Taint::EFFECT,
+            })
+            .collect()
+    });
     NodeRegistration {
         name: k8s_name(model.name(node)),
         cri_socket: CRI_SOCKET,
-        taints: (roles.contains(&Role::ControlPlane) && roles.contains(&Role::Worker)).then_some([]),
+        taints,
         kubelet_extra_args: kubelet_args(model, api, node),
     }
 }

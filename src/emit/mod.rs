@@ -13,6 +13,7 @@ pub mod k8s;
 pub mod keepalived;
 pub mod kubeadm;
 pub mod nfs;
+pub mod taints;
 pub mod templates;
 pub mod yaml;
 mod yaml_stream;

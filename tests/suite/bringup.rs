@@ -318,3 +318,76 @@ fn the_kubeadm_schemas_reject_what_kubeadm_rejects() {
         );
     }
 }
+
+#[test]
+fn only_kubernetes_nodes_get_node_objects_and_dedicated_ones_are_tainted() {
+    for example in crate::k8s_files("examples") {
+        let relative = example
+            .strip_prefix(crate::root())
+            .expect("in the repository")
+            .to_string_lossy()
+            .into_owned();
+        let output = emit_example(&example);
+        let documents = documents(&output);
+        let (kubelet, _) = kubelet_nodes(&relative);
+        let mut named: Vec<String> = of_kind(&documents, "Node")
+            .filter_map(|(_, node)| node["metadata"]["name"].as_str().map(str::to_string))
+            .collect();
+        named.sort();
+        let mut expected = kubelet.clone();
+        expected.sort();
+        assert_eq!(
+            named, expected,
+            "{relative}: Node objects for the nodes that run a kubelet only"
+        );
+        let text = std::fs::read_to_string(&example).expect("readable");
+        let compilation = k8sc::compile_with("e.k8s", &text, &crate::build::secrets());
+        let model = &compilation.model;
+        for node in crate::by_name::all(model, "node") {
+            let name = model.name(node).to_string();
+            let roles = crate::by_name::variants(model, node, "roles");
+            if !kubelet.contains(&name) || roles.contains(&"worker") || roles.contains(&"control_plane") {
+                continue;
+            }
+            // A dedicated node: tainted in 00-nodes.yaml and from its registration on.
+            let (_, object) = of_kind(&documents, "Node")
+                .find(|(_, object)| object["metadata"]["name"] == name.as_str())
+                .expect("its Node object");
+            let taints = object["spec"]["taints"].as_sequence().map_or(0, Vec::len);
+            assert!(
+                taints > 0,
+                "{relative}: dedicated node {name} is not tainted, so apps land on it"
+            );
+            if let Some(join) = output.files.get(&format!("kubeadm/join/{name}.yaml")) {
+                let join: Value = serde_yaml::from_str(&join.contents).expect("YAML");
+                assert_eq!(
+                    join["nodeRegistration"]["taints"], object["spec"]["taints"],
+                    "{relative}: {name} registers with the taints 00-nodes.yaml sets"
+                );
+            }
+        }
+        // Spread constraints count only the hosts the pods may use.
+        for (path, document) in &documents {
+            let constraints = &document["spec"]["template"]["spec"]["topologySpreadConstraints"];
+            for constraint in constraints.as_sequence().into_iter().flatten() {
+                assert_eq!(constraint["nodeTaintsPolicy"], "Honor", "{path}");
+            }
+        }
+        // The ingress controllers tolerate the taints of their own nodes.
+        for (path, deployment) in of_kind(&documents, "Deployment").filter(|(path, _)| path.contains("/ingress/")) {
+            let pod = &deployment["spec"]["template"]["spec"];
+            let nodes = &pod["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"]
+                [0]["matchExpressions"][0]["values"];
+            for node in nodes.as_sequence().into_iter().flatten() {
+                let (_, object) = of_kind(&documents, "Node")
+                    .find(|(_, object)| object["metadata"]["name"] == *node)
+                    .expect("the ingress node's object");
+                for taint in object["spec"]["taints"].as_sequence().into_iter().flatten() {
+                    let tolerated = (pod["tolerations"].as_sequence().into_iter().flatten())
+                        .any(|toleration| toleration["key"] == taint["key"]);
+                    assert!(tolerated, "{path}: does not tolerate {taint:?} of {node:?}");
+                }
+            }
+        }
+    }
+}

@@ -10,11 +10,11 @@ use k8s_openapi::api::rbac::v1 as rbac;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::super::MODE_FILE;
+use super::super::{MODE_FILE, taints};
 use super::workloads::{resources, spread};
-use super::{Documents, NAME_LABEL, POOL_LABEL, Writer, labels, meta, selector};
+use super::{Documents, NAME_LABEL, Writer, labels, meta, selector};
 use crate::check::names::{k8s_name, namespace_of};
-use crate::semantic::views::{self, AntiAffinity, IngressClass, IngressControllerId, IngressExpose, Role};
+use crate::semantic::views::{self, AntiAffinity, IngressClass, IngressControllerId, IngressExpose};
 use crate::semantic::{EntityId, Model};
 
 /// What every object of one ingress controller is made from.
@@ -220,32 +220,22 @@ fn scheduling(
         }),
         ..Default::default()
     });
-    // Dedicated ingress nodes are tainted with their pool; tolerate the pools they carry.
-    let mut pools: Vec<String> = (c.view.nodes().iter())
-        .filter_map(|node| model.node(node).pool().map(str::to_string))
+    // Tolerate what the controller's own nodes are tainted with (their pool, their
+    // dedicated role, kubeadm's control-plane taint), and nothing else.
+    let mut carried: Vec<taints::Taint> = (c.view.nodes().iter())
+        .flat_map(|node| taints::effective(model, node.entity()))
         .collect();
-    pools.sort();
-    pools.dedup();
-    let mut tolerations: Vec<core::Toleration> = pools
-        .into_iter()
-        .map(|pool| core::Toleration {
-            key: Some(POOL_LABEL.into()),
-            operator: Some("Equal".into()),
-            value: Some(pool),
-            effect: Some("NoSchedule".into()),
+    carried.sort();
+    carried.dedup();
+    let tolerations: Vec<core::Toleration> = (carried.into_iter())
+        .map(|taint| core::Toleration {
+            key: Some(taint.key.into()),
+            operator: Some(if taint.value.is_some() { "Equal" } else { "Exists" }.into()),
+            value: taint.value,
+            effect: Some(taints::Taint::EFFECT.into()),
             ..Default::default()
         })
         .collect();
-    // On control-plane nodes, tolerate the taint kubeadm puts there.
-    let on_control_plane = (c.view.nodes().iter()).any(|node| model.node(node).roles().contains(&Role::ControlPlane));
-    if on_control_plane {
-        tolerations.push(core::Toleration {
-            key: Some("node-role.kubernetes.io/control-plane".into()),
-            operator: Some("Exists".into()),
-            effect: Some("NoSchedule".into()),
-            ..Default::default()
-        });
-    }
     (affinity, spread_constraints, tolerations)
 }
 

@@ -28,7 +28,7 @@ use serde::Serialize;
 use super::nfs::{self, NfsVolume};
 use super::{Input, MODE_FILE, Sink};
 use crate::check::names::{k8s_name, namespace_of};
-use crate::semantic::views::{self, AppClass, Role, Workload};
+use crate::semantic::views::{self, AppClass, Workload};
 use crate::semantic::{EntityId, Model};
 
 /// The label every object carries.
@@ -235,11 +235,13 @@ fn namespaces(model: &Model, writer: &mut Writer) {
     writer.write("00-namespaces.yaml", documents, MODE_FILE);
 }
 
-/// The labels and taints k8sc's placement relies on; `kubectl apply` merges them into the
-/// nodes kubeadm registered (each node registers under its k8sc name).
+/// The labels and taints k8sc's placement relies on, for every node that runs a kubelet;
+/// `kubectl apply` merges them into the nodes kubeadm registered (each node registers under
+/// its k8sc name, with the same taints).
 fn nodes(model: &Model, writer: &mut Writer) {
     let mut documents = Documents::default();
-    for node in model.nodes() {
+    let kubelet = crate::check::Topology::infrastructure(model).kubelet;
+    for node in kubelet.into_iter().map(|node| model.node(node)) {
         let mut pairs: Vec<(String, String)> = Vec::new();
         if let Some(host) = node.host() {
             let host = model.physical_host(host);
@@ -262,19 +264,16 @@ fn nodes(model: &Model, writer: &mut Writer) {
             pairs.push((key.to_string(), text.to_string()));
         }
         let label_map: BTreeMap<String, String> = pairs.into_iter().collect();
-        let roles = node.roles();
-        // A dedicated pool is tainted; a control-plane node that is also a worker loses the
-        // control-plane taint kubeadm puts on it; other nodes keep what kubeadm set.
-        let taints = match pool {
-            Some(pool) => Some(vec![core::Taint {
-                key: POOL_LABEL.into(),
-                value: Some(pool.to_string()),
-                effect: "NoSchedule".into(),
-                ..Default::default()
-            }]),
-            None if roles.contains(&Role::ControlPlane) && roles.contains(&Role::Worker) => Some(Vec::new()),
-            None => None,
-        };
+        let taints = super::taints::declared(model, node.id().entity()).map(|taints| {
+            (taints.into_iter())
+                .map(|taint| core::Taint {
+                    key: taint.key.into(),
+                    value: taint.value,
+                    effect: super::taints::Taint::EFFECT.into(),
+                    ..Default::default()
+                })
+                .collect()
+        });
         documents.push(&core::Node {
             metadata: ObjectMeta {
                 name: Some(k8s_name(node.name())),

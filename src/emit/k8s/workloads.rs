@@ -75,6 +75,10 @@ pub(super) fn spread(
         max_skew: 1,
         topology_key: HOST_LABEL.into(),
         when_unsatisfiable: when.into(),
+        // Count only the hosts with a node the pods may use: the placement's (the default),
+        // and nodes whose taints they tolerate (not the default, which counts a host of
+        // dedicated nodes too, and leaves pods Pending under DoNotSchedule).
+        node_taints_policy: Some("Honor".into()),
         ..Default::default()
     };
     (
