@@ -143,7 +143,7 @@ pub fn workload(n: u64) -> String {
         let _ = writeln!(
             out,
             "app app-{app} {{\n  namespace = ns-{}\n  image = \"registry.example.com/bench/app-{app}:1.0.0\"\n  replicas = {REPLICAS}\n  \
-             ports = [{{ name = \"http\", port = 8080 }}]\n  requests = {{ cpu = {CPU_MILLIS}m, memory = {MEMORY_MI}Mi }}\n  \
+             ports = [{{ name = \"http\", port = 8080 }}]\n  readiness = {{ port = 8080 }}\n  requests = {{ cpu = {CPU_MILLIS}m, memory = {MEMORY_MI}Mi }}\n  \
              limits = {{ cpu = 500m, memory = 256Mi }}\n  placement = {{ anti_affinity = required }}\n}}\n",
             app / 10
         );

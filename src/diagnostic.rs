@@ -142,6 +142,8 @@ codes! {
     HA065 => "a limit below its request",
     HA066 => "apps that depend on each other in a cycle",
     HA067 => "an app that no node can run",
+    HA068 => "a probe that is not exactly one check (HTTP path and port, TCP port, or command), or with impossible timings",
+    HA069 => "a production app with ports and no readiness probe",
     // Network.
     HA070 => "overlapping node subnet, pod CIDR and service CIDR",
     HA071 => "a node address outside the node subnet",

@@ -5,7 +5,8 @@
 use super::Context;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::graph::{EdgeKind, NodeKind, cycles};
-use crate::semantic::views::{Resources, Workload};
+use crate::semantic::views::{Probe, Resources, Workload};
+use crate::source::Span;
 
 /// Cores (in millicores) and memory (in bytes) of a resources record.
 fn amounts(resources: Option<Resources<'_>>) -> [Option<u64>; 2] {
@@ -113,6 +114,34 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
+        // HA068: each probe is one check that can run; HA069: production apps with ports
+        // say when they are ready.
+        let ports: Vec<u16> = (view.ports().iter()).filter_map(|port| port.port()).collect();
+        for (kind, probe) in [
+            ("readiness", view.readiness()),
+            ("liveness", view.liveness()),
+            ("startup", view.startup()),
+        ] {
+            if let Some(probe) = probe
+                && let Some((problem, span)) = probe_problem(probe, &ports)
+            {
+                out.push(
+                    Diagnostic::error(Code::HA068, format!("the {kind} probe of app `{name}` {problem}"), span, "probe")
+                        .with_help("give `path` and `port` (HTTP GET), `port` alone (TCP connect), or `exec` (a command); timings in whole seconds, period and timeout at least 1s"),
+                );
+            }
+        }
+        if context.production() && !ports.is_empty() && view.readiness().is_none() {
+            out.push(
+                Diagnostic::warning(
+                    Code::HA069,
+                    format!("app `{name}` has ports but no readiness probe: its Service sends it traffic before it can answer"),
+                    view.ports_span(),
+                    "ports without a readiness probe",
+                )
+                .with_help("add `readiness = { path = \"/healthz\", port = ... }` (or `port` alone for a TCP check)"),
+            );
+        }
         // HA067: some node can run it.
         if context.topology.eligible(model, app).is_empty() {
             let placement = super::topology::Topology::placement_of(model, app);
@@ -155,4 +184,57 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         out.push(diagnostic);
     }
+}
+
+/// What is wrong with a probe, and where: not exactly one check, a port the app does not
+/// listen on, a path that is not absolute, or timings the kubelet cannot keep.
+fn probe_problem(probe: Probe<'_>, ports: &[u16]) -> Option<(String, Span)> {
+    let checks = [probe.path().is_some() || probe.port().is_some(), probe.exec().is_some()];
+    if checks.iter().filter(|check| **check).count() != 1 {
+        return Some(("is not exactly one check".into(), probe.span()));
+    }
+    if probe.path().is_some() && probe.port().is_none() {
+        return Some(("has an HTTP path but no port".into(), probe.path_span()));
+    }
+    if let Some(path) = probe.path()
+        && !path.starts_with('/')
+    {
+        return Some((
+            format!("has the path \"{path}\", which does not begin with `/`"),
+            probe.path_span(),
+        ));
+    }
+    if let Some(port) = probe.port()
+        && !ports.contains(&port)
+    {
+        return Some((
+            format!("probes port {port}, which is not one of the app's ports"),
+            probe.port_span(),
+        ));
+    }
+    if probe.exec().is_some_and(|command| command.is_empty()) {
+        return Some(("runs an empty command".into(), probe.exec_span()));
+    }
+    let timings = [
+        ("initial_delay", probe.initial_delay(), probe.initial_delay_span(), 0),
+        ("period", probe.period(), probe.period_span(), 1000),
+        ("timeout", probe.timeout(), probe.timeout_span(), 1000),
+    ];
+    for (field, millis, span, least) in timings {
+        if let Some(millis) = millis
+            && (millis % 1000 != 0 || millis < least)
+        {
+            return Some((
+                format!(
+                    "has a {field} the kubelet cannot keep (whole seconds{})",
+                    if least > 0 { ", at least 1s" } else { "" }
+                ),
+                span,
+            ));
+        }
+    }
+    if probe.failure_threshold().is_some_and(|threshold| threshold < 1) {
+        return Some(("has a failure_threshold below 1".into(), probe.failure_threshold_span()));
+    }
+    None
 }

@@ -3059,7 +3059,8 @@ impl<'m> App<'m> {
     }
 
     // field of `app.depends_on`
-    /// Apps that must be running before this one starts.
+    /// Apps that must be running before this one starts: each with ports becomes an init container that waits until the dependency's Service answers on its first port.
+    /// A dependency without ports has no Service to wait for and only orders the graph.
     /// `depends_on: list<app>`. Absent or rejected: empty.
     pub(crate) fn depends_on(self) -> List<'m, AppId> {
         self.field(12)
@@ -3095,6 +3096,43 @@ impl<'m> App<'m> {
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
     pub(crate) fn allow_from_span(self) -> Span {
         self.span_of(14)
+    }
+
+    // field of `app.readiness`
+    /// When the app is ready for traffic: until it passes, its Service sends it none.
+    /// In production an app with ports needs one.
+    /// `readiness: probe?`.
+    pub(crate) fn readiness(self) -> Option<Probe<'m>> {
+        self.field(15).and_then(|value| Probe::read(self.model, value))
+    }
+    /// Where `readiness` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn readiness_span(self) -> Span {
+        self.span_of(15)
+    }
+
+    // field of `app.liveness`
+    /// When the app is broken beyond repair: the kubelet restarts a container that fails it.
+    /// `liveness: probe?`.
+    pub(crate) fn liveness(self) -> Option<Probe<'m>> {
+        self.field(16).and_then(|value| Probe::read(self.model, value))
+    }
+    /// Where `liveness` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn liveness_span(self) -> Span {
+        self.span_of(16)
+    }
+
+    // field of `app.startup`
+    /// When a slow-starting app has started: the other probes wait until it passes.
+    /// `startup: probe?`.
+    pub(crate) fn startup(self) -> Option<Probe<'m>> {
+        self.field(17).and_then(|value| Probe::read(self.model, value))
+    }
+    /// Where `startup` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn startup_span(self) -> Span {
+        self.span_of(17)
     }
 }
 
@@ -4203,6 +4241,119 @@ impl<'m> Autoscaling<'m> {
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
     pub(crate) fn cpu_percent_span(self) -> Span {
         self.span_of(2)
+    }
+}
+
+/// A check the kubelet runs against an app's container: an HTTP GET of `path` on `port`, a TCP connect to `port`, or a command (`exec`).
+/// Exactly one of the three.
+#[derive(Clone, Copy)]
+pub struct Probe<'m> {
+    model: &'m Model,
+    value: &'m Spanned,
+}
+
+impl<'m> Probe<'m> {
+    /// A `probe` record value.
+    pub fn read(model: &'m Model, value: &'m Spanned) -> Option<Probe<'m>> {
+        matches!(value.value, Value::Record(_)).then_some(Probe { model, value })
+    }
+
+    /// Where the record is written (or the default's place in the standard library).
+    pub fn span(self) -> Span {
+        self.value.span
+    }
+
+    fn field(self, position: usize) -> Option<&'m Spanned> {
+        read::record_field(self.value, position)
+    }
+
+    fn span_of(self, position: usize) -> Span {
+        self.field(position).map_or(self.value.span, |value| value.span)
+    }
+
+    // field of `probe.path`
+    /// The HTTP path to GET on `port`; an answer from 200 to 399 passes.
+    /// `path: string?`.
+    pub(crate) fn path(self) -> Option<&'m str> {
+        self.field(0).and_then(|value| read::string(self.model, value))
+    }
+    /// Where `path` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn path_span(self) -> Span {
+        self.span_of(0)
+    }
+
+    // field of `probe.port`
+    /// The port to probe: the HTTP GET's, or the TCP connect's (one of the app's ports).
+    /// `port: port?`.
+    pub(crate) fn port(self) -> Option<u16> {
+        self.field(1).and_then(|value| read::port(self.model, value))
+    }
+    /// Where `port` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn port_span(self) -> Span {
+        self.span_of(1)
+    }
+
+    // field of `probe.exec`
+    /// A command run in the container; exit status 0 passes.
+    /// `exec: list<string>?`. Absent or rejected: empty.
+    pub(crate) fn exec(self) -> Option<List<'m, &'m str>> {
+        self.field(2)
+            .and_then(|value| read::list(self.model, value, read::string))
+    }
+    /// Where `exec` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn exec_span(self) -> Span {
+        self.span_of(2)
+    }
+
+    // field of `probe.initial_delay`
+    /// How long after the container starts the first probe runs (whole seconds).
+    /// `initial_delay: duration`. In milliseconds.
+    pub(crate) fn initial_delay(self) -> Option<u64> {
+        self.field(3).and_then(|value| read::duration(self.model, value))
+    }
+    /// Where `initial_delay` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn initial_delay_span(self) -> Span {
+        self.span_of(3)
+    }
+
+    // field of `probe.period`
+    /// How often the probe runs (whole seconds, at least 1s).
+    /// `period: duration`. In milliseconds.
+    pub(crate) fn period(self) -> Option<u64> {
+        self.field(4).and_then(|value| read::duration(self.model, value))
+    }
+    /// Where `period` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn period_span(self) -> Span {
+        self.span_of(4)
+    }
+
+    // field of `probe.timeout`
+    /// How long one probe may take (whole seconds, at least 1s).
+    /// `timeout: duration`. In milliseconds.
+    pub(crate) fn timeout(self) -> Option<u64> {
+        self.field(5).and_then(|value| read::duration(self.model, value))
+    }
+    /// Where `timeout` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn timeout_span(self) -> Span {
+        self.span_of(5)
+    }
+
+    // field of `probe.failure_threshold`
+    /// Failures in a row that count as failed.
+    /// `failure_threshold: int`.
+    pub(crate) fn failure_threshold(self) -> Option<i64> {
+        self.field(6).and_then(|value| read::int(self.model, value))
+    }
+    /// Where `failure_threshold` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn failure_threshold_span(self) -> Span {
+        self.span_of(6)
     }
 }
 

@@ -391,3 +391,37 @@ fn only_kubernetes_nodes_get_node_objects_and_dedicated_ones_are_tainted() {
         }
     }
 }
+
+#[test]
+fn probes_reach_the_containers_and_dependencies_become_init_containers() {
+    let documents = documents_of("examples/000-four-layer.k8s");
+    let workloads: Vec<&(String, Value)> = ["Deployment", "StatefulSet", "DaemonSet"]
+        .into_iter()
+        .flat_map(|kind| of_kind(&documents, kind))
+        .filter(|(path, _)| path.contains("/apps/"))
+        .collect();
+    for (path, workload) in &workloads {
+        let container = &workload["spec"]["template"]["spec"]["containers"][0];
+        if container["ports"].is_sequence() {
+            let probe = &container["readinessProbe"];
+            assert!(
+                !probe["tcpSocket"].is_null() || !probe["httpGet"].is_null(),
+                "{path}: {} declares its readiness",
+                workload["metadata"]["name"].as_str().unwrap_or_default()
+            );
+        }
+    }
+    let (_, grafana) = workloads
+        .iter()
+        .find(|(_, workload)| workload["metadata"]["name"] == "grafana")
+        .expect("grafana");
+    let init = &grafana["spec"]["template"]["spec"]["initContainers"][0];
+    assert_eq!(init["name"], "wait-for-prometheus");
+    let command = init["command"][2].as_str().unwrap_or_default();
+    assert!(
+        command.contains("nc -z -w 2 prometheus.monitor.svc.cluster.local 9090"),
+        "grafana waits for prometheus's Service: {command}"
+    );
+    let probe = &grafana["spec"]["template"]["spec"]["containers"][0]["readinessProbe"]["httpGet"];
+    assert_eq!(probe["path"], "/api/health", "the component's readiness");
+}

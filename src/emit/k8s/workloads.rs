@@ -7,12 +7,13 @@ use k8s_openapi::api::apps::v1 as apps;
 use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::storage::{claim_spec, storage_class_of};
 use super::{AppObjects, Documents, GPU_LABEL, HOST_LABEL, POOL_LABEL, meta, selector};
-use crate::check::names::k8s_name;
+use crate::check::names::{k8s_name, namespace_of};
 use crate::semantic::value::{format_cpu, format_quantity};
-use crate::semantic::views::{AntiAffinity, Protocol, Resources, Workload};
+use crate::semantic::views::{AntiAffinity, Probe, Protocol, Resources, Workload};
 use crate::semantic::{EntityId, Model};
 
 /// A container's resources: an app's or an ingress controller's requests and limits.
@@ -177,6 +178,9 @@ fn container(app: &AppObjects<'_>, claims: &[Claim]) -> core::Container {
                 .collect()
         }),
         resources: resources(view.requests(), view.limits()),
+        readiness_probe: probe(view.readiness()),
+        liveness_probe: probe(view.liveness()),
+        startup_probe: probe(view.startup()),
         volume_mounts: (!claims.is_empty()).then(|| {
             (claims.iter())
                 .map(|claim| core::VolumeMount {
@@ -189,6 +193,76 @@ fn container(app: &AppObjects<'_>, claims: &[Claim]) -> core::Container {
         }),
         ..Default::default()
     }
+}
+
+/// A probe: an HTTP GET, a TCP connect or a command (HA068 holds it to one), its timings
+/// in seconds.
+fn probe(probe: Option<Probe<'_>>) -> Option<core::Probe> {
+    let probe = probe?;
+    let seconds = |millis: Option<u64>| millis.map(|millis| i32::try_from(millis / 1000).unwrap_or(i32::MAX));
+    let port = probe.port().map(|port| IntOrString::Int(i32::from(port)));
+    let (http_get, tcp_socket) = match (probe.path(), port) {
+        (Some(path), Some(port)) => (
+            Some(core::HTTPGetAction {
+                path: Some(path.to_string()),
+                port,
+                ..Default::default()
+            }),
+            None,
+        ),
+        (None, Some(port)) => (
+            None,
+            Some(core::TCPSocketAction {
+                port,
+                ..Default::default()
+            }),
+        ),
+        _ => (None, None),
+    };
+    Some(core::Probe {
+        http_get,
+        tcp_socket,
+        exec: (probe.exec()).map(|command| core::ExecAction {
+            command: Some(command.iter().map(str::to_string).collect()),
+        }),
+        initial_delay_seconds: seconds(probe.initial_delay()).filter(|delay| *delay > 0),
+        period_seconds: seconds(probe.period()),
+        timeout_seconds: seconds(probe.timeout()),
+        failure_threshold: probe
+            .failure_threshold()
+            .map(|threshold| i32::try_from(threshold).unwrap_or(i32::MAX)),
+        ..Default::default()
+    })
+}
+
+/// The image of the init containers that wait for an app's dependencies.
+const WAIT_IMAGE: &str = "busybox:1.36.1";
+
+/// One init container per dependency with ports: it waits until the dependency's Service
+/// answers on its first port, so the app starts after what it depends on.
+fn wait_for_dependencies(app: &AppObjects<'_>) -> Option<Vec<core::Container>> {
+    let model = app.model;
+    let domain = (model.clusters().next())
+        .and_then(|cluster| cluster.dns_domain())
+        .unwrap_or("cluster.local");
+    let waits: Vec<core::Container> = (app.view.depends_on().iter())
+        .filter_map(|dependency| {
+            let port = model.app(dependency).ports().first()?.port()?;
+            let name = k8s_name(model.name(dependency));
+            let host = format!("{name}.{}.svc.{domain}", namespace_of(model, dependency.entity()));
+            Some(core::Container {
+                name: format!("wait-for-{name}"),
+                image: Some(WAIT_IMAGE.into()),
+                command: Some(vec![
+                    "sh".into(),
+                    "-c".into(),
+                    format!("until nc -z -w 2 {host} {port}; do echo waiting for {host}:{port}; sleep 2; done"),
+                ]),
+                ..Default::default()
+            })
+        })
+        .collect();
+    (!waits.is_empty()).then_some(waits)
 }
 
 /// The pods: the container, spread over nodes and physical hosts when replicated, on the
@@ -209,6 +283,7 @@ fn pod_template(app: &AppObjects<'_>, claims: &[Claim]) -> core::PodTemplateSpec
             ..Default::default()
         }),
         spec: Some(core::PodSpec {
+            init_containers: wait_for_dependencies(app),
             containers: vec![container(app, claims)],
             affinity,
             topology_spread_constraints: spread_constraints,
