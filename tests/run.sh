@@ -13,7 +13,8 @@ as_root=()
 [ "$(id -u)" -eq 0 ] || as_root=(sudo)
 
 # Debian packages: Graphviz renders `k8sc graph`; haproxy, keepalived and exportfs check
-# every emitted config; Neovim is the real editor of the language-server test.
+# every emitted config; Neovim is the real editor of the language-server test; Ansible
+# (ansible-core, ansible-lint) checks the deployment playbook.
 missing=()
 command -v dot >/dev/null 2>&1 || missing+=(graphviz)
 command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
@@ -22,6 +23,8 @@ command -v exportfs >/dev/null 2>&1 || [ -x /usr/sbin/exportfs ] || missing+=(nf
 command -v unshare >/dev/null 2>&1 || missing+=(util-linux)
 command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || missing+=(iproute2)
 command -v nvim >/dev/null 2>&1 || missing+=(neovim)
+command -v ansible-playbook >/dev/null 2>&1 || missing+=(ansible-core)
+command -v ansible-lint >/dev/null 2>&1 || missing+=(ansible-lint)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "tests/run.sh: installing ${missing[*]}"
   "${as_root[@]}" apt-get update -qq >/dev/null

@@ -7,6 +7,7 @@
 //! randomness); every path is built from checked names, so none escapes the output
 //! folder; files holding secrets get mode 0600.
 
+pub mod ansible;
 pub mod haproxy;
 pub mod harbor;
 pub mod k8s;
@@ -158,6 +159,7 @@ pub fn emit_into(input: &Input<'_>, sink: &mut dyn Sink) -> Result<(), Vec<Diagn
         diagnostics.extend(found);
     }
     harbor::emit(input, sink);
+    ansible::emit(input, sink);
     // A broken template fails once per file it renders; say it once.
     diagnostics.dedup_by(|a, b| a.message == b.message);
     if diagnostics.is_empty() {

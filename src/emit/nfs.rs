@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::{Input, MODE_FILE, Sink};
 use crate::check::names::{k8s_name, namespace_of};
-use crate::semantic::views::{NfsExportOrCephRbd, NodeOrDrbdPair};
+use crate::semantic::views::{NfsExportOrCephRbd, NfsOption, NodeOrDrbdPair};
 use crate::semantic::{EntityId, Model};
 
 /// A static NFS volume: one per replica of each claim of a stateful app.
@@ -24,7 +24,26 @@ pub struct NfsVolume {
     pub path: String,
     pub bytes: u64,
     pub read_only: bool,
+    /// Who owns the directory on the server: the app's user (and group), or the user the
+    /// export maps root to, so that the pods can write it.
+    pub owner: u32,
+    pub group: u32,
+    /// The directory's mode: group-writable and setgid when the app declares a group.
+    pub mode: &'static str,
 }
+
+/// The user an export maps root to: 65534 (`nobody`) unless it says `no_root_squash`.
+fn squashed_root(model: &Model, export: EntityId) -> u32 {
+    let options = model.nfs_export(export).options();
+    if options.contains(&NfsOption::NoRootSquash) && !options.contains(&NfsOption::AllSquash) {
+        0
+    } else {
+        NOBODY
+    }
+}
+
+/// The uid and gid exports squash to.
+const NOBODY: u32 = 65534;
 
 /// The nodes that serve an export: its node, or both nodes of its DRBD pair.
 pub fn servers(model: &Model, export: EntityId) -> Vec<EntityId> {
@@ -61,6 +80,15 @@ pub fn volumes(model: &Model) -> Vec<NfsVolume> {
             let claim = volume.name().map(k8s_name).unwrap_or_default();
             let bytes = volume.size().unwrap_or(0);
             let read_only = volume.read_only().unwrap_or(false);
+            let id = |value: Option<i64>| value.and_then(|value| u32::try_from(value).ok());
+            let (owner, group, mode) = match (id(view.run_as_user()), id(view.fs_group())) {
+                (user, Some(group)) => (user.unwrap_or(squashed_root(model, export.entity())), group, "2770"),
+                (Some(user), None) => (user, user, "0770"),
+                (None, None) => {
+                    let squashed = squashed_root(model, export.entity());
+                    (squashed, squashed, "0770")
+                }
+            };
             let export_path = (model.nfs_export(export).path())
                 .unwrap_or("/")
                 .trim_end_matches('/')
@@ -76,6 +104,9 @@ pub fn volumes(model: &Model) -> Vec<NfsVolume> {
                     namespace: namespace.clone(),
                     bytes,
                     read_only,
+                    owner,
+                    group,
+                    mode,
                 });
             }
         }
@@ -147,19 +178,8 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<crate::d
             &mut errors,
         );
     }
-    // Each static volume's directory, created by copying the host tree onto the server.
-    for volume in volumes(model) {
-        for node in servers(model, volume.export) {
-            output.add(
-                format!("hosts/{}{}/.k8sc-volume", model.name(node), volume.path),
-                format!(
-                    "k8sc: the directory of PersistentVolume {}-{} (claim {}/{}).\n",
-                    volume.namespace, volume.pvc, volume.namespace, volume.pvc
-                ),
-                MODE_FILE,
-            );
-        }
-    }
+    // The volumes' directories are created empty by the playbook (ansible/inventory.yaml
+    // lists them per server), with their owner and mode.
     if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
 

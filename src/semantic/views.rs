@@ -3134,6 +3134,31 @@ impl<'m> App<'m> {
     pub(crate) fn startup_span(self) -> Span {
         self.span_of(17)
     }
+
+    // field of `app.run_as_user`
+    /// The user id the app's containers run as (the pod's runAsUser); its static NFS volumes are owned by it.
+    /// Unset: the image's user, and volumes owned by the user the export squashes root to (65534, `nobody`, under root_squash).
+    /// `run_as_user: int?`.
+    pub(crate) fn run_as_user(self) -> Option<i64> {
+        self.field(18).and_then(|value| read::int(self.model, value))
+    }
+    /// Where `run_as_user` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn run_as_user_span(self) -> Span {
+        self.span_of(18)
+    }
+
+    // field of `app.fs_group`
+    /// The group id added to the app's processes (the pod's fsGroup); its static NFS volumes belong to it, group-writable.
+    /// `fs_group: int?`.
+    pub(crate) fn fs_group(self) -> Option<i64> {
+        self.field(19).and_then(|value| read::int(self.model, value))
+    }
+    /// Where `fs_group` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn fs_group_span(self) -> Span {
+        self.span_of(19)
+    }
 }
 
 impl Model {

@@ -425,3 +425,90 @@ fn probes_reach_the_containers_and_dependencies_become_init_containers() {
     let probe = &grafana["spec"]["template"]["spec"]["containers"][0]["readinessProbe"]["httpGet"];
     assert_eq!(probe["path"], "/api/health", "the component's readiness");
 }
+
+/// The playbook that deploys a tree passes Ansible's own syntax check and ansible-lint's
+/// production profile, on every example, with the inventory Ansible reads back.
+#[test]
+fn the_playbook_passes_ansible_syntax_check_and_lint() {
+    for example in crate::k8s_files("examples") {
+        let output = emit_example(&example);
+        let name = example.file_stem().expect("a stem").to_string_lossy().into_owned();
+        let root = crate::build::write_tree(&format!("ansible-{name}"), &output);
+        let folder = root.join("ansible");
+        let run = |program: &str, args: &[&str]| {
+            let output = std::process::Command::new(program)
+                .args(args)
+                .current_dir(&folder)
+                .env("ANSIBLE_LOCAL_TEMP", root.join(".ansible-tmp"))
+                .env("ANSIBLE_HOME", root.join(".ansible"))
+                .env("ANSIBLE_LINT_SKIP_VERSION_CHECK", "1")
+                .output()
+                .unwrap_or_else(|err| panic!("{program} runs (tests/run.sh installs it): {err}"));
+            assert!(
+                output.status.success(),
+                "{name}: {program} {args:?}:\n{}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            );
+            String::from_utf8_lossy(&output.stdout).into_owned()
+        };
+        run(
+            "ansible-playbook",
+            &["-i", "inventory.yaml", "site.yml", "--syntax-check"],
+        );
+        run("ansible-lint", &["--offline", "--profile", "production", "site.yml"]);
+        let inventory: Value = serde_json::from_str(&run("ansible-inventory", &["-i", "inventory.yaml", "--list"]))
+            .map(|json: serde_json::Value| serde_yaml::to_value(json).expect("a value"))
+            .expect("ansible-inventory's JSON");
+        let first = inventory["first_control_plane"]["hosts"]
+            .as_sequence()
+            .map_or(0, Vec::len);
+        assert_eq!(first, 1, "{name}: one node runs kubeadm init");
+    }
+}
+
+#[test]
+fn static_volumes_are_empty_directories_their_pods_can_write() {
+    let output = emit_example(&crate::root().join("examples/004-three-masters.k8s"));
+    let inventory: Value = serde_yaml::from_str(&output.files["ansible/inventory.yaml"].contents).expect("YAML");
+    let hosts = inventory["all"]["hosts"].as_mapping().expect("hosts");
+    let volumes: Vec<&Value> = hosts
+        .values()
+        .flat_map(|host| host["k8sc_volumes"].as_sequence().into_iter().flatten())
+        .collect();
+    assert!(!volumes.is_empty());
+    let mut redis_volumes = 0;
+    for volume in volumes {
+        let owner = (
+            volume["owner"].as_u64(),
+            volume["group"].as_u64(),
+            volume["mode"].as_str(),
+        );
+        if volume["path"].as_str().is_some_and(|path| path.contains("-redis-")) {
+            // The redis component runs as the image's user 999 with fsGroup 999.
+            assert_eq!(owner, (Some(999), Some(999), Some("2770")), "{volume:?}");
+            redis_volumes += 1;
+        } else {
+            // An app that declares no user writes as root, which root_squash makes nobody.
+            assert_eq!(owner, (Some(65534), Some(65534), Some("0770")), "{volume:?}");
+        }
+    }
+    assert!(redis_volumes >= 6, "one per redis replica and server");
+    let drbd = hosts
+        .values()
+        .filter(|host| !host["k8sc_drbd_resource"].is_null())
+        .count();
+    assert_eq!(
+        drbd, 2,
+        "both DRBD nodes know their resource; only the Primary creates the directories"
+    );
+    let documents = documents_of("examples/004-three-masters.k8s");
+    let (_, redis) = of_kind(&documents, "StatefulSet")
+        .find(|(_, set)| set["metadata"]["name"] == "redis")
+        .expect("redis");
+    let context = &redis["spec"]["template"]["spec"]["securityContext"];
+    assert_eq!(
+        (context["runAsUser"].as_u64(), context["fsGroup"].as_u64()),
+        (Some(999), Some(999))
+    );
+}

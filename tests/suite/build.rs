@@ -610,14 +610,30 @@ fn emitted_files_agree_with_each_other() {
             let app_file = output
                 .files
                 .iter()
-                .find(|(_, f)| f.contents.contains(&format!("path: {}", volume.path)))
+                .find(|(path, f)| {
+                    path.starts_with("kubernetes/") && f.contents.contains(&format!("path: {}", volume.path))
+                })
                 .map(|(path, _)| path.clone())
                 .expect("the PV is emitted");
             assert!(app_file.starts_with("kubernetes/apps/"));
-            let directory = format!("{}/.k8sc-volume", volume.path);
+            // The playbook creates the directory, empty, on each server of the export.
+            let inventory: serde_yaml::Value =
+                serde_yaml::from_str(&output.files["ansible/inventory.yaml"].contents).expect("YAML");
+            for server in emit::nfs::servers(model, volume.export) {
+                let listed = inventory["all"]["hosts"][model.name(server)]["k8sc_volumes"]
+                    .as_sequence()
+                    .is_some_and(|volumes| volumes.iter().any(|listed| listed["path"] == volume.path.as_str()));
+                assert!(
+                    listed,
+                    "{}: the playbook creates {} on its server",
+                    example.display(),
+                    volume.path
+                );
+            }
             assert!(
-                output.files.keys().any(|path| path.ends_with(&directory)),
-                "the PV's directory is created"
+                !output.files.keys().any(|path| path.contains(&volume.path)),
+                "{}: the volume directory holds no file (images that want it empty refuse one)",
+                example.display()
             );
             for node in
                 by_name::all(model, "node").filter(|node| by_name::variants(model, *node, "roles").contains(&"worker"))

@@ -235,6 +235,16 @@ fn probe(probe: Option<Probe<'_>>) -> Option<core::Probe> {
     })
 }
 
+/// The user and group the app declares for its pods.
+fn security_context(app: &AppObjects<'_>) -> Option<core::PodSecurityContext> {
+    let (user, group) = (app.view.run_as_user(), app.view.fs_group());
+    (user.is_some() || group.is_some()).then(|| core::PodSecurityContext {
+        run_as_user: user,
+        fs_group: group,
+        ..Default::default()
+    })
+}
+
 /// The image of the init containers that wait for an app's dependencies.
 const WAIT_IMAGE: &str = "busybox:1.36.1";
 
@@ -283,6 +293,7 @@ fn pod_template(app: &AppObjects<'_>, claims: &[Claim]) -> core::PodTemplateSpec
             ..Default::default()
         }),
         spec: Some(core::PodSpec {
+            security_context: security_context(app),
             init_containers: wait_for_dependencies(app),
             containers: vec![container(app, claims)],
             affinity,
