@@ -512,3 +512,109 @@ fn static_volumes_are_empty_directories_their_pods_can_write() {
         (Some(999), Some(999))
     );
 }
+
+/// `kubectl kustomize` builds every example's manifests offline (the network's upstream
+/// manifests are the playbook's, not the kustomization's), and the pod network's CIDR is
+/// the cluster's `pod_cidr` and kubeadm's podSubnet.
+#[test]
+fn the_manifests_build_offline_and_the_network_has_the_pod_cidr() {
+    for (example, out) in crate::build::built_examples("cni") {
+        let name = example.display().to_string();
+        let built = std::process::Command::new("kubectl")
+            .args(["kustomize", out.join("kubernetes").to_str().expect("utf-8")])
+            .output()
+            .expect("kubectl (on the machine image)");
+        assert!(
+            built.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&built.stderr)
+        );
+        let kubeadm = std::fs::read_to_string(out.join("kubeadm/kubeadm-config.yaml")).expect("kubeadm");
+        let pod_subnet = (kubeadm.lines())
+            .find_map(|line| line.trim().strip_prefix("podSubnet: "))
+            .expect("a podSubnet")
+            .trim_matches('"')
+            .to_string();
+        let inventory: Value =
+            serde_yaml::from_str(&std::fs::read_to_string(out.join("ansible/inventory.yaml")).expect("inventory"))
+                .expect("YAML");
+        let vars = &inventory["all"]["vars"];
+        assert_eq!(vars["k8sc_pod_cidr"], pod_subnet.as_str(), "{name}");
+        let cni = vars["k8sc_cni"].as_str().expect("a CNI");
+        let network = match cni {
+            "calico" => {
+                let text = std::fs::read_to_string(out.join("kubernetes/cni/calico.yaml")).expect("calico.yaml");
+                let installation: Value = serde_yaml::Deserializer::from_str(&text)
+                    .map(|document| Value::deserialize(document).expect("YAML"))
+                    .find(|document| document["kind"] == "Installation")
+                    .expect("an Installation");
+                assert!(
+                    !crate::build::kustomized(&out)
+                        .iter()
+                        .any(|path| path.contains("calico")),
+                    "{name}: the Installation needs the operator's CRDs first"
+                );
+                installation["spec"]["calicoNetwork"]["ipPools"][0]["cidr"]
+                    .as_str()
+                    .map(str::to_string)
+            }
+            // The playbook sets IPALLOC_RANGE from the inventory's pod CIDR.
+            "weave" => vars["k8sc_pod_cidr"].as_str().map(str::to_string),
+            other => panic!("{name}: no example uses {other}"),
+        };
+        assert_eq!(
+            network.as_deref(),
+            Some(pod_subnet.as_str()),
+            "{name}: the {cni} network's CIDR"
+        );
+        assert!(
+            vars["k8sc_cni_upstream"]
+                .as_str()
+                .is_some_and(|url| url.starts_with("https://") && url.contains("v")),
+            "{name}: a pinned upstream"
+        );
+    }
+}
+
+/// Flannel's manifest is k8sc's own: the strict schemas accept it, its net-conf holds the
+/// pod CIDR; Cilium gets Helm values with it.
+#[test]
+fn flannel_and_cilium_get_the_pod_cidr() {
+    let text = std::fs::read_to_string(crate::root().join("examples/quickstart.k8s")).expect("readable");
+    let with = |cni: &str| {
+        let text = text.replace(
+            "  node_subnet = 10.10.0.0/24",
+            &format!("  node_subnet = 10.10.0.0/24\n  cni = {cni}\n  pod_cidr = 10.32.0.0/16"),
+        );
+        assert!(text.contains(&format!("cni = {cni}")));
+        emit_text(&format!("quickstart-{cni}.k8s"), &text)
+    };
+    let flannel = with("flannel");
+    let documents = documents(&flannel);
+    let (_, config) = of_kind(&documents, "ConfigMap")
+        .find(|(path, _)| path.ends_with("cni/flannel.yaml"))
+        .expect("flannel's net-conf");
+    let net_conf: serde_json::Value =
+        serde_json::from_str(config["data"]["net-conf.json"].as_str().expect("net-conf.json")).expect("JSON");
+    assert_eq!(net_conf["Network"], "10.32.0.0/16");
+    assert!(
+        flannel.files["kubernetes/kustomization.yaml"]
+            .contents
+            .contains("- cni/flannel.yaml")
+    );
+    let root = crate::build::write_tree("flannel", &flannel);
+    let output = std::process::Command::new("python3")
+        .args(["tests/validators/k8s_validate.py", "1.30.2"])
+        .arg(root.join("kubernetes/cni/flannel.yaml"))
+        .current_dir(crate::root())
+        .output()
+        .expect("python3");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stdout));
+    let cilium = with("cilium");
+    let values: Value =
+        serde_yaml::from_str(&cilium.files["kubernetes/cni/cilium-values.yaml"].contents).expect("YAML");
+    assert_eq!(
+        values["ipam"]["operator"]["clusterPoolIPv4PodCIDRList"][0],
+        "10.32.0.0/16"
+    );
+}

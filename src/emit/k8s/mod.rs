@@ -9,10 +9,11 @@
 
 //!
 //! One file per object family: `workloads` (the pods and what runs them), `services`
-//! (Service, PDB, HPA), `policies` (NetworkPolicy), `storage` (static NFS volumes, Ceph
+//! (Service, PDB, HPA), `policies` (NetworkPolicy), `cni` (the pod network), `storage` (static NFS volumes, Ceph
 //! StorageClasses), `ingress` (the controllers and the routes); this file holds what they
 //! share and the cluster-wide objects (namespaces, node labels and taints).
 
+pub mod cni;
 mod ingress;
 mod policies;
 mod services;
@@ -117,6 +118,11 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
         ingress::controller(model, controller.id().entity(), &mut writer);
     }
     storage::storage_classes(input, &mut writer);
+    // The network's files outside the kustomization: their kinds exist only once the
+    // playbook has installed the plugin's operator or chart.
+    for (path, text) in cni::emit(model, &mut writer) {
+        output.add(format!("kubernetes/{path}"), text, MODE_FILE);
+    }
     let mut paths: Vec<String> = writer.files.keys().cloned().collect();
     for (path, (text, mode)) in std::mem::take(&mut writer.files) {
         output.add(format!("kubernetes/{path}"), text, mode);
