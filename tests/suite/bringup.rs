@@ -110,6 +110,19 @@ fn a_policed_app_admits_the_host_network_ingress_controller_of_its_routes() {
     );
 }
 
+/// Runs a validator script of tests/validators: whether it accepts, and what it said.
+fn python(args: &[String]) -> (bool, String) {
+    let output = std::process::Command::new("python3")
+        .args(args)
+        .current_dir(crate::root())
+        .output()
+        .expect("python3");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
 fn documents_of(example: &str) -> Vec<(String, Value)> {
     documents(&emit_example(&crate::root().join(example)))
 }
@@ -238,17 +251,8 @@ fn a_cluster_of_1_31_gets_kubeadm_v1beta4() {
         for path in output.files.keys().filter(|path| path.starts_with("kubeadm/")) {
             args.push(root.join(path).to_string_lossy().into_owned());
         }
-        let status = std::process::Command::new("python3")
-            .args(&args)
-            .current_dir(crate::root())
-            .output()
-            .expect("python3");
-        assert_eq!(
-            status.status.success(),
-            valid,
-            "{schema}: {}",
-            String::from_utf8_lossy(&status.stdout)
-        );
+        let (accepted, report) = python(&args);
+        assert_eq!(accepted, valid, "{schema}: {report}");
     }
 }
 
@@ -301,21 +305,12 @@ fn the_kubeadm_schemas_reject_what_kubeadm_rejects() {
     for (name, schema, text, valid) in cases {
         let file = root.join(format!("{name}.yaml"));
         std::fs::write(&file, text).expect("write");
-        let output = std::process::Command::new("python3")
-            .args([
-                "tests/validators/json_schema.py",
-                &format!("tests/validators/schemas/kubeadm-{schema}.schema.json"),
-                file.to_str().expect("utf-8"),
-            ])
-            .current_dir(crate::root())
-            .output()
-            .expect("python3");
-        assert_eq!(
-            output.status.success(),
-            valid,
-            "{name}: {}",
-            String::from_utf8_lossy(&output.stdout)
-        );
+        let (accepted, report) = python(&[
+            "tests/validators/json_schema.py".to_string(),
+            format!("tests/validators/schemas/kubeadm-{schema}.schema.json"),
+            file.to_string_lossy().into_owned(),
+        ]);
+        assert_eq!(accepted, valid, "{name}: {report}");
     }
 }
 

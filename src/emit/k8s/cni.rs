@@ -23,7 +23,7 @@ use k8s_openapi::api::rbac::v1 as rbac;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 
-use super::{Documents, Writer, labels, meta, selector};
+use super::{Documents, Writer, labels, meta, rbac_rule, selector};
 use crate::semantic::Model;
 use crate::semantic::views::Cni;
 
@@ -34,7 +34,7 @@ pub const CALICO_OPERATOR: &str =
     "https://raw.githubusercontent.com/projectcalico/calico/v3.28.2/manifests/tigera-operator.yaml";
 /// Weave Net 2.8.1's manifest for Kubernetes 1.6 and later.
 pub const WEAVE_MANIFEST: &str =
-    "https://github.com/weaveworks/weave/releases/download/v2.8.1/weave-daemonset-k8s-1.11.yaml";
+    "https://github.com/weaveworks/weave/releases/download/v2.8.1/weave-daemonset-k8s.yaml";
 /// The Cilium Helm chart and its version.
 pub const CILIUM_CHART: (&str, &str) = ("https://helm.cilium.io", "1.16.5");
 
@@ -238,18 +238,12 @@ fn flannel(pod_cidr: &str) -> Documents {
         metadata: meta(FLANNEL, Some(FLANNEL_NAMESPACE), object_labels.clone()),
         ..Default::default()
     });
-    let rule = |groups: &[&str], resources: &[&str], verbs: &[&str]| rbac::PolicyRule {
-        api_groups: Some(groups.iter().map(|g| g.to_string()).collect()),
-        resources: Some(resources.iter().map(|r| r.to_string()).collect()),
-        verbs: verbs.iter().map(|v| v.to_string()).collect(),
-        ..Default::default()
-    };
     documents.push(&rbac::ClusterRole {
         metadata: meta(FLANNEL, None, object_labels.clone()),
         rules: Some(vec![
-            rule(&[""], &["pods"], &["get"]),
-            rule(&[""], &["nodes"], &["get", "list", "watch"]),
-            rule(&[""], &["nodes/status"], &["patch"]),
+            rbac_rule(&[""], &["pods"], &["get"]),
+            rbac_rule(&[""], &["nodes"], &["get", "list", "watch"]),
+            rbac_rule(&[""], &["nodes/status"], &["patch"]),
         ]),
         ..Default::default()
     });

@@ -12,7 +12,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::super::{MODE_FILE, taints};
 use super::workloads::{resources, spread};
-use super::{Documents, NAME_LABEL, Writer, labels, meta, selector};
+use super::{Documents, NAME_LABEL, Writer, labels, meta, rbac_rule, selector};
 use crate::check::names::{k8s_name, namespace_of};
 use crate::semantic::views::{self, AntiAffinity, IngressClass, IngressControllerId, IngressExpose};
 use crate::semantic::{EntityId, Model};
@@ -80,16 +80,10 @@ fn access(c: &Controller<'_>, documents: &mut Documents) {
         metadata: meta(&c.name, Some(&c.namespace), c.labels.clone()),
         ..Default::default()
     });
-    let rule = |groups: &[&str], resources: &[&str], verbs: &[&str]| rbac::PolicyRule {
-        api_groups: Some(groups.iter().map(|g| g.to_string()).collect()),
-        resources: Some(resources.iter().map(|r| r.to_string()).collect()),
-        verbs: verbs.iter().map(|v| v.to_string()).collect(),
-        ..Default::default()
-    };
     documents.push(&rbac::ClusterRole {
         metadata: meta(&format!("{}-{}", c.namespace, c.name), None, c.labels.clone()),
         rules: Some(vec![
-            rule(
+            rbac_rule(
                 &[""],
                 &[
                     "services",
@@ -102,15 +96,15 @@ fn access(c: &Controller<'_>, documents: &mut Documents) {
                 ],
                 &["get", "list", "watch"],
             ),
-            rule(&["discovery.k8s.io"], &["endpointslices"], &["get", "list", "watch"]),
-            rule(
+            rbac_rule(&["discovery.k8s.io"], &["endpointslices"], &["get", "list", "watch"]),
+            rbac_rule(
                 &["networking.k8s.io"],
                 &["ingresses", "ingressclasses"],
                 &["get", "list", "watch"],
             ),
-            rule(&["networking.k8s.io"], &["ingresses/status"], &["update"]),
-            rule(&[""], &["events"], &["create", "patch"]),
-            rule(
+            rbac_rule(&["networking.k8s.io"], &["ingresses/status"], &["update"]),
+            rbac_rule(&[""], &["events"], &["create", "patch"]),
+            rbac_rule(
                 &["coordination.k8s.io"],
                 &["leases"],
                 &["get", "list", "watch", "create", "update"],

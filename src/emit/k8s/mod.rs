@@ -55,6 +55,16 @@ fn meta(name: &str, namespace: Option<&str>, labels: BTreeMap<String, String>) -
     }
 }
 
+/// An RBAC rule: these verbs on these resources of these API groups.
+fn rbac_rule(groups: &[&str], resources: &[&str], verbs: &[&str]) -> k8s_openapi::api::rbac::v1::PolicyRule {
+    k8s_openapi::api::rbac::v1::PolicyRule {
+        api_groups: Some(groups.iter().map(|g| g.to_string()).collect()),
+        resources: Some(resources.iter().map(|r| r.to_string()).collect()),
+        verbs: verbs.iter().map(|v| v.to_string()).collect(),
+        ..Default::default()
+    }
+}
+
 fn selector(app: &str) -> LabelSelector {
     LabelSelector {
         match_labels: Some(BTreeMap::from([(NAME_LABEL.to_string(), app.to_string())])),
