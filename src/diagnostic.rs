@@ -122,6 +122,7 @@ codes! {
     HA034 => "VRRP priorities without one preferred MASTER and distinct values",
     HA035 => "a VRRP auth_pass longer than the 8 characters keepalived uses",
     HA036 => "a virtual_router_id outside 1..255",
+    HA037 => "a VRRP auth_pass that is empty or holds characters keepalived.conf cannot carry",
     // Ingress.
     HA040 => "a production ingress controller on fewer than 2 nodes",
     HA041 => "a production ingress controller with fewer than 2 replicas",

@@ -188,6 +188,23 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
 
+        // HA037: a password keepalived.conf can carry: not empty (keepalived would run
+        // without authentication), one word of printable ASCII without a quote, not
+        // beginning with a comment sign.
+        if let Some(source) = view.auth_pass()
+            && let Some(secret) = context.secrets.get(source)
+            && let Some(problem) = auth_pass_problem(secret)
+        {
+            out.push(
+                Diagnostic::error(
+                    Code::HA037,
+                    format!("the auth_pass of `{name}` {problem}"),
+                    view.auth_pass_span(),
+                    "auth_pass",
+                )
+                .with_help("use 1 to 8 printable ASCII characters other than a space, `\"`, `'`, `#`, `!` and `\\`"),
+            );
+        }
         // HA035: keepalived uses only the first 8 characters of auth_pass.
         if let Some(source) = view.auth_pass()
             && let Some(secret) = context.secrets.get(source)
@@ -264,4 +281,22 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             seen.insert(key, router.vip);
         }
     }
+}
+
+/// Why keepalived.conf cannot carry a password, if it cannot: keepalived reads it as one
+/// word, so whitespace ends it and a line break adds lines of its own, a `"` starts a
+/// quoted string, and a word that begins with `#` or `!` is a comment.
+fn auth_pass_problem(secret: &str) -> Option<String> {
+    if secret.is_empty() {
+        return Some("is empty: keepalived would run the group without authentication".into());
+    }
+    if let Some(first @ ('#' | '!')) = secret.chars().next() {
+        return Some(format!("begins with `{first}`, which makes it a comment in keepalived.conf"));
+    }
+    let bad = secret.chars().find(|ch| !ch.is_ascii_graphic() || *ch == '"')?;
+    Some(match bad {
+        '\n' | '\r' => "holds a line break, which would write lines of its own into keepalived.conf".into(),
+        ch if ch.is_whitespace() => "holds a space, which ends the word keepalived reads".into(),
+        ch => format!("holds `{}`, which keepalived.conf cannot carry in a password", ch.escape_default()),
+    })
 }

@@ -613,3 +613,27 @@ fn flannel_and_cilium_get_the_pod_cidr() {
         "10.32.0.0/16"
     );
 }
+
+/// haproxy retries a failed connection on another backend, keeps long-lived streams open,
+/// has a stats socket, and logs without a syslog daemon.
+#[test]
+fn haproxy_redispatches_keeps_streams_and_can_be_asked() {
+    let mut checked = 0;
+    for example in crate::k8s_files("examples") {
+        let output = emit_example(&example);
+        for (path, file) in output.files.iter().filter(|(path, _)| path.ends_with("haproxy.cfg")) {
+            let text = &file.contents;
+            for wanted in [
+                "option redispatch",
+                "timeout tunnel 1h",
+                "stats socket /run/haproxy/admin.sock",
+                "log stdout",
+            ] {
+                assert!(text.contains(wanted), "{path}: no `{wanted}`");
+            }
+            assert!(!text.contains("/dev/log"), "{path}: logs only to a syslog socket");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 5, "{checked} haproxy.cfg checked");
+}
