@@ -291,12 +291,17 @@ fn auth_pass_problem(secret: &str) -> Option<String> {
         return Some("is empty: keepalived would run the group without authentication".into());
     }
     if let Some(first @ ('#' | '!')) = secret.chars().next() {
-        return Some(format!("begins with `{first}`, which makes it a comment in keepalived.conf"));
+        return Some(format!(
+            "begins with `{first}`, which makes it a comment in keepalived.conf"
+        ));
     }
     let bad = secret.chars().find(|ch| !ch.is_ascii_graphic() || *ch == '"')?;
     Some(match bad {
         '\n' | '\r' => "holds a line break, which would write lines of its own into keepalived.conf".into(),
         ch if ch.is_whitespace() => "holds a space, which ends the word keepalived reads".into(),
-        ch => format!("holds `{}`, which keepalived.conf cannot carry in a password", ch.escape_default()),
+        ch => format!(
+            "holds `{}`, which keepalived.conf cannot carry in a password",
+            ch.escape_default()
+        ),
     })
 }

@@ -20,7 +20,9 @@ struct Server {
 #[derive(Serialize)]
 struct Frontend {
     name: String,
-    bind: String,
+    /// `ADDRESS:PORT` each: the VIP and the node's own address (what the node's health
+    /// check probes), or every address when the balancer has no VIP.
+    binds: Vec<String>,
     port: i64,
     /// `tcp` (passthrough) or `http` (haproxy parses the requests).
     mode: &'static str,
@@ -64,9 +66,7 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
         if balancer.software() != Some(LbSoftware::Haproxy) {
             continue;
         }
-        let bind = (balancer.vip())
-            .and_then(|vip| model.vip_group(vip).address())
-            .map_or_else(|| "*".to_string(), |address| address.to_string());
+        let vip = (balancer.vip()).and_then(|vip| model.vip_group(vip).address());
         let check = if frontend.backend_port == api_port && frontend.backends.iter().all(|b| control_plane.contains(b))
         {
             "apiserver"
@@ -83,9 +83,16 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
             if entry.1.iter().any(|existing| existing.name == name) {
                 name = proxy_name(&format!("{}-{}", model.name(frontend.balancer), frontend.name));
             }
+            let binds = match vip {
+                Some(vip) => {
+                    let own = model.node(node).address().map(|a| a.to_string()).unwrap_or_default();
+                    vec![format!("{vip}:{}", frontend.port), format!("{own}:{}", frontend.port)]
+                }
+                None => vec![format!("*:{}", frontend.port)],
+            };
             entry.1.push(Frontend {
                 name,
-                bind: bind.clone(),
+                binds,
                 port: frontend.port,
                 mode: frontend.mode.as_str(),
                 check,
@@ -105,7 +112,9 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
     }
     let mut errors = Vec::new();
     for (node_name, (node, frontends)) in per_node {
-        let binds_vip = frontends.iter().any(|frontend| frontend.bind != "*");
+        let binds_vip = frontends
+            .iter()
+            .any(|frontend| frontend.binds.iter().any(|bind| !bind.starts_with('*')));
         let context = Context {
             source: input.source,
             node: &node_name,

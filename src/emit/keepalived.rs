@@ -168,12 +168,15 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
             match track {
                 VipTrack::Apiserver => {
                     // The path clients use: the front port of an apiserver balancer on this
-                    // node, else the apiserver itself.
-                    let port = all_frontends
+                    // node, on the node's own address, which that frontend binds beside the
+                    // VIP; else the apiserver itself, which listens on every address.
+                    let url = all_frontends
                         .iter()
                         .find(|f| f.backend_port == api_port && model.load_balancer(f.balancer).nodes().names(member))
-                        .map_or(api_port, |f| f.port);
-                    let url = format!("https://localhost:{port}/healthz");
+                        .map_or_else(
+                            || format!("https://localhost:{api_port}/healthz"),
+                            |f| format!("https://{}:{}/healthz", address(model, member), f.port),
+                        );
                     add_script(
                         config,
                         "check_apiserver",

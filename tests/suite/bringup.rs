@@ -637,3 +637,44 @@ fn haproxy_redispatches_keeps_streams_and_can_be_asked() {
     }
     assert!(checked >= 5, "{checked} haproxy.cfg checked");
 }
+
+/// keepalived's apiserver check probes what the node's haproxy binds (the 004 check once
+/// asked localhost, where haproxy did not listen, so it never passed).
+#[test]
+fn the_apiserver_check_probes_what_haproxy_binds() {
+    let mut checked = 0;
+    for example in crate::k8s_files("examples") {
+        let output = emit_example(&example);
+        for (path, script) in output
+            .files
+            .iter()
+            .filter(|(path, _)| path.ends_with("check_apiserver.sh"))
+        {
+            let node = path.trim_start_matches("hosts/").split('/').next().expect("a node");
+            let url = (script.contents.split_whitespace())
+                .find(|word| word.starts_with("https://") && word.ends_with("/healthz"))
+                .expect("the probed URL");
+            let (host, port) = url
+                .trim_start_matches("https://")
+                .trim_end_matches("/healthz")
+                .rsplit_once(':')
+                .expect("host:port");
+            let haproxy = output.files.get(&format!("hosts/{node}/etc/haproxy/haproxy.cfg"));
+            let bound = haproxy.is_some_and(|cfg| {
+                cfg.contents
+                    .lines()
+                    .map(str::trim)
+                    .any(|line| line == format!("bind {host}:{port}") || line == format!("bind *:{port}"))
+            });
+            let apiserver =
+                host == "localhost" && haproxy.is_none_or(|cfg| !cfg.contents.contains(&format!(":{port}\n")));
+            assert!(
+                bound || apiserver,
+                "{}: {node}'s check probes {host}:{port}, which nothing there binds",
+                example.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 3, "{checked} checks");
+}
