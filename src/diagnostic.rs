@@ -123,6 +123,7 @@ codes! {
     HA035 => "a VRRP auth_pass longer than the 8 characters keepalived uses",
     HA036 => "a virtual_router_id outside 1..255",
     HA037 => "a VRRP auth_pass that is empty or holds characters keepalived.conf cannot carry",
+    HA038 => "health-check settings that keep a VIP on a dead service for longer than 10 seconds",
     // Ingress.
     HA040 => "a production ingress controller on fewer than 2 nodes",
     HA041 => "a production ingress controller with fewer than 2 replicas",

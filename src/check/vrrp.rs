@@ -71,14 +71,20 @@ pub fn router_ids(model: &Model) -> Vec<RouterId> {
     result
 }
 
-/// The VRRP priorities of a group's members: the declared ones, or 150, 140, 130...
+/// The VRRP priorities of a group's members: the declared ones, or from 200 down in steps
+/// of 50 (narrower for more than four members). keepalived's backups wait 3 advertisements
+/// plus (256 - priority)/256 of one before they take over: steps of 50 put about 0.2 s
+/// between their timers, so at a cold start the preferred member's advertisement reaches
+/// the others before any of them declares itself MASTER.
 pub fn priorities(model: &Model, vip: EntityId) -> Vec<i64> {
     let vip = model.vip_group(vip);
     match vip.priorities() {
         Some(declared) => declared.to_vec(),
-        None => (0..vip.members().len() as i64)
-            .map(|idx| (150 - 10 * idx).max(1))
-            .collect(),
+        None => {
+            let members = vip.members().len() as i64;
+            let step = (199 / members.max(1)).clamp(1, 50);
+            (0..members).map(|idx| (200 - step * idx).max(1)).collect()
+        }
     }
 }
 
@@ -183,7 +189,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     context
                         .finding(Code::HA034, format!("VIP group `{name}`: {problem}"), span, "priorities")
                         .with_label(view.members_span(), "members, preferred first")
-                        .with_help("give one priority per member, all distinct, highest first (or leave them out: 150, 140, ...)"),
+                        .with_help("give one priority per member, all distinct, highest first (or leave them out: 200, 150, 100, ...)"),
                 );
             }
         }
@@ -203,6 +209,23 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     "auth_pass",
                 )
                 .with_help("use 1 to 8 printable ASCII characters other than a space, `\"`, `'`, `#`, `!` and `\\`"),
+            );
+        }
+        // HA038: a dead tracked service gives the VIP up within a few seconds: detection
+        // (check_interval x check_fall) and the next advertisement, which the next
+        // member preempts on.
+        if let Some(seconds) = black_hole(view)
+            && seconds > BLACK_HOLE_SECONDS
+        {
+            out.push(
+                Diagnostic::warning(
+                    Code::HA038,
+                    format!("when its tracked service dies, VIP group `{name}` keeps the VIP on the dead member for up to {seconds} s"),
+                    view.check_fall_span(),
+                    format!("{seconds} s without the service"),
+                )
+                .with_label(view.check_interval_span(), "check interval")
+                .with_help(format!("keep check_interval x check_fall + advert_interval within {BLACK_HOLE_SECONDS} s: the defaults (2s, 2, 1s) give 5 s")),
             );
         }
         // HA035: keepalived uses only the first 8 characters of auth_pass.
@@ -304,4 +327,21 @@ fn auth_pass_problem(secret: &str) -> Option<String> {
             ch.escape_default()
         ),
     })
+}
+
+/// The longest a VIP may stay on a member whose tracked service is dead, in production.
+pub const BLACK_HOLE_SECONDS: u64 = 10;
+
+/// How long, in whole seconds, a VIP whose member's tracked service died stays there: the
+/// checks that must fail, then an advertisement; `None` when nothing is tracked by a check.
+pub fn black_hole(vip: crate::semantic::views::VipGroup<'_>) -> Option<u64> {
+    use crate::semantic::views::VipTrack;
+    match vip.track() {
+        Some(VipTrack::Apiserver | VipTrack::Ingress | VipTrack::Nfs) => {}
+        _ => return None,
+    }
+    let interval = vip.check_interval().unwrap_or(2000).div_ceil(1000).max(1);
+    let fall = u64::try_from(vip.check_fall().unwrap_or(2).max(1)).unwrap_or(u64::MAX);
+    let advert = vip.advert_interval().unwrap_or(1000).div_ceil(1000).max(1);
+    Some(interval.saturating_mul(fall).saturating_add(advert))
 }

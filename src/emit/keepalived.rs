@@ -20,6 +20,18 @@ struct Script {
     name: String,
     path: String,
     weight: i64,
+    /// Whole seconds between runs, and each run's time limit.
+    interval: u64,
+    fall: i64,
+    rise: i64,
+}
+
+/// How often a member checks its tracked service, and how many results in a row count.
+#[derive(Clone, Copy)]
+struct Timing {
+    interval: u64,
+    fall: i64,
+    rise: i64,
 }
 
 #[derive(Serialize, Clone, PartialEq)]
@@ -134,6 +146,11 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
         let auth_pass = view.auth_pass().map(|source| input.secret(source));
         let vip_address = view.address().map(|a| a.to_string()).unwrap_or_default();
         let track = view.track().unwrap_or(VipTrack::None);
+        let timing = Timing {
+            interval: view.check_interval().map_or(2, |millis| millis.div_ceil(1000).max(1)),
+            fall: view.check_fall().unwrap_or(2).max(1),
+            rise: view.check_rise().unwrap_or(2).max(1),
+        };
         let pair = (model.drbd_pairs()).find(|pair| pair.vip() == Some(view.id()));
         for (position, &member) in members.iter().enumerate() {
             let node_name = model.name(member).to_string();
@@ -181,6 +198,7 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
                         config,
                         "check_apiserver",
                         weight,
+                        timing,
                         "check_apiserver.sh.j2",
                         serde_json::json!({ "url": url }),
                     );
@@ -195,6 +213,7 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
                         config,
                         "check_ingress",
                         weight,
+                        timing,
                         "check_ingress.sh.j2",
                         serde_json::json!({ "port": port }),
                     );
@@ -206,6 +225,7 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
                         config,
                         "check_nfs",
                         weight,
+                        timing,
                         "check_nfs.sh.j2",
                         serde_json::json!({ "resource": resource }),
                     );
@@ -340,11 +360,21 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
     if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
 
-fn add_script(config: &mut NodeConfig, name: &str, weight: i64, template: &'static str, context: serde_json::Value) {
+fn add_script(
+    config: &mut NodeConfig,
+    name: &str,
+    weight: i64,
+    timing: Timing,
+    template: &'static str,
+    context: serde_json::Value,
+) {
     let script = Script {
         name: name.to_string(),
         path: format!("{SCRIPT_DIR}/{name}.sh"),
         weight,
+        interval: timing.interval,
+        fall: timing.fall,
+        rise: timing.rise,
     };
     if config.scripts.iter().any(|known| known.name == script.name) {
         return;

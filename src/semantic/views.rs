@@ -2192,7 +2192,8 @@ impl<'m> VipGroup<'m> {
     }
 
     // field of `vip_group.priorities`
-    /// VRRP priorities in member order; by default 150, 140, 130...
+    /// VRRP priorities in member order; by default 200, 150, 100..
+    /// (steps of 50, narrower for more than four members), so no two members' takeover timers coincide.
     /// `priorities: list<int>?`. Absent or rejected: empty.
     pub(crate) fn priorities(self) -> Option<List<'m, i64>> {
         self.field(2).and_then(|value| read::list(self.model, value, read::int))
@@ -2251,28 +2252,64 @@ impl<'m> VipGroup<'m> {
         self.span_of(6)
     }
 
+    // field of `vip_group.check_interval`
+    /// How often keepalived runs the check of `track` (whole seconds, at least 1s); each run may take as long.
+    /// `check_interval: duration`. In milliseconds.
+    pub(crate) fn check_interval(self) -> Option<u64> {
+        self.field(7).and_then(|value| read::duration(self.model, value))
+    }
+    /// Where `check_interval` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn check_interval_span(self) -> Span {
+        self.span_of(7)
+    }
+
+    // field of `vip_group.check_fall`
+    /// Failed checks in a row before a member gives the VIP up: with `check_interval`, how long a dead service keeps the VIP.
+    /// `check_fall: int`.
+    pub(crate) fn check_fall(self) -> Option<i64> {
+        self.field(8).and_then(|value| read::int(self.model, value))
+    }
+    /// Where `check_fall` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn check_fall_span(self) -> Span {
+        self.span_of(8)
+    }
+
+    // field of `vip_group.check_rise`
+    /// Passed checks in a row before a member counts as healthy again.
+    /// `check_rise: int`.
+    pub(crate) fn check_rise(self) -> Option<i64> {
+        self.field(9).and_then(|value| read::int(self.model, value))
+    }
+    /// Where `check_rise` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn check_rise_span(self) -> Span {
+        self.span_of(9)
+    }
+
     // field of `vip_group.advert_interval`
     /// How often the MASTER sends VRRP advertisements.
     /// `advert_interval: duration`. In milliseconds.
     pub(crate) fn advert_interval(self) -> Option<u64> {
-        self.field(7).and_then(|value| read::duration(self.model, value))
+        self.field(10).and_then(|value| read::duration(self.model, value))
     }
     /// Where `advert_interval` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
     pub(crate) fn advert_interval_span(self) -> Span {
-        self.span_of(7)
+        self.span_of(10)
     }
 
     // field of `vip_group.preempt`
     /// Return the VIP to the preferred member when it recovers.
     /// `preempt: bool`.
     pub(crate) fn preempt(self) -> Option<bool> {
-        self.field(8).and_then(|value| read::boolean(self.model, value))
+        self.field(11).and_then(|value| read::boolean(self.model, value))
     }
     /// Where `preempt` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
     pub(crate) fn preempt_span(self) -> Span {
-        self.span_of(8)
+        self.span_of(11)
     }
 }
 

@@ -678,3 +678,68 @@ fn the_apiserver_check_probes_what_haproxy_binds() {
     }
     assert!(checked >= 3, "{checked} checks");
 }
+
+/// A VIP leaves a member whose tracked service died within a few seconds, and members'
+/// default priorities are far enough apart that their takeover timers never coincide.
+#[test]
+fn vips_leave_a_dead_service_fast_and_priorities_are_spaced() {
+    let mut scripts = 0;
+    for example in crate::k8s_files("examples") {
+        let output = emit_example(&example);
+        for (path, file) in output
+            .files
+            .iter()
+            .filter(|(path, _)| path.ends_with("keepalived.conf"))
+        {
+            let number =
+                |line: &str, key: &str| line.trim().strip_prefix(key).and_then(|n| n.trim().parse::<u64>().ok());
+            let lines: Vec<&str> = file.contents.lines().collect();
+            for (at, line) in lines.iter().enumerate() {
+                if line.starts_with("vrrp_script") {
+                    let block = &lines[at..lines.len().min(at + 8)];
+                    let interval = block.iter().find_map(|l| number(l, "interval")).expect("an interval");
+                    let fall = block.iter().find_map(|l| number(l, "fall")).expect("a fall");
+                    assert!(
+                        interval * fall + 1 <= 10,
+                        "{path}: a dead service keeps the VIP {} s",
+                        interval * fall + 1
+                    );
+                    scripts += 1;
+                }
+            }
+            let mut priorities: Vec<u64> = lines.iter().filter_map(|line| number(line, "priority")).collect();
+            priorities.sort_unstable();
+            assert!(priorities.iter().all(|p| (1..=254).contains(p)), "{path}");
+        }
+        // Across a group's members: distinct priorities, 50 apart by default.
+        let text = std::fs::read_to_string(&example).expect("readable");
+        if !text.contains("priorities =") {
+            let mut by_group: std::collections::BTreeMap<String, Vec<u64>> = std::collections::BTreeMap::new();
+            for (path, file) in output
+                .files
+                .iter()
+                .filter(|(path, _)| path.ends_with("keepalived.conf"))
+            {
+                let mut group = String::new();
+                for line in file.contents.lines().map(str::trim) {
+                    if let Some(name) = line.strip_prefix("vrrp_instance ") {
+                        group = name.trim_end_matches(" {").to_string();
+                    }
+                    if let Some(priority) = line.strip_prefix("priority ").and_then(|p| p.parse().ok()) {
+                        by_group.entry(group.clone()).or_default().push(priority);
+                    }
+                }
+                let _ = path;
+            }
+            for (group, mut priorities) in by_group {
+                priorities.sort_unstable();
+                assert!(
+                    priorities.windows(2).all(|pair| pair[1] - pair[0] >= 30),
+                    "{}: {group}: {priorities:?}",
+                    example.display()
+                );
+            }
+        }
+    }
+    assert!(scripts >= 5, "{scripts} scripts");
+}

@@ -208,7 +208,10 @@ fn hover_shows_field_types_and_docs_and_etcd_and_vip_summaries() {
     );
 
     let value = hover(&mut client, &text, "vip_group api_vip", 11);
-    assert!(value.contains("3 members (master1 MASTER 150"), "{value}");
+    assert!(
+        value.contains("3 members (master1 MASTER 200, master2 BACKUP 150, master3 BACKUP 100"),
+        "{value}"
+    );
     assert!(value.contains("virtual_router_id 51 (assigned by k8sc)"), "{value}");
 
     assert!(
