@@ -743,3 +743,24 @@ fn vips_leave_a_dead_service_fast_and_priorities_are_spaced() {
     }
     assert!(scripts >= 5, "{scripts} scripts");
 }
+
+/// An LVS node loads the kernel's IPVS (at boot, and in the playbook) before keepalived
+/// starts its virtual servers.
+#[test]
+fn lvs_nodes_load_ipvs() {
+    let output = emit_example(&crate::root().join("examples/003-minimal-production.k8s"));
+    let lvs: Vec<&String> = (output.files.keys())
+        .filter(|path| path.ends_with("keepalived.conf") && output.files[*path].contents.contains("virtual_server "))
+        .collect();
+    assert!(!lvs.is_empty());
+    for path in lvs {
+        let node = path.trim_start_matches("hosts/").split('/').next().expect("a node");
+        let modules = &output.files[&format!("hosts/{node}/etc/modules-load.d/k8sc-ipvs.conf")].contents;
+        assert!(modules.lines().any(|line| line == "ip_vs"), "{node}: {modules}");
+        let inventory: Value = serde_yaml::from_str(&output.files["ansible/inventory.yaml"].contents).expect("YAML");
+        assert!(
+            !inventory["all"]["children"]["lvs"]["hosts"][node].is_null(),
+            "{node} is in the lvs group"
+        );
+    }
+}

@@ -81,9 +81,13 @@ fn groups(model: &Model) -> Vec<(&'static str, Vec<EntityId>)> {
         .collect();
     let mut keepalived: Vec<EntityId> = model.vip_groups().flat_map(|vip| vip.members().entities()).collect();
     let mut haproxy = Vec::new();
+    let mut lvs = Vec::new();
     for balancer in model.load_balancers() {
         match balancer.software() {
-            Some(LbSoftware::Lvs) => keepalived.extend(balancer.nodes().entities()),
+            Some(LbSoftware::Lvs) => {
+                keepalived.extend(balancer.nodes().entities());
+                lvs.extend(balancer.nodes().entities());
+            }
             Some(LbSoftware::Haproxy) | None => haproxy.extend(balancer.nodes().entities()),
         }
     }
@@ -98,6 +102,7 @@ fn groups(model: &Model) -> Vec<(&'static str, Vec<EntityId>)> {
         ("joining_nodes", joining_nodes),
         ("keepalived", keepalived),
         ("haproxy", haproxy),
+        ("lvs", lvs),
         ("nfs", nfs),
     ]
 }
