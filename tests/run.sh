@@ -14,7 +14,8 @@ as_root=()
 
 # Debian packages: Graphviz renders `k8sc graph`; haproxy, keepalived and exportfs check
 # every emitted config; Neovim is the real editor of the language-server test; Ansible
-# (ansible-core, ansible-lint) checks the deployment playbook.
+# (ansible-core, ansible-lint) checks the deployment playbook; containerd reads every
+# runtime configuration.
 missing=()
 command -v dot >/dev/null 2>&1 || missing+=(graphviz)
 command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
@@ -25,6 +26,7 @@ command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || missi
 command -v nvim >/dev/null 2>&1 || missing+=(neovim)
 command -v ansible-playbook >/dev/null 2>&1 || missing+=(ansible-core)
 command -v ansible-lint >/dev/null 2>&1 || missing+=(ansible-lint)
+command -v containerd >/dev/null 2>&1 || missing+=(containerd)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "tests/run.sh: installing ${missing[*]}"
   "${as_root[@]}" apt-get update -qq >/dev/null

@@ -8,6 +8,7 @@
 //! folder; files holding secrets get mode 0600.
 
 pub mod ansible;
+pub mod containerd;
 pub mod haproxy;
 pub mod harbor;
 pub mod k8s;
@@ -159,6 +160,7 @@ pub fn emit_into(input: &Input<'_>, sink: &mut dyn Sink) -> Result<(), Vec<Diagn
         diagnostics.extend(found);
     }
     harbor::emit(input, sink);
+    containerd::emit(input, sink);
     ansible::emit(input, sink);
     // A broken template fails once per file it renders; say it once.
     diagnostics.dedup_by(|a, b| a.message == b.message);

@@ -3344,7 +3344,7 @@ impl<'m> Registry<'m> {
     }
 
     // field of `registry.insecure`
-    /// The registry has no TLS (nodes list it as an insecure registry).
+    /// The registry's certificate is not verified: by Harbor when it replicates, and by the nodes' containerd when they pull (plain HTTP for an `http://` URL).
     /// `insecure: bool`.
     pub(crate) fn insecure(self) -> Option<bool> {
         self.field(4).and_then(|value| read::boolean(self.model, value))

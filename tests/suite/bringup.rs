@@ -764,3 +764,83 @@ fn lvs_nodes_load_ipvs() {
         );
     }
 }
+
+/// Every Kubernetes node's containerd configuration is read by the real containerd as
+/// written: the systemd cgroup driver the kubelet uses, registry hosts from certs.d.
+#[test]
+fn containerd_reads_every_runtime_configuration() {
+    let mut checked = 0;
+    for (example, out) in crate::build::built_examples("containerd") {
+        for config in crate::build::files_below(&out, "config.toml") {
+            let output = std::process::Command::new("containerd")
+                .args(["--config", config.to_str().expect("utf-8"), "config", "dump"])
+                .output()
+                .unwrap_or_else(|err| panic!("containerd runs (tests/run.sh installs it): {err}"));
+            let dump = String::from_utf8_lossy(&output.stdout);
+            assert!(
+                output.status.success(),
+                "{}: {}",
+                example.display(),
+                String::from_utf8_lossy(&output.stderr)
+            );
+            assert!(dump.contains("SystemdCgroup = true"), "{}: {}", config.display(), dump);
+            assert!(
+                dump.contains("config_path = \"/etc/containerd/certs.d\""),
+                "{}",
+                config.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 10, "{checked} configurations");
+}
+
+/// A node pulls the primary's images from its own data centre's registry first, and an
+/// `insecure` registry is reached without verifying its certificate.
+#[test]
+fn nodes_pull_from_their_data_centres_registry() {
+    let text = std::fs::read_to_string(crate::root().join("examples/000-four-layer.k8s")).expect("readable");
+    let text = text
+        .replace(
+            "physical_host pm2 {\n  rack = \"r2\"\n}",
+            "physical_host pm2 {\n  rack = \"r2\"\n  datacenter = \"dc2\"\n}",
+        )
+        .replace(
+            "  datacenter = \"dc2\"\n  credential",
+            "  datacenter = \"dc2\"\n  insecure = true\n  credential",
+        );
+    assert!(text.contains("insecure = true"));
+    let output = emit_text("dc2.k8s", &text);
+    let hosts: Vec<(&String, &k8sc::emit::OutputFile)> = output
+        .files
+        .iter()
+        .filter(|(path, _)| path.ends_with("/hosts.toml"))
+        .collect();
+    assert!(!hosts.is_empty());
+    let mut in_dc2 = 0;
+    for (path, file) in hosts {
+        assert!(
+            path.contains("/etc/containerd/certs.d/harbor.example.com/"),
+            "{path}: for the primary's images"
+        );
+        let (accepted, report) = python(&[
+            "-c".into(),
+            "import sys, tomllib; tomllib.loads(sys.argv[1])".into(),
+            file.contents.clone(),
+        ]);
+        assert!(accepted, "{path}: not TOML: {report}");
+        if file.contents.contains("[host.\"https://harbor.dr.example.com\"]") {
+            assert!(
+                file.contents.contains("skip_verify = true"),
+                "{path}: insecure is honoured"
+            );
+            in_dc2 += 1;
+        } else {
+            assert!(
+                file.contents.contains("[host.\"https://harbor.example.com\"]"),
+                "{path}"
+            );
+        }
+    }
+    assert!(in_dc2 >= 1, "the nodes on pm2 pull from dc2's registry");
+}

@@ -748,3 +748,8 @@ pub fn kustomized(out: &Path) -> Vec<String> {
 pub fn built_examples(name: &str) -> Vec<(PathBuf, PathBuf)> {
     build_examples(name)
 }
+
+/// The files named `name` below a built tree, for other test modules.
+pub fn files_below(root: &Path, name: &str) -> Vec<PathBuf> {
+    files_named(root, name)
+}
