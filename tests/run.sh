@@ -15,7 +15,7 @@ as_root=()
 # Debian packages: Graphviz renders `k8sc graph`; haproxy, keepalived and exportfs check
 # every emitted config; Neovim is the real editor of the language-server test; Ansible
 # (ansible-core, ansible-lint) checks the deployment playbook; containerd reads every
-# runtime configuration.
+# runtime configuration; curl and jq run harbor/apply.sh against a stand-in on loopback.
 missing=()
 command -v dot >/dev/null 2>&1 || missing+=(graphviz)
 command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
@@ -27,6 +27,8 @@ command -v nvim >/dev/null 2>&1 || missing+=(neovim)
 command -v ansible-playbook >/dev/null 2>&1 || missing+=(ansible-core)
 command -v ansible-lint >/dev/null 2>&1 || missing+=(ansible-lint)
 command -v containerd >/dev/null 2>&1 || missing+=(containerd)
+command -v jq >/dev/null 2>&1 || missing+=(jq)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "tests/run.sh: installing ${missing[*]}"
   "${as_root[@]}" apt-get update -qq >/dev/null

@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use super::{Input, MODE_FILE, MODE_SCRIPT, MODE_SECRET, Sink};
-use crate::semantic::views::{RegistryLevel, RegistryType, ReplicationMode, ReplicationTrigger};
+use crate::semantic::views::{RegistryLevel, RegistryType, ReplicationFilter, ReplicationMode, ReplicationTrigger};
 use crate::semantic::{EntityId, Model};
 
 #[derive(Serialize)]
@@ -156,66 +156,90 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
             Some(ReplicationTrigger::Manual) => "manual",
             Some(ReplicationTrigger::EventBased) | None => "event_based",
         };
-        let mut filters = Vec::new();
-        for filter in view.filters() {
-            if let Some(name) = filter.name() {
-                filters.push(Filter {
-                    kind: "name",
-                    value: name.to_string(),
-                    decoration: None,
-                });
-            }
-            if let Some(tag) = filter.tag() {
-                filters.push(Filter {
-                    kind: "tag",
-                    value: tag.to_string(),
-                    decoration: Some("matches"),
-                });
-            }
-            if let Some(resource) = filter.resource() {
-                filters.push(Filter {
-                    kind: "resource",
-                    value: resource.as_str().to_string(),
-                    decoration: None,
-                });
-            }
-        }
-        let policy = Policy {
-            name: model.name(replication).to_string(),
-            description: format!(
-                "{} {} -> {} (k8sc, from {}); create it on {}",
-                if push { "push" } else { "pull" },
-                model.name(source),
-                model.name(target),
-                input.source,
-                model.name(if push { source } else { target })
-            ),
-            src_registry: (!push).then(|| reference(model, source)),
-            dest_registry: push.then(|| reference(model, target)),
-            trigger: Trigger {
-                kind: trigger_kind,
-                trigger_settings: (view.cron())
-                    .filter(|_| trigger_kind == "scheduled")
-                    .map(|cron| TriggerSettings { cron: cron.to_string() }),
-            },
-            filters,
-            replicate_deletion: view.deletion().unwrap_or(false),
-            overwrite: view.r#override().unwrap_or(true),
-            enabled: view.enabled().unwrap_or(true),
+        // Harbor ANDs the filters of one policy: each filter record of the source is an
+        // alternative, so each becomes a policy of its own (one policy for none or one).
+        let alternatives: Vec<Vec<Filter>> = match view.filters().len() {
+            0 => vec![Vec::new()],
+            _ => view.filters().iter().map(filters_of).collect(),
         };
-        output.add(
-            format!("harbor/policies/{}.json", model.name(replication)),
-            json(&policy),
-            MODE_FILE,
-        );
+        for (index, filters) in alternatives.into_iter().enumerate() {
+            let name = policy_name(model, replication, index);
+            let policy = Policy {
+                name: name.clone(),
+                description: format!(
+                    "{} {} -> {} (k8sc, from {}); create it on {}",
+                    if push { "push" } else { "pull" },
+                    model.name(source),
+                    model.name(target),
+                    input.source,
+                    model.name(if push { source } else { target })
+                ),
+                src_registry: (!push).then(|| reference(model, source)),
+                dest_registry: push.then(|| reference(model, target)),
+                trigger: Trigger {
+                    kind: trigger_kind,
+                    trigger_settings: (view.cron())
+                        .filter(|_| trigger_kind == "scheduled")
+                        .map(|cron| TriggerSettings { cron: cron.to_string() }),
+                },
+                filters,
+                replicate_deletion: view.deletion().unwrap_or(false),
+                overwrite: view.r#override().unwrap_or(true),
+                enabled: view.enabled().unwrap_or(true),
+            };
+            output.add(format!("harbor/policies/{name}.json"), json(&policy), MODE_FILE);
+        }
     }
     if !replications.is_empty() {
         output.add("harbor/apply.sh", apply_script(input, &replications), MODE_SCRIPT);
     }
 }
 
+/// The filters of one filter record: all of them must match (Harbor ANDs a policy's).
+fn filters_of(filter: ReplicationFilter<'_>) -> Vec<Filter> {
+    let mut filters = Vec::new();
+    if let Some(name) = filter.name() {
+        filters.push(Filter {
+            kind: "name",
+            value: name.to_string(),
+            decoration: None,
+        });
+    }
+    if let Some(tag) = filter.tag() {
+        filters.push(Filter {
+            kind: "tag",
+            value: tag.to_string(),
+            decoration: Some("matches"),
+        });
+    }
+    if let Some(resource) = filter.resource() {
+        filters.push(Filter {
+            kind: "resource",
+            value: resource.as_str().to_string(),
+            decoration: None,
+        });
+    }
+    filters
+}
+
+/// The policies of a replication: one per filter record (one when it has none or one).
+fn policy_count(model: &Model, replication: EntityId) -> usize {
+    model.replication(replication).filters().len().max(1)
+}
+
+/// The name of a replication's policy: its own, or `<name>-<n>` for each of several.
+fn policy_name(model: &Model, replication: EntityId, index: usize) -> String {
+    let name = model.name(replication);
+    if policy_count(model, replication) > 1 {
+        format!("{name}-{}", index + 1)
+    } else {
+        name.to_string()
+    }
+}
+
 /// A script that registers each policy's remote registry on the Harbor that holds the
-/// policy, resolves its id, and creates the policy (curl and jq).
+/// policy and creates the policy, or updates both when they exist (curl and jq): running
+/// it again changes them to what the tree says, and fails on no conflict.
 fn apply_script(input: &Input<'_>, replications: &[EntityId]) -> String {
     let model = input.model;
     let mut script = format!(
@@ -224,11 +248,31 @@ fn apply_script(input: &Input<'_>, replications: &[EntityId]) -> String {
          set -eu\ncd \"$(dirname \"$0\")\"\n\n\
          apply() {{ # harbor_url registry_file policy_file remote_side\n\
          \x20   api=\"$1/api/v2.0\"\n\
-         \x20   name=$(jq -r .name \"$2\")\n\
-         \x20   curl -sf -u \"$HARBOR_USER:$HARBOR_PASSWORD\" -H 'Content-Type: application/json' -X POST \"$api/registries\" -d @\"$2\" || true\n\
-         \x20   id=$(curl -sf -u \"$HARBOR_USER:$HARBOR_PASSWORD\" \"$api/registries?q=name%3D$name\" | jq '.[0].id')\n\
-         \x20   jq --argjson id \"$id\" \".$4 = {{id: \\$id}}\" \"$3\" |\n\
-         \x20       curl -sf -u \"$HARBOR_USER:$HARBOR_PASSWORD\" -H 'Content-Type: application/json' -X POST \"$api/replication/policies\" -d @-\n\
+         \x20   auth=\"$HARBOR_USER:$HARBOR_PASSWORD\"\n\
+         \x20   registry=$(jq -r .name \"$2\")\n\
+         \x20   id=$(find_id \"$api/registries?q=name%3D$registry\" \"$registry\")\n\
+         \x20   if [ -n \"$id\" ]; then\n\
+         \x20       send PUT \"$api/registries/$id\" \"$2\"\n\
+         \x20   else\n\
+         \x20       send POST \"$api/registries\" \"$2\"\n\
+         \x20       id=$(find_id \"$api/registries?q=name%3D$registry\" \"$registry\")\n\
+         \x20   fi\n\
+         \x20   policy=$(jq -r .name \"$3\")\n\
+         \x20   body=$(mktemp)\n\
+         \x20   jq --argjson id \"$id\" \".$4 = {{id: \\$id}}\" \"$3\" > \"$body\"\n\
+         \x20   existing=$(find_id \"$api/replication/policies?name=$policy\" \"$policy\")\n\
+         \x20   if [ -n \"$existing\" ]; then\n\
+         \x20       send PUT \"$api/replication/policies/$existing\" \"$body\"\n\
+         \x20   else\n\
+         \x20       send POST \"$api/replication/policies\" \"$body\"\n\
+         \x20   fi\n\
+         \x20   rm -f \"$body\"\n\
+         }}\n\n\
+         find_id() {{ # list_url name: the id of the object of that exact name, or nothing\n\
+         \x20   curl -sf -u \"$auth\" \"$1\" | jq -r --arg name \"$2\" '[.[] | select(.name == $name)][0].id // empty'\n\
+         }}\n\n\
+         send() {{ # method url file\n\
+         \x20   curl -sf -u \"$auth\" -H 'Content-Type: application/json' -X \"$1\" \"$2\" -d @\"$3\" > /dev/null\n\
          }}\n\n",
         input.source
     );
@@ -241,12 +285,14 @@ fn apply_script(input: &Input<'_>, replications: &[EntityId]) -> String {
         } else {
             (target, source, "src_registry")
         };
-        script.push_str(&format!(
-            "apply '{}' registries/{}.json policies/{}.json {side}\n",
-            model.registry(local).url().unwrap_or_default(),
-            model.name(remote),
-            model.name(replication)
-        ));
+        for index in 0..policy_count(model, replication) {
+            script.push_str(&format!(
+                "apply '{}' registries/{}.json policies/{}.json {side}\n",
+                model.registry(local).url().unwrap_or_default(),
+                model.name(remote),
+                policy_name(model, replication, index)
+            ));
+        }
     }
     script
 }

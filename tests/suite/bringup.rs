@@ -844,3 +844,52 @@ fn nodes_pull_from_their_data_centres_registry() {
     }
     assert!(in_dc2 >= 1, "the nodes on pm2 pull from dc2's registry");
 }
+
+/// apply.sh runs twice against a stand-in for Harbor's API on loopback: the second run
+/// updates what the first created, and fails on no conflict.
+#[test]
+fn harbor_apply_runs_twice() {
+    for (example, out) in crate::build::built_examples("harbor-apply") {
+        if !out.join("harbor/apply.sh").exists() {
+            continue;
+        }
+        let (accepted, report) = python(&[
+            "tests/validators/fake_harbor.py".into(),
+            out.join("harbor").to_string_lossy().into_owned(),
+        ]);
+        assert!(accepted, "{}: {report}", example.display());
+    }
+}
+
+/// Harbor ANDs a policy's filters: each filter record is an alternative of its own.
+#[test]
+fn each_filter_record_is_a_policy_of_its_own() {
+    let text = std::fs::read_to_string(crate::root().join("examples/000-four-layer.k8s")).expect("readable");
+    let text = text.replace(
+        "  filters = [{ name = \"library/**\" }]",
+        "  filters = [{ name = \"library/**\" }, { name = \"base/**\", tag = \"v*\" }]",
+    );
+    assert!(text.contains("base/**"));
+    let output = emit_text("filters.k8s", &text);
+    let policies: Vec<serde_json::Value> = (output.files.iter())
+        .filter(|(path, _)| path.starts_with("harbor/policies/nightly_to_dr"))
+        .map(|(_, file)| serde_json::from_str(&file.contents).expect("JSON"))
+        .collect();
+    assert_eq!(policies.len(), 2, "one policy per filter record");
+    let names: Vec<Vec<&str>> = policies
+        .iter()
+        .map(|policy| {
+            (policy["filters"].as_array().into_iter().flatten())
+                .filter(|filter| filter["type"] == "name")
+                .filter_map(|filter| filter["value"].as_str())
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        names,
+        vec![vec!["library/**"], vec!["base/**"]],
+        "never two name filters in one policy"
+    );
+    let script = &output.files["harbor/apply.sh"].contents;
+    assert!(script.contains("policies/nightly_to_dr-1.json") && script.contains("policies/nightly_to_dr-2.json"));
+}
