@@ -9,6 +9,7 @@
 
 pub mod ansible;
 pub mod containerd;
+pub mod drbd;
 pub mod haproxy;
 pub mod harbor;
 pub mod k8s;
@@ -161,6 +162,7 @@ pub fn emit_into(input: &Input<'_>, sink: &mut dyn Sink) -> Result<(), Vec<Diagn
     }
     harbor::emit(input, sink);
     containerd::emit(input, sink);
+    drbd::emit(input, sink);
     ansible::emit(input, sink);
     // A broken template fails once per file it renders; say it once.
     diagnostics.dedup_by(|a, b| a.message == b.message);

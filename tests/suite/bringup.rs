@@ -893,3 +893,46 @@ fn each_filter_record_is_a_policy_of_its_own() {
     let script = &output.files["harbor/apply.sh"].contents;
     assert!(script.contains("policies/nightly_to_dr-1.json") && script.contains("policies/nightly_to_dr-2.json"));
 }
+
+/// The real drbdadm accepts every DRBD resource file, as each of its two nodes.
+#[test]
+fn drbdadm_accepts_every_drbd_resource_file() {
+    let mut checked = 0;
+    for example in crate::k8s_files("examples") {
+        let output = emit_example(&example);
+        let root = crate::build::write_tree(
+            &format!("drbd-{}", example.file_stem().expect("a stem").to_string_lossy()),
+            &output,
+        );
+        let text = std::fs::read_to_string(&example).expect("readable");
+        let compilation = k8sc::compile_with("e.k8s", &text, &crate::build::secrets());
+        let model = &compilation.model;
+        for path in output.files.keys().filter(|path| path.ends_with(".res")) {
+            let node = path.trim_start_matches("hosts/").split('/').next().expect("a node");
+            let id = crate::by_name::all(model, "node")
+                .find(|id| model.name(*id) == node)
+                .expect("the node");
+            let address = crate::by_name::ipv4(model, id, "address")
+                .expect("an address")
+                .to_string();
+            let file = root.join(path);
+            let output = std::process::Command::new("bash")
+                .args([
+                    "tests/validators/drbd.sh",
+                    file.to_str().expect("utf-8"),
+                    node,
+                    &address,
+                ])
+                .current_dir(crate::root())
+                .output()
+                .expect("bash");
+            assert!(
+                output.status.success(),
+                "drbdadm rejects {path} (tests/run.sh installs drbd-utils): {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 2, "{checked} resource files");
+}
