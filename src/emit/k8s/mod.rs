@@ -140,6 +140,13 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
     // Apps and routes: one file per namespace, each made whole on every core and handed
     // on at once, so a large platform's manifests are never all in memory.
     let volumes = nfs::volumes(model);
+    // The routes of each app, found once (not by every app's policy over every route).
+    let mut routes_of: BTreeMap<EntityId, Vec<EntityId>> = BTreeMap::new();
+    for route in model.routes() {
+        if let Some(app) = route.app() {
+            routes_of.entry(app.entity()).or_default().push(route.id().entity());
+        }
+    }
     let apps = by_namespace(model, model.apps().map(|app| app.id().entity()), "apps", Some);
     let routes = by_namespace(
         model,
@@ -150,7 +157,10 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
     for (files, make) in [
         (
             apps,
-            &(|app| Some(app_objects(model, app, &volumes))) as &(dyn Fn(EntityId) -> Option<Documents> + Sync),
+            &(|app| {
+                let routes = routes_of.get(&app).map_or(&[][..], Vec::as_slice);
+                Some(app_objects(model, app, &volumes, routes))
+            }) as &(dyn Fn(EntityId) -> Option<Documents> + Sync),
         ),
         (routes, &|route| ingress::route_objects(model, route)),
     ] {
@@ -319,11 +329,13 @@ struct AppObjects<'m> {
     /// A Deployment or StatefulSet of two or more replicas: spread, with a disruption budget.
     replicated: bool,
     ports: Vec<workloads::PortSpec>,
+    /// The routes that point at the app.
+    routes: &'m [EntityId],
 }
 
 /// Every object of one app, in a fixed order: what runs it, its Service, disruption budget,
 /// autoscaler, network policy and static volumes.
-fn app_objects(model: &Model, app: EntityId, volumes: &[NfsVolume]) -> Documents {
+fn app_objects<'m>(model: &'m Model, app: EntityId, volumes: &[NfsVolume], routes: &'m [EntityId]) -> Documents {
     let view = model.app(app);
     let name = k8s_name(view.name());
     let workload = view.workload().unwrap_or(Workload::Stateless);
@@ -338,6 +350,7 @@ fn app_objects(model: &Model, app: EntityId, volumes: &[NfsVolume]) -> Documents
         replicas,
         replicated: workload != Workload::Daemon && replicas >= 2,
         ports: workloads::ports(model, app),
+        routes,
         name,
     };
     let mut documents = Documents::default();

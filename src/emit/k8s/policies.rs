@@ -16,12 +16,18 @@ use crate::semantic::{EntityId, Model};
 /// of the routes that point at the app. A controller on the host network sends from its
 /// node's address, so it is admitted by the node subnet; another by its own pods.
 pub(super) fn network_policy(app: &AppObjects<'_>, documents: &mut Documents) {
-    if let Some(policy) = policy_of(app.model, app.id, &app.name, &app.namespace) {
+    if let Some(policy) = policy_of(app.model, app.id, &app.name, &app.namespace, app.routes) {
         documents.push(&policy);
     }
 }
 
-fn policy_of(model: &Model, app: EntityId, name: &str, namespace: &str) -> Option<networking::NetworkPolicy> {
+fn policy_of(
+    model: &Model,
+    app: EntityId,
+    name: &str,
+    namespace: &str,
+    routes: &[EntityId],
+) -> Option<networking::NetworkPolicy> {
     let cluster = model.clusters().next()?;
     if cluster.cni() == Some(Cni::Flannel) {
         return None;
@@ -47,8 +53,7 @@ fn policy_of(model: &Model, app: EntityId, name: &str, namespace: &str) -> Optio
             },
         })
         .collect();
-    let routed = (model.routes()).filter(|route| route.app().map(|target| target.entity()) == Some(app));
-    for controller in routed.filter_map(|route| controller_of(model, route.id().entity())) {
+    for controller in routes.iter().filter_map(|route| controller_of(model, *route)) {
         let controller = model.ingress_controller(controller);
         let peer = if controller.expose() == Some(IngressExpose::HostNetwork) {
             cluster.node_subnet().map(|subnet| networking::NetworkPolicyPeer {
