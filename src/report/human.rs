@@ -3,10 +3,71 @@
 use std::fmt;
 use std::sync::Arc;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan,
+    SpanContents,
+};
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::source::SourceMap;
+use crate::source::{SourceFile, SourceMap};
+
+/// Lines of the file around a diagnostic's labels that the excerpt may need: more than the
+/// handler's context, so that it reads exactly what it would read in the whole file.
+const WINDOW_LINES: usize = 4;
+
+/// The part of a file a diagnostic's excerpt is drawn from. miette finds lines by scanning
+/// its source from the start; handing it the whole file made every diagnostic cost the
+/// file's length, and a large platform's thousands of findings cost minutes. The window
+/// starts at a line start; spans and line numbers are shifted to and from the file's.
+struct Window {
+    name: String,
+    text: Arc<str>,
+    /// Byte offset and 0-based line of the window's start in the file.
+    start: usize,
+    end: usize,
+    first_line: usize,
+}
+
+impl Window {
+    fn around(file: &SourceFile, name: String, ranges: &[std::ops::Range<usize>]) -> Window {
+        let low = ranges.iter().map(|range| range.start).min().unwrap_or(0);
+        let high = ranges.iter().map(|range| range.end).max().unwrap_or(0);
+        let first_line = file.line_of(low).saturating_sub(WINDOW_LINES);
+        let last_line = file.line_of(high) + WINDOW_LINES + 1;
+        Window {
+            name,
+            text: Arc::clone(&file.text),
+            start: file.line_start(first_line),
+            end: file.line_start(last_line).max(file.line_start(first_line)),
+            first_line,
+        }
+    }
+}
+
+impl SourceCode for Window {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let window = self.text.get(self.start..self.end).unwrap_or("");
+        let inside = span.offset().checked_sub(self.start).ok_or(MietteError::OutOfBounds)?;
+        let local = SourceSpan::new(inside.into(), span.len());
+        let contents = window.read_span(&local, context_lines_before, context_lines_after)?;
+        Ok(Box::new(
+            MietteSpanContents::new_named(
+                self.name.clone(),
+                contents.data(),
+                SourceSpan::new((contents.span().offset() + self.start).into(), contents.span().len()),
+                contents.line() + self.first_line,
+                contents.column(),
+                contents.line_count() + self.first_line,
+            )
+            .with_language("k8s"),
+        ))
+    }
+}
 
 /// How to render for a terminal.
 #[derive(Debug, Clone, Copy)]
@@ -65,7 +126,7 @@ pub fn render_human(diagnostics: &[Diagnostic], sources: &SourceMap, style: Huma
 /// source; labels elsewhere (in the standard library) become notes with their position.
 struct Report<'a> {
     diagnostic: &'a Diagnostic,
-    source: NamedSource<Arc<str>>,
+    source: Window,
     labels: Vec<LabeledSpan>,
     notes: Vec<String>,
 }
@@ -73,10 +134,6 @@ struct Report<'a> {
 impl<'a> Report<'a> {
     fn new(diagnostic: &'a Diagnostic, sources: &SourceMap) -> Report<'a> {
         let file = diagnostic.primary.span.file;
-        // The file's text is shared, not copied: a large file may carry many diagnostics.
-        let text: Arc<str> = sources
-            .get(file)
-            .map_or_else(|| Arc::from(""), |source| Arc::clone(&source.text));
         let mut labels = vec![LabeledSpan::new_primary_with_span(
             Some(diagnostic.primary.message.clone()),
             diagnostic.primary.span.range(),
@@ -97,9 +154,24 @@ impl<'a> Report<'a> {
             }
         }
         notes.extend(diagnostic.notes.iter().cloned());
+        let ranges: Vec<std::ops::Range<usize>> = labels
+            .iter()
+            .map(|label| label.offset()..label.offset() + label.len())
+            .collect();
+        // The file's text is shared, not copied: a large file may carry many diagnostics.
+        let source = match sources.get(file) {
+            Some(source) => Window::around(source, sources.name(file).to_string(), &ranges),
+            None => Window {
+                name: sources.name(file).to_string(),
+                text: Arc::from(""),
+                start: 0,
+                end: 0,
+                first_line: 0,
+            },
+        };
         Report {
             diagnostic,
-            source: NamedSource::new(sources.name(file), text).with_language("k8s"),
+            source,
             labels,
             notes,
         }

@@ -64,3 +64,24 @@ fn a_large_platform_checked_on_two_threads_reports_in_source_order() {
     );
     assert!(codes[0].1 < codes[1].1);
 }
+
+/// A diagnostic deep in a large file is drawn from its own lines, with the file's line
+/// numbers (the renderer reads a window around the labels, not the file from the start).
+#[test]
+fn a_late_diagnostic_in_a_large_file_shows_its_own_lines() {
+    let text = gen_workload::workload(1000).replace("  readiness = { port = 8080 }\n", "");
+    let compilation = k8sc::compile("w.k8s", &text);
+    let last = (compilation.diagnostics.iter())
+        .filter(|d| d.code.as_str() == "HA069")
+        .max_by_key(|d| d.primary.span.start)
+        .expect("a warning per app without readiness");
+    let rendered = k8sc::report::render_human(
+        std::slice::from_ref(last),
+        &compilation.sources,
+        k8sc::report::HumanStyle::default(),
+    );
+    let line = text[..last.primary.span.start as usize].matches('\n').count() + 1;
+    let expected = format!("{line} │   ports = [{{ name = \"http\", port = 8080 }}]");
+    assert!(rendered.contains(&expected), "{rendered}");
+    assert!(rendered.contains(&format!("[w.k8s:{line}:11]")), "{rendered}");
+}
