@@ -23,7 +23,7 @@ use k8s_openapi::api::rbac::v1 as rbac;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 
-use super::{Documents, Writer, labels, meta, rbac_rule, selector};
+use super::{Documents, Writer, downward_env, labels, meta, rbac_rule, selector};
 use crate::semantic::Model;
 use crate::semantic::views::Cni;
 
@@ -295,17 +295,6 @@ fn flannel_daemon_set(object_labels: BTreeMap<String, String>) -> apps::DaemonSe
         volume_mounts: Some(vec![mount(volume, at), mount("flannel-cfg", "/etc/kube-flannel/")]),
         ..Default::default()
     };
-    let downward = |name: &str, path: &str| core::EnvVar {
-        name: name.into(),
-        value_from: Some(core::EnvVarSource {
-            field_ref: Some(core::ObjectFieldSelector {
-                field_path: path.into(),
-                ..Default::default()
-            }),
-            ..Default::default()
-        }),
-        ..Default::default()
-    };
     apps::DaemonSet {
         metadata: meta("kube-flannel-ds", Some(FLANNEL_NAMESPACE), object_labels.clone()),
         spec: Some(apps::DaemonSetSpec {
@@ -347,15 +336,16 @@ fn flannel_daemon_set(object_labels: BTreeMap<String, String>) -> apps::DaemonSe
                         image: Some(FLANNEL_IMAGE.into()),
                         command: Some(vec!["/opt/bin/flanneld".into()]),
                         args: Some(vec!["--ip-masq".into(), "--kube-subnet-mgr".into()]),
-                        env: Some(vec![
-                            downward("POD_NAME", "metadata.name"),
-                            downward("POD_NAMESPACE", "metadata.namespace"),
-                            core::EnvVar {
-                                name: "EVENT_QUEUE_DEPTH".into(),
-                                value: Some("5000".into()),
-                                ..Default::default()
-                            },
-                        ]),
+                        env: Some(
+                            downward_env()
+                                .into_iter()
+                                .chain([core::EnvVar {
+                                    name: "EVENT_QUEUE_DEPTH".into(),
+                                    value: Some("5000".into()),
+                                    ..Default::default()
+                                }])
+                                .collect(),
+                        ),
                         security_context: Some(core::SecurityContext {
                             privileged: Some(false),
                             capabilities: Some(core::Capabilities {

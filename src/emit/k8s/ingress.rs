@@ -12,7 +12,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::super::{MODE_FILE, taints};
 use super::workloads::{resources, spread};
-use super::{Documents, NAME_LABEL, Writer, labels, meta, rbac_rule, selector};
+use super::{Documents, NAME_LABEL, Writer, downward_env, labels, meta, rbac_rule, selector};
 use crate::check::names::{k8s_name, namespace_of};
 use crate::semantic::views::{self, AntiAffinity, IngressClass, IngressControllerId, IngressExpose};
 use crate::semantic::{EntityId, Model};
@@ -167,25 +167,6 @@ fn args(c: &Controller<'_>) -> Vec<String> {
     }
 }
 
-/// The pod's own name and namespace, which ingress-nginx reads at start (it exits without
-/// them) for its leader election and status.
-fn downward_env() -> Vec<core::EnvVar> {
-    [("POD_NAME", "metadata.name"), ("POD_NAMESPACE", "metadata.namespace")]
-        .into_iter()
-        .map(|(name, path)| core::EnvVar {
-            name: name.into(),
-            value_from: Some(core::EnvVarSource {
-                field_ref: Some(core::ObjectFieldSelector {
-                    field_path: path.into(),
-                    ..Default::default()
-                }),
-                ..Default::default()
-            }),
-            ..Default::default()
-        })
-        .collect()
-}
-
 /// Where the pods run: only on the controller's nodes, spread over them, tolerating the
 /// pools (and the control-plane taint) of those nodes.
 fn scheduling(
@@ -238,6 +219,7 @@ fn container(c: &Controller<'_>) -> core::Container {
         name: c.class.to_string(),
         image: c.view.image().map(str::to_string),
         args: Some(args(c)),
+        // ingress-nginx exits at start without them (leader election, status).
         env: Some(downward_env()),
         ports: Some(vec![
             core::ContainerPort {

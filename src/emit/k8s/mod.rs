@@ -65,6 +65,25 @@ fn rbac_rule(groups: &[&str], resources: &[&str], verbs: &[&str]) -> k8s_openapi
     }
 }
 
+/// The pod's own name and namespace from the downward API, as `POD_NAME` and
+/// `POD_NAMESPACE` (what ingress-nginx and flannel read at start).
+fn downward_env() -> Vec<core::EnvVar> {
+    [("POD_NAME", "metadata.name"), ("POD_NAMESPACE", "metadata.namespace")]
+        .into_iter()
+        .map(|(name, path)| core::EnvVar {
+            name: name.into(),
+            value_from: Some(core::EnvVarSource {
+                field_ref: Some(core::ObjectFieldSelector {
+                    field_path: path.into(),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .collect()
+}
+
 fn selector(app: &str) -> LabelSelector {
     LabelSelector {
         match_labels: Some(BTreeMap::from([(NAME_LABEL.to_string(), app.to_string())])),
