@@ -16,7 +16,8 @@ as_root=()
 # every emitted config; Neovim is the real editor of the language-server test; Ansible
 # (ansible-core, ansible-lint) checks the deployment playbook; containerd reads every
 # runtime configuration; curl and jq run harbor/apply.sh against a stand-in on loopback;
-# drbdadm (drbd-utils) parses every DRBD resource file.
+# drbdadm (drbd-utils) parses every DRBD resource file; openssl makes the stand-in
+# apiserver's certificate for the apiserver check drill.
 missing=()
 command -v dot >/dev/null 2>&1 || missing+=(graphviz)
 command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
@@ -29,6 +30,7 @@ command -v ansible-playbook >/dev/null 2>&1 || missing+=(ansible-core)
 command -v ansible-lint >/dev/null 2>&1 || missing+=(ansible-lint)
 command -v containerd >/dev/null 2>&1 || missing+=(containerd)
 command -v jq >/dev/null 2>&1 || missing+=(jq)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v drbdadm >/dev/null 2>&1 || [ -x /usr/sbin/drbdadm ] || missing+=(drbd-utils)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 if [ ${#missing[@]} -gt 0 ]; then

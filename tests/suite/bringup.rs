@@ -936,3 +936,39 @@ fn drbdadm_accepts_every_drbd_resource_file() {
     }
     assert!(checked >= 2, "{checked} resource files");
 }
+
+/// The real haproxy runs each node's emitted configuration and the emitted keepalived
+/// check runs against it (tests/validators/apiserver_check.sh): the check passes while
+/// haproxy serves and fails once haproxy is stopped, so keepalived moves the VIP away
+/// from a node whose haproxy died.
+#[test]
+fn the_apiserver_check_follows_the_real_haproxy() {
+    let mut checked = 0;
+    for (example, out) in crate::build::built_examples("apiserver-check") {
+        for script in crate::build::files_below(&out, "check_apiserver.sh") {
+            let node = script
+                .parent()
+                .and_then(|p| p.parent())
+                .and_then(|p| p.parent())
+                .expect("hosts/<node>");
+            if !node.join("etc/haproxy/haproxy.cfg").exists() {
+                continue;
+            }
+            let output = std::process::Command::new("bash")
+                .args(["tests/validators/apiserver_check.sh", node.to_str().expect("utf-8")])
+                .current_dir(crate::root())
+                .output()
+                .expect("bash");
+            assert!(
+                output.status.success(),
+                "{}: {}: {}{}",
+                example.display(),
+                node.display(),
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 3, "{checked} nodes checked");
+}
