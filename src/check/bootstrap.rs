@@ -32,8 +32,9 @@ impl KubeadmApi {
 /// The Kubernetes minor versions k8sc configures kubeadm for.
 pub const MINORS: std::ops::RangeInclusive<u32> = 22..=36;
 
-/// The API of a version such as `1.30.2` (a leading `v` allowed), or why there is none.
-pub fn kubeadm_api(version: &str) -> Result<KubeadmApi, String> {
+/// The minor of a version such as `1.30.2` (a leading `v` allowed) that k8sc configures
+/// kubeadm for, or why there is none.
+pub fn minor(version: &str) -> Result<u32, String> {
     let numbers: Vec<&str> = version.trim_start_matches('v').split('.').collect();
     let parsed: Option<Vec<u32>> = numbers.iter().map(|part| part.parse().ok()).collect();
     let minor = match (numbers.len(), parsed.as_deref()) {
@@ -47,7 +48,12 @@ pub fn kubeadm_api(version: &str) -> Result<KubeadmApi, String> {
             MINORS.end()
         ));
     }
-    Ok(if minor >= 31 {
+    Ok(minor)
+}
+
+/// The API of a version such as `1.30.2`, or why there is none.
+pub fn kubeadm_api(version: &str) -> Result<KubeadmApi, String> {
+    Ok(if minor(version)? >= 31 {
         KubeadmApi::V1beta4
     } else {
         KubeadmApi::V1beta3

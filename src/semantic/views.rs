@@ -63,6 +63,7 @@ impl std::fmt::Display for Profile {
 
 /// The pod network plugin.
 /// Calico, Weave and Cilium enforce NetworkPolicy; Flannel does not.
+/// Calico follows the cluster's version (the release tested with it, checked by digest); Weave Net is unmaintained since 2024 (its last release, 2.8.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Cni {
     Calico,

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::k8s::cni::{Chart, Manifest};
 use super::{Input, MODE_FILE, Sink};
 use crate::check::Topology;
 use crate::semantic::views::LbSoftware;
@@ -33,9 +34,13 @@ struct All {
 #[derive(Serialize)]
 struct Vars {
     k8sc_cni: &'static str,
-    /// The pinned upstream manifest (or Helm repository and chart version) the playbook
-    /// installs the network from; empty when k8sc writes the whole manifest.
-    k8sc_cni_upstream: String,
+    /// The pinned upstream manifest the playbook downloads, checks and applies (Calico's
+    /// operator).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    k8sc_cni_manifest: Option<Manifest>,
+    /// The pinned Helm chart the playbook installs (Cilium).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    k8sc_cni_chart: Option<Chart>,
     k8sc_pod_cidr: String,
 }
 
@@ -158,10 +163,8 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
     let install = super::k8s::cni::install(model);
     let vars = Vars {
         k8sc_cni: install.as_ref().map_or("calico", |install| install.cni.as_str()),
-        k8sc_cni_upstream: install
-            .as_ref()
-            .and_then(|install| install.upstream.clone())
-            .unwrap_or_default(),
+        k8sc_cni_manifest: install.as_ref().and_then(|install| install.manifest.clone()),
+        k8sc_cni_chart: install.as_ref().and_then(|install| install.chart.clone()),
         k8sc_pod_cidr: install.map(|install| install.pod_cidr).unwrap_or_default(),
     };
     text.push_str(&super::yaml_stream::to_yaml(&Inventory {
