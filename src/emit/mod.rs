@@ -10,6 +10,7 @@
 pub mod ansible;
 pub mod containerd;
 pub mod drbd;
+pub mod etcd;
 pub mod haproxy;
 pub mod harbor;
 pub mod k8s;
@@ -163,6 +164,7 @@ pub fn emit_into(input: &Input<'_>, sink: &mut dyn Sink) -> Result<(), Vec<Diagn
     harbor::emit(input, sink);
     containerd::emit(input, sink);
     drbd::emit(input, sink);
+    etcd::emit(input, sink);
     ansible::emit(input, sink);
     // A broken template fails once per file it renders; say it once.
     diagnostics.dedup_by(|a, b| a.message == b.message);

@@ -12,6 +12,7 @@ mod cli;
 mod code_map;
 mod docs;
 mod examples;
+mod hosts;
 mod lsp;
 mod no_panic;
 mod rules;

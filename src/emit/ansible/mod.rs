@@ -100,8 +100,14 @@ fn groups(model: &Model) -> Vec<(&'static str, Vec<EntityId>)> {
         .nfs_exports()
         .flat_map(|export| super::nfs::servers(model, export.id().entity()))
         .collect();
+    let etcd = super::etcd::members(model)
+        .into_iter()
+        .map(|node| node.entity())
+        .collect();
     vec![
         ("kubernetes", topology.kubelet.clone()),
+        ("control_plane", topology.control_plane.clone()),
+        ("etcd", etcd),
         ("first_control_plane", first.into_iter().collect()),
         ("joining_control_plane", joining_control_plane),
         ("joining_nodes", joining_nodes),
