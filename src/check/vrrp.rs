@@ -337,7 +337,7 @@ pub const BLACK_HOLE_SECONDS: u64 = 10;
 pub fn black_hole(vip: crate::semantic::views::VipGroup<'_>) -> Option<u64> {
     use crate::semantic::views::VipTrack;
     match vip.track() {
-        Some(VipTrack::Apiserver | VipTrack::Ingress | VipTrack::Nfs) => {}
+        Some(VipTrack::Apiserver | VipTrack::Haproxy | VipTrack::Ingress | VipTrack::Nfs) => {}
         _ => return None,
     }
     let interval = vip.check_interval().unwrap_or(2000).div_ceil(1000).max(1);

@@ -34,13 +34,6 @@ struct Timing {
     rise: i64,
 }
 
-#[derive(Serialize, Clone, PartialEq)]
-struct Process {
-    name: String,
-    process: String,
-    weight: i64,
-}
-
 #[derive(Serialize)]
 struct Instance {
     name: String,
@@ -56,7 +49,6 @@ struct Instance {
     vip: String,
     prefix: u8,
     track_script: Option<String>,
-    track_process: Option<String>,
     notify: Option<String>,
 }
 
@@ -77,7 +69,6 @@ struct VirtualServer {
 #[derive(Default)]
 struct NodeConfig {
     scripts: Vec<Script>,
-    processes: Vec<Process>,
     instances: Vec<Instance>,
     virtual_servers: Vec<VirtualServer>,
     /// Script files to write beside the config: file name, template, context.
@@ -89,7 +80,6 @@ struct Context<'a> {
     source: &'a str,
     node: &'a str,
     scripts: &'a [Script],
-    processes: &'a [Process],
     instances: &'a [Instance],
     virtual_servers: &'a [VirtualServer],
 }
@@ -179,7 +169,6 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
                 vip: vip_address.clone(),
                 prefix,
                 track_script: None,
-                track_process: None,
                 notify: None,
             };
             match track {
@@ -232,15 +221,26 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
                     instance.track_script = Some("check_nfs".into());
                 }
                 VipTrack::Haproxy => {
-                    let process = Process {
-                        name: "track_haproxy".into(),
-                        process: "haproxy".into(),
+                    // haproxy answers where it binds on this node: every haproxy frontend
+                    // of a balancer this member is a node of, on its own address.
+                    let own = address(model, member);
+                    let mut probes: Vec<String> = (all_frontends.iter())
+                        .filter(|f| {
+                            let balancer = model.load_balancer(f.balancer);
+                            balancer.software() != Some(LbSoftware::Lvs) && balancer.nodes().names(member)
+                        })
+                        .map(|f| format!("{own}/{}", f.port))
+                        .collect();
+                    probes.dedup();
+                    add_script(
+                        config,
+                        "check_haproxy",
                         weight,
-                    };
-                    if !config.processes.contains(&process) {
-                        config.processes.push(process);
-                    }
-                    instance.track_process = Some("track_haproxy".into());
+                        timing,
+                        "check_haproxy.sh.j2",
+                        serde_json::json!({ "probes": probes }),
+                    );
+                    instance.track_script = Some("check_haproxy".into());
                 }
                 VipTrack::None => {}
             }
@@ -303,7 +303,6 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
             source: input.source,
             node: node_name,
             scripts: &config.scripts,
-            processes: &config.processes,
             instances: &config.instances,
             virtual_servers: &config.virtual_servers,
         };

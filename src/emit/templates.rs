@@ -18,6 +18,7 @@ const EMBEDDED: &[(&str, &str)] = &[
     ("keepalived.conf.j2", include_str!("templates/keepalived.conf.j2")),
     ("check_apiserver.sh.j2", include_str!("templates/check_apiserver.sh.j2")),
     ("check_ingress.sh.j2", include_str!("templates/check_ingress.sh.j2")),
+    ("check_haproxy.sh.j2", include_str!("templates/check_haproxy.sh.j2")),
     ("check_nfs.sh.j2", include_str!("templates/check_nfs.sh.j2")),
     ("drbd_notify.sh.j2", include_str!("templates/drbd_notify.sh.j2")),
     ("exports.j2", include_str!("templates/exports.j2")),

@@ -595,7 +595,7 @@ impl std::fmt::Display for LbMode {
     }
 }
 
-/// What keepalived watches to decide that a member is healthy: the local apiserver, the haproxy process, the ingress controller's port, the NFS server, or nothing.
+/// What keepalived watches to decide that a member is healthy: the apiserver path through this member's balancer, haproxy accepting connections on its frontends on the member's address, the ingress controller's port, the NFS server of a DRBD pair, or nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VipTrack {
     Apiserver,
