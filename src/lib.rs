@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod emit;
 pub mod format;
 pub mod graph;
+pub mod lab;
 pub mod lsp;
 pub mod report;
 pub mod semantic;

@@ -17,7 +17,8 @@ as_root=()
 # (ansible-core, ansible-lint) checks the deployment playbook; containerd reads every
 # runtime configuration; curl and jq run harbor/apply.sh against a stand-in on loopback;
 # drbdadm (drbd-utils) parses every DRBD resource file; openssl makes the stand-in
-# apiserver's certificate for the apiserver check drill.
+# apiserver's certificate for the apiserver check drill and the etcd certificates; etcd
+# (etcd-server, etcd-client) forms the external etcd clusters of `k8sc lab`'s drills.
 missing=()
 command -v dot >/dev/null 2>&1 || missing+=(graphviz)
 command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
@@ -33,6 +34,8 @@ command -v jq >/dev/null 2>&1 || missing+=(jq)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v drbdadm >/dev/null 2>&1 || [ -x /usr/sbin/drbdadm ] || missing+=(drbd-utils)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
+command -v etcdctl >/dev/null 2>&1 || missing+=(etcd-client)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "tests/run.sh: installing ${missing[*]}"
   "${as_root[@]}" apt-get update -qq >/dev/null

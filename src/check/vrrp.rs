@@ -88,6 +88,14 @@ pub fn priorities(model: &Model, vip: EntityId) -> Vec<i64> {
     }
 }
 
+/// Whether a VIP returns to its preferred member when that recovers: as declared, else
+/// yes, except for a DRBD pair's VIP.
+pub fn preempts(model: &Model, vip: EntityId) -> bool {
+    let view = model.vip_group(vip);
+    view.preempt()
+        .unwrap_or_else(|| !(model.drbd_pairs()).any(|pair| pair.vip() == Some(view.id())))
+}
+
 pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     let node_subnet = context.cluster.and_then(|cluster| model.cluster(cluster).node_subnet());
@@ -212,8 +220,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             );
         }
         // HA038: a dead tracked service gives the VIP up within a few seconds: detection
-        // (check_interval x check_fall) and the next advertisement, which the next
-        // member preempts on.
+        // (check_interval x check_fall) and the next member's takeover timer.
         if let Some(seconds) = black_hole(view)
             && seconds > BLACK_HOLE_SECONDS
         {
@@ -225,7 +232,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     format!("{seconds} s without the service"),
                 )
                 .with_label(view.check_interval_span(), "check interval")
-                .with_help(format!("keep check_interval x check_fall + advert_interval within {BLACK_HOLE_SECONDS} s: the defaults (2s, 2, 1s) give 5 s")),
+                .with_help(format!("keep check_interval x check_fall + 4 x advert_interval within {BLACK_HOLE_SECONDS} s: the defaults (2s, 2, 1s) give 8 s")),
             );
         }
         // HA035: keepalived uses only the first 8 characters of auth_pass.
@@ -333,7 +340,10 @@ fn auth_pass_problem(secret: &str) -> Option<String> {
 pub const BLACK_HOLE_SECONDS: u64 = 10;
 
 /// How long, in whole seconds, a VIP whose member's tracked service died stays there: the
-/// checks that must fail, then an advertisement; `None` when nothing is tracked by a check.
+/// checks that must fail in a row, then VRRP's Master_Down_Interval (three advertisements
+/// and the backup's skew, at most one more), because a backup that preempts discards the
+/// holder's lower-priority advertisements and takes over when their timer runs out (as the
+/// lab measures with the real keepalived); `None` when nothing is tracked by a check.
 pub fn black_hole(vip: crate::semantic::views::VipGroup<'_>) -> Option<u64> {
     use crate::semantic::views::VipTrack;
     match vip.track() {
@@ -342,6 +352,7 @@ pub fn black_hole(vip: crate::semantic::views::VipGroup<'_>) -> Option<u64> {
     }
     let interval = vip.check_interval().unwrap_or(2000).div_ceil(1000).max(1);
     let fall = u64::try_from(vip.check_fall().unwrap_or(2).max(1)).unwrap_or(u64::MAX);
-    let advert = vip.advert_interval().unwrap_or(1000).div_ceil(1000).max(1);
-    Some(interval.saturating_mul(fall).saturating_add(advert))
+    let advert = vip.advert_interval().unwrap_or(1000).max(1);
+    let takeover = advert.saturating_mul(4).div_ceil(1000);
+    Some(interval.saturating_mul(fall).saturating_add(takeover))
 }

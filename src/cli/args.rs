@@ -13,6 +13,7 @@ Examples:
   k8sc fmt --check examples/*.k8s               fail when a file is not formatted
   k8sc graph cluster.k8s | dot -Tsvg > g.svg    draw the dependency graph
   k8sc simulate cluster.k8s --fail pm1          what survives the loss of physical host pm1
+  k8sc lab out/ --drill                         run out/'s host layer in namespaces, fail each host
   k8sc explain HA011                            why a rule exists and how to fix a finding
   k8sc lsp                                      the language server, for editors";
 
@@ -61,6 +62,49 @@ pub enum Command {
                             (or the file does not compile), 2 usage or IO problem."
     )]
     Simulate(SimulateArgs),
+    /// Run a built tree's host layer on this machine (Linux, as root): a network namespace
+    /// per node running the real keepalived, haproxy and etcd on the tree's files, and
+    /// stand-ins for the apiserver, the ingress ports and NFS; fail physical hosts and hold
+    /// what happens against `simulate`.
+    #[command(
+        after_help = "Exit status: 0 reality agrees with simulate and every VIP moved within its bound, \
+                            1 a disagreement, a late VIP or a VIP held twice, 2 the lab could not run \
+                            (not root, a missing program, no lab/plan.json)."
+    )]
+    Lab(LabArgs),
+    /// The lab's stand-in service and probe (used inside its namespaces).
+    #[command(hide = true)]
+    LabStandin(LabStandinArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LabArgs {
+    /// A folder written by `k8sc build`.
+    pub dir: PathBuf,
+    /// Fail these physical hosts (comma-separated), one after another.
+    #[arg(long, value_delimiter = ',', conflicts_with = "drill")]
+    pub fail: Vec<String>,
+    /// Fail every physical host in turn, then every tracked service on its VIP's holder.
+    #[arg(long)]
+    pub drill: bool,
+    /// Copy every node's logs (keepalived, haproxy, etcd, stand-ins) into this folder
+    /// before the lab removes its own.
+    #[arg(long, value_name = "DIR")]
+    pub logs: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = SimulateFormat::Human)]
+    pub format: SimulateFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct LabStandinArgs {
+    /// Answer with this name.
+    #[arg(long, required_unless_present = "probe")]
+    pub name: Option<String>,
+    #[arg(long, required_unless_present = "probe")]
+    pub port: Option<u16>,
+    /// Connect to address:port instead and print who answered.
+    #[arg(long)]
+    pub probe: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,7 @@ mod check;
 mod explain;
 mod fmt;
 mod graph;
+mod lab;
 pub mod secrets;
 mod simulate;
 
@@ -51,6 +52,8 @@ pub fn execute(cli: Cli) -> Status {
         Command::Graph(args) => graph::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Simulate(args) => simulate::run(&args),
+        Command::Lab(args) => lab::run(&args),
+        Command::LabStandin(args) => lab::standin(&args),
         Command::Lsp => match crate::lsp::run() {
             Ok(()) => Status::Ok,
             Err(message) => {

@@ -14,6 +14,8 @@ use crate::semantic::{EntityId, Model};
 use crate::source::Span;
 
 const SCRIPT_DIR: &str = "/etc/keepalived";
+/// How many seconds a new VIP holder waits for its DRBD peer to demote before giving up.
+const DRBD_PROMOTE_RETRIES: u32 = 10;
 
 #[derive(Serialize, Clone, PartialEq)]
 struct Script {
@@ -126,13 +128,17 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
         let members = view.members().entities();
         let levels = priorities(model, vip);
         let spread = levels.iter().max().unwrap_or(&0) - levels.iter().min().unwrap_or(&0);
-        // A failed check must drop a MASTER below every BACKUP.
-        let weight = -(spread + 1).clamp(2, 253);
+        let pair = (model.drbd_pairs()).find(|pair| pair.vip() == Some(view.id()));
+        // A DRBD pair's VIP never moves back by itself: the data follows the VIP, and
+        // preempting a Primary that serves (or resyncs) is what leaves both sides stuck.
+        let preempt = crate::check::preempts(model, vip);
+        // A failed check must drop a MASTER below every BACKUP; without preemption no
+        // priority moves the VIP, so a failed check puts the member in FAULT (weight 0).
+        let weight = if preempt { -(spread + 1).clamp(2, 253) } else { 0 };
         let router_id = ids
             .iter()
             .find(|router| router.vip == vip)
             .map_or(51, |router| router.id);
-        let preempt = view.preempt().unwrap_or(true);
         let auth_pass = view.auth_pass().map(|source| input.secret(source));
         let vip_address = view.address().map(|a| a.to_string()).unwrap_or_default();
         let track = view.track().unwrap_or(VipTrack::None);
@@ -141,7 +147,6 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
             fall: view.check_fall().unwrap_or(2).max(1),
             rise: view.check_rise().unwrap_or(2).max(1),
         };
-        let pair = (model.drbd_pairs()).find(|pair| pair.vip() == Some(view.id()));
         for (position, &member) in members.iter().enumerate() {
             let node_name = model.name(member).to_string();
             let (_, config) = configs
@@ -216,7 +221,11 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
                         weight,
                         timing,
                         "check_nfs.sh.j2",
-                        serde_json::json!({ "resource": resource }),
+                        serde_json::json!({
+                            "resource": resource,
+                            "vip": vip_address,
+                            "interface": instance.interface,
+                        }),
                     );
                     instance.track_script = Some("check_nfs".into());
                 }
@@ -249,6 +258,7 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
                     "resource": pair.resource().unwrap_or("r0"),
                     "device": pair.device().unwrap_or("/dev/drbd0"),
                     "mount": pair.mount().unwrap_or("/srv/nfs"),
+                    "retries": DRBD_PROMOTE_RETRIES,
                 });
                 if !config.files.iter().any(|(file, _, _)| file == "drbd_notify.sh") {
                     config

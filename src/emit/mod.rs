@@ -16,6 +16,7 @@ pub mod harbor;
 pub mod k8s;
 pub mod keepalived;
 pub mod kubeadm;
+pub mod lab;
 pub mod nfs;
 pub mod taints;
 pub mod templates;
@@ -165,6 +166,7 @@ pub fn emit_into(input: &Input<'_>, sink: &mut dyn Sink) -> Result<(), Vec<Diagn
     containerd::emit(input, sink);
     drbd::emit(input, sink);
     etcd::emit(input, sink);
+    lab::emit(input, sink);
     ansible::emit(input, sink);
     // A broken template fails once per file it renders; say it once.
     diagnostics.dedup_by(|a, b| a.message == b.message);

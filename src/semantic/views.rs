@@ -2303,7 +2303,8 @@ impl<'m> VipGroup<'m> {
 
     // field of `vip_group.preempt`
     /// Return the VIP to the preferred member when it recovers.
-    /// `preempt: bool`.
+    /// By default it does, except for a DRBD pair's VIP: its data follows the VIP, so it stays where it is (every member starts BACKUP with nopreempt, and a failed check puts the holder in FAULT).
+    /// `preempt: bool?`.
     pub(crate) fn preempt(self) -> Option<bool> {
         self.field(11).and_then(|value| read::boolean(self.model, value))
     }

@@ -13,6 +13,7 @@ mod code_map;
 mod docs;
 mod examples;
 mod hosts;
+mod lab;
 mod lsp;
 mod no_panic;
 mod rules;

@@ -1,0 +1,211 @@
+//! `k8sc lab`: every example with a VIP or external etcd drilled with the real keepalived,
+//! haproxy and etcd in network namespaces, each physical host failed in turn and each
+//! tracked service killed on its VIP's holder, and held against `simulate`; and the
+//! counter-example whose etcd must really stop. The drills run one at a time (their
+//! timers are measured) and leave no namespace or process behind.
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::Mutex;
+
+use serde_json::Value;
+
+/// One drill at a time: they measure timers, and two would share the cores.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+fn lab_namespaces() -> Vec<String> {
+    let output = Command::new("ip")
+        .args(["netns", "list"])
+        .output()
+        .expect("ip (iproute2)");
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| name.starts_with("k8sc-lab-"))
+        .map(str::to_string)
+        .collect()
+}
+
+fn lab(tree: &Path, args: &[&str]) -> (Option<i32>, Value, String) {
+    assert!(
+        std::fs::read_to_string("/proc/self/status")
+            .unwrap_or_default()
+            .lines()
+            .any(|line| line.starts_with("Uid:") && line.split_whitespace().nth(1) == Some("0")),
+        "the lab drills run as root (CI does)"
+    );
+    let output = Command::new(env!("CARGO_BIN_EXE_k8sc"))
+        .arg("lab")
+        .arg(tree)
+        .args(args)
+        .args(["--format", "json"])
+        .env(
+            "PATH",
+            format!("{}:/usr/sbin:/sbin", std::env::var("PATH").unwrap_or_default()),
+        )
+        .output()
+        .expect("k8sc runs");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let report = serde_json::from_slice(&output.stdout).unwrap_or(Value::Null);
+    (output.status.code(), report, stderr)
+}
+
+fn drill(example: &str) -> Value {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let (_, out) = crate::build::built_examples(&format!("lab-{example}"))
+        .into_iter()
+        .find(|(path, _)| path.to_string_lossy().contains(example))
+        .expect("the example");
+    let before = lab_namespaces();
+    let (status, report, stderr) = lab(&out, &["--drill"]);
+    assert_eq!(
+        lab_namespaces(),
+        before,
+        "{example}: the lab removes every namespace it made"
+    );
+    assert_eq!(status, Some(0), "{example}: {stderr}\n{report:#}");
+    report
+}
+
+fn physical_hosts(example: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(crate::root().join(format!("examples/{example}.k8s"))).expect("readable");
+    text.lines()
+        .filter_map(|line| line.strip_prefix("physical_host "))
+        .filter_map(|rest| rest.split_whitespace().next())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every host failed, every VIP moved to the member VRRP elects within its bound, every
+/// verdict the same as simulate's, every tracked service followed within its bound.
+fn assert_drilled(example: &str, report: &Value) {
+    assert_eq!(report["ok"], true, "{example}: {report:#}");
+    assert!(
+        report["double_holders"].as_array().is_some_and(Vec::is_empty),
+        "{example}"
+    );
+    let hosts: Vec<&str> = (report["hosts"].as_array().expect("hosts").iter())
+        .filter_map(|host| host["host"].as_str())
+        .collect();
+    assert_eq!(hosts, physical_hosts(example), "{example}: every physical host in turn");
+    for host in report["hosts"].as_array().expect("hosts") {
+        for vip in host["vips"].as_array().expect("vips") {
+            assert_eq!(vip["ok"], true, "{example}: {vip}");
+            assert_eq!(vip["after"], vip["expected"], "{example}: {vip}");
+        }
+        for verdict in host["verdicts"].as_array().expect("verdicts") {
+            assert_eq!(verdict["agree"], true, "{example}: {verdict}");
+            assert!(verdict["lab"].is_boolean(), "{example}: measured: {verdict}");
+        }
+    }
+}
+
+#[test]
+fn the_four_layer_example_survives_every_host_as_simulate_says() {
+    let report = drill("000-four-layer");
+    assert_drilled("000-four-layer", &report);
+    // Both tracked VIPs (haproxy, ingress) follow their service.
+    let services: Vec<&str> = (report["services"].as_array().expect("services").iter())
+        .filter_map(|run| run["vip"].as_str())
+        .collect();
+    assert_eq!(services, ["api_vip", "ingress_vip"]);
+    assert!(
+        report["services"]
+            .as_array()
+            .expect("services")
+            .iter()
+            .all(|run| run["ok"] == true)
+    );
+}
+
+#[test]
+fn the_minimal_production_example_keeps_external_etcd_through_every_host() {
+    let report = drill("003-minimal-production");
+    assert_drilled("003-minimal-production", &report);
+    for host in report["hosts"].as_array().expect("hosts") {
+        let etcd = (host["verdicts"].as_array().expect("verdicts").iter())
+            .find(|verdict| verdict["subject"] == "etcd")
+            .expect("etcd measured");
+        assert_eq!(
+            etcd["lab"], true,
+            "the real etcd accepts writes without {}",
+            host["host"]
+        );
+    }
+    // This kernel may lack IPVS; the lab says what keepalived would do then.
+    let notes = report["notes"].to_string();
+    assert!(
+        notes.contains("IPVS") || Path::new("/proc/net/ip_vs").exists(),
+        "{notes}"
+    );
+}
+
+#[test]
+fn the_three_masters_example_moves_nfs_with_drbd_and_never_preempts_it_back() {
+    let report = drill("004-three-masters");
+    assert_drilled("004-three-masters", &report);
+    // After pm1 is restored, the NFS VIP stays on master2 (nopreempt): the next failure
+    // (pm2) moves it back to master1.
+    let moves = |host: usize| -> Vec<(String, String)> {
+        (report["hosts"][host]["vips"].as_array().expect("vips").iter())
+            .filter(|vip| vip["vip"] == "nfs_vip")
+            .map(|vip| (vip["before"].to_string(), vip["after"].to_string()))
+            .collect()
+    };
+    assert_eq!(moves(0), [("\"master1\"".to_string(), "\"master2\"".to_string())]);
+    assert_eq!(moves(1), [("\"master2\"".to_string(), "\"master1\"".to_string())]);
+    let nfs = (report["services"].as_array().expect("services").iter())
+        .find(|run| run["vip"] == "nfs_vip")
+        .expect("the NFS service drill");
+    assert_eq!(nfs["ok"], true, "{nfs}");
+}
+
+/// Two of three external etcd members on one host, accepted with `@allow`: losing that
+/// host really stops etcd's writes, and simulate says so too.
+#[test]
+fn etcd_with_two_members_on_one_host_really_stops_when_it_is_lost() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let out = crate::build::scratch_dir("lab-counter").join("tree");
+    let built = Command::new(env!("CARGO_BIN_EXE_k8sc"))
+        .args(["build", "tests/lab/etcd-majority-on-one-host.k8s", "-o"])
+        .arg(&out)
+        .current_dir(crate::root())
+        .output()
+        .expect("k8sc runs");
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let before = lab_namespaces();
+    let (status, report, stderr) = lab(&out, &["--fail", "pm1,pm2"]);
+    assert_eq!(lab_namespaces(), before, "the lab removes every namespace it made");
+    assert_eq!(status, Some(0), "reality agrees with simulate: {stderr}\n{report:#}");
+    let etcd = |host: usize| {
+        (report["hosts"][host]["verdicts"].as_array().expect("verdicts").iter())
+            .find(|verdict| verdict["subject"] == "etcd")
+            .cloned()
+            .expect("etcd")
+    };
+    assert_eq!(
+        (etcd(0)["lab"].clone(), etcd(0)["simulate"].clone()),
+        (Value::Bool(false), Value::Bool(false))
+    );
+    assert_eq!(
+        (etcd(1)["lab"].clone(), etcd(1)["simulate"].clone()),
+        (Value::Bool(true), Value::Bool(true))
+    );
+}
+
+#[test]
+fn the_lab_names_what_it_cannot_run() {
+    let (status, _, stderr) = lab(Path::new("/nonexistent-k8sc-tree"), &[]);
+    assert_eq!(status, Some(2));
+    assert!(stderr.contains("lab/plan.json"), "{stderr}");
+    let (_, out) = crate::build::built_examples("lab-unknown-host")
+        .into_iter()
+        .find(|(path, _)| path.to_string_lossy().contains("000-four-layer"))
+        .expect("the example");
+    let (status, _, stderr) = lab(&out, &["--fail", "pm9"]);
+    assert_eq!(status, Some(2));
+    assert!(
+        stderr.contains("`pm9` is no physical host") && stderr.contains("pm1"),
+        "{stderr}"
+    );
+}
