@@ -119,11 +119,12 @@ codes! {
     HA031 => "a VIP outside its members' subnet",
     HA032 => "a VIP that is already a node's or another VIP's address",
     HA033 => "two VIP groups on one subnet share a virtual_router_id",
-    HA034 => "VRRP priorities without one preferred MASTER and distinct values",
+    HA034 => "VRRP priorities without one preferred MASTER and distinct, spaced values",
     HA035 => "a VRRP auth_pass longer than the 8 characters keepalived uses",
     HA036 => "a virtual_router_id outside 1..255",
     HA037 => "a VRRP auth_pass that is empty or holds characters keepalived.conf cannot carry",
     HA038 => "health-check settings that keep a VIP on a dead service for longer than 10 seconds",
+    HA039 => "a VIP member with no declared network interface",
     // Ingress.
     HA040 => "a production ingress controller on fewer than 2 nodes",
     HA041 => "a production ingress controller with fewer than 2 replicas",

@@ -29,7 +29,9 @@ use rustc_hash::FxHashMap as HashMap;
 
 pub use survival::{Assessment, assess};
 pub use topology::Topology;
-pub use vrrp::{RouterId, black_hole as vrrp_black_hole, preempts, priorities, router_ids};
+pub use vrrp::{
+    RouterId, black_hole as vrrp_black_hole, interface as vrrp_interface, preempts, priorities, router_ids,
+};
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::graph::Graph;

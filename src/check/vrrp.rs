@@ -88,6 +88,30 @@ pub fn priorities(model: &Model, vip: EntityId) -> Vec<i64> {
     }
 }
 
+/// How far apart two members' VRRP takeover timers must be, at least: a backup's
+/// Master_Down_Interval has a skew of (256 - priority) / 256 advertisements, and two timers
+/// closer than this can both run out before either member's first advertisement arrives.
+pub const TIMER_GAP_MS: u64 = 100;
+
+/// Two declared priorities whose takeover timers lie closer than [`TIMER_GAP_MS`], with
+/// how many milliseconds apart they are.
+fn close_priorities(values: &[i64], advert_ms: u64) -> Option<(i64, i64, u64)> {
+    let mut sorted = values.to_vec();
+    sorted.sort_unstable();
+    sorted.windows(2).find_map(|pair| {
+        let millis = pair[1].abs_diff(pair[0]).saturating_mul(advert_ms) / 256;
+        (millis < TIMER_GAP_MS).then_some((pair[1], pair[0], millis))
+    })
+}
+
+/// The interface keepalived puts a VIP on, on one member: the VIP group's, else the
+/// node's, else the cluster's (the node subnet's); `None` when nobody declared one.
+pub fn interface(model: &Model, vip: EntityId, member: EntityId) -> Option<&str> {
+    (model.vip_group(vip).interface())
+        .or_else(|| model.node(member).interface())
+        .or_else(|| model.clusters().next().and_then(|cluster| cluster.interface()))
+}
+
 /// Whether a VIP returns to its preferred member when that recovers: as declared, else
 /// yes, except for a DRBD pair's VIP.
 pub fn preempts(model: &Model, vip: EntityId) -> bool {
@@ -190,14 +214,20 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             } else if values.iter().skip(1).any(|value| *value >= values[0]) {
                 Some("the first member, the preferred MASTER, does not have the highest priority".to_string())
             } else {
-                None
+                close_priorities(&values, view.advert_interval().unwrap_or(1000)).map(|(a, b, millis)| {
+                    format!(
+                        "priorities {a} and {b} are {} apart: those members' takeover timers differ by {millis} ms, \
+                         so both may take the VIP at once (at least {TIMER_GAP_MS} ms apart)",
+                        a.abs_diff(b)
+                    )
+                })
             };
             if let Some(problem) = problem {
                 out.push(
                     context
                         .finding(Code::HA034, format!("VIP group `{name}`: {problem}"), span, "priorities")
                         .with_label(view.members_span(), "members, preferred first")
-                        .with_help("give one priority per member, all distinct, highest first (or leave them out: 200, 150, 100, ...)"),
+                        .with_help("give one priority per member, distinct and spaced, highest first (or leave them out: 200, 150, 100, ...)"),
                 );
             }
         }
@@ -217,6 +247,25 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     "auth_pass",
                 )
                 .with_help("use 1 to 8 printable ASCII characters other than a space, `\"`, `'`, `#`, `!` and `\\`"),
+            );
+        }
+        // HA039: keepalived binds VRRP and the VIP to an interface someone declared.
+        let undeclared: Vec<&str> = (members.iter())
+            .filter(|member| interface(model, vip, **member).is_none())
+            .map(|member| model.name(*member))
+            .collect();
+        if !undeclared.is_empty() {
+            out.push(
+                Diagnostic::error(
+                    Code::HA039,
+                    format!(
+                        "VIP group `{name}` names no network interface for {}: keepalived would put the VIP on a guess",
+                        undeclared.iter().map(|node| format!("`{node}`")).collect::<Vec<_>>().join(", ")
+                    ),
+                    view.members_span(),
+                    "members without an interface",
+                )
+                .with_help("declare the node subnet's interface on the cluster (`interface = \"eth0\"`), or `interface` on each node or on the VIP group"),
             );
         }
         // HA038: a dead tracked service gives the VIP up within a few seconds: detection

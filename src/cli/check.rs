@@ -34,6 +34,9 @@ pub fn run(args: &CheckArgs) -> Status {
                         router.id
                     );
                 }
+                for note in host_notes(&compilation.model) {
+                    println!("  {note}");
+                }
             }
         }
     }
@@ -45,4 +48,34 @@ pub fn run(args: &CheckArgs) -> Status {
     // The process ends right after; freeing a large model piece by piece is wasted work.
     std::mem::forget(compilation);
     status
+}
+
+/// What the host layer will do that a reader might not expect: LVS needs the kernel's IPVS,
+/// and a DRBD pair's VIP does not preempt.
+fn host_notes(model: &crate::semantic::Model) -> Vec<String> {
+    use crate::semantic::views::LbSoftware;
+    let mut notes = Vec::new();
+    for balancer in model.load_balancers() {
+        if balancer.software() == Some(LbSoftware::Lvs) {
+            let nodes: Vec<&str> = (balancer.nodes().entities().iter())
+                .map(|node| model.name(*node))
+                .collect();
+            notes.push(format!(
+                "load_balancer {}: LVS needs the kernel's IPVS on {}; the tree loads ip_vs at boot and the playbook loads it now \
+                 (without it keepalived's checker exits and takes the VRRP instance down with it; `k8sc lab` then runs VRRP alone)",
+                balancer.name(),
+                nodes.join(", ")
+            ));
+        }
+    }
+    for vip in model.vip_groups() {
+        let drbd = (model.drbd_pairs()).any(|pair| pair.vip() == Some(vip.id()));
+        if drbd && vip.preempt().is_none() {
+            notes.push(format!(
+                "vip_group {}: nopreempt (a DRBD pair's VIP stays where it is: every member starts BACKUP, a failed check means FAULT)",
+                vip.name()
+            ));
+        }
+    }
+    notes
 }

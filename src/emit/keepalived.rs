@@ -152,9 +152,9 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
             let (_, config) = configs
                 .entry(node_name.clone())
                 .or_insert_with(|| (member, NodeConfig::default()));
-            let interface = (view.interface())
-                .or_else(|| model.node(member).interface())
-                .unwrap_or("eth0")
+            // HA039 stops a build where nobody declared one.
+            let interface = crate::check::vrrp_interface(model, vip, member)
+                .unwrap_or_default()
                 .to_string();
             let mut instance = Instance {
                 name: format!("VI_{}", ident(view.name())),

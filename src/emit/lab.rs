@@ -55,10 +55,13 @@ pub fn plan(input: &Input<'_>) -> Option<Plan> {
     let nodes = (model.nodes())
         .filter_map(|node| {
             let id = node.id().entity();
+            // Where keepalived puts its VIPs (HA039 makes it declared), else where the
+            // node's address is.
             let interface = (model.vip_groups())
                 .filter(|vip| vip.members().entities().contains(&id))
-                .find_map(|vip| vip.interface())
+                .find_map(|vip| crate::check::vrrp_interface(model, vip.id().entity(), id))
                 .or(node.interface())
+                .or_else(|| model.clusters().next().and_then(|cluster| cluster.interface()))
                 .unwrap_or("eth0");
             Some(Node {
                 name: node.name().to_string(),

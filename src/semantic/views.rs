@@ -1070,76 +1070,89 @@ impl<'m> Cluster<'m> {
         self.span_of(4)
     }
 
+    // field of `cluster.interface`
+    /// The network interface that carries the node subnet on every node (and the VIPs on it), unless a node or a VIP group names its own.
+    /// keepalived needs one: k8sc never guesses it (HA039).
+    /// `interface: string?`.
+    pub(crate) fn interface(self) -> Option<&'m str> {
+        self.field(5).and_then(|value| read::string(self.model, value))
+    }
+    /// Where `interface` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn interface_span(self) -> Span {
+        self.span_of(5)
+    }
+
     // field of `cluster.pod_cidr`
     /// The pod network; it must not overlap the node subnet or the service CIDR.
     /// `pod_cidr: cidr`.
     pub(crate) fn pod_cidr(self) -> Option<Ipv4Net> {
-        self.field(5).and_then(|value| read::cidr(self.model, value))
+        self.field(6).and_then(|value| read::cidr(self.model, value))
     }
     /// Where `pod_cidr` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
     pub(crate) fn pod_cidr_span(self) -> Span {
-        self.span_of(5)
+        self.span_of(6)
     }
 
     // field of `cluster.service_cidr`
     /// The Service network; it must not overlap the node subnet or the pod CIDR.
     /// `service_cidr: cidr`.
     pub(crate) fn service_cidr(self) -> Option<Ipv4Net> {
-        self.field(6).and_then(|value| read::cidr(self.model, value))
+        self.field(7).and_then(|value| read::cidr(self.model, value))
     }
     /// Where `service_cidr` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
     pub(crate) fn service_cidr_span(self) -> Span {
-        self.span_of(6)
+        self.span_of(7)
     }
 
     // field of `cluster.etcd`
     /// Where etcd runs; the members are the nodes with the `etcd` role.
     /// `etcd: etcd_topology`.
     pub(crate) fn etcd(self) -> Option<EtcdTopology> {
-        self.field(7).and_then(|value| EtcdTopology::read(self.model, value))
+        self.field(8).and_then(|value| EtcdTopology::read(self.model, value))
     }
     /// Where `etcd` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
     pub(crate) fn etcd_span(self) -> Span {
-        self.span_of(7)
+        self.span_of(8)
     }
 
     // field of `cluster.apiserver_port`
     /// The port kube-apiserver listens on, on every control-plane node.
     /// `apiserver_port: port`.
     pub(crate) fn apiserver_port(self) -> Option<u16> {
-        self.field(8).and_then(|value| read::port(self.model, value))
+        self.field(9).and_then(|value| read::port(self.model, value))
     }
     /// Where `apiserver_port` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
     pub(crate) fn apiserver_port_span(self) -> Span {
-        self.span_of(8)
+        self.span_of(9)
     }
 
     // field of `cluster.dns_domain`
     /// The cluster's DNS domain.
     /// `dns_domain: string`.
     pub(crate) fn dns_domain(self) -> Option<&'m str> {
-        self.field(9).and_then(|value| read::string(self.model, value))
+        self.field(10).and_then(|value| read::string(self.model, value))
     }
     /// Where `dns_domain` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
     pub(crate) fn dns_domain_span(self) -> Span {
-        self.span_of(9)
+        self.span_of(10)
     }
 
     // field of `cluster.image_repository`
     /// A mirror for the control plane's images (kubeadm's imageRepository).
     /// `image_repository: string?`.
     pub(crate) fn image_repository(self) -> Option<&'m str> {
-        self.field(10).and_then(|value| read::string(self.model, value))
+        self.field(11).and_then(|value| read::string(self.model, value))
     }
     /// Where `image_repository` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
     pub(crate) fn image_repository_span(self) -> Span {
-        self.span_of(10)
+        self.span_of(11)
     }
 
     // field of `cluster.bootstrap_token`
@@ -1147,12 +1160,12 @@ impl<'m> Cluster<'m> {
     /// `env("NAME")` or `file("path")`; needed as soon as a second node joins.
     /// `bootstrap_token: secret?`.
     pub(crate) fn bootstrap_token(self) -> Option<&'m SecretSource> {
-        self.field(11).and_then(|value| read::secret(self.model, value))
+        self.field(12).and_then(|value| read::secret(self.model, value))
     }
     /// Where `bootstrap_token` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
     pub(crate) fn bootstrap_token_span(self) -> Span {
-        self.span_of(11)
+        self.span_of(12)
     }
 
     // field of `cluster.certificate_key`
@@ -1160,12 +1173,12 @@ impl<'m> Cluster<'m> {
     /// Needed as soon as a second control-plane node joins.
     /// `certificate_key: secret?`.
     pub(crate) fn certificate_key(self) -> Option<&'m SecretSource> {
-        self.field(12).and_then(|value| read::secret(self.model, value))
+        self.field(13).and_then(|value| read::secret(self.model, value))
     }
     /// Where `certificate_key` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
     pub(crate) fn certificate_key_span(self) -> Span {
-        self.span_of(12)
+        self.span_of(13)
     }
 
     // field of `cluster.ca_certificate`
@@ -1173,24 +1186,24 @@ impl<'m> Cluster<'m> {
     /// `file("path")`.
     /// `ca_certificate: secret?`.
     pub(crate) fn ca_certificate(self) -> Option<&'m SecretSource> {
-        self.field(13).and_then(|value| read::secret(self.model, value))
+        self.field(14).and_then(|value| read::secret(self.model, value))
     }
     /// Where `ca_certificate` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
     pub(crate) fn ca_certificate_span(self) -> Span {
-        self.span_of(13)
+        self.span_of(14)
     }
 
     // field of `cluster.ca_key`
     /// The cluster CA's private key (PEM), placed beside the certificate (mode 0600).
     /// `ca_key: secret?`.
     pub(crate) fn ca_key(self) -> Option<&'m SecretSource> {
-        self.field(14).and_then(|value| read::secret(self.model, value))
+        self.field(15).and_then(|value| read::secret(self.model, value))
     }
     /// Where `ca_key` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
     pub(crate) fn ca_key_span(self) -> Span {
-        self.span_of(14)
+        self.span_of(15)
     }
 }
 
@@ -1525,8 +1538,8 @@ impl<'m> Node<'m> {
     }
 
     // field of `node.interface`
-    /// The network interface that carries the node address (and any VIP).
-    /// `interface: string`.
+    /// The network interface that carries the node address (and any VIP); by default the cluster's `interface`.
+    /// `interface: string?`.
     pub(crate) fn interface(self) -> Option<&'m str> {
         self.field(8).and_then(|value| read::string(self.model, value))
     }
@@ -2206,7 +2219,7 @@ impl<'m> VipGroup<'m> {
     }
 
     // field of `vip_group.interface`
-    /// The interface the VIP lives on; by default each member's `interface`.
+    /// The interface the VIP lives on; by default each member's `interface`, else the cluster's.
     /// `interface: string?`.
     pub(crate) fn interface(self) -> Option<&'m str> {
         self.field(3).and_then(|value| read::string(self.model, value))

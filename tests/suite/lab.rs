@@ -144,16 +144,22 @@ fn the_minimal_production_example_keeps_external_etcd_through_every_host() {
 fn the_three_masters_example_moves_nfs_with_drbd_and_never_preempts_it_back() {
     let report = drill("004-three-masters");
     assert_drilled("004-three-masters", &report);
-    // After pm1 is restored, the NFS VIP stays on master2 (nopreempt): the next failure
-    // (pm2) moves it back to master1.
-    let moves = |host: usize| -> Vec<(String, String)> {
+    // The NFS VIP moves with its holder's host, and restoring that host never takes it
+    // back (nopreempt): each drill finds it where the previous one left it.
+    let nfs_vip = |host: usize| {
         (report["hosts"][host]["vips"].as_array().expect("vips").iter())
-            .filter(|vip| vip["vip"] == "nfs_vip")
-            .map(|vip| (vip["before"].to_string(), vip["after"].to_string()))
-            .collect()
+            .find(|vip| vip["vip"] == "nfs_vip")
+            .cloned()
+            .expect("nfs_vip")
     };
-    assert_eq!(moves(0), [("\"master1\"".to_string(), "\"master2\"".to_string())]);
-    assert_eq!(moves(1), [("\"master2\"".to_string(), "\"master1\"".to_string())]);
+    let hosts = report["hosts"].as_array().expect("hosts").len();
+    assert!(
+        (0..hosts).any(|host| nfs_vip(host)["before"] != nfs_vip(host)["after"]),
+        "{report:#}"
+    );
+    for host in 1..hosts {
+        assert_eq!(nfs_vip(host)["before"], nfs_vip(host - 1)["after"], "{report:#}");
+    }
     let nfs = (report["services"].as_array().expect("services").iter())
         .find(|run| run["vip"] == "nfs_vip")
         .expect("the NFS service drill");
