@@ -30,12 +30,13 @@ pub struct World {
     running: BTreeMap<String, Running>,
     /// The nodes the lab runs something on, by name.
     pub active: Vec<String>,
-    pub client_address: Ipv4Addr,
     /// LVS nodes run keepalived's VRRP only (this kernel has no IPVS).
     pub vrrp_only: bool,
     k8sc: PathBuf,
     /// Where to copy the nodes' logs before removing everything.
     pub keep_logs: Option<PathBuf>,
+    /// How many veth pairs the switch has.
+    ports: usize,
 }
 
 impl Drop for World {
@@ -60,6 +61,32 @@ impl Drop for World {
             let _ = sys::attempt("ip", &["netns", "delete", namespace]);
         }
         let _ = std::fs::remove_dir_all(&self.scratch);
+    }
+}
+
+/// Removes what an earlier lab left when it could not clean up (killed with SIGKILL): the
+/// processes, namespaces and scratch folders of a `k8sc-lab-<pid>` whose process is gone.
+fn sweep_stale() {
+    let stale = |name: &str| {
+        let pid = name.strip_prefix("k8sc-lab-").and_then(|rest| rest.split('-').next());
+        pid.and_then(|pid| pid.parse::<u32>().ok())
+            .is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists())
+    };
+    let (_, list) = sys::attempt("ip", &["netns", "list"]);
+    for name in list.lines().filter_map(|line| line.split_whitespace().next()) {
+        if stale(name) {
+            let (_, pids) = sys::attempt("ip", &["netns", "pids", name]);
+            for pid in pids.split_whitespace().filter_map(|pid| pid.parse().ok()) {
+                sys::kill(pid);
+            }
+            let _ = sys::attempt("ip", &["netns", "delete", name]);
+        }
+    }
+    for entry in std::fs::read_dir(std::env::temp_dir()).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if stale(&name) && entry.path().is_dir() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
     }
 }
 
@@ -110,14 +137,10 @@ impl World {
         let scratch = std::env::temp_dir().join(&prefix);
         let _ = std::fs::remove_dir_all(&scratch);
         std::fs::create_dir_all(&scratch).map_err(|err| format!("{}: {err}", scratch.display()))?;
-        let used: Vec<Ipv4Addr> = (plan.nodes.iter().map(|node| node.address))
-            .chain(plan.vips.iter().map(|vip| vip.address))
-            .collect();
-        let first = plan.nodes.first().ok_or("the plan has no nodes")?;
-        let net = ipnet::Ipv4Net::new(first.address, first.prefix).map_err(|err| err.to_string())?;
-        let client_address = (net.hosts().rev())
-            .find(|address| !used.contains(address))
-            .ok_or("no free address for the lab's client in the node subnet")?;
+        if plan.nodes.is_empty() {
+            return Err("the plan has no nodes".into());
+        }
+        sweep_stale();
         let mut world = World {
             plan,
             tree: tree.to_path_buf(),
@@ -126,10 +149,10 @@ impl World {
             namespaces: Vec::new(),
             running: BTreeMap::new(),
             active: Vec::new(),
-            client_address,
             vrrp_only,
             k8sc: std::env::current_exe().map_err(|err| err.to_string())?,
             keep_logs: None,
+            ports: 0,
         };
         world.active = (world.plan.nodes.iter())
             .filter(|node| {
@@ -156,60 +179,75 @@ impl World {
         Ok(())
     }
 
-    fn network(&mut self) -> Result<(), String> {
+    /// A veth from the switch's bridge for `net` (made on first use) into `namespace`.
+    fn plug(
+        &mut self,
+        bridges: &mut Vec<ipnet::Ipv4Net>,
+        namespace: &str,
+        interface: &str,
+        address: Ipv4Addr,
+        prefix: u8,
+    ) -> Result<(), String> {
         let switch = format!("{}-switch", self.prefix);
-        self.add_namespace(&switch)?;
+        let net = ipnet::Ipv4Net::new(address, prefix)
+            .map_err(|err| err.to_string())?
+            .trunc();
+        let bridge = match bridges.iter().position(|known| *known == net) {
+            Some(position) => format!("br{position}"),
+            None => {
+                let name = format!("br{}", bridges.len());
+                run("ip", &["-n", &switch, "link", "add", &name, "type", "bridge"])?;
+                run("ip", &["-n", &switch, "link", "set", &name, "up"])?;
+                bridges.push(net);
+                name
+            }
+        };
+        self.ports += 1;
+        let port = format!("p{}", self.ports);
+        run(
+            "ip",
+            &[
+                "-n", &switch, "link", "add", &port, "type", "veth", "peer", "name", interface, "netns", namespace,
+            ],
+        )?;
+        run("ip", &["-n", &switch, "link", "set", &port, "master", &bridge, "up"])?;
+        run(
+            "ip",
+            &[
+                "-n",
+                namespace,
+                "addr",
+                "add",
+                &format!("{address}/{prefix}"),
+                "dev",
+                interface,
+            ],
+        )?;
+        run("ip", &["-n", namespace, "link", "set", interface, "up"])?;
+        Ok(())
+    }
+
+    /// The switch with a bridge per subnet, every active node on its subnet's bridge, and
+    /// the client on every bridge, at the highest address nothing else uses.
+    fn network(&mut self) -> Result<(), String> {
+        self.add_namespace(&format!("{}-switch", self.prefix))?;
         let mut bridges: Vec<ipnet::Ipv4Net> = Vec::new();
-        let mut links: Vec<(String, Ipv4Addr, u8, String)> = (self.active.iter())
-            .filter_map(|name| self.node(name))
-            .map(|node| {
-                (
-                    self.namespace(&node.name),
-                    node.address,
-                    node.prefix,
-                    node.interface.clone(),
-                )
-            })
-            .collect();
-        let first_prefix = links.first().map_or(24, |link| link.2);
-        links.push((self.client(), self.client_address, first_prefix, "eth0".into()));
-        for (index, (namespace, address, prefix, interface)) in links.into_iter().enumerate() {
+        for name in self.active.clone() {
+            let node = self.node(&name).cloned().ok_or("a node of the plan")?;
+            let namespace = self.namespace(&name);
             self.add_namespace(&namespace)?;
-            let net = ipnet::Ipv4Net::new(address, prefix)
-                .map_err(|err| err.to_string())?
-                .trunc();
-            let bridge = match bridges.iter().position(|known| *known == net) {
-                Some(position) => format!("br{position}"),
-                None => {
-                    let name = format!("br{}", bridges.len());
-                    run("ip", &["-n", &switch, "link", "add", &name, "type", "bridge"])?;
-                    run("ip", &["-n", &switch, "link", "set", &name, "up"])?;
-                    bridges.push(net);
-                    name
-                }
-            };
-            let port = format!("p{index}");
-            run(
-                "ip",
-                &[
-                    "-n", &switch, "link", "add", &port, "type", "veth", "peer", "name", &interface, "netns",
-                    &namespace,
-                ],
-            )?;
-            run("ip", &["-n", &switch, "link", "set", &port, "master", &bridge, "up"])?;
-            run(
-                "ip",
-                &[
-                    "-n",
-                    &namespace,
-                    "addr",
-                    "add",
-                    &format!("{address}/{prefix}"),
-                    "dev",
-                    &interface,
-                ],
-            )?;
-            run("ip", &["-n", &namespace, "link", "set", &interface, "up"])?;
+            self.plug(&mut bridges, &namespace, &node.interface, node.address, node.prefix)?;
+        }
+        let client = self.client();
+        self.add_namespace(&client)?;
+        let used: Vec<Ipv4Addr> = (self.plan.nodes.iter().map(|node| node.address))
+            .chain(self.plan.vips.iter().map(|vip| vip.address))
+            .collect();
+        for (index, net) in bridges.clone().into_iter().enumerate() {
+            let address = (net.hosts().rev())
+                .find(|address| !used.contains(address))
+                .ok_or_else(|| format!("no free address for the lab's client in {net}"))?;
+            self.plug(&mut bridges, &client, &format!("eth{index}"), address, net.prefix_len())?;
         }
         Ok(())
     }

@@ -215,3 +215,118 @@ fn the_lab_names_what_it_cannot_run() {
         "{stderr}"
     );
 }
+
+fn counter_tree(name: &str) -> std::path::PathBuf {
+    let out = crate::build::scratch_dir(name).join("tree");
+    let built = Command::new(env!("CARGO_BIN_EXE_k8sc"))
+        .args(["build", "tests/lab/etcd-majority-on-one-host.k8s", "-o"])
+        .arg(&out)
+        .current_dir(crate::root())
+        .output()
+        .expect("k8sc runs");
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    out
+}
+
+fn spawn_lab(tree: &Path) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_k8sc"))
+        .arg("lab")
+        .arg(tree)
+        .arg("--drill")
+        .env(
+            "PATH",
+            format!("{}:/usr/sbin:/sbin", std::env::var("PATH").unwrap_or_default()),
+        )
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("k8sc runs")
+}
+
+/// Waits until the lab of `pid` has made its namespaces and started its nodes.
+fn wait_for_lab(pid: u32) {
+    for _ in 0..300 {
+        let running = (owned_by(pid).iter()).any(|namespace| {
+            let pids = Command::new("ip")
+                .args(["netns", "pids", namespace])
+                .output()
+                .expect("ip");
+            !pids.stdout.is_empty()
+        });
+        if running {
+            std::thread::sleep(std::time::Duration::from_secs(2));
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("the lab of {pid} started no node");
+}
+
+fn owned_by(pid: u32) -> Vec<String> {
+    let prefix = format!("k8sc-lab-{pid}-");
+    lab_namespaces()
+        .into_iter()
+        .filter(|name| name.starts_with(&prefix))
+        .collect()
+}
+
+/// Interrupted in the middle of its drill, the lab still removes everything it made.
+#[test]
+fn an_interrupted_lab_removes_what_it_made() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let tree = counter_tree("lab-interrupt");
+    let child = spawn_lab(&tree);
+    let pid = child.id();
+    wait_for_lab(pid);
+    let signalled = Command::new("kill")
+        .args(["-INT", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(signalled.success());
+    let output = child.wait_with_output().expect("the lab ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("interrupted") && stderr.contains("removed"), "{stderr}");
+    assert_eq!(owned_by(pid), Vec::<String>::new(), "no namespace left");
+    assert!(
+        !std::env::temp_dir().join(format!("k8sc-lab-{pid}")).exists(),
+        "no scratch folder left"
+    );
+}
+
+/// A lab killed outright cannot clean up; the next one removes what it left, processes
+/// included.
+#[test]
+fn the_next_lab_sweeps_what_a_killed_one_left() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let tree = counter_tree("lab-killed");
+    let mut child = spawn_lab(&tree);
+    let pid = child.id();
+    wait_for_lab(pid);
+    child.kill().expect("SIGKILL");
+    let _ = child.wait();
+    let left = owned_by(pid);
+    assert!(!left.is_empty(), "a killed lab leaves its namespaces");
+    let orphans: Vec<String> = (left.iter())
+        .flat_map(|namespace| {
+            let pids = Command::new("ip")
+                .args(["netns", "pids", namespace])
+                .output()
+                .expect("ip");
+            String::from_utf8_lossy(&pids.stdout)
+                .split_whitespace()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(!orphans.is_empty(), "a killed lab leaves its nodes running");
+    let (status, report, stderr) = lab(&tree, &[]);
+    assert_eq!(status, Some(0), "{stderr}\n{report:#}");
+    assert_eq!(owned_by(pid), Vec::<String>::new(), "swept");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    for orphan in orphans {
+        let state = std::fs::read_to_string(format!("/proc/{orphan}/stat")).unwrap_or_default();
+        let alive = state.split(") ").nth(1).is_some_and(|rest| !rest.starts_with('Z'));
+        assert!(!alive, "process {orphan} of the killed lab is gone");
+    }
+}
