@@ -178,15 +178,19 @@ pub fn write_atomically_with(
     let base = target
         .file_name()
         .map_or_else(|| "out".into(), |name| name.to_string_lossy().into_owned());
+    sweep_stale(&parent, &base);
     let staging = parent.join(format!(".{base}.k8sc-new-{}", std::process::id()));
     let retired = parent.join(format!(".{base}.k8sc-old-{}", std::process::id()));
     let _ = fs::remove_dir_all(&staging);
+    // The marker goes in first: a staging folder left by a killed build is k8sc's to sweep.
     let result = fs::create_dir_all(&staging)
+        .and_then(|()| fs::write(staging.join(MARKER), format!("k8sc {}\n", env!("CARGO_PKG_VERSION"))))
         .map_err(WriteError::Io)
         .and_then(|()| write_tree(&staging, produce))
         .and_then(|count| {
-            fs::write(staging.join(MARKER), format!("k8sc {}\n", env!("CARGO_PKG_VERSION")))
+            sync_folders(&staging)
                 .and_then(|()| swap(target, &staging, &retired))
+                .and_then(|()| sync_folder(&parent))
                 .map(|()| count)
                 .map_err(WriteError::Io)
         });
@@ -194,6 +198,40 @@ pub fn write_atomically_with(
         let _ = fs::remove_dir_all(&staging);
     }
     result
+}
+
+/// Removes the staging and retired folders of earlier builds of `base` that were killed:
+/// named by k8sc, of a process that is gone, and holding k8sc's marker.
+fn sweep_stale(parent: &Path, base: &str) {
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let pid = (name.strip_prefix(&format!(".{base}.k8sc-new-")))
+            .or_else(|| name.strip_prefix(&format!(".{base}.k8sc-old-")))
+            .and_then(|pid| pid.parse::<u32>().ok());
+        let Some(pid) = pid else { continue };
+        let gone = pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists();
+        let path = entry.path();
+        let symlink = fs::symlink_metadata(&path).is_ok_and(|meta| meta.file_type().is_symlink());
+        if gone && !symlink && path.join(MARKER).is_file() {
+            let _ = fs::remove_dir_all(&path);
+        }
+    }
+}
+
+fn sync_folder(folder: &Path) -> std::io::Result<()> {
+    fs::File::open(folder)?.sync_all()
+}
+
+/// Every folder below `root`, and `root`, flushed to disk (the files were, as written).
+fn sync_folders(root: &Path) -> std::io::Result<()> {
+    for entry in fs::read_dir(root)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            sync_folders(&entry.path())?;
+        }
+    }
+    sync_folder(root)
 }
 
 /// Files waiting for the writing thread.
@@ -260,22 +298,62 @@ fn write_files(root: &Path, files: std::sync::mpsc::Receiver<(String, String, u3
                 _ => err,
             })?;
         handle.write_all(contents.as_bytes())?;
-        // The umask may have narrowed the mode at creation.
-        handle.set_permissions(fs::Permissions::from_mode(mode))?;
+        // A file that holds a secret is exactly 0600 whatever the umask; every other file
+        // follows the umask, as the user's other files do.
+        if mode & 0o077 == 0 {
+            handle.set_permissions(fs::Permissions::from_mode(mode))?;
+        }
+        handle.sync_all()?;
         count += 1;
     }
     Ok(count)
 }
 
+/// Puts `staging` where `target` is. Where the kernel can (Linux's `renameat2` with
+/// `RENAME_EXCHANGE`), the two are exchanged in one step, so `target` exists at every
+/// instant; elsewhere, two renames.
 fn swap(target: &Path, staging: &Path, retired: &Path) -> std::io::Result<()> {
-    if target.exists() {
-        fs::rename(target, retired)?;
-        if let Err(err) = fs::rename(staging, target) {
-            let _ = fs::rename(retired, target);
+    if !target.exists() {
+        return fs::rename(staging, target);
+    }
+    match exchange(staging, target) {
+        Ok(()) => return fs::remove_dir_all(staging),
+        Err(err) if !matches!(err.raw_os_error(), Some(libc::EINVAL | libc::ENOSYS | libc::EXDEV)) => {
             return Err(err);
         }
-        fs::remove_dir_all(retired)
-    } else {
-        fs::rename(staging, target)
+        Err(_) => {}
     }
+    fs::rename(target, retired)?;
+    if let Err(err) = fs::rename(staging, target) {
+        let _ = fs::rename(retired, target);
+        return Err(err);
+    }
+    fs::remove_dir_all(retired)
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::os::unix::ffi::OsStrExt as _;
+    let a = std::ffi::CString::new(a.as_os_str().as_bytes()).map_err(std::io::Error::other)?;
+    let b = std::ffi::CString::new(b.as_os_str().as_bytes()).map_err(std::io::Error::other)?;
+    // SAFETY: both paths are NUL-terminated and outlive the call.
+    let result = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if result == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from_raw_os_error(libc::ENOSYS))
 }

@@ -64,18 +64,40 @@ fn format_one(path: &Path, check: bool) -> Status {
     }
 }
 
-/// Writes beside the file and renames over it, so a crash never leaves half a file.
+/// Writes beside the file and renames over it, so a crash never leaves half a file. The
+/// temporary file is created exclusively (`O_EXCL`, which never follows a link planted
+/// under its name) with a name no other run uses, and flushed to disk before the rename.
 fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
     let file_name = path
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let temporary = path.with_file_name(format!(".{file_name}.k8sc-fmt.tmp"));
-    std::fs::write(&temporary, text)?;
-    if let Ok(metadata) = std::fs::metadata(path) {
-        std::fs::set_permissions(&temporary, metadata.permissions())?;
-    }
-    std::fs::rename(&temporary, path).inspect_err(|_| {
+    let mode = std::fs::metadata(path).map_or(0o644, |metadata| {
+        std::os::unix::fs::PermissionsExt::mode(&metadata.permissions()) & 0o7777
+    });
+    let mut attempt = 0u32;
+    let (temporary, mut handle) = loop {
+        let temporary = path.with_file_name(format!(".{file_name}.k8sc-fmt-{}-{attempt}.tmp", std::process::id()));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(mode)
+            .open(&temporary)
+        {
+            Ok(handle) => break (temporary, handle),
+            Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => attempt += 1,
+            Err(err) => return Err(err),
+        }
+    };
+    let written = handle
+        .write_all(text.as_bytes())
+        .and_then(|()| handle.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(mode)))
+        .and_then(|()| handle.sync_all())
+        .and_then(|()| std::fs::rename(&temporary, path));
+    if written.is_err() {
         let _ = std::fs::remove_file(&temporary);
-    })
+    }
+    written
 }

@@ -182,7 +182,10 @@ fn builds_are_byte_identical_and_secrets_are_0600() {
                 assert_eq!(*mode, 0o600, "{path} holds a secret but has mode {mode:o}");
             }
             if path.ends_with(".sh") {
-                assert_eq!(*mode, 0o755, "{path} is a script");
+                assert!(
+                    mode & 0o700 == 0o700 && mode & !0o755 == 0,
+                    "{path} is a script: {mode:o}"
+                );
             }
         }
     }
@@ -752,4 +755,76 @@ pub fn built_examples(name: &str) -> Vec<(PathBuf, PathBuf)> {
 /// The files named `name` below a built tree, for other test modules.
 pub fn files_below(root: &Path, name: &str) -> Vec<PathBuf> {
     files_named(root, name)
+}
+
+/// Files that hold no secret follow the umask; secrets are 0600 whatever it is.
+#[test]
+fn modes_follow_the_umask_except_for_secrets() {
+    let root = scratch("umask");
+    let out = root.join("out");
+    let mut command = Command::new("sh");
+    command
+        .arg("-c")
+        .arg(format!(
+            "umask 027 && exec {} build examples/004-three-masters.k8s -o {}",
+            env!("CARGO_BIN_EXE_k8sc"),
+            out.display()
+        ))
+        .current_dir(crate::root());
+    for (name, value) in SECRETS {
+        command.env(name, value);
+    }
+    let output = command.output().expect("sh");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let files = tree(&out);
+    assert_eq!(files["kubernetes/kustomization.yaml"].1, 0o640);
+    assert_eq!(files["hosts/master1/etc/keepalived/check_apiserver.sh"].1, 0o750);
+    assert_eq!(files["kubeadm/kubeadm-config.yaml"].1, 0o600);
+    assert_eq!(files["hosts/master1/etc/keepalived/keepalived.conf"].1, 0o600);
+}
+
+/// A build removes what killed builds left beside DIR, and only what k8sc's marker names.
+#[test]
+fn a_build_sweeps_the_staging_folders_of_killed_builds() {
+    let root = scratch("sweep");
+    let out = root.join("out");
+    let out_text = out.to_str().expect("utf-8");
+    let example = "examples/quickstart.k8s";
+    assert!(k8sc(&["build", example, "-o", out_text]).status.success());
+    // A dead process's staging and retired folders, with the marker; one without it; one of
+    // a live process (this one).
+    let dead = 4_000_000 + std::process::id() % 100_000;
+    let left: Vec<PathBuf> = [".out.k8sc-new-", ".out.k8sc-old-"]
+        .iter()
+        .map(|prefix| root.join(format!("{prefix}{dead}")))
+        .collect();
+    for folder in &left {
+        std::fs::create_dir_all(folder.join("kubernetes")).expect("mkdir");
+        std::fs::write(folder.join(".k8sc-build"), "k8sc\n").expect("marker");
+    }
+    let foreign = root.join(format!(".out.k8sc-new-{}", dead + 1));
+    std::fs::create_dir_all(&foreign).expect("mkdir");
+    std::fs::write(foreign.join("precious"), "not k8sc's").expect("write");
+    let live = root.join(format!(".out.k8sc-old-{}", std::process::id()));
+    std::fs::create_dir_all(&live).expect("mkdir");
+    std::fs::write(live.join(".k8sc-build"), "k8sc\n").expect("marker");
+    assert!(k8sc(&["build", example, "-o", out_text]).status.success());
+    for folder in &left {
+        assert!(!folder.exists(), "{} is swept", folder.display());
+    }
+    assert!(
+        foreign.join("precious").is_file(),
+        "a folder without k8sc's marker stays"
+    );
+    assert!(live.exists(), "a live build's folder stays");
+    // The rebuild swapped in place and left nothing of its own.
+    let siblings: Vec<String> = std::fs::read_dir(&root)
+        .expect("readable")
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("k8sc-") && !name.ends_with(&dead.to_string()))
+        .filter(|name| !name.ends_with(&(dead + 1).to_string()) && !name.ends_with(&std::process::id().to_string()))
+        .collect();
+    assert_eq!(siblings, Vec::<String>::new());
+    assert!(out.join(".k8sc-build").is_file());
 }

@@ -319,3 +319,35 @@ fn check_sarif_has_a_rule_per_code_and_real_regions() {
         "tests/cases/semantic/E0102_unknown_field.k8s"
     );
 }
+
+/// `fmt` never writes through a link planted beside the file: its temporary file is created
+/// exclusively, under a name of its own process.
+#[test]
+fn fmt_never_follows_a_planted_link() {
+    let messy = "cluster c {version=\"1.30.2\"   node_subnet=10.0.0.0/24}\n";
+    let path = temp_file("planted.k8s", messy);
+    let victim = temp_file("victim.txt", "precious\n");
+    let folder = path.parent().expect("a folder");
+    // The name the temporary file used to have: writing through it reached the victim.
+    std::os::unix::fs::symlink(&victim, folder.join(".planted.k8s.k8sc-fmt.tmp")).expect("symlink");
+    let output = k8sc(&["fmt", path.to_str().expect("utf-8")]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&victim).expect("readable"), "precious\n");
+    assert!(
+        std::fs::read_to_string(&path)
+            .expect("formatted")
+            .starts_with("cluster c {\n")
+    );
+    let leftovers: Vec<String> = std::fs::read_dir(folder)
+        .expect("readable")
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".planted.k8s.k8sc-fmt-"))
+        .collect();
+    assert_eq!(leftovers, Vec::<String>::new(), "no temporary file is left");
+}
