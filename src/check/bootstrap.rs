@@ -67,21 +67,17 @@ pub fn token_problem(token: &str) -> Option<String> {
     };
     match token.split_once('.') {
         Some((id, secret)) if valid(id, 6) && valid(secret, 16) => None,
-        _ => Some(format!(
-            "is {} characters of the wrong shape; kubeadm wants six and sixteen lowercase letters or digits joined by a dot",
-            token.chars().count()
-        )),
+        // Never the value, nor its exact length: a diagnostic must not leak a secret.
+        _ => Some(
+            "has the wrong shape; kubeadm wants six and sixteen lowercase letters or digits joined by a dot".into(),
+        ),
     }
 }
 
 /// kubeadm's certificate key format: 32 bytes, hex encoded.
 pub fn certificate_key_problem(key: &str) -> Option<String> {
-    (key.len() != 64 || !key.bytes().all(|b| b.is_ascii_hexdigit())).then(|| {
-        format!(
-            "is {} characters; kubeadm wants 64 hex digits (a 32-byte AES key)",
-            key.chars().count()
-        )
-    })
+    (key.len() != 64 || !key.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| "is not 64 hex digits, which kubeadm wants (a 32-byte AES key)".to_string())
 }
 
 /// The `sha256:<hex>` pin of a PEM certificate's public key (the SHA-256 of its DER

@@ -292,10 +292,8 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::error(
                     Code::HA035,
-                    format!(
-                        "the auth_pass of `{name}` has {} characters; keepalived uses only the first 8",
-                        secret.chars().count()
-                    ),
+                    // Never the secret's exact length: a diagnostic must not leak it.
+                    format!("the auth_pass of `{name}` is longer than the 8 characters keepalived uses"),
                     view.auth_pass_span(),
                     "longer than 8 characters",
                 )

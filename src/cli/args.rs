@@ -24,6 +24,10 @@ Examples:
 #[derive(Debug, Parser)]
 #[command(name = "k8sc", version, about, long_about, after_help = EXAMPLES)]
 pub struct Cli {
+    /// A folder `file("...")` secrets may be read from, besides the source file's own
+    /// (repeatable). Without it, a `file()` path may not leave the source file's folder.
+    #[arg(long = "secrets", value_name = "DIR", global = true)]
+    pub secrets: Vec<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }

@@ -45,6 +45,10 @@ pub fn run() -> ExitCode {
 }
 
 pub fn execute(cli: Cli) -> Status {
+    if let Err(message) = secrets::allow(&cli.secrets) {
+        eprintln!("error: {message}");
+        return Status::Trouble;
+    }
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Build(args) => build::run(&args),

@@ -318,7 +318,8 @@ fn findings(context: &Context<'_>, bootstrap: &Bootstrap) -> Vec<Diagnostic> {
     }
     let nodes = crate::check::plural(joining, "node");
     let join = |count: usize| if count == 1 { "joins" } else { "join" };
-    if bootstrap.token.is_none() {
+    // A secret that is declared but cannot be read is E0203's finding, not a missing one.
+    if bootstrap.token.is_none() && cluster.bootstrap_token().is_none() {
         found.push(
             Diagnostic::error(
                 Code::E0207,
@@ -332,7 +333,7 @@ fn findings(context: &Context<'_>, bootstrap: &Bootstrap) -> Vec<Diagnostic> {
         );
     }
     let control_planes = bootstrap.joining_control_planes(context);
-    if control_planes > 0 && bootstrap.certificate_key.is_none() {
+    if control_planes > 0 && bootstrap.certificate_key.is_none() && cluster.certificate_key().is_none() {
         found.push(
             Diagnostic::error(
                 Code::E0208,
@@ -347,9 +348,9 @@ fn findings(context: &Context<'_>, bootstrap: &Bootstrap) -> Vec<Diagnostic> {
             .with_help("add `certificate_key = env(\"K8SC_CERTIFICATE_KEY\")`, set to what `kubeadm certs certificate-key` prints"),
         );
     }
-    match (&bootstrap.ca_certificate, &bootstrap.ca_key) {
-        (Some(_), Some(_)) => {}
-        (None, None) => {
+    match (cluster.ca_certificate().is_some(), cluster.ca_key().is_some()) {
+        (true, true) => {}
+        (false, false) => {
             let message = format!(
                 "{nodes} {} without a cluster CA to verify the control plane with",
                 join(joining)
@@ -366,7 +367,7 @@ fn findings(context: &Context<'_>, bootstrap: &Bootstrap) -> Vec<Diagnostic> {
             };
             found.push(finding.with_help(CA_HELP));
         }
-        (Some(_), None) | (None, Some(_)) => found.push(
+        (true, false) | (false, true) => found.push(
             Diagnostic::error(
                 Code::E0209,
                 "the cluster CA needs both `ca_certificate` and `ca_key`: kubeadm init signs with the key",

@@ -132,7 +132,12 @@ pub fn missing_secrets(model: &Model, secrets: &Secrets, why: impl Fn(&SecretSou
                 span,
                 "this secret",
             )
-            .with_help("set the environment variable, or create the file, before `k8sc build`")
+            .with_help(match source {
+                SecretSource::Env(_) => "set the environment variable before `k8sc build`",
+                SecretSource::File(_) => {
+                    "create the file beside the source (or below its folder), or name the folder that holds it with `--secrets DIR`"
+                }
+            })
         })
         .collect()
 }

@@ -351,3 +351,42 @@ fn fmt_never_follows_a_planted_link() {
         .collect();
     assert_eq!(leftovers, Vec::<String>::new(), "no temporary file is left");
 }
+
+/// A `file()` secret may not leave the source file's folder unless its folder is named
+/// with `--secrets`: a source cannot read `/etc/passwd` into a Harbor registry object, and
+/// `check` says nothing of a file it did not read (not even its length).
+#[test]
+fn file_secrets_stay_in_the_source_folder() {
+    let source = "cluster c {\n  version = \"1.30.2\"\n  profile = dev\n  node_subnet = 10.0.0.0/24\n  interface = \"eth0\"\n}\n\n\
+                  physical_host pm1 {}\n\nphysical_host pm2 {}\n\n\
+                  node a {\n  address = 10.0.0.11\n  host = pm1\n  roles = [control_plane, etcd]\n}\n\n\
+                  node b {\n  address = 10.0.0.12\n  host = pm2\n}\n\n\
+                  vip_group v {\n  address = 10.0.0.10\n  members = [a, b]\n  auth_pass = file(\"../../../../../../etc/passwd\")\n}\n";
+    let path = temp_file("outside.k8s", source);
+    let out = path.with_file_name("outside-out");
+    let output = k8sc(&[
+        "build",
+        path.to_str().expect("utf-8"),
+        "-o",
+        out.to_str().expect("utf-8"),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("E0203") && stderr.contains("lies outside the"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--secrets"), "{stderr}");
+    assert!(!out.exists(), "nothing is written");
+    let checked = k8sc(&["check", path.to_str().expect("utf-8")]);
+    let said = String::from_utf8_lossy(&checked.stderr);
+    assert!(!said.contains("HA035") && !said.contains("characters"), "{said}");
+    // Named with --secrets, the folder may be read.
+    let allowed = k8sc(&["--secrets", "/etc", "check", path.to_str().expect("utf-8")]);
+    let said = String::from_utf8_lossy(&allowed.stderr);
+    assert!(said.contains("HA035") || said.contains("HA037"), "{said}");
+    assert!(
+        !said.contains(" characters;") && !said.contains("root:"),
+        "never the secret, nor its length: {said}"
+    );
+}

@@ -173,7 +173,13 @@ fn etcd_with_two_members_on_one_host_really_stops_when_it_is_lost() {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let out = crate::build::scratch_dir("lab-counter").join("tree");
     let built = Command::new(env!("CARGO_BIN_EXE_k8sc"))
-        .args(["build", "tests/lab/etcd-majority-on-one-host.k8s", "-o"])
+        .args([
+            "--secrets",
+            "examples/pki",
+            "build",
+            "tests/lab/etcd-majority-on-one-host.k8s",
+            "-o",
+        ])
         .arg(&out)
         .current_dir(crate::root())
         .output()
@@ -219,7 +225,13 @@ fn the_lab_names_what_it_cannot_run() {
 fn counter_tree(name: &str) -> std::path::PathBuf {
     let out = crate::build::scratch_dir(name).join("tree");
     let built = Command::new(env!("CARGO_BIN_EXE_k8sc"))
-        .args(["build", "tests/lab/etcd-majority-on-one-host.k8s", "-o"])
+        .args([
+            "--secrets",
+            "examples/pki",
+            "build",
+            "tests/lab/etcd-majority-on-one-host.k8s",
+            "-o",
+        ])
         .arg(&out)
         .current_dir(crate::root())
         .output()
