@@ -8,6 +8,7 @@
 
 mod features;
 mod locate;
+pub mod transport;
 
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -22,8 +23,8 @@ use lsp_types::request::{
 };
 use lsp_types::{
     CodeActionProviderCapability, CompletionOptions, DiagnosticRelatedInformation, DiagnosticSeverity,
-    HoverProviderCapability, InitializeParams, Location, NumberOrString, OneOf, Position, PublishDiagnosticsParams,
-    Range, ServerCapabilities, TextDocumentSyncCapability, TextDocumentSyncKind, Uri,
+    HoverProviderCapability, Location, NumberOrString, OneOf, Position, PublishDiagnosticsParams, Range,
+    ServerCapabilities, TextDocumentSyncCapability, TextDocumentSyncKind, Uri,
 };
 
 use crate::Compilation;
@@ -103,35 +104,66 @@ pub fn capabilities() -> ServerCapabilities {
     }
 }
 
-/// Runs the server on stdin and stdout until the client says `exit`; the error says why
-/// the connection ended otherwise (the command reports it and sets the exit status).
+/// Runs the server on stdin and stdout until the client says `exit` (or closes stdin).
+/// Nothing the client sends ends it otherwise: see [`transport`].
 pub fn run() -> Result<(), String> {
-    let (connection, io_threads) = Connection::stdio();
+    let (connection, threads) = transport::stdio();
     let result = serve(&connection);
     drop(connection);
-    let joined = io_threads.join();
-    match (result, joined) {
-        (Ok(()), Ok(())) => Ok(()),
-        (Err(message), _) => Err(message.to_string()),
-        (_, Err(err)) => Err(err.to_string()),
-    }
+    threads.join();
+    result
 }
 
 /// The whole session on a connection: the initialize handshake, then the message loop.
+/// Before `initialize`, requests get ServerNotInitialized; after `shutdown`, requests get
+/// InvalidRequest and only the `exit` notification ends the session.
 pub fn serve(connection: &Connection) -> Result<(), String> {
     let capabilities = serde_json::to_value(capabilities()).map_err(|err| err.to_string())?;
-    let params = connection.initialize(capabilities).map_err(|err| err.to_string())?;
-    let _params: Option<InitializeParams> = serde_json::from_value(params).ok();
+    // The handshake.
+    loop {
+        let Ok(message) = connection.receiver.recv() else {
+            return Ok(());
+        };
+        match message {
+            Message::Request(request) if request.method == "initialize" => {
+                let result = serde_json::json!({ "capabilities": capabilities });
+                send(connection, Message::Response(Response::new_ok(request.id, result)));
+                break;
+            }
+            Message::Request(request) => send(
+                connection,
+                Message::Response(Response::new_err(
+                    request.id,
+                    ErrorCode::ServerNotInitialized as i32,
+                    format!("`{}` before `initialize`", request.method),
+                )),
+            ),
+            Message::Notification(notification) if notification.method == "exit" => return Ok(()),
+            Message::Notification(_) | Message::Response(_) => {}
+        }
+    }
     let mut server = Server::default();
+    let mut shut_down = false;
     for message in &connection.receiver {
         match message {
+            Message::Request(request) if shut_down => send(
+                connection,
+                Message::Response(Response::new_err(
+                    request.id,
+                    ErrorCode::InvalidRequest as i32,
+                    format!("`{}` after `shutdown`: only `exit` is expected", request.method),
+                )),
+            ),
+            Message::Request(request) if request.method == "shutdown" => {
+                shut_down = true;
+                send(connection, Message::Response(Response::new_ok(request.id, ())));
+            }
             Message::Request(request) => {
-                if connection.handle_shutdown(&request).map_err(|err| err.to_string())? {
-                    return Ok(());
-                }
                 let response = server.handle_request(request);
                 send(connection, Message::Response(response));
             }
+            Message::Notification(notification) if notification.method == "exit" => return Ok(()),
+            Message::Notification(_) if shut_down => {}
             Message::Notification(notification) => {
                 for published in server.handle_notification(notification) {
                     send(connection, Message::Notification(published));

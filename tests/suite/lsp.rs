@@ -487,3 +487,69 @@ fn neovim_receives_the_diagnostic() {
     assert_eq!(diagnostic["range"]["start"]["character"], column);
     assert_eq!(diagnostic["range"]["end"]["character"], column + 6);
 }
+
+/// The real server on stdio survives what broke it before: a Content-Length that is not a
+/// number, a body that is not UTF-8, a JSON array, a request after `shutdown`; each gets a
+/// JSON-RPC error, and only `exit` ends it, with status 0.
+#[test]
+fn the_server_survives_a_broken_client() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_k8sc"))
+        .arg("lsp")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("k8sc lsp");
+    let mut input = server.stdin.take().expect("stdin");
+    let mut output = BufReader::new(server.stdout.take().expect("stdout"));
+    let mut raw = |bytes: &[u8]| {
+        input.write_all(bytes).expect("write");
+        input.flush().expect("flush");
+    };
+    let mut frame = |body: &[u8]| {
+        let mut bytes = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+        bytes.extend_from_slice(body);
+        raw(&bytes);
+    };
+    let mut read = || -> serde_json::Value {
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            output.read_line(&mut line).expect("a header");
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some(value) = line.strip_prefix("Content-Length: ") {
+                length = value.parse().expect("a length");
+            }
+        }
+        let mut body = vec![0; length];
+        output.read_exact(&mut body).expect("a body");
+        serde_json::from_slice(&body).expect("JSON")
+    };
+    frame(br#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#);
+    assert!(read()["result"]["capabilities"].is_object());
+    frame(b"");
+    assert_eq!(read()["error"]["code"], -32700, "an empty body is not JSON");
+    frame(b"\xff\xfe\xfd");
+    assert_eq!(read()["error"]["code"], -32700);
+    frame(b"[1, 2, 3]");
+    assert_eq!(read()["error"]["code"], -32600);
+    frame(br#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#);
+    let response = read();
+    assert_eq!(
+        (response["id"].clone(), response["result"].clone()),
+        (serde_json::json!(2), serde_json::Value::Null)
+    );
+    frame(br#"{"jsonrpc":"2.0","id":3,"method":"textDocument/hover","params":{"textDocument":{"uri":"file:///x.k8s"},"position":{"line":0,"character":0}}}"#);
+    let response = read();
+    assert_eq!(
+        (response["id"].clone(), response["error"]["code"].clone()),
+        (serde_json::json!(3), serde_json::json!(-32600))
+    );
+    frame(br#"{"jsonrpc":"2.0","method":"exit"}"#);
+    let status = server.wait().expect("the server ends");
+    assert_eq!(status.code(), Some(0));
+}
