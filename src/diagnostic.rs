@@ -65,6 +65,7 @@ codes! {
     E0003 => "a string literal is not closed before the end of its line",
     E0004 => "a `{`, `[` or `(` is never closed",
     E0005 => "a keyword is used where a name is expected",
+    E0006 => "lists, records and calls nested deeper than the limit (128)",
     // Names and types: the meaning of the text.
     E0101 => "a declaration of a kind the schemas do not define",
     E0102 => "a field the entity's schema does not define",

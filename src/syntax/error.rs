@@ -20,6 +20,10 @@ pub enum SyntaxErrorKind {
     },
     /// A keyword where a name belongs.
     KeywordAsName(String),
+    /// Lists, records and calls nested deeper than `limit`.
+    TooDeep {
+        limit: usize,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,6 +79,15 @@ impl SyntaxError {
                 "keyword used as a name",
             )
             .with_help(format!("choose another name, for example `{keyword}_1`")),
+            SyntaxErrorKind::TooDeep { limit } => Diagnostic::error(
+                Code::E0006,
+                format!("lists, records and calls nest deeper than {limit} levels here"),
+                self.span,
+                format!("level {} opens here", limit + 1),
+            )
+            .with_help(
+                "flatten the value: no platform needs this depth, and k8sc stops here rather than exhaust its stack",
+            ),
         };
         match &self.context {
             Some((span, message)) => diagnostic.with_label(*span, message.clone()),

@@ -136,8 +136,18 @@ struct Failure<'a> {
 enum FailureKind {
     Expected(&'static str),
     UnterminatedString,
-    Unclosed { delimiter: char, open_at: usize },
+    Unclosed {
+        delimiter: char,
+        open_at: usize,
+    },
+    /// A list, record or call opened past [`MAX_NESTING`].
+    TooDeep,
 }
+
+/// How deep lists, records and calls may nest in one value. Past it, nesting is E0006:
+/// every pass over the syntax tree (checker, formatter, language server) recurses at most
+/// this deep, on any thread.
+pub const MAX_NESTING: usize = 128;
 
 impl<'a> ParseError<&'a str> for Failure<'a> {
     fn from_error_kind(at: &'a str, _kind: ErrorKind) -> Self {
@@ -284,6 +294,8 @@ struct Parser<'a> {
     field_stack: Vec<Field>,
     /// The same for the items of the lists being parsed.
     expr_stack: Vec<Expr>,
+    /// How many lists, records and calls enclose the value being parsed.
+    depth: usize,
 }
 
 impl<'a> Parser<'a> {
@@ -360,6 +372,14 @@ impl<'a> Parser<'a> {
                 });
                 return;
             }
+            FailureKind::TooDeep => {
+                self.errors.push(SyntaxError {
+                    kind: SyntaxErrorKind::TooDeep { limit: MAX_NESTING },
+                    span: Span::new(self.file, at, at + 1),
+                    context: None,
+                });
+                return;
+            }
             FailureKind::Expected(expected) => expected,
         };
         let (found, len) = describe(failure.at);
@@ -385,6 +405,7 @@ impl<'a> Parser<'a> {
             errors: Vec::new(),
             field_stack: Vec::new(),
             expr_stack: Vec::new(),
+            depth: 0,
         }
     }
 
@@ -681,14 +702,17 @@ impl<'a> Parser<'a> {
             Some(ch) if ch.is_ascii_digit() || (ch == '-' && input[1..].starts_with(|c: char| c.is_ascii_digit())) => {
                 self.number(input)?
             }
-            Some('[') => self.list(input)?,
-            Some('{') => self.record_value(input)?,
+            Some('[') => self.nested(input, |parser| parser.list(input))?,
+            Some('{') => self.nested(input, |parser| parser.record_value(input))?,
             Some(ch) if is_ident_start(ch) => {
                 let (rest, ident) = self.ident(input)?;
                 match ident.text.as_str() {
                     "true" => (rest, ExprKind::Bool(true)),
                     "false" => (rest, ExprKind::Bool(false)),
-                    _ if inline_ws(rest).starts_with('(') => self.call(ident, inline_ws(rest))?,
+                    _ if inline_ws(rest).starts_with('(') => {
+                        let open = inline_ws(rest);
+                        self.nested(open, |parser| parser.call(ident, open))?
+                    }
                     _ => (rest, ExprKind::Name(ident)),
                 }
             }
@@ -778,6 +802,25 @@ impl<'a> Parser<'a> {
             }
             _ => fail(input, "a number, an IPv4 address (four parts) or a CIDR"),
         }
+    }
+
+    /// Parses a list, record or call one level deeper, or fails at `input` past the limit.
+    /// A failure so deep is not caught by the enclosing lists' recovery.
+    fn nested(
+        &mut self,
+        input: &'a str,
+        parse: impl FnOnce(&mut Self) -> PResult<'a, ExprKind>,
+    ) -> PResult<'a, ExprKind> {
+        if self.depth >= MAX_NESTING {
+            return Err(nom::Err::Failure(Failure {
+                at: input,
+                kind: FailureKind::TooDeep,
+            }));
+        }
+        self.depth += 1;
+        let parsed = parse(self);
+        self.depth -= 1;
+        parsed
     }
 
     fn list(&mut self, input: &'a str) -> PResult<'a, ExprKind> {

@@ -133,3 +133,55 @@ fn a_mangled_large_platform_never_panics_on_two_threads() {
         assert_eq!(format!("{:?}", full.model), format!("{:?}", lean.model));
     }
 }
+
+/// Nesting past the limit is E0006 with a span, never a stack overflow: lists, records and
+/// calls nested tens of thousands deep, in a small file and in the second half of a file
+/// large enough to be parsed on two threads, through `compile` and `format`.
+#[test]
+fn deep_nesting_is_an_error_not_an_abort() {
+    let shapes = [
+        ("[".repeat(25_000), "]".repeat(25_000)),
+        ("{ a = ".repeat(15_000), " }".repeat(15_000)),
+        ("f(".repeat(100_000), ")".repeat(100_000)),
+    ];
+    // Over 256 KiB of ordinary declarations first, so the deep value lands in the half
+    // that the second thread parses.
+    let padding: String = (0..12_000)
+        .map(|index| format!("namespace n{index} {{\n  class = business\n}}\n\n"))
+        .collect();
+    assert!(padding.len() > 256 * 1024);
+    for (open, close) in &shapes {
+        for prefix in ["", padding.as_str()] {
+            let text = format!(
+                "{prefix}cluster c {{\n  version = \"1.30.2\"\n  node_subnet = 10.0.0.0/24\n  pod_cidr = {open}1{close}\n}}\n"
+            );
+            let compilation = k8sc::compile("deep.k8s", &text);
+            let codes: Vec<&str> = compilation.diagnostics.iter().map(|d| d.code.as_str()).collect();
+            assert!(codes.contains(&"E0006"), "{}: {codes:?}", &open[..2]);
+            assert!(
+                k8sc::format::format(FileId(0), &text).is_err(),
+                "a file that does not parse is not formatted"
+            );
+        }
+    }
+}
+
+/// A chain of apps linked by `depends_on` is checked without deep recursion.
+#[test]
+fn a_long_dependency_chain_is_checked() {
+    let mut text = String::from(
+        "cluster c {\n  version = \"1.30.2\"\n  profile = dev\n  node_subnet = 10.0.0.0/16\n}\n\nnamespace ns {\n  class = business\n}\n\n",
+    );
+    for index in 0..20_000 {
+        let depends = if index > 0 {
+            format!("  depends_on = [a{}]\n", index - 1)
+        } else {
+            String::new()
+        };
+        text.push_str(&format!(
+            "app a{index} {{\n  namespace = ns\n  image = \"x/y:1.0\"\n{depends}}}\n\n"
+        ));
+    }
+    let compilation = k8sc::compile("chain.k8s", &text);
+    assert!(compilation.front_end_ok);
+}
