@@ -83,7 +83,7 @@ fn address(index: u64) -> String {
 pub fn workload(n: u64) -> String {
     let (workers, hosts) = sizing(n);
     let namespaces = n.div_ceil(10).max(1);
-    let mut out = String::with_capacity(600 * n as usize + 4096);
+    let mut out = String::with_capacity(600 * usize::try_from(n).unwrap_or(0) + 4096);
     let _ = writeln!(
         out,
         "# W({n}): {n} apps in {namespaces} namespaces, {workers} workers on {hosts} physical hosts."

@@ -87,6 +87,7 @@ codes! {
     E0118 => "an attribute k8sc does not know, or an `@allow` that names no HA rule",
     E0119 => "an `@allow` without a reason",
     E0120 => "an `@allow` that suppresses nothing",
+    E0121 => "a number outside the bounds its field declares",
     // Platform objects and builds.
     E0201 => "a name that is not valid as a Kubernetes object name once converted",
     E0202 => "two names that become one Kubernetes name",

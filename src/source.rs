@@ -22,8 +22,8 @@ impl Span {
     pub fn new(file: FileId, start: usize, end: usize) -> Span {
         Span {
             file,
-            start: start as u32,
-            end: end as u32,
+            start: to_u32(start),
+            end: to_u32(end),
         }
     }
 
@@ -64,7 +64,7 @@ impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> SourceFile {
         let text: Arc<str> = text.into();
         let mut line_starts = vec![0u32];
-        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|idx| idx as u32 + 1));
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|idx| to_u32(idx).saturating_add(1)));
         SourceFile {
             name: name.into(),
             text,
@@ -74,7 +74,7 @@ impl SourceFile {
 
     /// The 0-based line that holds `offset`.
     pub fn line_of(&self, offset: usize) -> usize {
-        match self.line_starts.binary_search(&(offset as u32)) {
+        match self.line_starts.binary_search(&to_u32(offset)) {
             Ok(line) => line,
             Err(next) => next.saturating_sub(1),
         }
@@ -94,8 +94,8 @@ impl SourceFile {
         let start = self.line_start(line);
         let column = self.text[start..offset].chars().count();
         LineCol {
-            line: line as u32 + 1,
-            column: column as u32 + 1,
+            line: to_u32(line).saturating_add(1),
+            column: to_u32(column).saturating_add(1),
         }
     }
 
@@ -105,7 +105,7 @@ impl SourceFile {
         let line = self.line_of(offset);
         let start = self.line_start(line);
         let column: usize = self.text[start..offset].chars().map(char::len_utf16).sum();
-        (line as u32, column as u32)
+        (to_u32(line), to_u32(column))
     }
 
     /// The byte offset of a 0-based line and UTF-16 column (clamped to the line).
@@ -121,7 +121,7 @@ impl SourceFile {
             if units >= column || ch == '\n' {
                 return start + idx;
             }
-            units += ch.len_utf16() as u32;
+            units += to_u32(ch.len_utf16());
         }
         end
     }
@@ -145,7 +145,7 @@ pub struct SourceMap {
 impl SourceMap {
     pub fn add(&mut self, file: SourceFile) -> FileId {
         self.files.push(file);
-        FileId(self.files.len() as u32 - 1)
+        FileId(to_u32(self.files.len()).saturating_sub(1))
     }
 
     pub fn get(&self, id: FileId) -> Option<&SourceFile> {
@@ -162,6 +162,16 @@ impl SourceMap {
             .unwrap_or("")
     }
 }
+
+/// A byte offset, line, column or count as the `u32` spans hold. Sources are at most
+/// [`MAX_SOURCE_BYTES`] long (the commands refuse longer files), so nothing saturates in
+/// practice.
+pub fn to_u32(value: usize) -> u32 {
+    u32::try_from(value).unwrap_or(u32::MAX)
+}
+
+/// The longest source file k8sc reads: spans hold `u32` offsets.
+pub const MAX_SOURCE_BYTES: u64 = u32::MAX as u64;
 
 #[cfg(test)]
 mod tests {

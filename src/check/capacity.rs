@@ -32,35 +32,38 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cpu = view.cpu().unwrap_or(0).saturating_sub(reserved_cpu);
         let memory = view.memory().unwrap_or(0).saturating_sub(reserved_memory);
         let entry = by_host.entry(context.topology.host_of.get(&node).copied()).or_default();
-        entry.0 += cpu;
-        entry.1 += memory;
+        // Sums saturate: a capacity past u64 is "more than anything requested".
+        entry.0 = entry.0.saturating_add(cpu);
+        entry.1 = entry.1.saturating_add(memory);
     }
     if by_host.is_empty() {
         return;
     }
-    let (mut cpu_capacity, mut memory_capacity) = by_host
-        .values()
-        .fold((0, 0), |(c, m), (cpu, memory)| (c + cpu, m + memory));
+    let (mut cpu_capacity, mut memory_capacity) = by_host.values().fold((0u64, 0u64), |(c, m), (cpu, memory)| {
+        (c.saturating_add(*cpu), m.saturating_add(*memory))
+    });
     let mut lost_host = None;
     if context.production() {
         let mut hosts: Vec<(&Option<EntityId>, &(u64, u64))> = by_host.iter().collect();
         hosts.sort_by_key(|(host, (cpu, memory))| (std::cmp::Reverse(*cpu), std::cmp::Reverse(*memory), **host));
         if let Some((host, (cpu, memory))) = hosts.first() {
-            cpu_capacity -= cpu;
-            memory_capacity -= memory;
+            cpu_capacity = cpu_capacity.saturating_sub(*cpu);
+            memory_capacity = memory_capacity.saturating_sub(*memory);
             lost_host = **host;
         }
     }
     let (mut cpu_requests, mut memory_requests) = (0u64, 0u64);
     for app in model.apps() {
         let pods = if app.workload() == Some(Workload::Daemon) {
-            context.topology.eligible(model, app.id().entity()).len() as u64
+            u64::try_from(context.topology.eligible(model, app.id().entity()).len()).unwrap_or(u64::MAX)
         } else {
-            app.replicas().unwrap_or(1).max(0) as u64
+            u64::try_from(app.replicas().unwrap_or(1)).unwrap_or(0)
         };
         let (cpu, memory) = amounts(app.requests());
-        cpu_requests += pods * cpu;
-        memory_requests += pods * memory;
+        // Requests saturate instead of wrapping: four replicas of a 4Ei request are more
+        // than any platform has, not zero.
+        cpu_requests = cpu_requests.saturating_add(pods.saturating_mul(cpu));
+        memory_requests = memory_requests.saturating_add(pods.saturating_mul(memory));
     }
     let workers = match lost_host {
         Some(host) => format!("the workers left after losing `{}`", model.name(host)),

@@ -200,7 +200,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     "losing {} can leave app `{}` with none of its {}",
                     join_or(&names),
                     model.name(app),
-                    plural(replicas as usize, "replica")
+                    plural(usize::try_from(replicas).unwrap_or(0), "replica")
                 ),
                 model.entity(app).name_span,
                 "no replica survives in the worst case",

@@ -30,7 +30,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let mut claims: HashMap<EntityId, Vec<(EntityId, u64, u64)>> = HashMap::default();
     for view in model.apps() {
         let app = view.id().entity();
-        let replicas = view.replicas().unwrap_or(1).max(1) as u64;
+        let replicas = u64::try_from(view.replicas().unwrap_or(1).max(1)).unwrap_or(1);
         for volume in view.volumes() {
             let size = volume.size().unwrap_or(0);
             if let Some(storage) = volume.storage() {

@@ -299,7 +299,8 @@ fn lost_replicas(replicas: i64, spread: AntiAffinity, eligible_hosts: usize, fai
     if spread == AntiAffinity::None {
         return replicas;
     }
-    let per_host = (replicas as usize).div_ceil(eligible_hosts.max(1)) as i64;
+    let per_host =
+        i64::try_from(usize::try_from(replicas).unwrap_or(0).div_ceil(eligible_hosts.max(1))).unwrap_or(i64::MAX);
     let lost: i64 = failed_per_host
         .iter()
         .map(|&failed_nodes| match spread {

@@ -75,6 +75,10 @@ fn stderr_color() -> bool {
 
 /// Reads a source file, or says why not.
 fn read_source(path: &std::path::Path) -> Result<String, Status> {
+    if std::fs::metadata(path).is_ok_and(|meta| meta.len() > crate::source::MAX_SOURCE_BYTES) {
+        eprintln!("error: `{}` is over 4 GiB, more than k8sc reads", path.display());
+        return Err(Status::Trouble);
+    }
     std::fs::read_to_string(path).map_err(|err| {
         eprintln!("error: cannot read `{}`: {err}", path.display());
         Status::Trouble

@@ -384,6 +384,12 @@ fn type_text(ty: &ast::TypeExpr) -> String {
         ast::TypeExprKind::List(inner) => format!("list<{}>", type_text(inner)),
         ast::TypeExprKind::Map(inner) => format!("map<{}>", type_text(inner)),
         ast::TypeExprKind::Optional(inner) => format!("{}?", type_text(inner)),
+        ast::TypeExprKind::Ranged { base, min, max } => format!(
+            "{}<{}..{}>",
+            base.text,
+            min.as_deref().unwrap_or_default(),
+            max.as_deref().unwrap_or_default()
+        ),
     }
 }
 

@@ -162,7 +162,7 @@ impl Graph {
     pub fn build(model: &Model) -> Graph {
         let mut graph = Graph::default();
         for (idx, entity) in model.entities.iter().enumerate() {
-            let id = EntityId(idx as u32);
+            let id = EntityId(crate::source::to_u32(idx));
             let Some(kind) = NodeKind::of_entity(entity.kind) else {
                 continue;
             };

@@ -37,7 +37,7 @@ fn markdown(text: String) -> Hover {
 
 fn field_signature(model: &Model, definition: &FieldDef) -> String {
     let schemas = model.schemas;
-    let mut signature = format!("{}: {}", definition.name, schemas.type_name(&definition.ty));
+    let mut signature = format!("{}: {}", definition.name, definition.type_text(schemas));
     if definition.optional {
         signature.push('?');
     }

@@ -135,7 +135,7 @@ fn shape_table(schemas: &Schemas, shape: &Shape, out: &mut String) {
             out,
             "| `{}` | `{}` | {} | {} |",
             field.name,
-            schemas.type_name(&field.ty).replace('|', "\\|"),
+            field.type_text(schemas).replace('|', "\\|"),
             default,
             first_sentence(&field.doc)
         );

@@ -403,14 +403,14 @@ impl Scope {
             match use_item.path.as_slice() {
                 [_] => {
                     for (idx, component) in in_module {
-                        components.insert(component.name.as_str(), ComponentId(idx as u32));
+                        components.insert(component.name.as_str(), ComponentId(crate::source::to_u32(idx)));
                     }
                 }
                 [_, wanted] => {
                     let found: Vec<(usize, &schema::ComponentDef)> = in_module.collect();
                     match found.iter().find(|(_, component)| component.name == wanted.text) {
                         Some((idx, component)) => {
-                            components.insert(component.name.as_str(), ComponentId(*idx as u32));
+                            components.insert(component.name.as_str(), ComponentId(crate::source::to_u32(*idx)));
                         }
                         None => diagnostics.push(
                             Diagnostic::error(

@@ -74,7 +74,7 @@ impl Entity {
             let idx = (self.written_mask & (bit - 1)).count_ones() as usize;
             return self.fields.get(idx).map(|(_, value)| value.as_ref());
         }
-        let position = position as u32;
+        let position = crate::source::to_u32(position);
         self.fields
             .binary_search_by_key(&position, |(at, _)| *at)
             .ok()
@@ -129,7 +129,7 @@ impl Model {
         if let Some(existing) = self.lookup(entity.kind, &entity.name) {
             return Err(existing);
         }
-        let id = EntityId(self.entities.len() as u32);
+        let id = EntityId(crate::source::to_u32(self.entities.len()));
         if let Some(list) = self.by_kind.get_mut(entity.kind.0 as usize) {
             list.push(id);
         }
@@ -265,7 +265,7 @@ impl Model {
                     .component
                     .is_some_and(|component| component_secrets[component.0 as usize]);
             if inherits_secret {
-                for (_, value, _) in self.fields(EntityId(idx as u32)) {
+                for (_, value, _) in self.fields(EntityId(crate::source::to_u32(idx))) {
                     collect(value, &mut found);
                 }
             } else {

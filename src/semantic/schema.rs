@@ -62,6 +62,9 @@ pub const LAYERS: &[&str] = &["client", "access", "application", "infrastructure
 pub struct FieldDef {
     pub name: String,
     pub ty: Type,
+    /// The inclusive bounds of a number field (`int<1..254>`), in the value's own unit
+    /// (a count, milliseconds, bytes, millicores).
+    pub range: Option<Range>,
     /// The field may be left out and has no default (`T?`).
     pub optional: bool,
     pub default: Option<FieldValue>,
@@ -69,7 +72,29 @@ pub struct FieldDef {
     pub span: Span,
 }
 
+/// Inclusive bounds, as the prelude writes them (`1..254`, `1s..`) and as numbers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Range {
+    pub min: Option<i128>,
+    pub max: Option<i128>,
+    pub text: String,
+}
+
+impl Range {
+    pub fn contains(&self, value: i128) -> bool {
+        self.min.is_none_or(|min| value >= min) && self.max.is_none_or(|max| value <= max)
+    }
+}
+
 impl FieldDef {
+    /// How the field's type is written: `int<1..254>`, `list<node>`.
+    pub fn type_text(&self, schemas: &Schemas) -> String {
+        match &self.range {
+            Some(range) => format!("{}<{}>", schemas.type_name(&self.ty), range.text),
+            None => schemas.type_name(&self.ty),
+        }
+    }
+
     /// Required: no default and not optional.
     pub fn is_required(&self) -> bool {
         !self.optional && self.default.is_none()
@@ -92,7 +117,8 @@ impl Shape {
         if self.position(&field.name).is_some() {
             return false;
         }
-        self.index.insert(field.name.as_str().into(), self.fields.len() as u32);
+        self.index
+            .insert(field.name.as_str().into(), crate::source::to_u32(self.fields.len()));
         self.fields.push(field);
         true
     }

@@ -8,10 +8,11 @@ use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 use super::schema::{
-    BUILTIN_TYPES, ComponentDef, EntityDef, EnumDef, EnumId, FieldDef, KindId, LAYERS, Named, RecordDef, RecordId,
-    Schemas, Shape, Type, Variant,
+    BUILTIN_TYPES, ComponentDef, EntityDef, EnumDef, EnumId, FieldDef, KindId, LAYERS, Named, Range, RecordDef,
+    RecordId, Schemas, Shape, Type, Variant,
 };
 use super::typeck::{Completion, Owner, Typer};
+use super::value;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use crate::syntax::{self, ast};
@@ -60,6 +61,10 @@ pub const FILES: &[StdlibFile] = &[
 ];
 
 /// The file id the user's file gets, after the standard library's.
+#[expect(
+    clippy::cast_possible_truncation,
+    reason = "the standard library has a handful of files"
+)]
 pub const USER_FILE: FileId = FileId(FILES.len() as u32);
 
 /// The loaded standard library.
@@ -111,7 +116,7 @@ fn load() -> Stdlib {
     let mut loader = Loader::default();
     let mut parsed = Vec::new();
     for (idx, file) in FILES.iter().enumerate() {
-        let file_id = FileId(idx as u32);
+        let file_id = FileId(crate::source::to_u32(idx));
         let (module, errors) = syntax::parse(file_id, file.text);
         loader
             .diagnostics
@@ -164,7 +169,7 @@ impl Loader {
             let doc = doc_before(&module.comments, file.text, item.span().start as usize);
             match item {
                 ast::Item::Enum(decl) => {
-                    let id = EnumId(self.schemas.enums.len() as u32);
+                    let id = EnumId(crate::source::to_u32(self.schemas.enums.len()));
                     let variants = decl
                         .variants
                         .iter()
@@ -194,7 +199,7 @@ impl Loader {
                         ));
                         continue;
                     };
-                    let id = KindId(self.schemas.entities.len() as u32);
+                    let id = KindId(crate::source::to_u32(self.schemas.entities.len()));
                     self.schemas.entities.push(EntityDef {
                         name: schema.name.text.to_string(),
                         layer,
@@ -205,7 +210,7 @@ impl Loader {
                     self.name(&schema.name, Named::Entity(id));
                 }
                 ast::Item::Schema(schema) => {
-                    let id = RecordId(self.schemas.records.len() as u32);
+                    let id = RecordId(crate::source::to_u32(self.schemas.records.len()));
                     self.schemas.records.push(RecordDef {
                         name: schema.name.text.to_string(),
                         shape: Shape::default(),
@@ -227,14 +232,22 @@ impl Loader {
                 continue;
             };
             for field in &schema.fields {
-                let (ty, optional) = match &field.ty.kind {
-                    ast::TypeExprKind::Optional(inner) => (self.resolve_type(inner), true),
-                    _ => (self.resolve_type(&field.ty), false),
+                let (own, optional) = match &field.ty.kind {
+                    ast::TypeExprKind::Optional(inner) => (inner.as_ref(), true),
+                    _ => (&field.ty, false),
+                };
+                let (ty, range) = match &own.kind {
+                    ast::TypeExprKind::Ranged { base, min, max } => match self.ranged(base, min, max) {
+                        Some((ty, range)) => (Some(ty), Some(range)),
+                        None => (None, None),
+                    },
+                    _ => (self.resolve_type(own), None),
                 };
                 let Some(ty) = ty else { continue };
                 let definition = FieldDef {
                     name: field.name.text.to_string(),
                     ty,
+                    range,
                     optional,
                     default: None,
                     doc: doc_before(&module.comments, file.text, field.span.start as usize),
@@ -296,7 +309,70 @@ impl Loader {
                 ));
                 None
             }
+            ast::TypeExprKind::Ranged { .. } => {
+                self.diagnostics.push(Diagnostic::error(
+                    Code::E0106,
+                    "bounds apply to a field's own type, not inside `list<...>` or `map<...>`",
+                    ty.span,
+                    "bounds inside a type",
+                ));
+                None
+            }
         }
+    }
+
+    /// `int<1..254>` and the like: a number type and its bounds in the value's unit.
+    fn ranged(&mut self, base: &ast::Ident, min: &Option<String>, max: &Option<String>) -> Option<(Type, Range)> {
+        let parse: fn(&str) -> Result<i128, String> = match base.text.as_str() {
+            "int" => |text| text.parse::<i64>().map(i128::from).map_err(|err| err.to_string()),
+            "duration" => |text| value::parse_duration(text).map(i128::from),
+            "quantity" => |text| value::parse_quantity(text).map(i128::from),
+            "cpu" => |text| value::parse_cpu(text).map(i128::from),
+            _ => {
+                self.diagnostics.push(Diagnostic::error(
+                    Code::E0106,
+                    format!(
+                        "`{}` takes no bounds: only int, duration, quantity and cpu do",
+                        base.text
+                    ),
+                    base.span,
+                    "bounds on a type without order",
+                ));
+                return None;
+            }
+        };
+        let mut bound = |text: &Option<String>| -> Result<Option<i128>, ()> {
+            match text.as_deref().map(parse) {
+                None => Ok(None),
+                Some(Ok(number)) => Ok(Some(number)),
+                Some(Err(why)) => {
+                    self.diagnostics.push(Diagnostic::error(
+                        Code::E0106,
+                        format!("a bound of `{}` {why}", base.text),
+                        base.span,
+                        "bad bound",
+                    ));
+                    Err(())
+                }
+            }
+        };
+        let (low, high) = (bound(min).ok()?, bound(max).ok()?);
+        let ty = self.resolve_type(&ast::TypeExpr {
+            kind: ast::TypeExprKind::Named(base.clone()),
+            span: base.span,
+        })?;
+        Some((
+            ty,
+            Range {
+                min: low,
+                max: high,
+                text: format!(
+                    "{}..{}",
+                    min.as_deref().unwrap_or_default(),
+                    max.as_deref().unwrap_or_default()
+                ),
+            },
+        ))
     }
 
     fn unknown_type(&mut self, name: &ast::Ident) -> Option<Type> {

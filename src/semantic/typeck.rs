@@ -4,7 +4,7 @@
 //! run reports every type error and the model keeps every value that was right.
 
 use super::model::{Model, Reference};
-use super::schema::{KindId, Schemas, Shape, Type};
+use super::schema::{FieldDef, KindId, Range, Schemas, Shape, Type};
 use super::suggest::{did_you_mean, suggest};
 use super::value::{self, FieldValue, Origin, SecretSource, Spanned, Value};
 use crate::diagnostic::{Code, Diagnostic};
@@ -83,7 +83,10 @@ impl<'a> Typer<'a> {
         let mut kept = Vec::with_capacity(fields.len());
         for (position, span) in written.iter().enumerate() {
             if span.is_some() {
-                kept.push((position as u32, values[position].take().map(|field| field.value)));
+                kept.push((
+                    crate::source::to_u32(position),
+                    values[position].take().map(|field| field.value),
+                ));
             }
         }
         kept
@@ -127,6 +130,9 @@ impl<'a> Typer<'a> {
                 value,
                 origin: Origin::Source,
             });
+            if let (Some(range), Some(checked)) = (&definition.range, &values[position]) {
+                self.check_range(definition, range, checked);
+            }
         }
         // A component's block is partial: the declarations made from it complete it.
         if completion == Completion::Partial {
@@ -208,6 +214,42 @@ impl<'a> Typer<'a> {
             .with_help(help),
         );
         meant
+    }
+
+    /// E0121: a number outside its field's declared bounds (the value is kept, so that
+    /// nothing else reports it missing; the error stops every build).
+    fn check_range(&mut self, definition: &FieldDef, range: &Range, checked: &FieldValue) {
+        let number = match &checked.value.value {
+            Value::Int(number) => i128::from(*number),
+            Value::Duration(number) | Value::Quantity(number) | Value::Cpu(number) => i128::from(*number),
+            _ => return,
+        };
+        if range.contains(number) {
+            return;
+        }
+        let bounds = match (&range.min, &range.max) {
+            (Some(_), Some(_)) => format!("within {}", range.text.replace("..", " to ")),
+            (Some(_), None) => format!("at least {}", range.text.trim_end_matches("..")),
+            _ => format!("at most {}", range.text.trim_start_matches("..")),
+        };
+        self.diagnostics.push(
+            Diagnostic::error(
+                Code::E0121,
+                format!("`{}` must be {bounds}", definition.name),
+                checked.value.span,
+                "out of range",
+            )
+            .with_note(format!(
+                "`{}` is {}{}",
+                definition.name,
+                with_article(&definition.type_text(self.schemas)),
+                if definition.doc.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", first_sentence(&definition.doc))
+                }
+            )),
+        );
     }
 
     /// Checks one value against a type.

@@ -295,6 +295,13 @@ pub enum TypeExprKind {
     List(Box<TypeExpr>),
     Map(Box<TypeExpr>),
     Optional(Box<TypeExpr>),
+    /// `int<1..254>`, `duration<1s..>`: a number type with inclusive bounds, written as
+    /// literals of that type.
+    Ranged {
+        base: Ident,
+        min: Option<String>,
+        max: Option<String>,
+    },
 }
 
 /// `enum profile { dev, production }`.

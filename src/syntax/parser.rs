@@ -144,6 +144,17 @@ enum FailureKind {
     TooDeep,
 }
 
+/// A bound of a ranged type: `-2`, `254`, `1s`, `500m` (none when empty).
+fn bound(input: &str) -> (&str, Option<String>) {
+    let digits = input.strip_prefix('-').unwrap_or(input);
+    let end = digits
+        .find(|ch: char| !ch.is_ascii_alphanumeric())
+        .unwrap_or(digits.len());
+    let taken = input.len() - digits.len() + end;
+    let text = &input[..taken];
+    (&input[taken..], (!text.is_empty()).then(|| text.to_string()))
+}
+
 /// How deep lists, records and calls may nest in one value. Past it, nesting is E0006:
 /// every pass over the syntax tree (checker, formatter, language server) recurses at most
 /// this deep, on any thread.
@@ -1043,6 +1054,21 @@ impl<'a> Parser<'a> {
                 rest,
                 TypeExpr {
                     kind,
+                    span: self.span(input, rest),
+                },
+            ));
+        }
+        if let Some(inside) = rest.strip_prefix('<') {
+            let (rest, min) = bound(inside);
+            let Some(rest) = rest.strip_prefix("..") else {
+                return fail(rest, "`..` between the bounds, as in `int<1..254>`");
+            };
+            let (rest, max) = bound(rest);
+            let (rest, _) = self.symbol(rest, '>', "`>` after the bounds")?;
+            return Ok((
+                rest,
+                TypeExpr {
+                    kind: TypeExprKind::Ranged { base: name, min, max },
                     span: self.span(input, rest),
                 },
             ));

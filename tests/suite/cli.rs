@@ -303,7 +303,7 @@ fn check_sarif_has_a_rule_per_code_and_real_regions() {
     let result = &run["results"][0];
     assert_eq!(result["ruleId"], "E0102");
     assert_eq!(result["level"], "error");
-    let rule_index = result["ruleIndex"].as_u64().expect("index") as usize;
+    let rule_index = usize::try_from(result["ruleIndex"].as_u64().expect("index")).expect("an index");
     assert_eq!(rules[rule_index]["id"], "E0102");
     let region = &result["locations"][0]["physicalLocation"]["region"];
     assert_eq!(

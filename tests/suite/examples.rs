@@ -59,7 +59,7 @@ fn formatting_a_squashed_example_restores_a_file_with_the_same_meaning() {
             assert_eq!((&a.name, a.kind), (&b.name, b.kind));
             let values = |model: &k8sc::semantic::Model| -> Vec<String> {
                 model
-                    .fields(k8sc::semantic::EntityId(idx as u32))
+                    .fields(k8sc::semantic::EntityId(u32::try_from(idx).expect("an id")))
                     .map(|(name, value, origin)| format!("{name} {origin:?} {}", strip_spans(&value.value)))
                     .collect()
             };

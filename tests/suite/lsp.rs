@@ -137,7 +137,10 @@ fn position_of(text: &str, needle: &str) -> (u32, u32) {
     let offset = text.find(needle).unwrap_or_else(|| panic!("`{needle}` is in the text"));
     let line = text[..offset].matches('\n').count();
     let column = offset - text[..offset].rfind('\n').map_or(0, |idx| idx + 1);
-    (line as u32, column as u32)
+    (
+        u32::try_from(line).expect("a line"),
+        u32::try_from(column).expect("a column"),
+    )
 }
 
 #[test]
@@ -432,7 +435,7 @@ fn a_broken_file_keeps_features_working_and_nothing_crashes_the_server() {
     .iter()
     .enumerate()
     {
-        client.change(version as i32 + 2, garbage);
+        client.change(i32::try_from(version).expect("a version") + 2, garbage);
         for line in 0..3 {
             for character in [0, 1, 5, 100] {
                 for method in [

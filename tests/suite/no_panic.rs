@@ -15,7 +15,7 @@ impl Rng {
     }
 
     fn below(&mut self, bound: usize) -> usize {
-        (self.next() % bound.max(1) as u64) as usize
+        usize::try_from(self.next() % u64::try_from(bound.max(1)).expect("a bound")).expect("below the bound")
     }
 }
 

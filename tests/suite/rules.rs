@@ -137,3 +137,16 @@ fn apps_start_after_what_they_depend_on() {
         "every app once"
     );
 }
+
+/// Capacity arithmetic saturates instead of wrapping: four replicas of a 4Ei request are
+/// more than the platform has (HA100), not zero.
+#[test]
+fn huge_requests_do_not_wrap_to_nothing() {
+    let text = "cluster c {\n  version = \"1.30.2\"\n  profile = dev\n  node_subnet = 10.0.0.0/24\n}\n\n\
+                physical_host pm1 {}\n\nnode a {\n  address = 10.0.0.11\n  host = pm1\n  roles = [control_plane, etcd, worker]\n}\n\n\
+                namespace ns {\n  class = business\n}\n\n\
+                app huge {\n  namespace = ns\n  image = \"example.com/huge:1.0\"\n  replicas = 4\n  requests = { cpu = 1, memory = 4Ei }\n}\n";
+    let compilation = k8sc::compile("huge.k8s", text);
+    let codes: Vec<&str> = compilation.diagnostics.iter().map(|d| d.code.as_str()).collect();
+    assert!(codes.contains(&"HA100"), "{codes:?}");
+}

@@ -104,7 +104,7 @@ fn every_prelude_field_is_read_or_informational() {
             if span["file_name"].as_str() != Some(VIEWS) {
                 continue;
             }
-            let line = span["line_start"].as_u64().unwrap_or(0) as usize;
+            let line = usize::try_from(span["line_start"].as_u64().unwrap_or(0)).unwrap_or(0);
             let text = lines.get(line.saturating_sub(1)).map_or("", |text| text.trim());
             // The accessors' own helpers are used once any accessor is.
             if text.starts_with("fn field(") || text.starts_with("model:") || text.starts_with("impl") {

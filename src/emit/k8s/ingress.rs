@@ -12,7 +12,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::super::{MODE_FILE, taints};
 use super::workloads::{resources, spread};
-use super::{Documents, NAME_LABEL, Writer, downward_env, labels, meta, rbac_rule, selector};
+use super::{Documents, NAME_LABEL, Writer, downward_env, int32, labels, meta, rbac_rule, selector};
 use crate::check::names::{k8s_name, namespace_of};
 use crate::semantic::views::{self, AntiAffinity, IngressClass, IngressControllerId, IngressExpose};
 use crate::semantic::{EntityId, Model};
@@ -280,7 +280,7 @@ fn deployment(c: &Controller<'_>, documents: &mut Documents) {
     documents.push(&apps::Deployment {
         metadata: meta(&c.name, Some(&c.namespace), c.labels.clone()),
         spec: Some(apps::DeploymentSpec {
-            replicas: Some(c.view.replicas().unwrap_or(2) as i32),
+            replicas: Some(int32(c.view.replicas().unwrap_or(2))),
             selector: selector(&c.name),
             strategy: strategy(c),
             template: core::PodTemplateSpec {

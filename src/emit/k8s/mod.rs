@@ -91,6 +91,12 @@ fn selector(app: &str) -> LabelSelector {
     }
 }
 
+/// A count as Kubernetes' int32 fields take it. The prelude bounds every such field to
+/// int32, so nothing saturates in a file that passed its checks.
+fn int32(value: i64) -> i32 {
+    i32::try_from(value).unwrap_or(if value < 0 { 0 } else { i32::MAX })
+}
+
 /// A multi-document YAML file.
 #[derive(Default)]
 struct Documents {
@@ -358,7 +364,7 @@ fn app_objects<'m>(model: &'m Model, app: EntityId, volumes: &[NfsVolume], route
     let view = model.app(app);
     let name = k8s_name(view.name());
     let workload = view.workload().unwrap_or(Workload::Stateless);
-    let replicas = view.replicas().unwrap_or(1) as i32;
+    let replicas = int32(view.replicas().unwrap_or(1));
     let objects = AppObjects {
         model,
         id: app,

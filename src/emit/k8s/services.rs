@@ -73,15 +73,15 @@ pub(super) fn autoscaler(app: &AppObjects<'_>, documents: &mut Documents) {
                 },
                 name: app.name.clone(),
             },
-            min_replicas: bounds.min().map(|v| v as i32),
-            max_replicas: bounds.max().unwrap_or(1) as i32,
+            min_replicas: bounds.min().map(super::int32),
+            max_replicas: super::int32(bounds.max().unwrap_or(1)),
             metrics: Some(vec![autoscaling::MetricSpec {
                 type_: "Resource".into(),
                 resource: Some(autoscaling::ResourceMetricSource {
                     name: "cpu".into(),
                     target: autoscaling::MetricTarget {
                         type_: "Utilization".into(),
-                        average_utilization: bounds.cpu_percent().map(|v| v as i32),
+                        average_utilization: bounds.cpu_percent().map(super::int32),
                         ..Default::default()
                     },
                 }),
