@@ -2,10 +2,17 @@
 
 /// The candidate closest to `name`, when it is close enough to be a likely typo.
 pub fn suggest<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
-    let limit = (name.chars().count() / 3).max(1);
+    let length = name.chars().count();
+    let limit = (length / 3).max(1);
     let mut best: Option<(usize, &'c str)> = None;
     for candidate in candidates {
         if candidate == name {
+            continue;
+        }
+        // The edit distance is at least the difference in length: most candidates are
+        // ruled out without computing it (a longer one may still extend `name`).
+        let other = candidate.chars().count();
+        if other + limit < length || (other > length + limit && !(name.len() >= 4 && candidate.starts_with(name))) {
             continue;
         }
         let distance = if candidate.eq_ignore_ascii_case(name) {

@@ -19,7 +19,14 @@ pub(crate) struct Typer<'a> {
     pub model: Option<&'a Model>,
     pub diagnostics: Vec<Diagnostic>,
     pub references: Vec<Reference>,
+    /// How many more names the "did you mean" of unresolved references may compare: a
+    /// file with thousands of misspelt references stays linear (the later ones get no
+    /// suggestion).
+    suggestions_left: usize,
 }
+
+/// The names all "did you mean" searches of one file may compare, together.
+const SUGGESTION_BUDGET: usize = 2_000_000;
 
 /// What becomes of the fields a block leaves out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +59,19 @@ impl<'a> Typer<'a> {
             model,
             diagnostics: Vec::new(),
             references: Vec::new(),
+            suggestions_left: SUGGESTION_BUDGET,
         }
+    }
+
+    /// The closest declared name of these kinds, while the budget lasts.
+    fn closest(&mut self, model: &Model, kinds: &[KindId], name: &str) -> Option<String> {
+        let count: usize = kinds.iter().map(|kind| model.of_kind(*kind).len()).sum();
+        if count > self.suggestions_left {
+            self.suggestions_left = 0;
+            return None;
+        }
+        self.suggestions_left -= count;
+        did_you_mean(name, kinds.iter().flat_map(|kind| model.names_of(*kind)))
     }
 
     /// Checks a block's fields against a shape, by the shape's positions. What happens to
@@ -432,18 +451,14 @@ impl<'a> Typer<'a> {
                 diagnostic =
                     diagnostic.with_label(model.entity(other).name_span, format!("`{name}` is a `{other_name}`"));
             }
-            let candidates: Vec<&str> = kinds.iter().flat_map(|kind| model.names_of(*kind)).collect();
-            return self.report(
-                diagnostic.with_help_opt(did_you_mean(name, candidates.iter().copied()).or_else(|| {
-                    Some(format!(
-                        "declare a {expected} named `{name}`, or refer to one that exists"
-                    ))
-                })),
-            );
+            let closest = self.closest(model, kinds, name);
+            return self.report(diagnostic.with_help_opt(closest.or_else(|| {
+                Some(format!(
+                    "declare a {expected} named `{name}`, or refer to one that exists"
+                ))
+            })));
         }
-        let candidates: Vec<&str> = kinds.iter().flat_map(|kind| model.names_of(*kind)).collect();
-        let help = did_you_mean(name, candidates.iter().copied())
-            .unwrap_or_else(|| format!("declare a {expected} named `{name}`"));
+        let help = (self.closest(model, kinds, name)).unwrap_or_else(|| format!("declare a {expected} named `{name}`"));
         self.report(
             Diagnostic::error(
                 Code::E0108,

@@ -150,3 +150,27 @@ fn huge_requests_do_not_wrap_to_nothing() {
     let codes: Vec<&str> = compilation.diagnostics.iter().map(|d| d.code.as_str()).collect();
     assert!(codes.contains(&"HA100"), "{codes:?}");
 }
+
+/// "Did you mean" has a budget per file: thousands of misspelt references stay linear, the
+/// first ones get their suggestion and the later ones the plain help.
+#[test]
+fn many_misspelt_references_stay_linear() {
+    let mut text =
+        String::from("cluster c {\n  version = \"1.30.2\"\n  profile = dev\n  node_subnet = 10.0.0.0/16\n}\n\n");
+    for index in 0..3_000 {
+        text.push_str(&format!("namespace ns{index} {{\n  class = business\n}}\n\n"));
+    }
+    for index in 0..3_000 {
+        text.push_str(&format!(
+            "app a{index} {{\n  namespace = nx{index}\n  image = \"x/y:1.0\"\n}}\n\n"
+        ));
+    }
+    let compilation = k8sc::compile("misspelt.k8s", &text);
+    let helps: Vec<String> = (compilation.diagnostics.iter())
+        .filter(|d| d.code.as_str() == "E0108")
+        .map(|d| d.help.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(helps.len(), 3_000);
+    assert_eq!(helps[0], "did you mean `ns0`?");
+    assert_eq!(helps[2_999], "declare a `namespace` named `nx2999`");
+}
