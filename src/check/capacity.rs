@@ -59,7 +59,11 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         } else {
             u64::try_from(app.replicas().unwrap_or(1)).unwrap_or(0)
         };
-        let (cpu, memory) = amounts(app.requests());
+        // What the scheduler reserves: the request, or the limit where only a limit is
+        // given (Kubernetes copies it into the request).
+        let (requested, limited) = (amounts(app.requests()), amounts(app.limits()));
+        let pick = |request: u64, limit: u64| if request == 0 { limit } else { request };
+        let (cpu, memory) = (pick(requested.0, limited.0), pick(requested.1, limited.1));
         // Requests saturate instead of wrapping: four replicas of a 4Ei request are more
         // than any platform has, not zero.
         cpu_requests = cpu_requests.saturating_add(pods.saturating_mul(cpu));

@@ -67,8 +67,10 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             );
         }
         if let Some(autoscaling) = view.autoscaling() {
-            // HA063: the HPA scales on CPU utilisation, a share of the cpu request.
-            if view.requests().and_then(|requests| requests.cpu()).is_none() {
+            // HA063: the HPA scales on CPU utilisation, a share of the cpu request. A cpu
+            // limit alone is a request too: Kubernetes copies it into the request.
+            let cpu = |resources: Option<crate::semantic::views::Resources<'_>>| resources.and_then(|r| r.cpu());
+            if cpu(view.requests()).is_none() && cpu(view.limits()).is_none() {
                 out.push(
                     Diagnostic::error(
                         Code::HA063,
