@@ -135,8 +135,18 @@ impl World {
     pub fn create(tree: &Path, plan: Plan, vrrp_only: bool) -> Result<World, String> {
         let prefix = format!("k8sc-lab-{}", std::process::id());
         let scratch = std::env::temp_dir().join(&prefix);
-        let _ = std::fs::remove_dir_all(&scratch);
-        std::fs::create_dir_all(&scratch).map_err(|err| format!("{}: {err}", scratch.display()))?;
+        // Made fresh and private (0700): a link or folder planted under this name is
+        // refused, never followed.
+        let planted = std::fs::symlink_metadata(&scratch).is_ok();
+        if planted {
+            return Err(format!(
+                "{} exists already (not made by this lab); remove it and run again",
+                scratch.display()
+            ));
+        }
+        std::os::unix::fs::DirBuilderExt::mode(&mut std::fs::DirBuilder::new(), 0o700)
+            .create(&scratch)
+            .map_err(|err| format!("{}: {err}", scratch.display()))?;
         if plan.nodes.is_empty() {
             return Err("the plan has no nodes".into());
         }
