@@ -462,8 +462,8 @@ impl World {
                 pid_namespace: None,
             },
         );
-        // Its init appears once unshare has forked.
-        for _ in 0..100 {
+        // Its init appears once unshare has forked: give a loaded machine 10 s.
+        for _ in 0..1000 {
             if let Some(namespace) = sys::child_pid_namespace(pid) {
                 if let Some(running) = self.running.get_mut(name) {
                     running.pid_namespace = Some(namespace);

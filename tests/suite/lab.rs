@@ -171,20 +171,7 @@ fn the_three_masters_example_moves_nfs_with_drbd_and_never_preempts_it_back() {
 #[test]
 fn etcd_with_two_members_on_one_host_really_stops_when_it_is_lost() {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    let out = crate::build::scratch_dir("lab-counter").join("tree");
-    let built = Command::new(env!("CARGO_BIN_EXE_k8sc"))
-        .args([
-            "--secrets",
-            "examples/pki",
-            "build",
-            "tests/lab/etcd-majority-on-one-host.k8s",
-            "-o",
-        ])
-        .arg(&out)
-        .current_dir(crate::root())
-        .output()
-        .expect("k8sc runs");
-    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let out = counter_tree("lab-counter");
     let before = lab_namespaces();
     let (status, report, stderr) = lab(&out, &["--fail", "pm1,pm2"]);
     assert_eq!(lab_namespaces(), before, "the lab removes every namespace it made");
@@ -222,6 +209,7 @@ fn the_lab_names_what_it_cannot_run() {
     );
 }
 
+/// The counter-example built into a scratch folder (its secrets are the examples').
 fn counter_tree(name: &str) -> std::path::PathBuf {
     let out = crate::build::scratch_dir(name).join("tree");
     let built = Command::new(env!("CARGO_BIN_EXE_k8sc"))

@@ -12,7 +12,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::super::{MODE_FILE, taints};
 use super::workloads::{resources, spread};
-use super::{Documents, NAME_LABEL, Writer, downward_env, int32, labels, meta, rbac_rule, selector};
+use super::{Documents, NAME_LABEL, Writer, downward_env, grant, int32, labels, meta, rbac_rule, selector};
 use crate::check::names::{k8s_name, namespace_of};
 use crate::semantic::views::{self, AntiAffinity, IngressClass, IngressControllerId, IngressExpose};
 use crate::semantic::{EntityId, Model};
@@ -112,19 +112,12 @@ fn access(c: &Controller<'_>, documents: &mut Documents) {
         ]),
         ..Default::default()
     });
+    let role = format!("{}-{}", c.namespace, c.name);
+    let (role_ref, subjects) = grant("ClusterRole", &role, &c.name, &c.namespace);
     documents.push(&rbac::ClusterRoleBinding {
-        metadata: meta(&format!("{}-{}", c.namespace, c.name), None, c.labels.clone()),
-        role_ref: rbac::RoleRef {
-            api_group: "rbac.authorization.k8s.io".into(),
-            kind: "ClusterRole".into(),
-            name: format!("{}-{}", c.namespace, c.name),
-        },
-        subjects: Some(vec![rbac::Subject {
-            kind: "ServiceAccount".into(),
-            name: c.name.clone(),
-            namespace: Some(c.namespace.clone()),
-            ..Default::default()
-        }]),
+        metadata: meta(&role, None, c.labels.clone()),
+        role_ref,
+        subjects,
     });
 }
 

@@ -65,6 +65,33 @@ fn rbac_rule(groups: &[&str], resources: &[&str], verbs: &[&str]) -> k8s_openapi
     }
 }
 
+/// What a (Cluster)RoleBinding grants: role `role` of kind `kind` (`ClusterRole` or
+/// `Role`) to the service account `account` of `namespace`.
+fn grant(
+    kind: &str,
+    role: &str,
+    account: &str,
+    namespace: &str,
+) -> (
+    k8s_openapi::api::rbac::v1::RoleRef,
+    Option<Vec<k8s_openapi::api::rbac::v1::Subject>>,
+) {
+    use k8s_openapi::api::rbac::v1 as rbac;
+    (
+        rbac::RoleRef {
+            api_group: "rbac.authorization.k8s.io".into(),
+            kind: kind.into(),
+            name: role.into(),
+        },
+        Some(vec![rbac::Subject {
+            kind: "ServiceAccount".into(),
+            name: account.into(),
+            namespace: Some(namespace.into()),
+            ..Default::default()
+        }]),
+    )
+}
+
 /// The pod's own name and namespace from the downward API, as `POD_NAME` and
 /// `POD_NAMESPACE` (what ingress-nginx and flannel read at start).
 fn downward_env() -> Vec<core::EnvVar> {

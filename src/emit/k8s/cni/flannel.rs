@@ -8,7 +8,7 @@ use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::api::rbac::v1 as rbac;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
-use super::super::{Documents, downward_env, labels, meta, rbac_rule, selector};
+use super::super::{Documents, downward_env, grant, labels, meta, rbac_rule, selector};
 use super::{host_path, mount};
 
 pub const FLANNEL_IMAGE: &str = "ghcr.io/flannel-io/flannel:v0.25.6";
@@ -40,19 +40,11 @@ pub(super) fn manifest(pod_cidr: &str) -> Documents {
         ]),
         ..Default::default()
     });
+    let (role_ref, subjects) = grant("ClusterRole", FLANNEL, FLANNEL, FLANNEL_NAMESPACE);
     documents.push(&rbac::ClusterRoleBinding {
         metadata: meta(FLANNEL, None, object_labels.clone()),
-        role_ref: rbac::RoleRef {
-            api_group: "rbac.authorization.k8s.io".into(),
-            kind: "ClusterRole".into(),
-            name: FLANNEL.into(),
-        },
-        subjects: Some(vec![rbac::Subject {
-            kind: "ServiceAccount".into(),
-            name: FLANNEL.into(),
-            namespace: Some(FLANNEL_NAMESPACE.into()),
-            ..Default::default()
-        }]),
+        role_ref,
+        subjects,
     });
     let net_conf = serde_json::json!({
         "Network": pod_cidr,

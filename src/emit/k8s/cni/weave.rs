@@ -12,7 +12,7 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::super::{Documents, labels, meta, rbac_rule, selector};
+use super::super::{Documents, grant, labels, meta, rbac_rule, selector};
 use super::{host_path, mount};
 
 pub const WEAVE_IMAGE: &str = "docker.io/weaveworks/weave-kube:2.8.1";
@@ -36,21 +36,11 @@ pub(super) fn manifest(pod_cidr: &str) -> Documents {
         ]),
         ..Default::default()
     });
-    let subjects = Some(vec![rbac::Subject {
-        kind: "ServiceAccount".into(),
-        name: WEAVE.into(),
-        namespace: Some(NAMESPACE.into()),
-        ..Default::default()
-    }]);
-    let role_ref = |kind: &str| rbac::RoleRef {
-        api_group: "rbac.authorization.k8s.io".into(),
-        kind: kind.into(),
-        name: WEAVE.into(),
-    };
+    let (role_ref, subjects) = grant("ClusterRole", WEAVE, WEAVE, NAMESPACE);
     documents.push(&rbac::ClusterRoleBinding {
         metadata: meta(WEAVE, None, object_labels.clone()),
-        role_ref: role_ref("ClusterRole"),
-        subjects: subjects.clone(),
+        role_ref,
+        subjects,
     });
     // The peers' shared state lives in the `weave-net` ConfigMap.
     let mut own_config = rbac_rule(&[""], &["configmaps"], &["get", "update"]);
@@ -59,9 +49,10 @@ pub(super) fn manifest(pod_cidr: &str) -> Documents {
         metadata: meta(WEAVE, Some(NAMESPACE), object_labels.clone()),
         rules: Some(vec![own_config, rbac_rule(&[""], &["configmaps"], &["create"])]),
     });
+    let (role_ref, subjects) = grant("Role", WEAVE, WEAVE, NAMESPACE);
     documents.push(&rbac::RoleBinding {
         metadata: meta(WEAVE, Some(NAMESPACE), object_labels.clone()),
-        role_ref: role_ref("Role"),
+        role_ref,
         subjects,
     });
     documents.push(&daemon_set(pod_cidr, object_labels));
