@@ -116,6 +116,8 @@ codes! {
     HA023 => "a front port equal to the apiserver port on a node that runs both",
     HA024 => "an apiserver frontend's backends are not exactly the control-plane nodes",
     HA025 => "an HTTP frontend where HTTP cannot work: on LVS, or in front of the apiservers",
+    HA026 => "a load-balancer frontend that lists a backend twice",
+    HA027 => "a frontend balancing to a port its control-plane backends do not listen on",
     // VIP groups (keepalived).
     HA030 => "a VIP group has fewer than 2 members",
     HA031 => "a VIP outside its members' subnet",
@@ -134,6 +136,11 @@ codes! {
     HA043 => "ingress nodes sharing a physical host",
     HA044 => "two listeners claiming one host port on a node",
     HA045 => "an ingress VIP that can move to a node without the ingress controller",
+    // Routes.
+    HA046 => "two routes claiming one host and path on one ingress controller",
+    HA047 => "a route path that does not begin with `/`",
+    HA048 => "a route to a port the app does not listen on",
+    HA049 => "a route served over HTTPS with no certificate",
     // Namespace plan.
     HA050 => "platform apps in a namespace of Kubernetes' own",
     HA051 => "an app whose class differs from its namespace's",
@@ -169,8 +176,12 @@ codes! {
     HA092 => "not exactly one primary registry",
     HA093 => "a data centre with nodes but no registry",
     HA094 => "a replication schedule Harbor would refuse",
+    HA095 => "an image with no tag or the `latest` tag, and no digest",
     // Capacity.
     HA100 => "requests that do not fit the workers left after losing the largest host, with 20% headroom",
+    HA101 => "more pods than eligible nodes under required anti-affinity (counting the autoscaler's min)",
+    HA102 => "a pod whose requests fit on no node it may run on",
+    HA103 => "a node whose reservations take all its cpu or memory",
 }
 
 impl std::fmt::Display for Code {

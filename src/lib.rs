@@ -11,6 +11,8 @@ pub mod cli;
 pub mod diagnostic;
 pub mod emit;
 pub mod format;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod graph;
 pub mod lab;
 pub mod lsp;

@@ -1,13 +1,14 @@
-//! Capacity: the requests fit the workers that are left after losing the largest physical
-//! host, with 20% headroom.
+//! Capacity and placement: the requests fit the workers that are left after losing the
+//! largest physical host, with 20% headroom; each pod fits on some node it may run on;
+//! required anti-affinity has a node per replica; reservations fit their node.
 
 use rustc_hash::FxHashMap as HashMap;
 
 use super::Context;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::semantic::EntityId;
-use crate::semantic::value::{format_cpu, format_quantity};
-use crate::semantic::views::{Resources, Role, Workload};
+use crate::semantic::value::{describe_cpu, describe_memory};
+use crate::semantic::views::{AntiAffinity, App, Resources, Role, Workload};
 
 /// The share of allocatable capacity requests may use; the rest is headroom.
 const USABLE_PERCENT: u64 = 80;
@@ -20,6 +21,166 @@ fn amounts(resources: Option<Resources<'_>>) -> (u64, u64) {
 }
 
 pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    reservations(context, out);
+    for app in context.model.apps() {
+        placement(context, app, out);
+    }
+    platform(context, out);
+}
+
+/// HA103: a node's reservations leave it something.
+fn reservations(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    for node in model.nodes() {
+        let (reserved_cpu, reserved_memory) = amounts(node.reserved());
+        let checks = [
+            (
+                "cpu",
+                reserved_cpu,
+                node.cpu().unwrap_or(0),
+                node.cpu_span(),
+                describe_cpu as fn(&[u64]) -> Vec<String>,
+            ),
+            (
+                "memory",
+                reserved_memory,
+                node.memory().unwrap_or(0),
+                node.memory_span(),
+                describe_memory,
+            ),
+        ];
+        for (what, reserved, total, total_span, describe) in checks {
+            if reserved >= total && reserved > 0 {
+                let shown = describe(&[reserved, total]);
+                out.push(
+                    Diagnostic::error(
+                        Code::HA103,
+                        format!(
+                            "node `{}` reserves {} of {what} for the host and has {} in all: nothing is left for pods",
+                            node.name(),
+                            shown[0],
+                            shown[1]
+                        ),
+                        node.reserved_span(),
+                        "reserved",
+                    )
+                    .with_label(total_span, format!("{what}: {}", shown[1]))
+                    .with_help(format!("reserve less {what}, or declare the node's real {what}")),
+                );
+            }
+        }
+    }
+}
+
+/// Millicores and bytes one pod of an app holds on its node: its requests, or its limits
+/// where only a limit is given (Kubernetes copies it into the request).
+fn per_pod(app: App<'_>) -> (u64, u64) {
+    let (requested, limited) = (amounts(app.requests()), amounts(app.limits()));
+    let pick = |request: u64, limit: u64| if request == 0 { limit } else { request };
+    (pick(requested.0, limited.0), pick(requested.1, limited.1))
+}
+
+/// HA101 and HA102: an app's pods can all be placed.
+fn placement(context: &Context<'_>, app: App<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    let eligible = context.topology.eligible(model, app.id().entity());
+    if eligible.is_empty() {
+        // No node at all is HA067's finding.
+        return;
+    }
+    let name = app.name();
+    let daemon = app.workload() == Some(Workload::Daemon);
+    // HA101: required anti-affinity puts one pod per node; the autoscaler keeps at least
+    // its `min` (and then owns `replicas`).
+    let required = (app.placement().and_then(|placement| placement.anti_affinity())).unwrap_or(AntiAffinity::Required)
+        == AntiAffinity::Required;
+    let (pods, pods_span, counted) = match app.autoscaling() {
+        Some(autoscaling) => (
+            autoscaling.min().unwrap_or(1),
+            autoscaling.min_span(),
+            "the autoscaler's `min`",
+        ),
+        None => (app.replicas().unwrap_or(1), app.replicas_span(), "replicas"),
+    };
+    let nodes = eligible.len();
+    if !daemon && required && usize::try_from(pods).unwrap_or(usize::MAX) > nodes {
+        let fits = i64::try_from(nodes).unwrap_or(i64::MAX);
+        out.push(
+            Diagnostic::error(
+                Code::HA101,
+                format!(
+                    "app `{name}` runs {pods} pods ({counted}) with required anti-affinity, but only {} may run it: {} would stay Pending",
+                    super::plural(nodes, "node"),
+                    pods - fits
+                ),
+                pods_span,
+                "one pod per node",
+            )
+            .with_label(app.placement_span(), "required anti-affinity (the default)")
+            .with_help(format!(
+                "run at most {nodes} pods, add worker nodes for this placement, or use `placement = {{ anti_affinity = preferred }}`"
+            )),
+        );
+    }
+    // HA102: one pod fits on the largest node it may run on.
+    let (cpu, memory) = per_pod(app);
+    let allocatable = |node: crate::semantic::EntityId| {
+        let view = model.node(node);
+        let (reserved_cpu, reserved_memory) = amounts(view.reserved());
+        (
+            view.cpu().unwrap_or(0).saturating_sub(reserved_cpu),
+            view.memory().unwrap_or(0).saturating_sub(reserved_memory),
+        )
+    };
+    let span = if app.requests().is_some() {
+        app.requests_span()
+    } else {
+        app.limits_span()
+    };
+    let checks = [
+        ("cpu", cpu, 0usize, describe_cpu as fn(&[u64]) -> Vec<String>),
+        ("memory", memory, 1, describe_memory),
+    ];
+    for (what, wanted, index, describe) in checks {
+        let largest = (eligible.iter().copied())
+            .map(|node| {
+                (
+                    if index == 0 {
+                        allocatable(node).0
+                    } else {
+                        allocatable(node).1
+                    },
+                    node,
+                )
+            })
+            .max_by_key(|(amount, node)| (*amount, std::cmp::Reverse(*node)));
+        let Some((offered, node)) = largest else { continue };
+        if wanted > offered {
+            let shown = describe(&[wanted, offered]);
+            out.push(
+                Diagnostic::error(
+                    Code::HA102,
+                    format!(
+                        "each pod of app `{name}` needs {} of {what}, more than any node it may run on: the largest, `{}`, has {} allocatable",
+                        shown[0],
+                        model.name(node),
+                        shown[1]
+                    ),
+                    span,
+                    "fits on no node",
+                )
+                .with_label(model.entity(node).name_span, "the largest eligible node")
+                .with_help(format!(
+                    "request at most {} of {what}, or add a larger worker node for this placement",
+                    shown[1]
+                )),
+            );
+        }
+    }
+}
+
+/// HA100: the platform's requests fit what is left after losing the largest host.
+fn platform(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     // Allocatable capacity of the workers on each physical host.
     let mut by_host: HashMap<Option<EntityId>, (u64, u64)> = HashMap::default();
@@ -59,11 +220,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         } else {
             u64::try_from(app.replicas().unwrap_or(1)).unwrap_or(0)
         };
-        // What the scheduler reserves: the request, or the limit where only a limit is
-        // given (Kubernetes copies it into the request).
-        let (requested, limited) = (amounts(app.requests()), amounts(app.limits()));
-        let pick = |request: u64, limit: u64| if request == 0 { limit } else { request };
-        let (cpu, memory) = (pick(requested.0, limited.0), pick(requested.1, limited.1));
+        let (cpu, memory) = per_pod(app);
         // Requests saturate instead of wrapping: four replicas of a 4Ei request are more
         // than any platform has, not zero.
         cpu_requests = cpu_requests.saturating_add(pods.saturating_mul(cpu));
@@ -74,25 +231,29 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         None => "the workers".to_string(),
     };
     let checks = [
-        ("cpu", cpu_requests, cpu_capacity, format_cpu as fn(u64) -> String),
+        (
+            "cpu",
+            cpu_requests,
+            cpu_capacity,
+            describe_cpu as fn(&[u64]) -> Vec<String>,
+        ),
         (
             "memory",
             memory_requests,
             memory_capacity,
-            format_quantity as fn(u64) -> String,
+            describe_memory as fn(&[u64]) -> Vec<String>,
         ),
     ];
-    for (what, requested, capacity, show) in checks {
+    for (what, requested, capacity, describe) in checks {
         let usable = capacity / 100 * USABLE_PERCENT + capacity % 100 * USABLE_PERCENT / 100;
         if requested > usable {
+            let shown = describe(&[requested, capacity, usable]);
             out.push(
                 Diagnostic::warning(
                     Code::HA100,
                     format!(
-                        "apps request {what} {} in all; {workers} offer {} allocatable, {} with 20% headroom",
-                        show(requested),
-                        show(capacity),
-                        show(usable)
+                        "apps request {} of {what} in all; {workers} offer {} allocatable, {} with 20% headroom",
+                        shown[0], shown[1], shown[2]
                     ),
                     context.cluster_span(),
                     "this platform",

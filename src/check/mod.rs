@@ -12,11 +12,13 @@ mod capacity;
 mod control_plane;
 mod etcd;
 mod failure_domain;
+mod image;
 mod ingress;
 pub mod names;
 mod namespace;
 mod network;
 mod registry;
+pub mod route;
 pub mod simulate;
 mod storage;
 mod suppression;
@@ -154,12 +156,15 @@ const FAMILIES: [&[Family]; 2] = [
         failure_domain::check,
         control_plane::check,
         control_plane::check_frontend_modes,
+        control_plane::check_backends,
         vrrp::check,
         ingress::check,
+        route::check,
         namespace::check,
         network::check,
         storage::check,
         registry::check,
+        image::check,
         capacity::check,
         names::check,
         bootstrap::check,

@@ -6,8 +6,9 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::Context;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::semantic::EntityId;
+use crate::semantic::value::{describe_memory, format_quantity};
 use crate::semantic::views::NfsOption;
-use crate::semantic::{EntityId, value::format_quantity};
 
 /// Options that cannot stand together in one exports entry.
 const CONTRADICTIONS: &[(NfsOption, NfsOption)] = &[
@@ -193,19 +194,21 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let consumers = claims.get(&storage).map_or(&[][..], Vec::as_slice);
-        let claimed: u64 = consumers
-            .iter()
-            .map(|(_, size, count)| size.saturating_mul(*count))
-            .sum();
+        let claimed: u64 = (consumers.iter()).fold(0u64, |total, (_, size, count)| {
+            total.saturating_add(size.saturating_mul(*count))
+        });
         if claimed > capacity {
             let mut diagnostic = Diagnostic::error(
                 Code::HA082,
-                format!(
-                    "volume claims on `{}` add up to {}, more than its capacity of {}",
-                    model.name(storage),
-                    format_quantity(claimed),
-                    format_quantity(capacity)
-                ),
+                {
+                    let shown = describe_memory(&[claimed, capacity]);
+                    format!(
+                        "volume claims on `{}` add up to {}, more than its capacity of {}",
+                        model.name(storage),
+                        shown[0],
+                        shown[1]
+                    )
+                },
                 capacity_span,
                 "capacity",
             )

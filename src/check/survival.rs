@@ -9,6 +9,7 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
+use super::topology::Placement;
 use super::{Context, quorum};
 use crate::semantic::views::{AntiAffinity, LbMode, NodeOrDrbdPair};
 use crate::semantic::{EntityId, Model};
@@ -347,28 +348,22 @@ struct PlacementLoss {
     failed_per_host: Vec<usize>,
 }
 
-fn placement_loss(context: &Context<'_>, eligible: &[EntityId], failed: &HashSet<EntityId>) -> PlacementLoss {
-    let mut hosts: Vec<EntityId> = eligible
-        .iter()
-        .filter_map(|node| context.topology.host_of.get(node).copied())
-        .collect();
-    hosts.sort();
-    hosts.dedup();
-    let mut failed_per_host: Vec<(EntityId, usize)> = Vec::new();
-    for node in eligible.iter().filter(|node| failed.contains(node)) {
-        let Some(host) = context.topology.host_of.get(node) else {
-            continue;
-        };
-        match failed_per_host.iter_mut().find(|(known, _)| known == host) {
-            Some((_, count)) => *count += 1,
-            None => failed_per_host.push((*host, 1)),
+/// What a failure takes from a placement, from the failed nodes alone: one lookup per
+/// failed node, so checking every failure domain stays one pass over the nodes.
+fn placement_loss(context: &Context<'_>, placement: &Placement, failed: &HashSet<EntityId>) -> PlacementLoss {
+    let mut failed_per_host: HashMap<EntityId, usize> = HashMap::default();
+    let mut failed_eligible = 0;
+    for node in failed.iter().filter(|node| placement.eligible.contains(node)) {
+        failed_eligible += 1;
+        if let Some(host) = context.topology.host_of.get(node) {
+            *failed_per_host.entry(*host).or_default() += 1;
         }
     }
     PlacementLoss {
-        eligible: eligible.len(),
-        alive: eligible.iter().filter(|node| !failed.contains(node)).count(),
-        hosts: hosts.len(),
-        failed_per_host: failed_per_host.into_iter().map(|(_, count)| count).collect(),
+        eligible: placement.eligible.len(),
+        alive: placement.eligible.len() - failed_eligible,
+        hosts: placement.hosts,
+        failed_per_host: failed_per_host.into_values().collect(),
     }
 }
 
@@ -379,7 +374,7 @@ fn app_states(context: &Context<'_>, failed: &HashSet<EntityId>) -> (Vec<AppStat
         .topology
         .placements
         .iter()
-        .map(|(_, eligible)| placement_loss(context, eligible, failed))
+        .map(|placement| placement_loss(context, placement, failed))
         .collect();
     let mut affected = Vec::new();
     let mut unaffected = 0;

@@ -1,7 +1,7 @@
 //! Derived facts about where things run: failure domains, etcd members, control-plane
 //! nodes, and the nodes each app may be scheduled on.
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::collections::BTreeMap;
 
 use crate::semantic::views::{AntiAffinity, EtcdTopology, Role, Workload};
@@ -66,15 +66,28 @@ pub struct AppInfo {
     pub daemon: bool,
 }
 
+/// A distinct placement: the worker nodes that match it in source order and as a set (a
+/// failure looks up only its own nodes, never the whole list), and how many physical
+/// hosts carry them.
+#[derive(Debug, Clone)]
+pub struct Placement {
+    pub key: PlacementKey,
+    pub nodes: Vec<EntityId>,
+    pub eligible: HashSet<EntityId>,
+    pub hosts: usize,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Topology {
     /// Every app, in source order.
     pub apps: Vec<AppInfo>,
     /// The distinct placements, with the worker nodes that match each.
-    pub placements: Vec<(PlacementKey, Vec<EntityId>)>,
+    pub placements: Vec<Placement>,
     /// Every node, in source order.
     pub nodes: Vec<EntityId>,
     pub host_of: HashMap<EntityId, EntityId>,
+    /// The physical hosts that carry at least one node.
+    pub hosts_with_nodes: HashSet<EntityId>,
     /// Physical hosts, then racks, then zones, each in source order. A rack or zone of a
     /// single host is left out: it fails exactly as the host does.
     pub domains: Vec<Domain>,
@@ -127,6 +140,9 @@ impl Topology {
         for (position, view) in model.physical_hosts().enumerate() {
             let host = view.id().entity();
             let nodes = nodes_on_host.get(&host).cloned().unwrap_or_default();
+            if !nodes.is_empty() {
+                topology.hosts_with_nodes.insert(host);
+            }
             topology.domains.push(Domain {
                 kind: DomainKind::PhysicalHost,
                 name: model.name(host).to_string(),
@@ -183,7 +199,16 @@ impl Topology {
                 Some(&index) => index,
                 None => {
                     let nodes = topology.matching(model, &key);
-                    topology.placements.push((key.clone(), nodes));
+                    let eligible: HashSet<EntityId> = nodes.iter().copied().collect();
+                    let hosts: HashSet<EntityId> = (nodes.iter())
+                        .filter_map(|node| topology.host_of.get(node).copied())
+                        .collect();
+                    topology.placements.push(Placement {
+                        key: key.clone(),
+                        nodes,
+                        eligible,
+                        hosts: hosts.len(),
+                    });
                     topology.eligible.insert(key, topology.placements.len() - 1);
                     topology.placements.len() - 1
                 }
@@ -214,13 +239,12 @@ impl Topology {
             .collect()
     }
 
-    /// The physical hosts (the smallest failure domains).
     /// Whether a physical host carries at least one node.
     pub fn carries_nodes(&self, host: EntityId) -> bool {
-        self.hosts()
-            .any(|domain| domain.hosts.first() == Some(&host) && !domain.nodes.is_empty())
+        self.hosts_with_nodes.contains(&host)
     }
 
+    /// The physical hosts (the smallest failure domains).
     pub fn hosts(&self) -> impl Iterator<Item = &Domain> {
         self.domains
             .iter()
@@ -244,6 +268,6 @@ impl Topology {
         };
         index
             .and_then(|index| self.placements.get(index))
-            .map_or(&[], |(_, nodes)| nodes.as_slice())
+            .map_or(&[], |placement| placement.nodes.as_slice())
     }
 }

@@ -39,7 +39,7 @@ pub fn format_module(module: &ast::Module, text: &str) -> String {
     for (idx, item) in module.items.iter().enumerate() {
         // Declarations with a body are set apart; runs of one-line items keep the source's
         // blank lines.
-        printer.force_blank = idx > 0 && !(one_line(&module.items[idx - 1]) && one_line(item));
+        printer.force_blank = idx > 0 && !(printer.one_line(&module.items[idx - 1]) && printer.one_line(item));
         printer.item(item);
     }
     printer.leading(text.len(), 0);
@@ -203,16 +203,19 @@ impl Printer<'_> {
 
     /// Prints a value that starts `used` columns into a line at `depth`.
     fn value(&mut self, expr: &ast::Expr, depth: usize, used: usize) {
-        let inline = inline(expr);
         let (multiline_source, is_compound) = match &expr.kind {
             ast::ExprKind::List(list) => (list.multiline && !list.items.is_empty(), true),
             ast::ExprKind::Record(record) => (record.multiline && !record.fields.is_empty(), true),
             _ => (false, false),
         };
-        let expand =
-            is_compound && (multiline_source || self.has_comment_within(expr.span) || used + inline.len() > WIDTH);
+        // Whether it fits is measured within the columns left, never by printing the
+        // whole subtree: at every level of a deep value that would be quadratic.
+        let expand = is_compound
+            && (multiline_source
+                || self.has_comment_within(expr.span)
+                || inline_width_within(expr, WIDTH.saturating_sub(used)).is_none());
         if !expand {
-            self.out.push_str(&inline);
+            self.out.push_str(&inline(expr));
             return;
         }
         let close = (expr.span.end as usize).saturating_sub(1);
@@ -244,7 +247,7 @@ impl Printer<'_> {
                 self.indent(depth);
                 self.out.push('}');
             }
-            _ => self.out.push_str(&inline),
+            _ => self.out.push_str(&inline(expr)),
         }
         self.at_block_start = false;
     }
@@ -299,9 +302,7 @@ impl Printer<'_> {
         self.out.push_str(&decl.name.text);
         let names: Vec<&str> = decl.variants.iter().map(|variant| variant.text.as_str()).collect();
         let inline = format!(" {{ {} }}", names.join(", "));
-        let expand =
-            decl.multiline || self.has_comment_within(decl.span) || 5 + decl.name.text.len() + inline.len() > WIDTH;
-        if names.is_empty() || !expand {
+        if self.enum_on_one_line(decl) {
             self.out.push_str(if names.is_empty() { " {}" } else { &inline });
             self.end_line(decl.span.end as usize);
             return;
@@ -327,14 +328,29 @@ impl Printer<'_> {
     }
 }
 
-/// Whether an item prints on one line: a `use`, or a declaration with an empty body.
-fn one_line(item: &ast::Item) -> bool {
-    match item {
-        ast::Item::Use(_) => true,
-        ast::Item::Decl(decl) => decl.body.fields.is_empty() && decl.attributes.is_empty(),
-        ast::Item::Component(component) => component.body.fields.is_empty(),
-        ast::Item::Enum(decl) => !decl.multiline,
-        ast::Item::Schema(schema) => schema.fields.is_empty(),
+impl Printer<'_> {
+    /// Whether an item prints on one line: a `use`, a declaration with an empty body, or
+    /// an enum kept on one line (by what it prints, not by how the source wrote it, so
+    /// that a second formatting sets the same items apart).
+    fn one_line(&self, item: &ast::Item) -> bool {
+        match item {
+            ast::Item::Use(_) => true,
+            ast::Item::Decl(decl) => decl.body.fields.is_empty() && decl.attributes.is_empty(),
+            ast::Item::Component(component) => component.body.fields.is_empty(),
+            ast::Item::Enum(decl) => self.enum_on_one_line(decl),
+            ast::Item::Schema(schema) => schema.fields.is_empty(),
+        }
+    }
+
+    /// Whether an enum prints as `enum name { a, b }` (or `{}`): written on one line, with
+    /// no comment inside, within [`WIDTH`].
+    fn enum_on_one_line(&self, decl: &ast::EnumDecl) -> bool {
+        let inline: usize = (decl.variants.iter())
+            .map(|variant| variant.text.len() + 2)
+            .sum::<usize>()
+            + 3;
+        decl.variants.is_empty()
+            || !(decl.multiline || self.has_comment_within(decl.span) || 5 + decl.name.text.len() + inline > WIDTH)
     }
 }
 
@@ -369,6 +385,57 @@ fn inline(expr: &ast::Expr) -> String {
         ast::ExprKind::Call(call) => {
             let args: Vec<String> = call.args.iter().map(inline).collect();
             format!("{}({})", call.function.text, args.join(", "))
+        }
+    }
+}
+
+/// The width of [`inline`]`(expr)` if it is at most `budget`, else `None`; it visits no
+/// more of the tree than `budget` columns' worth (every value prints at least one).
+fn inline_width_within(expr: &ast::Expr, budget: usize) -> Option<usize> {
+    // Adds `width` to `used`, failing past the budget.
+    let add = |used: usize, width: usize| used.checked_add(width).filter(|total| *total <= budget);
+    let listed = |used: usize, open: usize, items: &mut dyn Iterator<Item = (usize, &ast::Expr)>| {
+        let mut used = add(used, open)?;
+        for (index, (prefix, item)) in items.enumerate() {
+            used = add(used, prefix + if index > 0 { 2 } else { 0 })?;
+            used = add(used, inline_width_within(item, budget - used)?)?;
+        }
+        Some(used)
+    };
+    match &expr.kind {
+        ast::ExprKind::Str(text) => {
+            let mut used = 2;
+            for ch in text.chars() {
+                let width = match ch {
+                    '"' | '\\' | '\n' | '\t' | '\r' => 2,
+                    other => other.len_utf8(),
+                };
+                used = add(used, width)?;
+            }
+            add(0, used)
+        }
+        ast::ExprKind::Number(text) | ast::ExprKind::Ipv4(text) | ast::ExprKind::Cidr(text) => add(0, text.len()),
+        ast::ExprKind::Bool(flag) => add(0, if *flag { 4 } else { 5 }),
+        ast::ExprKind::Name(name) => add(0, name.text.len()),
+        // `[` items `]`
+        ast::ExprKind::List(list) => add(listed(0, 1, &mut list.items.iter().map(|item| (0, item)))?, 1),
+        ast::ExprKind::Record(record) if record.fields.is_empty() => add(0, 2),
+        // `{ ` name ` = ` value, ... ` }`
+        ast::ExprKind::Record(record) => {
+            let mut fields = record.fields.iter().map(|field| {
+                let name = if field.quoted {
+                    quote(&field.name.text).len()
+                } else {
+                    field.name.text.len()
+                };
+                (name + 3, &field.value)
+            });
+            add(listed(0, 2, &mut fields)?, 2)
+        }
+        // name `(` args `)`
+        ast::ExprKind::Call(call) => {
+            let open = call.function.text.len() + 1;
+            add(listed(0, open, &mut call.args.iter().map(|arg| (0, arg)))?, 1)
         }
     }
 }
@@ -450,6 +517,33 @@ mod tests {
     fn strings_are_requoted() {
         let text = "a b {\n  s = \"x\\\"y\\\\z\\n\"\n}\n";
         assert_eq!(fmt(text), text);
+    }
+
+    /// The bounded measure agrees with what [`inline`] prints, and refuses one column less.
+    #[test]
+    fn the_measured_width_is_the_printed_width() {
+        let text = "a b {\n  s = \"x\\\"y\\\\z\\n\u{e9}\"\n  l = [1, [true, false], {}, { \"a b\" = 10.0.0.1, c = 10.0.0.0/8 }]\n  c = env(\"X\", [f(g())])\n  e = []\n}\n";
+        let (module, errors) = syntax::parse(FileId(0), text);
+        assert!(errors.is_empty(), "{errors:?}");
+        let ast::Item::Decl(decl) = &module.items[0] else {
+            panic!("a declaration")
+        };
+        for field in &decl.body.fields {
+            let printed = inline(&field.value).len();
+            assert_eq!(
+                inline_width_within(&field.value, usize::MAX),
+                Some(printed),
+                "{}",
+                field.name.text
+            );
+            assert_eq!(inline_width_within(&field.value, printed), Some(printed));
+            assert_eq!(
+                inline_width_within(&field.value, printed - 1),
+                None,
+                "{}",
+                field.name.text
+            );
+        }
     }
 
     #[test]

@@ -142,6 +142,9 @@ fn describe(compilation: &crate::Compilation, id: EntityId) -> String {
             let members = model.vip_group(id).members().entities();
             let levels = crate::check::priorities(model, id);
             let router = router_ids(model).into_iter().find(|router| router.vip == id);
+            // With nopreempt keepalived starts every member BACKUP (the first to come up
+            // takes the VIP and keeps it); otherwise the highest priority starts MASTER.
+            let preempt = crate::check::preempts(model, id);
             let listing: Vec<String> = members
                 .iter()
                 .zip(&levels)
@@ -150,7 +153,7 @@ fn describe(compilation: &crate::Compilation, id: EntityId) -> String {
                     format!(
                         "{} {} {priority}",
                         model.name(*member),
-                        if position == 0 { "MASTER" } else { "BACKUP" }
+                        if position == 0 && preempt { "MASTER" } else { "BACKUP" }
                     )
                 })
                 .collect();
@@ -174,6 +177,12 @@ fn describe(compilation: &crate::Compilation, id: EntityId) -> String {
                     "does NOT survive the loss of every physical host"
                 }
             ));
+            if !preempt {
+                text.push_str(
+                    "\n\nnopreempt: every member starts BACKUP; the first to come up takes the VIP and keeps it, \
+                     whatever the priorities, until it fails",
+                );
+            }
         }
         _ => {}
     }

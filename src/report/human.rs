@@ -62,7 +62,7 @@ impl SourceCode for Window {
                 SourceSpan::new((contents.span().offset() + self.start).into(), contents.span().len()),
                 contents.line() + self.first_line,
                 contents.column(),
-                contents.line_count() + self.first_line,
+                contents.line_count(),
             )
             .with_language("k8s"),
         ))

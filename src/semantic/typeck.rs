@@ -26,7 +26,7 @@ pub(crate) struct Typer<'a> {
 }
 
 /// The names all "did you mean" searches of one file may compare, together.
-const SUGGESTION_BUDGET: usize = 2_000_000;
+const SUGGESTION_BUDGET: usize = 500_000;
 
 /// What becomes of the fields a block leaves out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -240,9 +240,75 @@ pub fn format_cpu(millicores: u64) -> String {
     }
 }
 
+/// Memory amounts for one sentence of a message, all in the one binary unit the largest
+/// fills (never raw bytes), with at most two decimals: `[8Gi, 512Mi]` reads `8Gi`, `0.5Gi`.
+/// An amount that saturated (`u64::MAX`) reads "over 15.99Ei".
+pub fn describe_memory(amounts: &[u64]) -> Vec<String> {
+    let largest = amounts.iter().copied().max().unwrap_or(0);
+    let (unit, power) = (BINARY_UNITS.iter().rev())
+        .find(|(_, power)| largest >> (10 * power) > 0)
+        .map_or(("Ki", 1), |&(unit, power)| (unit, power));
+    let scale = 1u128 << (10 * power);
+    (amounts.iter())
+        .map(|&bytes| {
+            let hundredths = u128::from(bytes) * 100 / scale;
+            let shown = if hundredths == 0 && bytes > 0 {
+                format!("<0.01{unit}")
+            } else {
+                format!("{}{unit}", decimal(hundredths, 2))
+            };
+            if bytes == u64::MAX {
+                format!("over {shown}")
+            } else {
+                shown
+            }
+        })
+        .collect()
+}
+
+/// Cpu amounts for one sentence, in one unit: cores (`3.5 cores`) when the largest is at
+/// least one, else millicores (`250m`).
+pub fn describe_cpu(amounts: &[u64]) -> Vec<String> {
+    let largest = amounts.iter().copied().max().unwrap_or(0);
+    (amounts.iter())
+        .map(|&millicores| {
+            if largest < 1000 {
+                format!("{millicores}m")
+            } else if millicores == 1000 {
+                "1 core".to_string()
+            } else {
+                format!("{} cores", decimal(u128::from(millicores), 3))
+            }
+        })
+        .collect()
+}
+
+/// `value / 10^places` with its trailing zeros (and a bare point) trimmed.
+fn decimal(value: u128, places: u32) -> String {
+    let scale = 10u128.pow(places);
+    let whole = value / scale;
+    let fraction = value % scale;
+    if fraction == 0 {
+        return whole.to_string();
+    }
+    let digits = format!("{fraction:0width$}", width = places as usize);
+    format!("{whole}.{}", digits.trim_end_matches('0'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_use_one_unit_per_sentence() {
+        assert_eq!(describe_memory(&[8 << 30, 512 << 20]), ["8Gi", "0.5Gi"]);
+        assert_eq!(describe_memory(&[7 << 30, 6_012_954_214]), ["7Gi", "5.59Gi"]);
+        assert_eq!(describe_memory(&[u64::MAX, 7 << 30]), ["over 15.99Ei", "<0.01Ei"]);
+        assert_eq!(describe_memory(&[100, 0]), ["0.09Ki", "0Ki"]);
+        assert_eq!(describe_cpu(&[4000, 3500, 2800]), ["4 cores", "3.5 cores", "2.8 cores"]);
+        assert_eq!(describe_cpu(&[1000, 250]), ["1 core", "0.25 cores"]);
+        assert_eq!(describe_cpu(&[250, 100]), ["250m", "100m"]);
+    }
 
     #[test]
     fn quantities_scale_by_their_unit() {

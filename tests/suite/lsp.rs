@@ -216,10 +216,23 @@ fn hover_shows_field_types_and_docs_and_etcd_and_vip_summaries() {
         "{value}"
     );
     assert!(value.contains("virtual_router_id 51 (assigned by k8sc)"), "{value}");
+    assert!(!value.contains("nopreempt"), "{value}");
 
     assert!(
         hover(&mut client, &text, "host = pm1", 8).contains("physical_host pm1"),
         "a reference shows its declaration"
+    );
+
+    // A DRBD pair's VIP does not preempt: keepalived starts every member BACKUP.
+    let three_masters =
+        std::fs::read_to_string(crate::root().join("examples/004-three-masters.k8s")).expect("readable");
+    client.open(&three_masters);
+    let value = hover(&mut client, &three_masters, "vip_group nfs_vip", 11);
+    assert!(
+        value.contains("BACKUP")
+            && !value.contains("MASTER")
+            && value.contains("nopreempt: every member starts BACKUP"),
+        "{value}"
     );
 }
 

@@ -12,6 +12,7 @@ mod cli;
 mod code_map;
 mod docs;
 mod examples;
+mod fuzz;
 mod hosts;
 mod lab;
 mod lsp;

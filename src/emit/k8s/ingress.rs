@@ -339,9 +339,9 @@ fn service(c: &Controller<'_>, documents: &mut Documents) {
     });
 }
 
-/// The ingress controller that serves a route: the one it names, else the first.
+/// The ingress controller that serves a route: the one `check` holds its routes to.
 pub(super) fn controller_of(model: &Model, route: EntityId) -> Option<IngressControllerId> {
-    (model.route(route).ingress()).or_else(|| model.ingress_controllers().next().map(|controller| controller.id()))
+    crate::check::route::controller_of(model, model.route(route))
 }
 
 pub(super) fn route_objects(model: &Model, route: EntityId) -> Option<Documents> {

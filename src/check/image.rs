@@ -1,0 +1,76 @@
+//! Images: every container image names the version it runs, by tag or digest; a moving
+//! tag (`latest`, or none, which means `latest`) is refused in production.
+
+use super::Context;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::Span;
+
+/// Why an image reference does not pin a version, if it does not.
+pub fn unpinned(image: &str) -> Option<&'static str> {
+    if image.contains('@') {
+        // A digest pins the exact image, whatever the tag says.
+        return None;
+    }
+    // The tag follows the last `:` of the last path part (a registry's port is earlier).
+    let last = image.rsplit('/').next().unwrap_or(image);
+    match last.split_once(':') {
+        None => Some("has no tag, so it pulls `latest`"),
+        Some((_, "latest")) => Some("is tagged `latest`"),
+        Some((_, "")) => Some("has an empty tag"),
+        Some(_) => None,
+    }
+}
+
+pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    let images = model
+        .apps()
+        .map(|app| ("app", app.name(), app.image(), app.image_span()))
+        .chain(model.ingress_controllers().map(|controller| {
+            (
+                "ingress controller",
+                controller.name(),
+                controller.image(),
+                controller.image_span(),
+            )
+        }));
+    for (kind, name, image, span) in images {
+        let Some(image) = image else { continue };
+        let Some(why) = unpinned(image) else { continue };
+        out.push(finding(context, kind, name, image, why, span));
+    }
+}
+
+fn finding(context: &Context<'_>, kind: &str, name: &str, image: &str, why: &str, span: Span) -> Diagnostic {
+    let base = image
+        .rsplit_once(':')
+        .filter(|(_, tag)| !tag.contains('/'))
+        .map_or(image, |(base, _)| base);
+    context
+        .finding(
+            Code::HA095,
+            format!("the image of {kind} `{name}`, `{image}`, {why}: each node may run a different version"),
+            span,
+            "no pinned version",
+        )
+        .with_help(format!(
+            "name the version: `\"{base}:1.2.3\"`, or pin the digest: `\"{base}@sha256:...\"`"
+        ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_and_digests_pin_and_latest_does_not() {
+        assert_eq!(unpinned("nginx:1.27"), None);
+        assert_eq!(unpinned("registry.example.com:5000/shop/web:2.0"), None);
+        assert_eq!(unpinned("nginx@sha256:0123"), None);
+        assert_eq!(unpinned("nginx:latest@sha256:0123"), None);
+        assert!(unpinned("nginx").is_some());
+        assert!(unpinned("registry.example.com:5000/shop/web").is_some());
+        assert!(unpinned("nginx:latest").is_some());
+        assert!(unpinned("nginx:").is_some());
+    }
+}
