@@ -118,6 +118,7 @@ codes! {
     HA025 => "an HTTP frontend where HTTP cannot work: on LVS, or in front of the apiservers",
     HA026 => "a load-balancer frontend that lists a backend twice",
     HA027 => "a frontend balancing to a port its control-plane backends do not listen on",
+    HA028 => "a load balancer's VIP with members that are not the balancer's nodes",
     // VIP groups (keepalived).
     HA030 => "a VIP group has fewer than 2 members",
     HA031 => "a VIP outside its members' subnet",

@@ -5,8 +5,8 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::Context;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::semantic::EntityId;
 use crate::semantic::views::{LbMode, LbSoftware};
+use crate::semantic::{EntityId, Model};
 use crate::source::Span;
 
 pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -277,6 +277,49 @@ pub fn check_backends(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
+    }
+}
+
+/// The members of a balancer's VIP that are none of its nodes: a member that takes the
+/// VIP there has no frontend to serve it.
+pub fn vip_strangers(model: &Model, balancer: EntityId) -> Vec<EntityId> {
+    let view = model.load_balancer(balancer);
+    let Some(vip) = view.vip() else { return Vec::new() };
+    let nodes = view.nodes().entities();
+    (model.vip_group(vip).members().entities().into_iter())
+        .filter(|member| !nodes.contains(member))
+        .collect()
+}
+
+/// HA028: a balancer's VIP is held only by the balancer's nodes.
+pub fn check_vips(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    for balancer in model.load_balancers() {
+        let strangers = vip_strangers(model, balancer.id().entity());
+        let Some(vip) = balancer.vip() else { continue };
+        if strangers.is_empty() {
+            continue;
+        }
+        let vip_view = model.vip_group(vip);
+        out.push(
+            Diagnostic::error(
+                Code::HA028,
+                format!(
+                    "VIP `{}` of load balancer `{}` can move to {}, which run{} none of its frontends: clients of the VIP are refused there",
+                    vip_view.name(),
+                    balancer.name(),
+                    names(context, &strangers),
+                    if strangers.len() == 1 { "s" } else { "" }
+                ),
+                vip_view.members_span(),
+                "members that are not the balancer's nodes",
+            )
+            .with_label(balancer.nodes_span(), "the balancer's nodes")
+            .with_help(format!(
+                "make the VIP's members the balancer's nodes (`members = [{}]`), or give the balancer a VIP of its own",
+                balancer.nodes().entities().iter().map(|node| model.name(*node)).collect::<Vec<_>>().join(", ")
+            )),
+        );
     }
 }
 

@@ -57,11 +57,16 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 model.node(last).roles_span(),
                 format!("member {count} of {count}"),
             )
-            .with_help(format!(
-                "use {} or {} members (3, 5 and 7 are the recommended sizes)",
-                count - 1,
-                count + 1
-            ));
+            .with_help(if count - 1 < 3 {
+                // One fewer would be below production's minimum (or no quorum to speak of).
+                format!("use {} members (3, 5 and 7 are the recommended sizes)", (count + 1).max(3))
+            } else {
+                format!(
+                    "use {} or {} members (3, 5 and 7 are the recommended sizes)",
+                    count - 1,
+                    count + 1
+                )
+            });
         for &member in &members[..members.len() - 1] {
             diagnostic = diagnostic.with_label(model.entity(member).name_span, "etcd member");
         }

@@ -42,6 +42,8 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         out.push(diagnostic);
     }
 
+    let apiserver_vip_misplaced = (context.apiserver_frontends.iter())
+        .any(|&idx| !super::control_plane::vip_strangers(model, context.frontends[idx].balancer).is_empty());
     let mut lost_apps: Vec<(EntityId, i64, Vec<&Domain>)> = Vec::new();
     for domain in &context.topology.domains {
         if domain.nodes.is_empty() {
@@ -72,11 +74,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     domain.span,
                     format!("carries {} of {total} etcd members", on_domain.len()),
                 )
-                .with_help(format!(
-                    "spread etcd members so that no {} carries more than {} of the {total}",
-                    domain.kind.as_str(),
-                    total - quorum(total)
-                ));
+                .with_help(spread_help(context, domain, total));
             for member in on_domain {
                 diagnostic = diagnostic.with_label(
                     model.node(member).host_span(),
@@ -86,8 +84,9 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             out.push(diagnostic);
         }
 
-        // HA012: some apiserver stays reachable (through the VIP when there is one).
-        if assessment.apiserver.total > 0 && !assessment.apiserver.reachable {
+        // HA012: some apiserver stays reachable (through the VIP when there is one). A VIP
+        // that can move off its balancer's nodes is HA028's finding, on the VIP.
+        if assessment.apiserver.total > 0 && !assessment.apiserver.reachable && !apiserver_vip_misplaced {
             let message = match assessment.apiserver.vip {
                 Some(vip) => format!(
                     "{losing} leaves no apiserver reachable through the VIP `{}` ({} of {} control-plane nodes left)",
@@ -110,6 +109,14 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 "control-plane node",
                 &mut diagnostic,
             );
+            // And the apiserver balancers' nodes it takes down with it.
+            let mut balancer_nodes: Vec<EntityId> = (context.apiserver_frontends.iter())
+                .flat_map(|&idx| model.load_balancer(context.frontends[idx].balancer).nodes().entities())
+                .filter(|node| !context.topology.control_plane.contains(node))
+                .collect();
+            balancer_nodes.sort();
+            balancer_nodes.dedup();
+            label_nodes(context, domain, &balancer_nodes, "load-balancer node", &mut diagnostic);
             out.push(diagnostic);
         }
 
@@ -210,6 +217,35 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             diagnostic = diagnostic.with_label(domain.span, format!("losing {}", domain.describe()));
         }
         out.push(diagnostic);
+    }
+}
+
+/// HA011's help: spread the members where the domains allow it, else say what is
+/// missing (another domain of this kind) or how to accept the risk.
+fn spread_help(context: &Context<'_>, domain: &Domain, total: usize) -> String {
+    let kind = domain.kind.as_str();
+    let most = total - quorum(total);
+    let domains = (context
+        .topology
+        .domains
+        .iter()
+        .chain(&context.topology.single_host_domains))
+    .filter(|other| other.kind == domain.kind && !other.nodes.is_empty())
+    .count();
+    if most == 0 {
+        return format!(
+            "with {} etcd survives no failure at all: run 3 or 5 members on distinct {kind}s",
+            plural(total, "member")
+        );
+    }
+    let needed = total.div_ceil(most);
+    if domains >= needed {
+        format!("spread etcd members so that no {kind} carries more than {most} of the {total}")
+    } else {
+        format!(
+            "{total} members need at least {needed} {kind}s for none to carry more than {most}, and there are {domains}: \
+             add a {kind}, or accept the risk on this one with `@allow(HA011, \"why\")`"
+        )
     }
 }
 

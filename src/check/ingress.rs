@@ -1,5 +1,6 @@
 //! Ingress: at least two dedicated nodes on distinct hosts, replicas that fit them, a VIP
-//! held by those nodes, and ports 80/443 claimed once per node.
+//! held by those nodes, and host ports claimed once per node (by the apiserver, etcd, the
+//! kubelet, a load-balancer frontend or an ingress controller).
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -12,10 +13,44 @@ use crate::source::Span;
 pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     // Host ports claimed on each node: (node, port) -> what claims it and where.
-    let mut claims: HashMap<(EntityId, i64), (String, Span)> = HashMap::default();
+    // The flag marks the platform's own listeners, which cannot move.
+    let mut claims: HashMap<(EntityId, i64), (String, Span, bool)> = HashMap::default();
+    // What the platform itself runs on its nodes claims their ports first.
+    let api_port = context.apiserver_port();
+    for view in model.nodes() {
+        let node = view.id().entity();
+        let mut platform: Vec<(i64, &str)> = Vec::new();
+        if context.topology.control_plane.contains(&node) {
+            platform.extend([
+                (api_port, "kube-apiserver"),
+                (10257, "kube-controller-manager"),
+                (10259, "kube-scheduler"),
+            ]);
+        }
+        if context.topology.etcd.contains(&node) {
+            platform.extend([(2379, "etcd"), (2380, "etcd")]);
+        }
+        if context.topology.kubelet.contains(&node) {
+            platform.push((10250, "the kubelet"));
+        }
+        for (port, what) in platform {
+            claims.insert((node, port), (what.to_string(), view.roles_span(), true));
+        }
+    }
     let mut claim = |node: EntityId, port: i64, what: String, span: Span, out: &mut Vec<Diagnostic>| {
         // HA044: one listener per host port on a node.
-        if let Some((first, first_span)) = claims.get(&(node, port)) {
+        if let Some((first, first_span, platform)) = claims.get(&(node, port)) {
+            let (label, help) = if *platform {
+                (
+                    format!("{first} listens on it (this node's role)"),
+                    format!("port {port} is the platform's own on this node: give {what} another port, or other nodes"),
+                )
+            } else {
+                (
+                    format!("{first} listens on it first"),
+                    "move one of them to other nodes or another port".to_string(),
+                )
+            };
             out.push(
                 Diagnostic::error(
                     Code::HA044,
@@ -26,15 +61,19 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     span,
                     format!("port {port} on `{}`", model.name(node)),
                 )
-                .with_label(*first_span, format!("{first} listens on it first"))
-                .with_help("move one of them to other nodes or another port"),
+                .with_label(*first_span, label)
+                .with_help(help),
             );
         } else {
-            claims.insert((node, port), (what, span));
+            claims.insert((node, port), (what, span, false));
         }
     };
     for frontend in &context.frontends {
         for node in model.load_balancer(frontend.balancer).nodes().entities() {
+            // A frontend on the apiserver's own port of a control-plane node is HA023's.
+            if frontend.port == api_port && context.topology.control_plane.contains(&node) {
+                continue;
+            }
             claim(
                 node,
                 frontend.port,

@@ -9,7 +9,7 @@
 
 pub mod bootstrap;
 mod capacity;
-mod control_plane;
+pub mod control_plane;
 mod etcd;
 mod failure_domain;
 mod image;
@@ -157,6 +157,7 @@ const FAMILIES: [&[Family]; 2] = [
         control_plane::check,
         control_plane::check_frontend_modes,
         control_plane::check_backends,
+        control_plane::check_vips,
         vrrp::check,
         ingress::check,
         route::check,

@@ -66,6 +66,14 @@ fn five_etcd_members_on_two_hosts_fail_with_the_host_and_the_numbers() {
     // A label on each of the three members placed there.
     let labels: Vec<&str> = quorum[0].secondary.iter().map(|label| label.message.as_str()).collect();
     assert_eq!(labels, ["etcd member `e1`", "etcd member `e2`", "etcd member `e3`"]);
+    // Help that can be followed: two hosts cannot hold five members safely.
+    assert_eq!(
+        quorum[0].help.as_deref(),
+        Some(
+            "5 members need at least 3 physical hosts for none to carry more than 2, and there are 2: \
+             add a physical host, or accept the risk on this one with `@allow(HA011, \"why\")`"
+        )
+    );
     assert!(
         compilation.diagnostics.iter().any(|d| d.code.as_str() == "HA010"),
         "and fewer than 3 hosts"
@@ -173,4 +181,24 @@ fn many_misspelt_references_stay_linear() {
     assert_eq!(helps.len(), 3_000);
     assert_eq!(helps[0], "did you mean `ns0`?");
     assert_eq!(helps[2_999], "declare a `namespace` named `nx2999`");
+}
+
+/// An `@allow` on the wrong declaration says where the finding of its code stands, so it
+/// can be moved there (issue 14: E0120 names the anchor).
+#[test]
+fn an_allow_on_the_wrong_declaration_names_where_the_finding_is() {
+    let text = std::fs::read_to_string(crate::root().join("tests/cases/check/E0120_allow_suppresses_nothing.k8s"))
+        .expect("readable")
+        + "\nnamespace spare {\n  class = business\n}\n";
+    let compilation = k8sc::compile("allow.k8s", &text);
+    let codes: Vec<&str> = compilation.diagnostics.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["E0120", "HA052"], "{codes:?}");
+    let allow = &compilation.diagnostics[0];
+    assert_eq!(
+        allow.help.as_deref(),
+        Some(
+            "HA052 is reported on `namespace spare`: an `@allow` applies to the declaration a finding stands on, so move it there"
+        )
+    );
+    assert_eq!(allow.secondary.len(), 1, "the finding is labelled");
 }
