@@ -109,6 +109,7 @@ codes! {
     HA013 => "losing one failure domain leaves an ingress controller without a replica or its VIP without a member",
     HA014 => "losing one failure domain can leave an app without a replica",
     HA015 => "losing one failure domain makes a highly available NFS export unavailable",
+    HA016 => "losing one failure domain takes the NFS export that apps' volumes live on",
     // Control plane.
     HA020 => "too few control-plane nodes (none, or fewer than 2 in production)",
     HA021 => "control-plane nodes share a physical host",

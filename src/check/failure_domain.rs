@@ -45,6 +45,9 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let apiserver_vip_misplaced = (context.apiserver_frontends.iter())
         .any(|&idx| !super::control_plane::vip_strangers(model, context.frontends[idx].balancer).is_empty());
     let mut lost_apps: Vec<(EntityId, i64, Vec<&Domain>)> = Vec::new();
+    // Exports a failure takes with app volumes on them: the domains, the apps.
+    type Lost<'d> = (EntityId, Vec<&'d Domain>, Vec<(EntityId, String, crate::source::Span)>);
+    let mut lost_storage: Vec<Lost<'_>> = Vec::new();
     for domain in &context.topology.domains {
         if domain.nodes.is_empty() {
             continue;
@@ -166,6 +169,24 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
 
+        // HA016: apps keep their storage (reported once per export, below).
+        for loss in &assessment.storage_lost {
+            let at = match lost_storage.iter().position(|(export, _, _)| *export == loss.export) {
+                Some(at) => at,
+                None => {
+                    lost_storage.push((loss.export, Vec::new(), Vec::new()));
+                    lost_storage.len() - 1
+                }
+            };
+            let entry = &mut lost_storage[at];
+            if !entry.1.iter().any(|known: &&Domain| std::ptr::eq(*known, domain)) {
+                entry.1.push(domain);
+            }
+            if !entry.2.iter().any(|(app, _, _)| *app == loss.app) {
+                entry.2.push((loss.app, loss.volume.clone(), loss.volume_span));
+            }
+        }
+
         // HA015: an export declared highly available (on a DRBD pair) stays available.
         for state in &assessment.exports {
             if !state.ha || state.available {
@@ -184,6 +205,36 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     .with_help("put the DRBD pair's two nodes (and its VIP's members) on distinct physical hosts"),
             );
         }
+    }
+
+    for (export, domains, apps) in lost_storage {
+        let names: Vec<String> = domains.iter().map(|domain| domain.describe()).collect();
+        let app_names: Vec<String> = apps
+            .iter()
+            .map(|(app, _, _)| format!("`{}`", model.name(*app)))
+            .collect();
+        let view = model.nfs_export(export);
+        let mut diagnostic = context
+            .finding(
+                Code::HA016,
+                format!(
+                    "losing {} takes nfs_export `{}`, and with it the volumes of {} {}",
+                    join_or(&names),
+                    view.name(),
+                    if apps.len() == 1 { "app" } else { "apps" },
+                    join_and(&app_names)
+                ),
+                view.server_span(),
+                "served by one node",
+            )
+            .with_help(
+                "serve the export from a `drbd_pair` behind its own VIP (the data is mirrored and the VIP follows the Primary), \
+                 or accept the risk with `@allow(HA016, \"why\")` on the export",
+            );
+        for (_, volume, span) in apps.iter().take(3) {
+            diagnostic = diagnostic.with_label(*span, format!("volume `{volume}`"));
+        }
+        out.push(diagnostic);
     }
 
     for (app, replicas, domains) in lost_apps {
@@ -246,6 +297,15 @@ fn spread_help(context: &Context<'_>, domain: &Domain, total: usize) -> String {
             "{total} members need at least {needed} {kind}s for none to carry more than {most}, and there are {domains}: \
              add a {kind}, or accept the risk on this one with `@allow(HA011, \"why\")`"
         )
+    }
+}
+
+/// "a", "a and b", "a, b and c".
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [only] => only.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
 

@@ -163,6 +163,18 @@ pub fn simulate(context: &Context<'_>, names: &[String]) -> Result<Simulation, S
             required: production && state.ha,
         });
     }
+    for loss in &assessment.storage_lost {
+        requirements.push(Requirement {
+            subject: format!("app {}", model.name(loss.app)),
+            ok: false,
+            detail: format!(
+                "its volume `{}` lives on nfs_export `{}`, which is unavailable: its pods cannot mount it",
+                loss.volume,
+                model.name(loss.export)
+            ),
+            required: production,
+        });
+    }
     let survives = requirements
         .iter()
         .all(|requirement| requirement.ok || !requirement.required);

@@ -11,7 +11,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::topology::Placement;
 use super::{Context, quorum};
-use crate::semantic::views::{AntiAffinity, LbMode, NodeOrDrbdPair};
+use crate::semantic::views::{AntiAffinity, LbMode, NfsExportOrCephRbd, NodeOrDrbdPair};
 use crate::semantic::{EntityId, Model};
 use crate::source::Span;
 
@@ -164,6 +164,17 @@ pub struct Assessment {
     /// How many apps keep at least one replica.
     pub apps_surviving: usize,
     pub exports: Vec<ExportState>,
+    /// The apps whose volumes live on an export the failure took.
+    pub storage_lost: Vec<StorageLoss>,
+}
+
+/// A volume whose NFS export is unavailable: the app's pods cannot mount it.
+#[derive(Debug, Clone)]
+pub struct StorageLoss {
+    pub app: EntityId,
+    pub volume: String,
+    pub volume_span: Span,
+    pub export: EntityId,
 }
 
 impl Assessment {
@@ -187,7 +198,7 @@ pub fn assess(context: &Context<'_>, failed: &HashSet<EntityId>) -> Assessment {
         .filter(|node| !failed.contains(node))
         .count();
     let (apps, apps_surviving) = app_states(context, failed);
-    Assessment {
+    let mut assessment = Assessment {
         etcd_alive,
         etcd_total,
         apiserver: apiserver(context, failed),
@@ -197,11 +208,33 @@ pub fn assess(context: &Context<'_>, failed: &HashSet<EntityId>) -> Assessment {
             .collect(),
         apps,
         apps_surviving,
+        storage_lost: Vec::new(),
         exports: model
             .nfs_exports()
             .map(|export| export_state(model, export.id().entity(), failed))
             .collect(),
+    };
+    let lost: Vec<EntityId> = (assessment.exports.iter())
+        .filter(|state| !state.available)
+        .map(|state| state.export)
+        .collect();
+    if !lost.is_empty() {
+        for app in model.apps() {
+            for (volume, span) in app.volumes().spanned() {
+                if let Some(NfsExportOrCephRbd::NfsExport(export)) = volume.storage()
+                    && lost.contains(&export.entity())
+                {
+                    assessment.storage_lost.push(StorageLoss {
+                        app: app.id().entity(),
+                        volume: volume.name().unwrap_or_default().to_string(),
+                        volume_span: span,
+                        export: export.entity(),
+                    });
+                }
+            }
+        }
     }
+    assessment
 }
 
 fn apiserver(context: &Context<'_>, failed: &HashSet<EntityId>) -> ApiserverState {

@@ -216,7 +216,11 @@ impl Topology {
             topology.apps.push(AppInfo {
                 app,
                 placement,
-                replicas: view.replicas().unwrap_or(1).max(0),
+                // The autoscaler owns the count: it keeps at least its `min`.
+                replicas: (view.autoscaling().and_then(|autoscaling| autoscaling.min()))
+                    .or_else(|| view.replicas())
+                    .unwrap_or(1)
+                    .max(0),
                 spread: view
                     .placement()
                     .and_then(|placement| placement.anti_affinity())

@@ -108,11 +108,11 @@ fn assert_drilled(example: &str, report: &Value) {
 fn the_four_layer_example_survives_every_host_as_simulate_says() {
     let report = drill("000-four-layer");
     assert_drilled("000-four-layer", &report);
-    // Both tracked VIPs (haproxy, ingress) follow their service.
+    // Every tracked VIP (the DRBD pair's NFS, haproxy, ingress) follows its service.
     let services: Vec<&str> = (report["services"].as_array().expect("services").iter())
         .filter_map(|run| run["vip"].as_str())
         .collect();
-    assert_eq!(services, ["api_vip", "ingress_vip"]);
+    assert_eq!(services, ["nfs_vip", "api_vip", "ingress_vip"]);
     assert!(
         report["services"]
             .as_array()

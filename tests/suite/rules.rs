@@ -202,3 +202,31 @@ fn an_allow_on_the_wrong_declaration_names_where_the_finding_is() {
     );
     assert_eq!(allow.secondary.len(), 1, "the finding is labelled");
 }
+
+/// Losing the host of a single NFS server takes the apps' volumes: simulate says so, and
+/// the platform does not survive it (issue 14: storage in simulate).
+#[test]
+fn simulate_counts_the_apps_that_lose_their_storage() {
+    let text = std::fs::read_to_string(crate::root().join("tests/cases/check/HA016_storage_on_one_host.k8s"))
+        .expect("readable");
+    let compilation = k8sc::compile("storage.k8s", &text);
+    let secrets = Secrets::default();
+    let context = Context::new(&compilation.model, &compilation.graph, &secrets);
+    let simulation = simulate(&context, &["pm1".to_string()]).expect("a known host");
+    assert!(!simulation.survives, "{:?}", simulation.requirements);
+    let db = (simulation.requirements.iter())
+        .find(|requirement| requirement.subject == "app db" && !requirement.ok)
+        .expect("the app that lost its volume");
+    assert!(db.required);
+    assert_eq!(
+        db.detail,
+        "its volume `pgdata` lives on nfs_export `data`, which is unavailable: its pods cannot mount it"
+    );
+    let survived = simulate(&context, &["pm2".to_string()]).expect("a known host");
+    assert!(
+        survived
+            .requirements
+            .iter()
+            .all(|requirement| requirement.subject != "app db" || requirement.ok)
+    );
+}
