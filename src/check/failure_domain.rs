@@ -4,11 +4,11 @@
 use rustc_hash::FxHashSet as HashSet;
 
 use super::survival::assess;
-use super::topology::Domain;
+use super::topology::{Domain, DomainKind};
 use super::{Context, plural, quorum};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::semantic::EntityId;
-use crate::semantic::views::AntiAffinity;
+use crate::semantic::views::{AntiAffinity, SpreadDomain};
 
 pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     if !context.production() {
@@ -246,10 +246,20 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .app(app)
             .placement()
             .and_then(|placement| placement.anti_affinity());
+        let spread_over = model.app(app).placement().and_then(|placement| placement.spread());
+        let wider = (domains.iter())
+            .map(|domain| domain.kind)
+            .filter(|kind| *kind != DomainKind::PhysicalHost)
+            .max();
         let help = if spread == Some(AntiAffinity::None) {
-            "with `anti_affinity = none` nothing keeps replicas apart: use `required` or `preferred`"
+            "with `anti_affinity = none` nothing keeps replicas apart: use `required` or `preferred`".to_string()
+        } else if let Some(kind) = wider.filter(|_| spread_over.is_none_or(|over| over == SpreadDomain::Host)) {
+            let field = if kind == DomainKind::Rack { "rack" } else { "zone" };
+            format!(
+                "spread the replicas over {field}s as well as nodes (`placement = {{ spread = {field} }}`), or add replicas"
+            )
         } else {
-            "add replicas, or worker nodes for this placement on other physical hosts"
+            "add replicas, or worker nodes for this placement on other physical hosts".to_string()
         };
         let mut diagnostic = context
             .finding(

@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap as HashMap;
 use super::Context;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::semantic::EntityId;
-use crate::semantic::value::{describe_memory, format_quantity};
+use crate::semantic::value::describe_memory;
 use crate::semantic::views::NfsOption;
 
 /// Options that cannot stand together in one exports entry.
@@ -216,7 +216,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             for (app, size, count) in consumers.iter().take(5) {
                 diagnostic = diagnostic.with_label(
                     model.app(*app).volumes_span(),
-                    format!("`{}`: {count} x {}", model.name(*app), format_quantity(*size)),
+                    format!("`{}`: {count} x {}", model.name(*app), describe_memory(&[*size])[0]),
                 );
             }
             out.push(diagnostic);

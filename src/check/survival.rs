@@ -9,7 +9,7 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use super::topology::Placement;
+use super::topology::{Placement, SpreadUnit};
 use super::{Context, quorum};
 use crate::semantic::views::{AntiAffinity, LbMode, NfsExportOrCephRbd, NodeOrDrbdPair};
 use crate::semantic::{EntityId, Model};
@@ -377,19 +377,19 @@ struct PlacementLoss {
     eligible: usize,
     alive: usize,
     hosts: usize,
-    /// Failed eligible nodes on each host that lost any.
+    /// Failed eligible nodes in each spread unit (host, rack or zone) that lost any.
     failed_per_host: Vec<usize>,
 }
 
 /// What a failure takes from a placement, from the failed nodes alone: one lookup per
 /// failed node, so checking every failure domain stays one pass over the nodes.
 fn placement_loss(context: &Context<'_>, placement: &Placement, failed: &HashSet<EntityId>) -> PlacementLoss {
-    let mut failed_per_host: HashMap<EntityId, usize> = HashMap::default();
+    let mut failed_per_host: HashMap<SpreadUnit, usize> = HashMap::default();
     let mut failed_eligible = 0;
     for node in failed.iter().filter(|node| placement.eligible.contains(node)) {
         failed_eligible += 1;
-        if let Some(host) = context.topology.host_of.get(node) {
-            *failed_per_host.entry(*host).or_default() += 1;
+        if let Some(unit) = context.topology.unit_of(context.model, *node, placement.key.spread) {
+            *failed_per_host.entry(unit).or_default() += 1;
         }
     }
     PlacementLoss {

@@ -4,7 +4,7 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::collections::BTreeMap;
 
-use crate::semantic::views::{AntiAffinity, EtcdTopology, Role, Workload};
+use crate::semantic::views::{AntiAffinity, EtcdTopology, Role, SpreadDomain, Workload};
 use crate::semantic::{EntityId, Model};
 use crate::source::Span;
 
@@ -53,6 +53,9 @@ impl Domain {
 pub struct PlacementKey {
     pub pool: Option<String>,
     pub gpu: bool,
+    /// The failure domain the replicas are spread over; the nodes are the same whatever
+    /// it is, the units the survival arithmetic counts are not.
+    pub spread: SpreadDomain,
 }
 
 /// What the survival arithmetic needs of an app, read once.
@@ -67,14 +70,21 @@ pub struct AppInfo {
 }
 
 /// A distinct placement: the worker nodes that match it in source order and as a set (a
-/// failure looks up only its own nodes, never the whole list), and how many physical
-/// hosts carry them.
+/// failure looks up only its own nodes, never the whole list), and how many spread units
+/// (physical hosts, racks or zones, as the placement spreads) carry them.
 #[derive(Debug, Clone)]
 pub struct Placement {
     pub key: PlacementKey,
     pub nodes: Vec<EntityId>,
     pub eligible: HashSet<EntityId>,
     pub hosts: usize,
+}
+
+/// What a placement's replicas are spread over: a physical host, or a named rack or zone.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SpreadUnit {
+    Host(EntityId),
+    Named(SpreadDomain, String),
 }
 
 #[derive(Debug, Clone, Default)]
@@ -200,8 +210,8 @@ impl Topology {
                 None => {
                     let nodes = topology.matching(model, &key);
                     let eligible: HashSet<EntityId> = nodes.iter().copied().collect();
-                    let hosts: HashSet<EntityId> = (nodes.iter())
-                        .filter_map(|node| topology.host_of.get(node).copied())
+                    let hosts: HashSet<SpreadUnit> = (nodes.iter())
+                        .filter_map(|node| topology.unit_of(model, *node, key.spread))
                         .collect();
                     topology.placements.push(Placement {
                         key: key.clone(),
@@ -243,6 +253,22 @@ impl Topology {
             .collect()
     }
 
+    /// The unit of `spread` a node counts in: its physical host, or the host's rack or
+    /// zone (the host itself when it declares none).
+    pub fn unit_of(&self, model: &Model, node: EntityId, spread: SpreadDomain) -> Option<SpreadUnit> {
+        let host = *self.host_of.get(&node)?;
+        let view = model.physical_host(host);
+        let named = match spread {
+            SpreadDomain::Host => None,
+            SpreadDomain::Rack => view.rack(),
+            SpreadDomain::Zone => view.zone(),
+        };
+        Some(match named {
+            Some(name) => SpreadUnit::Named(spread, name.to_string()),
+            None => SpreadUnit::Host(host),
+        })
+    }
+
     /// Whether a physical host carries at least one node.
     pub fn carries_nodes(&self, host: EntityId) -> bool {
         self.hosts_with_nodes.contains(&host)
@@ -260,7 +286,10 @@ impl Topology {
         let placement = model.app(app).placement();
         let pool = placement.and_then(|placement| placement.pool()).map(str::to_string);
         let gpu = placement.and_then(|placement| placement.gpu()).unwrap_or(false);
-        PlacementKey { pool, gpu }
+        let spread = placement
+            .and_then(|placement| placement.spread())
+            .unwrap_or(SpreadDomain::Host);
+        PlacementKey { pool, gpu, spread }
     }
 
     /// The worker nodes an app may be scheduled on, in source order.

@@ -393,6 +393,48 @@ impl std::fmt::Display for AntiAffinity {
     }
 }
 
+/// The failure domain replicas are spread over evenly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SpreadDomain {
+    Host,
+    Rack,
+    Zone,
+}
+
+impl SpreadDomain {
+    /// Every variant, in the prelude's order.
+    pub const ALL: [SpreadDomain; 3] = [SpreadDomain::Host, SpreadDomain::Rack, SpreadDomain::Zone];
+
+    /// The variant as the language writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SpreadDomain::Host => "host",
+            SpreadDomain::Rack => "rack",
+            SpreadDomain::Zone => "zone",
+        }
+    }
+
+    /// The variant the language writes so.
+    pub fn parse(name: &str) -> Option<SpreadDomain> {
+        match name {
+            "host" => Some(SpreadDomain::Host),
+            "rack" => Some(SpreadDomain::Rack),
+            "zone" => Some(SpreadDomain::Zone),
+            _ => None,
+        }
+    }
+
+    pub fn read(_: &Model, value: &Spanned) -> Option<SpreadDomain> {
+        read::variant(value).and_then(SpreadDomain::parse)
+    }
+}
+
+impl std::fmt::Display for SpreadDomain {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A port's transport protocol.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Protocol {
@@ -4494,6 +4536,19 @@ impl<'m> Placement<'m> {
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
     pub(crate) fn anti_affinity_span(self) -> Span {
         self.span_of(2)
+    }
+
+    // field of `placement.spread`
+    /// The failure domain replicas are spread over evenly (a topology spread of skew 1): physical hosts, or the hosts' racks or zones, so that losing a whole rack or zone loses only its share.
+    /// The survival rules count by it.
+    /// `spread: spread_domain`.
+    pub(crate) fn spread(self) -> Option<SpreadDomain> {
+        self.field(3).and_then(|value| SpreadDomain::read(self.model, value))
+    }
+    /// Where `spread` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn spread_span(self) -> Span {
+        self.span_of(3)
     }
 }
 

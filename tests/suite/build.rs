@@ -828,3 +828,38 @@ fn a_build_sweeps_the_staging_folders_of_killed_builds() {
     assert_eq!(siblings, Vec::<String>::new());
     assert!(out.join(".k8sc-build").is_file());
 }
+
+/// `placement = { spread = zone }` spreads the replicas over the hosts' zones: the topology
+/// spread counts by the zone label every node carries (issue 14).
+#[test]
+fn an_app_spread_over_zones_is_spread_by_the_zone_label() {
+    let text = std::fs::read_to_string(crate::root().join("tests/cases/check/HA014_spread_over_hosts_loses_a_zone.pass.k8s"))
+        .expect("readable")
+        .replace(
+            "  node_subnet = 10.0.0.0/24\n",
+            "  node_subnet = 10.0.0.0/24\n  bootstrap_token = file(\"pki/bootstrap-token\")\n  \
+             certificate_key = file(\"pki/certificate-key\")\n  ca_certificate = file(\"pki/ca.crt\")\n  ca_key = file(\"pki/ca.key\")\n",
+        );
+    let output = emit_text("zones.k8s", &text);
+    let shop = (output.files.iter())
+        .find(|(path, _)| path.ends_with("shop.yaml"))
+        .map(|(_, file)| file.contents.clone())
+        .expect("the shop namespace's file");
+    let deployment = shop
+        .split("\n---\n")
+        .find(|doc| doc.contains("kind: Deployment"))
+        .expect("a Deployment");
+    assert!(
+        deployment.contains("topologyKey: topology.kubernetes.io/zone"),
+        "{deployment}"
+    );
+    assert!(
+        !deployment.contains("topologyKey: k8sc.io/physical-host"),
+        "{deployment}"
+    );
+    let nodes = (output.files.iter())
+        .find(|(path, _)| path.ends_with("00-nodes.yaml"))
+        .map(|(_, file)| file.contents.clone())
+        .expect("the nodes");
+    assert!(nodes.contains("topology.kubernetes.io/zone: a"), "{nodes}");
+}

@@ -172,7 +172,7 @@ fn scheduling(
     let model = c.model;
     let nodes: Vec<String> = (c.view.nodes().iter()).map(|node| k8s_name(model.name(node))).collect();
     let anti_affinity = c.view.anti_affinity().unwrap_or(AntiAffinity::Required);
-    let (affinity, spread_constraints) = spread(&c.name, anti_affinity);
+    let (affinity, spread_constraints) = spread(&c.name, anti_affinity, super::HOST_LABEL);
     // Run only on the controller's own nodes.
     let mut affinity = affinity.unwrap_or_default();
     affinity.node_affinity = Some(core::NodeAffinity {

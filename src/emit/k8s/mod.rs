@@ -36,6 +36,10 @@ use crate::semantic::{EntityId, Model};
 const MANAGED_BY: (&str, &str) = ("app.kubernetes.io/managed-by", "k8sc");
 /// The node label replicas are spread over: the physical host.
 pub const HOST_LABEL: &str = "k8sc.io/physical-host";
+/// The label of the physical host's rack, when it declares one.
+pub const RACK_LABEL: &str = "k8sc.io/rack";
+/// The well-known zone label, from the physical host's zone.
+pub const ZONE_LABEL: &str = "topology.kubernetes.io/zone";
 const POOL_LABEL: &str = "k8sc.io/pool";
 const GPU_LABEL: &str = "k8sc.io/gpu";
 const NAME_LABEL: &str = "app.kubernetes.io/name";
@@ -325,10 +329,10 @@ fn nodes(model: &Model, writer: &mut Writer) {
             let host = model.physical_host(host);
             pairs.push((HOST_LABEL.into(), k8s_name(host.name())));
             if let Some(rack) = host.rack() {
-                pairs.push(("k8sc.io/rack".into(), k8s_name(rack)));
+                pairs.push((RACK_LABEL.into(), k8s_name(rack)));
             }
             if let Some(zone) = host.zone() {
-                pairs.push(("topology.kubernetes.io/zone".into(), zone.to_string()));
+                pairs.push((ZONE_LABEL.into(), zone.to_string()));
             }
         }
         let pool = node.pool();

@@ -10,10 +10,10 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::storage::{claim_spec, storage_class_of};
-use super::{AppObjects, Documents, GPU_LABEL, HOST_LABEL, POOL_LABEL, meta, selector};
+use super::{AppObjects, Documents, GPU_LABEL, HOST_LABEL, POOL_LABEL, RACK_LABEL, ZONE_LABEL, meta, selector};
 use crate::check::names::{k8s_name, namespace_of};
 use crate::semantic::value::{format_cpu, format_quantity};
-use crate::semantic::views::{AntiAffinity, Probe, Protocol, Resources, Workload};
+use crate::semantic::views::{AntiAffinity, Probe, Protocol, Resources, SpreadDomain, Workload};
 use crate::semantic::{EntityId, Model};
 
 /// A container's resources: an app's or an ingress controller's requests and limits.
@@ -40,11 +40,22 @@ pub(super) fn resources(
     })
 }
 
+/// The node label a spread over `domain` counts by (every node carries its host's).
+pub(super) fn spread_key(domain: SpreadDomain) -> &'static str {
+    match domain {
+        SpreadDomain::Host => HOST_LABEL,
+        SpreadDomain::Rack => RACK_LABEL,
+        SpreadDomain::Zone => ZONE_LABEL,
+    }
+}
+
 /// Spread: required (or preferred) anti-affinity on the node, and an even spread over
-/// physical hosts, so that losing a host loses at most its share of the replicas.
+/// `topology_key` (physical hosts, racks or zones), so that losing one loses at most its
+/// share of the replicas.
 pub(super) fn spread(
     name: &str,
     anti_affinity: AntiAffinity,
+    topology_key: &str,
 ) -> (Option<core::Affinity>, Option<Vec<core::TopologySpreadConstraint>>) {
     let term = core::PodAffinityTerm {
         label_selector: Some(selector(name)),
@@ -74,7 +85,7 @@ pub(super) fn spread(
     let constraint = core::TopologySpreadConstraint {
         label_selector: Some(selector(name)),
         max_skew: 1,
-        topology_key: HOST_LABEL.into(),
+        topology_key: topology_key.into(),
         when_unsatisfiable: when.into(),
         // Count only the hosts with a node the pods may use: the placement's (the default),
         // and nodes whose taints they tolerate (not the default, which counts a host of
@@ -281,8 +292,11 @@ fn pod_template(app: &AppObjects<'_>, claims: &[Claim]) -> core::PodTemplateSpec
     let anti_affinity = (app.view.placement())
         .and_then(|placement| placement.anti_affinity())
         .unwrap_or(AntiAffinity::Required);
+    let domain = (app.view.placement())
+        .and_then(|placement| placement.spread())
+        .unwrap_or(SpreadDomain::Host);
     let (affinity, spread_constraints) = if app.replicated {
-        spread(&app.name, anti_affinity)
+        spread(&app.name, anti_affinity, spread_key(domain))
     } else {
         (None, None)
     };
