@@ -17,6 +17,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let mut claims: HashMap<(EntityId, i64), (String, Span, bool)> = HashMap::default();
     // What the platform itself runs on its nodes claims their ports first.
     let api_port = context.apiserver_port();
+    let kubelets: rustc_hash::FxHashSet<EntityId> = context.topology.kubelet.iter().copied().collect();
     for view in model.nodes() {
         let node = view.id().entity();
         let mut platform: Vec<(i64, &str)> = Vec::new();
@@ -30,7 +31,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if context.topology.etcd.contains(&node) {
             platform.extend([(2379, "etcd"), (2380, "etcd")]);
         }
-        if context.topology.kubelet.contains(&node) {
+        if kubelets.contains(&node) {
             platform.push((10250, "the kubelet"));
         }
         for (port, what) in platform {
