@@ -72,6 +72,15 @@ fn reservations(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Millicores and bytes a node offers pods: its capacity less what it reserves.
+fn allocatable(node: crate::semantic::views::Node<'_>) -> [u64; 2] {
+    let (reserved_cpu, reserved_memory) = amounts(node.reserved());
+    [
+        node.cpu().unwrap_or(0).saturating_sub(reserved_cpu),
+        node.memory().unwrap_or(0).saturating_sub(reserved_memory),
+    ]
+}
+
 /// Millicores and bytes one pod of an app holds on its node: its requests, or its limits
 /// where only a limit is given (Kubernetes copies it into the request).
 fn per_pod(app: App<'_>) -> (u64, u64) {
@@ -124,14 +133,6 @@ fn placement(context: &Context<'_>, app: App<'_>, out: &mut Vec<Diagnostic>) {
     }
     // HA102: one pod fits on the largest node it may run on.
     let (cpu, memory) = per_pod(app);
-    let allocatable = |node: crate::semantic::EntityId| {
-        let view = model.node(node);
-        let (reserved_cpu, reserved_memory) = amounts(view.reserved());
-        (
-            view.cpu().unwrap_or(0).saturating_sub(reserved_cpu),
-            view.memory().unwrap_or(0).saturating_sub(reserved_memory),
-        )
-    };
     let span = if app.requests().is_some() {
         app.requests_span()
     } else {
@@ -143,16 +144,7 @@ fn placement(context: &Context<'_>, app: App<'_>, out: &mut Vec<Diagnostic>) {
     ];
     for (what, wanted, index, describe) in checks {
         let largest = (eligible.iter().copied())
-            .map(|node| {
-                (
-                    if index == 0 {
-                        allocatable(node).0
-                    } else {
-                        allocatable(node).1
-                    },
-                    node,
-                )
-            })
+            .map(|node| (allocatable(model.node(node))[index], node))
             .max_by_key(|(amount, node)| (*amount, std::cmp::Reverse(*node)));
         let Some((offered, node)) = largest else { continue };
         if wanted > offered {
@@ -189,9 +181,7 @@ fn platform(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if !view.roles().contains(&Role::Worker) {
             continue;
         }
-        let (reserved_cpu, reserved_memory) = amounts(view.reserved());
-        let cpu = view.cpu().unwrap_or(0).saturating_sub(reserved_cpu);
-        let memory = view.memory().unwrap_or(0).saturating_sub(reserved_memory);
+        let [cpu, memory] = allocatable(view);
         let entry = by_host.entry(context.topology.host_of.get(&node).copied()).or_default();
         // Sums saturate: a capacity past u64 is "more than anything requested".
         entry.0 = entry.0.saturating_add(cpu);

@@ -80,7 +80,8 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let has_vip = leading
             .iter()
             .any(|&idx| model.load_balancer(all[idx].balancer).vip().is_some());
-        if (leading.is_empty() || !has_vip) && !misdirected(context) {
+        let misdirected = (context.frontends.iter()).any(|frontend| misdirected(context, frontend));
+        if (leading.is_empty() || !has_vip) && !misdirected {
             let mut diagnostic = context
                 .finding(
                     Code::HA022,
@@ -212,12 +213,11 @@ pub fn check_frontend_modes(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// HA026 and HA027: each frontend lists a backend once, and balances to a port its
-/// control-plane backends listen on.
+/// HA026 and HA027: each frontend lists a backend once, and one meant for the apiservers
+/// balances to a port they listen on.
 pub fn check_backends(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     let api_port = context.apiserver_port();
-    let masters = &context.topology.control_plane;
     for balancer in model.load_balancers() {
         for frontend in balancer.frontends() {
             let name = frontend.name().unwrap_or_default();
@@ -240,43 +240,31 @@ pub fn check_backends(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     seen.insert(node, span);
                 }
             }
-            // HA027: control-plane backends listen on the apiserver port, or on a port a
-            // load balancer or ingress controller on them binds.
-            // Only while no frontend reaches the apiservers, a frontend whose backends are
-            // all control-plane nodes is taken as meant for them (on other nodes, and
-            // beside a working apiserver frontend, k8sc cannot know every listener).
-            let Some(port) = frontend.backend_port() else { continue };
-            let on_masters = frontend.backends().entities();
-            if !context.apiserver_frontends.is_empty()
-                || masters.len() < 2
-                || on_masters.is_empty()
-                || !on_masters.iter().all(|node| masters.contains(node))
-                || i64::from(port) == api_port
-            {
-                continue;
-            }
-            let silent: Vec<EntityId> = on_masters
-                .iter()
-                .copied()
-                .filter(|node| !listens(context, *node, port))
-                .collect();
-            if silent.len() == on_masters.len() {
-                out.push(
-                    Diagnostic::error(
-                        Code::HA027,
-                        format!(
-                            "frontend `{name}` balances to port {port} of {}, where nothing listens: kube-apiserver listens on {api_port}",
-                            names(context, &silent)
-                        ),
-                        frontend.backend_port_span(),
-                        "no listener on the backends",
-                    )
-                    .with_help(format!(
-                        "set `backend_port = {api_port}` to reach the apiservers (the cluster's `apiserver_port`)"
-                    )),
-                );
-            }
         }
+    }
+    // HA027: while no frontend reaches the apiservers, one whose backends are all
+    // control-plane nodes balancing to a port nothing there listens on was meant for them.
+    for frontend in context
+        .frontends
+        .iter()
+        .filter(|frontend| misdirected(context, frontend))
+    {
+        out.push(
+            Diagnostic::error(
+                Code::HA027,
+                format!(
+                    "frontend `{}` balances to port {} of {}, where nothing listens: kube-apiserver listens on {api_port}",
+                    frontend.name,
+                    frontend.backend_port,
+                    names(context, &frontend.backends)
+                ),
+                frontend.backend_port_span,
+                "no listener on the backends",
+            )
+            .with_help(format!(
+                "set `backend_port = {api_port}` to reach the apiservers (the cluster's `apiserver_port`)"
+            )),
+        );
     }
 }
 
@@ -325,7 +313,7 @@ pub fn check_vips(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
 
 /// Whether something k8sc configures listens on `port` of `node`: the apiserver, a load
 /// balancer frontend on the node, or an ingress controller on its host network.
-pub fn listens(context: &Context<'_>, node: EntityId, port: u16) -> bool {
+fn listens(context: &Context<'_>, node: EntityId, port: u16) -> bool {
     let model = context.model;
     if context.topology.control_plane.contains(&node) && i64::from(port) == context.apiserver_port() {
         return true;
@@ -339,17 +327,19 @@ pub fn listens(context: &Context<'_>, node: EntityId, port: u16) -> bool {
     fronted || ingress
 }
 
-/// Whether some frontend balances to control-plane nodes on a port nothing there listens
-/// on: HA027 stands on that port, and HA022 does not blame the cluster for it.
-fn misdirected(context: &Context<'_>) -> bool {
+/// HA027's case: no frontend reaches the apiservers (there are several), and this one's
+/// backends are all control-plane nodes, on a port other than the apiserver's where
+/// nothing k8sc configures listens. On other nodes, and beside a working apiserver
+/// frontend, k8sc cannot know every listener. HA022 does not blame the cluster for it.
+fn misdirected(context: &Context<'_>, frontend: &super::survival::Frontend) -> bool {
     let masters = &context.topology.control_plane;
-    context.frontends.iter().any(|frontend| {
-        let port = u16::try_from(frontend.backend_port).unwrap_or(0);
-        !frontend.backends.is_empty()
-            && frontend.backends.iter().all(|node| masters.contains(node))
-            && frontend.backend_port != context.apiserver_port()
-            && frontend.backends.iter().all(|node| !listens(context, *node, port))
-    })
+    let port = u16::try_from(frontend.backend_port).unwrap_or(0);
+    context.apiserver_frontends.is_empty()
+        && masters.len() > 1
+        && !frontend.backends.is_empty()
+        && frontend.backends.iter().all(|node| masters.contains(node))
+        && frontend.backend_port != context.apiserver_port()
+        && frontend.backends.iter().all(|node| !listens(context, *node, port))
 }
 
 fn names(context: &Context<'_>, nodes: &[EntityId]) -> String {

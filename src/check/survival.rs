@@ -23,6 +23,8 @@ pub struct Frontend {
     pub port: i64,
     pub backends: Vec<EntityId>,
     pub backend_port: i64,
+    /// Where `backend_port` is written (else the record).
+    pub backend_port_span: Span,
     /// TCP passthrough or HTTP.
     pub mode: LbMode,
     /// Where `mode` is written (else the record).
@@ -42,6 +44,7 @@ pub fn frontends(model: &Model) -> Vec<Frontend> {
                 port: record.port().map_or(0, i64::from),
                 backends: record.backends().entities(),
                 backend_port: record.backend_port().map_or(0, i64::from),
+                backend_port_span: record.backend_port_span(),
                 mode: record.mode().unwrap_or(LbMode::Tcp),
                 mode_span: record.mode_span(),
                 span: record.span(),

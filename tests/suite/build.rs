@@ -55,8 +55,12 @@ fn k8sc(args: &[&str]) -> Output {
     command.output().expect("k8sc runs")
 }
 
+/// A fresh scratch folder. Each call gets its own (a counter in the name): two tests that
+/// build under one name concurrently would otherwise remove each other's trees.
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("k8sc-build-test-{}-{name}", std::process::id()));
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("k8sc-build-test-{}-{call}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("scratch folder");
     dir
