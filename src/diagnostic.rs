@@ -110,6 +110,7 @@ codes! {
     HA014 => "losing one failure domain can leave an app without a replica",
     HA015 => "losing one failure domain makes a highly available NFS export unavailable",
     HA016 => "losing one failure domain takes the NFS export that apps' volumes live on",
+    HA017 => "an app spread over racks or zones that some of its nodes' hosts do not declare",
     // Control plane.
     HA020 => "too few control-plane nodes (none, or fewer than 2 in production)",
     HA021 => "control-plane nodes share a physical host",
@@ -120,6 +121,7 @@ codes! {
     HA026 => "a load-balancer frontend that lists a backend twice",
     HA027 => "a frontend balancing to a port its control-plane backends do not listen on",
     HA028 => "a load balancer's VIP with members that are not the balancer's nodes",
+    HA029 => "an LVS frontend that direct routing cannot carry: no VIP, a changed port, or a director as its own backend",
     // VIP groups (keepalived).
     HA030 => "a VIP group has fewer than 2 members",
     HA031 => "a VIP outside its members' subnet",

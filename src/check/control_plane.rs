@@ -268,6 +268,88 @@ pub fn check_backends(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// HA029: an LVS frontend that direct routing can carry. The emitted keepalived runs LVS
+/// in DR mode (`lb_kind DR`): the director rewrites only the frame's MAC address, so it
+/// needs a VIP to answer for, cannot change the port, and cannot be a real server of its
+/// own virtual server (the standby director's IPVS takes what the active one forwards to
+/// it, and forwards it again).
+pub fn check_lvs(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    for balancer in model.load_balancers() {
+        if balancer.software() != Some(LbSoftware::Lvs) || balancer.frontends().is_empty() {
+            continue;
+        }
+        let name = balancer.name();
+        let vip = (balancer.vip()).and_then(|vip| model.vip_group(vip).address());
+        if vip.is_none() {
+            out.push(
+                Diagnostic::error(
+                    Code::HA029,
+                    format!(
+                        "LVS load balancer `{name}` has no VIP: LVS balances connections to a virtual address, so none of its frontends could be emitted"
+                    ),
+                    balancer.software_span(),
+                    "software = lvs",
+                )
+                .with_label(model.entity(balancer.id().entity()).name_span, "no `vip`")
+                .with_help("give it a `vip` held by its nodes, or use `software = haproxy`, which binds the nodes' own addresses"),
+            );
+        }
+        let directors = balancer.nodes().entities();
+        for frontend in balancer.frontends() {
+            let frontend_name = frontend.name().unwrap_or_default();
+            let (port, backend_port) = (frontend.port(), frontend.backend_port());
+            if let (Some(port), Some(backend_port)) = (port, backend_port)
+                && port != backend_port
+            {
+                out.push(
+                    Diagnostic::error(
+                        Code::HA029,
+                        format!(
+                            "LVS frontend `{frontend_name}` forwards port {port} to port {backend_port}, but direct routing delivers each packet unchanged: the backends receive it on port {port}"
+                        ),
+                        frontend.backend_port_span(),
+                        format!("not port {port}"),
+                    )
+                    .with_label(frontend.port_span(), "the port the backends receive")
+                    .with_help(format!(
+                        "set `backend_port = {port}` and have the backends listen there, or use `software = haproxy`, which can change the port"
+                    )),
+                );
+            }
+            let own: Vec<(EntityId, Span)> = (frontend.backends().spanned())
+                .map(|(backend, span)| (backend.entity(), span))
+                .filter(|(backend, _)| directors.contains(backend))
+                .collect();
+            let Some(&(first, first_span)) = own.first() else {
+                continue;
+            };
+            let listed: Vec<EntityId> = own.iter().map(|(backend, _)| *backend).collect();
+            let mut diagnostic = Diagnostic::error(
+                Code::HA029,
+                format!(
+                    "LVS frontend `{frontend_name}` balances to {}, {} of load balancer `{name}` itself: under direct routing a director cannot be its own real server \
+                     (the standby director's virtual server takes the packets the active one forwards to it, and forwards them again)",
+                    names(context, &listed),
+                    if listed.len() == 1 { "a director" } else { "directors" }
+                ),
+                first_span,
+                format!("`{}` runs this LVS", model.name(first)),
+            );
+            for (_, span) in own.iter().skip(1).take(2) {
+                diagnostic = diagnostic.with_label(*span, "also a director");
+            }
+            out.push(
+                diagnostic
+                    .with_label(balancer.nodes_span(), "the directors")
+                    .with_help(
+                        "balance to nodes that do not run this LVS (such as a haproxy tier, as example 003 does), or use `software = haproxy` on these nodes",
+                    ),
+            );
+        }
+    }
+}
+
 /// The members of a balancer's VIP that are none of its nodes: a member that takes the
 /// VIP there has no frontend to serve it.
 pub fn vip_strangers(model: &Model, balancer: EntityId) -> Vec<EntityId> {

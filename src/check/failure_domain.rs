@@ -1,14 +1,16 @@
 //! Failure domains: physical hosts (and declared racks and zones) fail with every node on
-//! them; losing any one must leave the platform working. Production only.
+//! them; losing any one must leave the platform working (production only). An app spread
+//! over racks or zones needs its nodes' hosts to declare them (every profile: it is how
+//! the scheduler works, not a risk).
 
 use rustc_hash::FxHashSet as HashSet;
 
 use super::survival::assess;
-use super::topology::{Domain, DomainKind};
+use super::topology::{Domain, DomainKind, PlacementKey, Topology};
 use super::{Context, plural, quorum};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::semantic::EntityId;
-use crate::semantic::views::{AntiAffinity, SpreadDomain};
+use crate::semantic::views::{AntiAffinity, SpreadDomain, Workload};
 
 pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     if !context.production() {
@@ -278,6 +280,80 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             diagnostic = diagnostic.with_label(domain.span, format!("losing {}", domain.describe()));
         }
         out.push(diagnostic);
+    }
+}
+
+/// HA017: an app spread over racks or zones (a topology spread on the rack or zone label,
+/// `DoNotSchedule` under required anti-affinity) runs only on nodes whose host declares
+/// one: the scheduler filters out every node without the label.
+pub fn check_spread(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    // The nodes without the label, once per placement.
+    let mut unlabelled: rustc_hash::FxHashMap<PlacementKey, Vec<EntityId>> = rustc_hash::FxHashMap::default();
+    for app in model.apps() {
+        let Some(placement) = app.placement() else { continue };
+        let spread = placement.spread().unwrap_or(SpreadDomain::Host);
+        let required = placement.anti_affinity().unwrap_or(AntiAffinity::Required) == AntiAffinity::Required;
+        let pods = match app.autoscaling() {
+            Some(autoscaling) => autoscaling.max().unwrap_or(1),
+            None => app.replicas().unwrap_or(1),
+        };
+        if spread == SpreadDomain::Host || !required || pods < 2 || app.workload() == Some(Workload::Daemon) {
+            continue;
+        }
+        let id = app.id().entity();
+        let eligible = context.topology.eligible(model, id);
+        let missing = unlabelled.entry(Topology::placement_of(model, id)).or_insert_with(|| {
+            (eligible.iter().copied())
+                .filter(|node| {
+                    matches!(
+                        context.topology.unit_of(model, *node, spread),
+                        Some(super::topology::SpreadUnit::Host(_))
+                    )
+                })
+                .collect()
+        });
+        if missing.is_empty() {
+            continue;
+        }
+        let kind = if spread == SpreadDomain::Rack { "rack" } else { "zone" };
+        let hosts: Vec<EntityId> = {
+            let mut hosts: Vec<EntityId> = (missing.iter())
+                .filter_map(|node| context.topology.host_of.get(node).copied())
+                .collect();
+            hosts.sort();
+            hosts.dedup();
+            hosts
+        };
+        let host_names: Vec<String> = hosts.iter().map(|host| model.quoted(*host)).collect();
+        let node_names: Vec<String> = missing.iter().map(|node| model.quoted(*node)).collect();
+        let message = if missing.len() == eligible.len() {
+            format!(
+                "app `{}` is spread over {kind}s, but no node it may run on has a {kind}: the scheduler places none of its pods",
+                app.name()
+            )
+        } else {
+            format!(
+                "app `{}` is spread over {kind}s, but the scheduler never places it on {}: {} declare{} no {kind}",
+                app.name(),
+                join_or(&node_names),
+                join_and(&host_names),
+                if hosts.len() == 1 { "s" } else { "" }
+            )
+        };
+        let mut diagnostic = Diagnostic::error(
+            Code::HA017,
+            message,
+            placement.spread_span(),
+            format!("spread = {kind}"),
+        );
+        for host in hosts.iter().take(3) {
+            diagnostic = diagnostic.with_label(model.entity(*host).name_span, format!("no `{kind}`"));
+        }
+        out.push(diagnostic.with_help(format!(
+            "declare the {kind} of {}, or spread over `host`s: a node without the {kind} label fails the spread's filter",
+            join_and(&host_names)
+        )));
     }
 }
 

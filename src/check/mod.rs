@@ -154,9 +154,11 @@ const FAMILIES: [&[Family]; 2] = [
     &[
         etcd::check,
         failure_domain::check,
+        failure_domain::check_spread,
         control_plane::check,
         control_plane::check_frontend_modes,
         control_plane::check_backends,
+        control_plane::check_lvs,
         control_plane::check_vips,
         vrrp::check,
         ingress::check,

@@ -25,17 +25,24 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let replicas = view.replicas().unwrap_or(1);
         let volumes = view.volumes().len();
 
-        // HA060: production apps run at least 2 replicas.
-        if context.production() && workload != Workload::Daemon && replicas < 2 {
+        // HA060: production apps run at least 2 replicas; an autoscaled app's count is
+        // its autoscaler's (the Deployment leaves `replicas` to it), never below `min`.
+        let (kept, kept_span, field) = match view.autoscaling() {
+            Some(autoscaling) => (autoscaling.min().unwrap_or(1), autoscaling.min_span(), "min"),
+            None => (replicas, view.replicas_span(), "replicas"),
+        };
+        if context.production() && workload != Workload::Daemon && kept < 2 {
+            let message = if field == "min" {
+                format!("app `{name}` may run {kept} replica (its autoscaler's `min`); production needs at least 2")
+            } else {
+                format!("app `{name}` runs {kept} replica; production needs at least 2")
+            };
             out.push(
                 context
-                    .finding(
-                        Code::HA060,
-                        format!("app `{name}` runs {replicas} replica; production needs at least 2"),
-                        view.replicas_span(),
-                        "replicas",
-                    )
-                    .with_help("set `replicas = 2` or more, or use the dev profile for this platform"),
+                    .finding(Code::HA060, message, kept_span, field)
+                    .with_help(format!(
+                        "set `{field} = 2` or more, or use the dev profile for this platform"
+                    )),
             );
         }
         // HA061 / HA062: stateful apps claim volumes; the others claim none.

@@ -833,17 +833,22 @@ fn a_build_sweeps_the_staging_folders_of_killed_builds() {
     assert!(out.join(".k8sc-build").is_file());
 }
 
-/// `placement = { spread = zone }` spreads the replicas over the hosts' zones: the topology
-/// spread counts by the zone label every node carries (issue 14).
-#[test]
-fn an_app_spread_over_zones_is_spread_by_the_zone_label() {
-    let text = std::fs::read_to_string(crate::root().join("tests/cases/check/HA014_spread_over_hosts_loses_a_zone.pass.k8s"))
+/// The passing zone-spread case, with the bootstrap secrets a build reads.
+fn zoned_platform() -> String {
+    std::fs::read_to_string(crate::root().join("tests/cases/check/HA014_spread_over_hosts_loses_a_zone.pass.k8s"))
         .expect("readable")
         .replace(
             "  node_subnet = 10.0.0.0/24\n",
             "  node_subnet = 10.0.0.0/24\n  bootstrap_token = file(\"pki/bootstrap-token\")\n  \
              certificate_key = file(\"pki/certificate-key\")\n  ca_certificate = file(\"pki/ca.crt\")\n  ca_key = file(\"pki/ca.key\")\n",
-        );
+        )
+}
+
+/// `placement = { spread = zone }` spreads the replicas over the hosts' zones: the topology
+/// spread counts by the zone label every node carries (issue 14).
+#[test]
+fn an_app_spread_over_zones_is_spread_by_the_zone_label() {
+    let text = zoned_platform();
     let output = emit_text("zones.k8s", &text);
     let shop = (output.files.iter())
         .find(|(path, _)| path.ends_with("shop.yaml"))
@@ -866,4 +871,34 @@ fn an_app_spread_over_zones_is_spread_by_the_zone_label() {
         .map(|(_, file)| file.contents.clone())
         .expect("the nodes");
     assert!(nodes.contains("topology.kubernetes.io/zone: a"), "{nodes}");
+}
+
+/// An autoscaled app is spread, and has a disruption budget, by what its autoscaler may
+/// run: a `replicas = 1` beside `autoscaling = { min = 2 }` no longer leaves its pods
+/// free to stack on one node, as `check` assumed they were not.
+#[test]
+fn an_autoscaled_app_is_spread_by_what_its_autoscaler_runs() {
+    let text = zoned_platform()
+        .replace(
+            "  placement = { spread = zone }\n",
+            "  placement = { spread = zone }\n  replicas = 1\n  requests = { cpu = 100m }\n  autoscaling = { min = 2, max = 4 }\n",
+        );
+    let output = emit_text("autoscaled.k8s", &text);
+    let shop = (output.files.iter())
+        .find(|(path, _)| path.ends_with("shop.yaml"))
+        .map(|(_, file)| file.contents.clone())
+        .expect("the shop namespace's file");
+    let deployment = (shop.split("\n---\n"))
+        .find(|doc| doc.contains("kind: Deployment"))
+        .expect("a Deployment");
+    assert!(
+        !deployment.contains("replicas:"),
+        "the autoscaler owns the count: {deployment}"
+    );
+    assert!(deployment.contains("podAntiAffinity"), "{deployment}");
+    assert!(
+        deployment.contains("topologyKey: topology.kubernetes.io/zone"),
+        "{deployment}"
+    );
+    assert!(shop.contains("kind: PodDisruptionBudget"), "{shop}");
 }

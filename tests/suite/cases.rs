@@ -4,6 +4,8 @@
 //! - `# expect: E0102` and `# span: adress`: every diagnostic has that code (a mistake may
 //!   be reported at several places, never with another code), the first one's primary span
 //!   covers exactly that text, and the rendered diagnostics are snapshotted;
+//! - `# also: HA011`: another code the case needs to show its own (an `@allow` that
+//!   misses the finding it names, beside that finding); it must be reported too;
 //! - `# expect: ok`: the file compiles with no diagnostic at all (the passing variant of a
 //!   rule's failing case);
 //! - `# env: NAME=value`: a secret the compiler is given, as `env("NAME")` (one line each);
@@ -75,12 +77,18 @@ fn every_case_reports_exactly_what_it_expects() {
             }
             continue;
         }
-        if codes.is_empty() || codes.iter().any(|code| *code != expected) {
-            failures.push(format!("{name}: expected only {expected}, got {codes:?}\n{rendered}"));
+        let also: Vec<&str> = header(&text, "also").map_or_else(Vec::new, |also| also.split_whitespace().collect());
+        let first = (compilation.diagnostics.iter()).position(|diagnostic| diagnostic.code.as_str() == expected);
+        let stray = (codes.iter()).any(|code| *code != expected && !also.contains(code));
+        let shown = also.iter().all(|code| codes.contains(code));
+        let Some(first) = first.filter(|_| !stray && shown) else {
+            failures.push(format!(
+                "{name}: expected only {expected} (and {also:?}), got {codes:?}\n{rendered}"
+            ));
             continue;
-        }
+        };
         let span = header(&text, "span").unwrap_or_else(|| panic!("{name} needs `# span: TEXT`"));
-        let spanned = compilation.sources.text(compilation.diagnostics[0].primary.span);
+        let spanned = compilation.sources.text(compilation.diagnostics[first].primary.span);
         if spanned != span {
             failures.push(format!("{name}: expected the span on `{span}`, got `{spanned}`"));
         }

@@ -217,6 +217,7 @@ fn hover_shows_field_types_and_docs_and_etcd_and_vip_summaries() {
     );
     assert!(value.contains("virtual_router_id 51 (assigned by k8sc)"), "{value}");
     assert!(!value.contains("nopreempt"), "{value}");
+    crate::snapshot_settings("lsp").bind(|| insta::assert_snapshot!("hover-preempting-vip", value));
 
     assert!(
         hover(&mut client, &text, "host = pm1", 8).contains("physical_host pm1"),
@@ -234,6 +235,7 @@ fn hover_shows_field_types_and_docs_and_etcd_and_vip_summaries() {
             && value.contains("nopreempt: every member starts BACKUP"),
         "{value}"
     );
+    crate::snapshot_settings("lsp").bind(|| insta::assert_snapshot!("hover-nopreempt-vip", value));
 }
 
 /// The hover text `offset` characters into the first occurrence of `needle`.

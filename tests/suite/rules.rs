@@ -183,26 +183,6 @@ fn many_misspelt_references_stay_linear() {
     assert_eq!(helps[2_999], "declare a `namespace` named `nx2999`");
 }
 
-/// An `@allow` on the wrong declaration says where the finding of its code stands, so it
-/// can be moved there (issue 14: E0120 names the anchor).
-#[test]
-fn an_allow_on_the_wrong_declaration_names_where_the_finding_is() {
-    let text = std::fs::read_to_string(crate::root().join("tests/cases/check/E0120_allow_suppresses_nothing.k8s"))
-        .expect("readable")
-        + "\nnamespace spare {\n  class = business\n}\n";
-    let compilation = k8sc::compile("allow.k8s", &text);
-    let codes: Vec<&str> = compilation.diagnostics.iter().map(|d| d.code.as_str()).collect();
-    assert_eq!(codes, ["E0120", "HA052"], "{codes:?}");
-    let allow = &compilation.diagnostics[0];
-    assert_eq!(
-        allow.help.as_deref(),
-        Some(
-            "HA052 is reported on `namespace spare`: an `@allow` applies to the declaration a finding stands on, so move it there"
-        )
-    );
-    assert_eq!(allow.secondary.len(), 1, "the finding is labelled");
-}
-
 /// Losing the host of a single NFS server takes the apps' volumes: simulate says so, and
 /// the platform does not survive it (issue 14: storage in simulate).
 #[test]

@@ -404,7 +404,13 @@ fn app_objects<'m>(model: &'m Model, app: EntityId, volumes: &[NfsVolume], route
         labels: labels(&[(NAME_LABEL, &name)]),
         workload,
         replicas,
-        replicated: workload != Workload::Daemon && replicas >= 2,
+        // Spread and disruption budgets wherever more than one pod may run: an autoscaled
+        // app's count is its autoscaler's, up to `max`.
+        replicated: workload != Workload::Daemon
+            && view
+                .autoscaling()
+                .map_or(replicas, |autoscaling| int32(autoscaling.max().unwrap_or(1)))
+                >= 2,
         ports: workloads::ports(model, app),
         routes,
         name,
