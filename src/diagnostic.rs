@@ -98,6 +98,7 @@ codes! {
     E0207 => "a bootstrap token that is missing where nodes join, or not in kubeadm's format",
     E0208 => "a certificate key that is missing where control-plane nodes join, or not in kubeadm's format",
     E0209 => "a cluster CA that is missing in production, or not a PEM CA certificate and key",
+    E0210 => "a load-balancer frontend with an empty name, or a name another frontend of its balancer also becomes in haproxy.cfg",
     // HA rules: etcd.
     HA001 => "etcd has an even number of members",
     HA002 => "etcd has too few members (none, or fewer than 3 in production)",

@@ -1,7 +1,8 @@
 //! Kubernetes names from declaration names: `esb_test` becomes `esb-test`.
 //!
 //! The rule behind E0201 and E0202 runs with the other checks, so `k8sc check` reports a
-//! name Kubernetes would refuse before any build; the emitters use [`k8s_name`].
+//! name Kubernetes would refuse before any build; the emitters use [`k8s_name`]. E0210
+//! does the same for the proxy names of haproxy.cfg ([`proxy_name`]).
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -25,6 +26,21 @@ pub fn namespace_of(model: &crate::semantic::Model, id: EntityId) -> String {
         .or_else(|| model.ingress_controller(id).namespace())
         .map(|namespace| k8s_name(model.name(namespace)))
         .unwrap_or_default()
+}
+
+/// The name a frontend's proxies get in haproxy.cfg (`frontend NAME`, `backend
+/// NAME-backend`): haproxy accepts letters, digits, `-`, `_`, `.` and `:`; any other
+/// character becomes `-`.
+pub fn proxy_name(name: &str) -> String {
+    name.chars()
+        .map(|ch| {
+            if ch.is_ascii_alphanumeric() || "-_.:".contains(ch) {
+                ch
+            } else {
+                '-'
+            }
+        })
+        .collect()
 }
 
 /// Whether a name is a DNS-1123 label (what namespaces, Services and node names must be).
@@ -81,9 +97,11 @@ fn host_paths(model: &Model) -> Vec<(&str, Span)> {
 }
 
 /// E0201 and E0202: every emitted name is valid and unique once converted; E0205: every
-/// host path is absolute and clean.
+/// host path is absolute and clean; E0210: every frontend has a name of its own in its
+/// balancer.
 pub fn check(context: &super::Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
+    frontend_names(model, out);
     for (path, span) in host_paths(model) {
         if !is_clean_path(path) {
             out.push(
@@ -137,6 +155,49 @@ pub fn check(context: &super::Context<'_>, out: &mut Vec<Diagnostic>) {
                 );
             } else {
                 seen.insert((scope_name, name), id);
+            }
+        }
+    }
+}
+
+/// E0210: a frontend's name is not empty, and no other frontend of its balancer becomes
+/// the same proxy name: haproxy refuses a `frontend` without a name and two proxies of
+/// one name.
+fn frontend_names(model: &Model, out: &mut Vec<Diagnostic>) {
+    for balancer in model.load_balancers() {
+        let mut seen: HashMap<String, (String, Span)> = HashMap::default();
+        for frontend in balancer.frontends() {
+            let Some(name) = frontend.name() else { continue };
+            let span = frontend.name_span();
+            let proxy = proxy_name(name);
+            if proxy.is_empty() {
+                out.push(
+                    Diagnostic::error(Code::E0210, "a frontend with an empty name", span, "empty name")
+                        .with_help("name it after what it serves, such as `\"kube-apiserver\"`"),
+                );
+                continue;
+            }
+            if let Some((first, first_span)) = seen.get(&proxy) {
+                let same = if first == name {
+                    String::new()
+                } else {
+                    format!(" (`{first}` and `{name}` both become `{proxy}`)")
+                };
+                out.push(
+                    Diagnostic::error(
+                        Code::E0210,
+                        format!(
+                            "load balancer `{}` has two frontends named `{proxy}`{same}: haproxy refuses two proxies of one name",
+                            balancer.name()
+                        ),
+                        span,
+                        "named again",
+                    )
+                    .with_label(*first_span, "first named here")
+                    .with_help("give each frontend of a balancer its own name: letters, digits, `-`, `_`, `.` and `:`"),
+                );
+            } else {
+                seen.insert(proxy, (name.to_string(), span));
             }
         }
     }

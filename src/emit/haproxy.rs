@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{Input, MODE_FILE, Sink};
+use crate::check::names::proxy_name;
 use crate::check::survival::frontends;
 use crate::diagnostic::Diagnostic;
 use crate::semantic::EntityId;
@@ -38,19 +39,6 @@ struct Context<'a> {
     frontends: Vec<Frontend>,
 }
 
-/// A name haproxy accepts as a proxy name.
-fn proxy_name(name: &str) -> String {
-    name.chars()
-        .map(|ch| {
-            if ch.is_ascii_alphanumeric() || "-_.:".contains(ch) {
-                ch
-            } else {
-                '-'
-            }
-        })
-        .collect()
-}
-
 pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnostic>> {
     let model = input.model;
     let api_port = (model.clusters().next())
@@ -79,9 +67,23 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
             let entry = per_node
                 .entry(model.name(node).to_string())
                 .or_insert_with(|| (node, Vec::new()));
+            // Unique in the node's file: E0210 keeps a balancer's own names apart; a
+            // frontend of another balancer on this node is prefixed with its balancer's
+            // name, and numbered if that is taken too.
+            let taken = |name: &str| entry.1.iter().any(|existing: &Frontend| existing.name == name);
             let mut name = proxy_name(&frontend.name);
-            if entry.1.iter().any(|existing| existing.name == name) {
-                name = proxy_name(&format!("{}-{}", model.name(frontend.balancer), frontend.name));
+            if taken(&name) {
+                let prefixed = proxy_name(&format!("{}-{}", model.name(frontend.balancer), frontend.name));
+                name = (1..)
+                    .map(|n| {
+                        if n == 1 {
+                            prefixed.clone()
+                        } else {
+                            format!("{prefixed}-{n}")
+                        }
+                    })
+                    .find(|candidate| !taken(candidate))
+                    .unwrap_or(prefixed);
             }
             let binds = match vip {
                 Some(vip) => {

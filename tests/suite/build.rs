@@ -835,9 +835,16 @@ fn a_build_sweeps_the_staging_folders_of_killed_builds() {
 
 /// The passing zone-spread case, with the bootstrap secrets a build reads.
 fn zoned_platform() -> String {
-    std::fs::read_to_string(crate::root().join("tests/cases/check/HA014_spread_over_hosts_loses_a_zone.pass.k8s"))
-        .expect("readable")
-        .replace(
+    with_bootstrap(
+        &std::fs::read_to_string(crate::root().join("tests/cases/check/HA014_spread_over_hosts_loses_a_zone.pass.k8s"))
+            .expect("readable"),
+    )
+}
+
+/// A case's source with the examples' bootstrap secrets on its cluster (a case's
+/// `node_subnet` is 10.0.0.0/24), read as `file("pki/...")`.
+fn with_bootstrap(text: &str) -> String {
+    text        .replace(
             "  node_subnet = 10.0.0.0/24\n",
             "  node_subnet = 10.0.0.0/24\n  bootstrap_token = file(\"pki/bootstrap-token\")\n  \
              certificate_key = file(\"pki/certificate-key\")\n  ca_certificate = file(\"pki/ca.crt\")\n  ca_key = file(\"pki/ca.key\")\n",
@@ -901,4 +908,32 @@ fn an_autoscaled_app_is_spread_by_what_its_autoscaler_runs() {
         "{deployment}"
     );
     assert!(shop.contains("kind: PodDisruptionBudget"), "{shop}");
+}
+
+/// Frontends of two balancers on one node get distinct proxy names, however they are
+/// named (E0210 keeps one balancer's apart), and real haproxy accepts the file.
+#[test]
+fn frontends_of_two_balancers_on_one_node_get_distinct_proxy_names() {
+    let text = with_bootstrap(
+        &std::fs::read_to_string(crate::root().join("tests/cases/check/HA029_lvs_to_other_nodes.pass.k8s"))
+            .expect("readable"),
+    )
+    .replace("  software = lvs\n", "  software = haproxy\n")
+    .replace(
+        "backend_port = 8080 }]",
+        "backend_port = 8080 }, { name = \"admin_lb web\", port = 8081, backends = [m1, m2], backend_port = 8081 }]",
+    ) + "\nload_balancer admin_lb {\n  nodes = [lb1, lb2]\n  \
+           frontends = [{ name = \"web\", port = 9090, backends = [m1, m2, m3], backend_port = 9090 }]\n}\n";
+    let output = emit_text("two-balancers.k8s", &text);
+    let (_, file) = (output.files.iter())
+        .find(|(path, _)| path.as_str() == "hosts/lb1/etc/haproxy/haproxy.cfg")
+        .expect("lb1's haproxy.cfg");
+    let names: Vec<&str> = (file.contents.lines())
+        .filter_map(|line| line.strip_prefix("frontend "))
+        .collect();
+    assert_eq!(names, ["web", "admin_lb-web", "admin_lb-web-2"]);
+    let tree = write_tree("two-balancers", &output);
+    let path = tree.join("hosts/lb1/etc/haproxy/haproxy.cfg");
+    let check = run_validator("haproxy", &["-c", "-dW", "-f", path.to_str().expect("utf-8")]);
+    assert_valid(&check, "haproxy -c -dW on two balancers' frontends");
 }
