@@ -841,14 +841,24 @@ fn zoned_platform() -> String {
     )
 }
 
-/// A case's source with the examples' bootstrap secrets on its cluster (a case's
-/// `node_subnet` is 10.0.0.0/24), read as `file("pki/...")`.
+/// A case's source with the examples' bootstrap secrets on its cluster, read as
+/// `file("pki/...")`, unless it declares a token of its own.
 fn with_bootstrap(text: &str) -> String {
-    text        .replace(
-            "  node_subnet = 10.0.0.0/24\n",
-            "  node_subnet = 10.0.0.0/24\n  bootstrap_token = file(\"pki/bootstrap-token\")\n  \
-             certificate_key = file(\"pki/certificate-key\")\n  ca_certificate = file(\"pki/ca.crt\")\n  ca_key = file(\"pki/ca.key\")\n",
-        )
+    if text.contains("bootstrap_token =") {
+        return text.to_string();
+    }
+    let secrets = "  bootstrap_token = file(\"pki/bootstrap-token\")\n  certificate_key = file(\"pki/certificate-key\")\n  \
+                   ca_certificate = file(\"pki/ca.crt\")\n  ca_key = file(\"pki/ca.key\")\n";
+    let mut out = String::with_capacity(text.len() + secrets.len());
+    let mut added = false;
+    for line in text.split_inclusive('\n') {
+        out.push_str(line);
+        if !added && line.starts_with("cluster ") && line.trim_end().ends_with('{') {
+            out.push_str(secrets);
+            added = true;
+        }
+    }
+    out
 }
 
 /// `placement = { spread = zone }` spreads the replicas over the hosts' zones: the topology
@@ -936,4 +946,97 @@ fn frontends_of_two_balancers_on_one_node_get_distinct_proxy_names() {
     let path = tree.join("hosts/lb1/etc/haproxy/haproxy.cfg");
     let check = run_validator("haproxy", &["-c", "-dW", "-f", path.to_str().expect("utf-8")]);
     assert_valid(&check, "haproxy -c -dW on two balancers' frontends");
+}
+
+/// What `check` passes, the real programs run: every passing case (not only the examples)
+/// is built; haproxy and keepalived check each distinct haproxy.cfg and keepalived.conf
+/// it emits, exportfs each exports file, and the Kubernetes schemas of its version every
+/// manifest the kustomization applies.
+#[test]
+fn every_passing_case_builds_into_files_their_programs_accept() {
+    let mut seen = std::collections::HashSet::new();
+    let (mut cases, mut checked) = (0, 0);
+    let manifests = scratch("passing-manifests");
+    let mut by_version: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+    for path in crate::k8s_files("tests/cases/check") {
+        let name = path.file_name().expect("a name").to_string_lossy().into_owned();
+        let Some(stem) = name.strip_suffix(".pass.k8s") else {
+            continue;
+        };
+        let original = std::fs::read_to_string(&path).expect("readable");
+        let mut secrets = secrets();
+        for line in original.lines().take_while(|line| line.starts_with('#')) {
+            if let Some((key, value)) = line.strip_prefix("# env:").and_then(|env| env.trim().split_once('=')) {
+                secrets.insert(SecretSource::Env(key.to_string()), value.to_string());
+            }
+        }
+        let text = with_bootstrap(&original);
+        let compilation = k8sc::compile_with(&name, &text, &secrets);
+        assert!(
+            !compilation.has_errors(),
+            "{name} does not compile with the bootstrap secrets"
+        );
+        let templates = Templates::default();
+        // One source name for all, so that the files' headers do not tell equal files apart.
+        let input = emit::Input::of("case.k8s", &compilation, &secrets, &templates);
+        let output = emit::emit(&input).unwrap_or_else(|d| panic!("{name} does not build: {d:?}"));
+        cases += 1;
+        let tree = write_tree(stem, &output);
+        let consumers: [(&str, &[&str]); 3] = [
+            ("haproxy.cfg", &["haproxy", "-c", "-dW", "-f"]),
+            ("keepalived.conf", &["bash", "tests/validators/keepalived.sh"]),
+            ("etc/exports", &["bash", "tests/validators/exports.sh"]),
+        ];
+        for (file_name, command) in consumers {
+            for file in files_named(&tree, file_name) {
+                // The file and the scripts beside it: cases share most of their configs.
+                let folder = file.parent().expect("a folder");
+                let mut key = std::fs::read_to_string(&file).expect("readable");
+                for script in files_named(folder, ".sh") {
+                    key.push_str(&std::fs::read_to_string(&script).expect("readable"));
+                }
+                if !seen.insert(key) {
+                    continue;
+                }
+                let mut args: Vec<&str> = command[1..].to_vec();
+                args.push(file.to_str().expect("utf-8"));
+                let output = run_validator(command[0], &args);
+                assert_valid(&output, &format!("{} on {name}'s {}", command[0], file.display()));
+                checked += 1;
+            }
+        }
+        // The manifests `kubectl apply -k` applies, distinct ones kept for one strict
+        // validation per Kubernetes version below.
+        let version = (text.lines())
+            .find_map(|line| line.trim().strip_prefix("version = \""))
+            .map(|rest| rest.trim_end_matches('"').to_string())
+            .expect("a version");
+        for manifest in kustomized(&tree) {
+            let file = tree.join("kubernetes").join(&manifest);
+            let contents = std::fs::read_to_string(&file).expect("readable");
+            if seen.insert(contents.clone()) {
+                let folder = manifests.join(&version);
+                std::fs::create_dir_all(&folder).expect("a folder");
+                let copy = folder.join(format!("{}-{}", seen.len(), manifest.replace('/', "-")));
+                std::fs::write(&copy, contents).expect("write");
+                by_version.entry(version.clone()).or_default().push(copy);
+            }
+        }
+        let _ = std::fs::remove_dir_all(&tree);
+    }
+    for (version, files) in &by_version {
+        let mut args = vec!["tests/validators/k8s_validate.py".to_string(), version.clone()];
+        args.extend(files.iter().map(|file| file.to_string_lossy().into_owned()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let output = run_validator("python3", &args);
+        assert_valid(
+            &output,
+            &format!("Kubernetes {version} schemas on the passing cases' manifests"),
+        );
+        checked += files.len();
+    }
+    assert!(cases >= 80, "the passing cases went missing: {cases}");
+    assert!(checked >= 50, "too few distinct files were checked: {checked}");
+    eprintln!("{cases} passing cases built; {checked} distinct files checked");
+    let _ = std::fs::remove_dir_all(&manifests);
 }
