@@ -175,6 +175,7 @@ codes! {
     HA085 => "two NFS exports of one server with one fsid or one path",
     HA086 => "an NFS export with async",
     HA087 => "an NFS export writable by every address",
+    HA088 => "two DRBD pairs on one node with one resource name, device, backing disk or mount point",
     // Registries.
     HA090 => "registries replicating in a cycle",
     HA091 => "a sub-registry that receives no replication from the primary",

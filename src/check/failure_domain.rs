@@ -7,7 +7,7 @@ use rustc_hash::FxHashSet as HashSet;
 
 use super::survival::assess;
 use super::topology::{Domain, DomainKind, PlacementKey, Topology};
-use super::{Context, plural, quorum};
+use super::{Context, join_and, join_or, plural, quorum};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::semantic::EntityId;
 use crate::semantic::views::{AntiAffinity, SpreadDomain, Workload};
@@ -383,24 +383,6 @@ fn spread_help(context: &Context<'_>, domain: &Domain, total: usize) -> String {
             "{total} members need at least {needed} {kind}s for none to carry more than {most}, and there are {domains}: \
              add a {kind}, or accept the risk on this one with `@allow(HA011, \"why\")`"
         )
-    }
-}
-
-/// "a", "a and b", "a, b and c".
-fn join_and(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [only] => only.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
-/// "a", "a or b", "a, b or c".
-fn join_or(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [only] => only.clone(),
-        [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
 }
 

@@ -1,10 +1,10 @@
 //! Storage: NFS exports that every consumer may mount, with safe and consistent options,
 //! unique fsids, claims within capacity, and DRBD pairs of exactly two nodes behind their
-//! own VIP.
+//! own VIP that keep apart from the other pairs on their nodes.
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::Context;
+use super::{Context, join_and};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::semantic::EntityId;
 use crate::semantic::value::describe_memory;
@@ -265,5 +265,97 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
+    }
+    drbd_collisions(context, out);
+}
+
+/// A field two DRBD pairs share: what, the value, where this pair and the first one set it.
+type Shared<'m> = (&'static str, &'m str, crate::source::Span, crate::source::Span);
+
+/// HA088: DRBD pairs that share a node keep their resources apart: each resource name is
+/// a file of its own in /etc/drbd.d, and a device, backing disk or mount point serves one
+/// resource.
+fn drbd_collisions(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    // (node, what, value) -> the first pair and where it wrote the value.
+    let mut claimed: HashMap<(EntityId, &str, &str), (EntityId, crate::source::Span)> = HashMap::default();
+    for view in model.drbd_pairs() {
+        let pair = view.id().entity();
+        let fields = [
+            ("resource name", view.resource(), view.resource_span()),
+            ("device", view.device(), view.device_span()),
+            ("backing disk", view.disk(), view.disk_span()),
+            ("mount point", view.mount(), view.mount_span()),
+        ];
+        // What this pair shares with the first earlier pair it shares anything with.
+        let mut shared: Vec<Shared<'_>> = Vec::new();
+        let mut with: Option<(EntityId, EntityId)> = None;
+        for node in view.nodes().entities() {
+            for (what, value, span) in fields {
+                let Some(value) = value else { continue };
+                match claimed.get(&(node, what, value)) {
+                    Some(&(first, first_span)) if first != pair => {
+                        if with.is_none_or(|(known, at)| known == first && at == node) {
+                            with = Some((first, node));
+                            shared.push((what, value, span, first_span));
+                        }
+                    }
+                    Some(_) => {}
+                    None => {
+                        claimed.insert((node, what, value), (pair, span));
+                    }
+                }
+            }
+        }
+        let Some((first, node)) = with else { continue };
+        let listed: Vec<String> = (shared.iter())
+            .map(|(what, value, _, _)| format!("the {what} `{value}`"))
+            .collect();
+        // One label per place: a pair's defaults all stand on its name.
+        let label = |span: crate::source::Span, spans: fn(&Shared<'_>) -> crate::source::Span| {
+            let values: Vec<String> = (shared.iter())
+                .filter(|entry| spans(entry) == span)
+                .map(|(_, value, _, _)| format!("`{value}`"))
+                .collect();
+            let defaults = span == model.entity(pair).name_span || span == model.entity(first).name_span;
+            match (defaults, values.len()) {
+                (false, _) => join_and(&values),
+                (true, 1) => format!("{} (the default)", values[0]),
+                (true, _) => format!("{} (the defaults)", join_and(&values)),
+            }
+        };
+        let primary = shared[0].2;
+        let mut diagnostic = Diagnostic::error(
+            Code::HA088,
+            format!(
+                "DRBD pairs `{}` and `{}` both use {} on node `{}`",
+                model.name(first),
+                view.name(),
+                join_and(&listed),
+                model.name(node)
+            ),
+            primary,
+            label(primary, |entry| entry.2),
+        );
+        let mut labelled = vec![primary];
+        for &(_, _, span, _) in &shared {
+            if !labelled.contains(&span) {
+                labelled.push(span);
+                diagnostic = diagnostic.with_label(span, label(span, |entry| entry.2));
+            }
+        }
+        let mut theirs = Vec::new();
+        for &(_, _, _, first_span) in &shared {
+            if !theirs.contains(&first_span) {
+                theirs.push(first_span);
+                diagnostic = diagnostic.with_label(
+                    first_span,
+                    format!("{} of `{}`", label(first_span, |entry| entry.3), model.name(first)),
+                );
+            }
+        }
+        out.push(diagnostic.with_help(
+            "give each DRBD pair on a node its own `resource`, `device` (/dev/drbd0, /dev/drbd1, ...), `disk` and `mount`",
+        ));
     }
 }

@@ -156,6 +156,8 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
             let interface = crate::check::vrrp_interface(model, vip, member)
                 .unwrap_or_default()
                 .to_string();
+            // What a second script of one kind on this node is told apart by.
+            let suffix = ident(view.name());
             let mut instance = Instance {
                 name: format!("VI_{}", ident(view.name())),
                 state: if position == 0 && preempt { "MASTER" } else { "BACKUP" },
@@ -188,36 +190,39 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
                             || format!("https://localhost:{api_port}/healthz"),
                             |f| format!("https://{}:{}/healthz", address(model, member), f.port),
                         );
-                    add_script(
+                    let script = add_script(
                         config,
                         "check_apiserver",
+                        &suffix,
                         weight,
                         timing,
                         "check_apiserver.sh.j2",
                         serde_json::json!({ "url": url }),
                     );
-                    instance.track_script = Some("check_apiserver".into());
+                    instance.track_script = Some(script);
                 }
                 VipTrack::Ingress => {
                     let port = (model.ingress_controllers())
                         .find(|c| c.vip() == Some(view.id()))
                         .and_then(|c| c.http_port())
                         .unwrap_or(80);
-                    add_script(
+                    let script = add_script(
                         config,
                         "check_ingress",
+                        &suffix,
                         weight,
                         timing,
                         "check_ingress.sh.j2",
                         serde_json::json!({ "port": port }),
                     );
-                    instance.track_script = Some("check_ingress".into());
+                    instance.track_script = Some(script);
                 }
                 VipTrack::Nfs => {
                     let resource = pair.and_then(|p| p.resource()).unwrap_or("r0").to_string();
-                    add_script(
+                    let script = add_script(
                         config,
                         "check_nfs",
+                        &suffix,
                         weight,
                         timing,
                         "check_nfs.sh.j2",
@@ -227,7 +232,7 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
                             "interface": instance.interface,
                         }),
                     );
-                    instance.track_script = Some("check_nfs".into());
+                    instance.track_script = Some(script);
                 }
                 VipTrack::Haproxy => {
                     // haproxy answers where it binds on this node: every haproxy frontend
@@ -241,15 +246,16 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
                         .map(|f| format!("{own}/{}", f.port))
                         .collect();
                     probes.dedup();
-                    add_script(
+                    let script = add_script(
                         config,
                         "check_haproxy",
+                        &suffix,
                         weight,
                         timing,
                         "check_haproxy.sh.j2",
                         serde_json::json!({ "probes": probes }),
                     );
-                    instance.track_script = Some("check_haproxy".into());
+                    instance.track_script = Some(script);
                 }
                 VipTrack::None => {}
             }
@@ -260,12 +266,10 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
                     "mount": pair.mount().unwrap_or("/srv/nfs"),
                     "retries": DRBD_PROMOTE_RETRIES,
                 });
-                if !config.files.iter().any(|(file, _, _)| file == "drbd_notify.sh") {
-                    config
-                        .files
-                        .push(("drbd_notify.sh".into(), "drbd_notify.sh.j2", context));
-                }
-                instance.notify = Some(format!("{SCRIPT_DIR}/drbd_notify.sh"));
+                let notify = config.file_name("drbd_notify", &suffix, ".sh", "drbd_notify.sh.j2", &context, |_, _| {
+                    true
+                });
+                instance.notify = Some(format!("{SCRIPT_DIR}/{notify}.sh"));
             }
             config.instances.push(instance);
         }
@@ -385,15 +389,20 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
 /// The kernel modules LVS virtual servers need: IPVS and the schedulers k8sc uses.
 pub const IPVS_MODULES: &[&str] = &["ip_vs", "ip_vs_rr", "ip_vs_wrr", "ip_vs_sh", "nf_conntrack"];
 
+/// Adds a tracked script to a node's config and returns its name: `name` when the node has
+/// no script of that name yet or has this very one (two VIPs tracking the same thing share
+/// it), else `name_SUFFIX` (a second DRBD resource, ingress port or weight on this node
+/// gets a script of its own instead of silently reusing the first's).
 fn add_script(
     config: &mut NodeConfig,
     name: &str,
+    suffix: &str,
     weight: i64,
     timing: Timing,
     template: &'static str,
     context: serde_json::Value,
-) {
-    let script = Script {
+) -> String {
+    let script = |name: &str| Script {
         name: name.to_string(),
         path: format!("{SCRIPT_DIR}/{name}.sh"),
         weight,
@@ -401,9 +410,46 @@ fn add_script(
         fall: timing.fall,
         rise: timing.rise,
     };
-    if config.scripts.iter().any(|known| known.name == script.name) {
-        return;
+    let name = config.file_name(name, suffix, ".sh", template, &context, |config, name| {
+        config
+            .scripts
+            .iter()
+            .all(|known| known.name != name || *known == script(name))
+    });
+    if !config.scripts.iter().any(|known| known.name == name) {
+        config.scripts.push(script(&name));
     }
-    config.scripts.push(script);
-    config.files.push((format!("{name}.sh"), template, context));
+    name
+}
+
+impl NodeConfig {
+    /// A file name beside keepalived.conf for `template` rendered with `context`: `base` +
+    /// `extension` when that file is not there yet or is this very one (and `also` agrees),
+    /// else `base_SUFFIX` + `extension`. The file is added when new.
+    fn file_name(
+        &mut self,
+        base: &str,
+        suffix: &str,
+        extension: &str,
+        template: &'static str,
+        context: &serde_json::Value,
+        also: impl Fn(&NodeConfig, &str) -> bool,
+    ) -> String {
+        let fits = |config: &NodeConfig, name: &str| {
+            let file = format!("{name}{extension}");
+            (config.files.iter()).find(|(known, _, _)| *known == file).is_none_or(
+                |(_, known_template, known_context)| *known_template == template && known_context == context,
+            ) && also(config, name)
+        };
+        let name = if fits(self, base) {
+            base.to_string()
+        } else {
+            format!("{base}_{suffix}")
+        };
+        let file = format!("{name}{extension}");
+        if !self.files.iter().any(|(known, _, _)| *known == file) {
+            self.files.push((file, template, context.clone()));
+        }
+        name
+    }
 }

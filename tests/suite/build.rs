@@ -1040,3 +1040,38 @@ fn every_passing_case_builds_into_files_their_programs_accept() {
     eprintln!("{cases} passing cases built; {checked} distinct files checked");
     let _ = std::fs::remove_dir_all(&manifests);
 }
+
+/// Two DRBD pairs on one node pair: each VIP's notify script promotes and mounts its own
+/// resource (a second pair used to get the first's script, which moved the wrong disk).
+#[test]
+fn each_drbd_pair_on_a_node_gets_its_own_notify_script() {
+    let text = with_bootstrap(
+        &std::fs::read_to_string(crate::root().join("tests/cases/check/HA088_two_drbd_pairs_one_resource.pass.k8s"))
+            .expect("readable"),
+    );
+    let output = emit_text("two-pairs.k8s", &text);
+    let file = |path: &str| {
+        (output.files.iter())
+            .find(|(known, _)| known.as_str() == path)
+            .map(|(_, file)| file.contents.clone())
+            .unwrap_or_else(|| panic!("{path} is emitted"))
+    };
+    let conf = file("hosts/s1/etc/keepalived/keepalived.conf");
+    let notify: Vec<&str> = (conf.lines())
+        .filter_map(|line| line.trim().strip_prefix("notify_master \""))
+        .map(|rest| rest.trim_end_matches(" master\""))
+        .collect();
+    assert_eq!(
+        notify,
+        [
+            "/etc/keepalived/drbd_notify.sh",
+            "/etc/keepalived/drbd_notify_nfs_vip_b.sh"
+        ]
+    );
+    assert!(file("hosts/s1/etc/keepalived/drbd_notify.sh").contains("drbdadm primary r0"));
+    let second = file("hosts/s1/etc/keepalived/drbd_notify_nfs_vip_b.sh");
+    assert!(
+        second.contains("drbdadm primary r1") && second.contains("/dev/drbd1"),
+        "{second}"
+    );
+}
