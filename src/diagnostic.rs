@@ -88,6 +88,7 @@ codes! {
     E0119 => "an `@allow` without a reason",
     E0120 => "an `@allow` that suppresses nothing",
     E0121 => "a number outside the bounds its field declares",
+    E0122 => "a declaration or choice listed twice in a list that names each once",
     // Platform objects and builds.
     E0201 => "a name that is not valid as a Kubernetes object name once converted",
     E0202 => "two names that become one Kubernetes name",
@@ -99,6 +100,7 @@ codes! {
     E0208 => "a certificate key that is missing where control-plane nodes join, or not in kubeadm's format",
     E0209 => "a cluster CA that is missing in production, or not a PEM CA certificate and key",
     E0210 => "a load-balancer frontend with an empty name, or a name another frontend of its balancer also becomes in haproxy.cfg",
+    E0211 => "a network interface name Linux does not accept",
     // HA rules: etcd.
     HA001 => "etcd has an even number of members",
     HA002 => "etcd has too few members (none, or fewer than 3 in production)",

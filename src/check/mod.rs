@@ -19,6 +19,7 @@ mod namespace;
 mod network;
 mod registry;
 pub mod route;
+mod sets;
 pub mod simulate;
 mod storage;
 mod suppression;
@@ -170,6 +171,7 @@ const FAMILIES: [&[Family]; 2] = [
         image::check,
         capacity::check,
         names::check,
+        sets::check,
         bootstrap::check,
     ],
     &[workload::check],

@@ -2,7 +2,8 @@
 //!
 //! The rule behind E0201 and E0202 runs with the other checks, so `k8sc check` reports a
 //! name Kubernetes would refuse before any build; the emitters use [`k8s_name`]. E0210
-//! does the same for the proxy names of haproxy.cfg ([`proxy_name`]).
+//! does the same for the proxy names of haproxy.cfg ([`proxy_name`]), E0211 for network
+//! interface names.
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -41,6 +42,17 @@ pub fn proxy_name(name: &str) -> String {
             }
         })
         .collect()
+}
+
+/// Whether Linux accepts a network interface name (the kernel's `dev_valid_name`): 1 to 15
+/// bytes, not `.` or `..`, without `/`, `:` or white space.
+pub fn is_interface_name(name: &str) -> bool {
+    (1..=15).contains(&name.len())
+        && name != "."
+        && name != ".."
+        && !name
+            .bytes()
+            .any(|byte| byte == b'/' || byte == b':' || byte.is_ascii_whitespace())
 }
 
 /// Whether a name is a DNS-1123 label (what namespaces, Services and node names must be).
@@ -102,6 +114,7 @@ fn host_paths(model: &Model) -> Vec<(&str, Span)> {
 pub fn check(context: &super::Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     frontend_names(model, out);
+    interface_names(model, out);
     for (path, span) in host_paths(model) {
         if !is_clean_path(path) {
             out.push(
@@ -156,6 +169,28 @@ pub fn check(context: &super::Context<'_>, out: &mut Vec<Diagnostic>) {
             } else {
                 seen.insert((scope_name, name), id);
             }
+        }
+    }
+}
+
+/// E0211: every declared network interface is a name Linux accepts: keepalived binds its
+/// VRRP instances to it, and the lab and the playbook name it to `ip`.
+fn interface_names(model: &Model, out: &mut Vec<Diagnostic>) {
+    let declared = (model.clusters().map(|view| (view.interface(), view.interface_span())))
+        .chain(model.nodes().map(|view| (view.interface(), view.interface_span())))
+        .chain(model.vip_groups().map(|view| (view.interface(), view.interface_span())));
+    for (name, span) in declared {
+        let Some(name) = name else { continue };
+        if !is_interface_name(name) {
+            out.push(
+                Diagnostic::error(
+                    Code::E0211,
+                    format!("`{name}` is not a network interface name Linux accepts"),
+                    span,
+                    "not an interface name",
+                )
+                .with_help("name the interface as `ip link` shows it, such as `eth0` or `ens192`: 1 to 15 characters, without `/`, `:` or spaces"),
+            );
         }
     }
 }
@@ -215,6 +250,16 @@ mod tests {
         assert!(!is_dns_label("ends-"));
         assert!(!is_dns_label(&"a".repeat(64)));
         assert!(!is_dns_label(""));
+    }
+
+    #[test]
+    fn interface_names_follow_the_kernel() {
+        assert!(is_interface_name("eth0") && is_interface_name("ens192") && is_interface_name("bond0.100"));
+        assert!(is_interface_name("a-very-long-nam"));
+        assert!(!is_interface_name("a-very-long-name"), "16 bytes");
+        for bad in ["", ".", "..", "a b", "eth0:1", "a/b", "tab\t"] {
+            assert!(!is_interface_name(bad), "{bad:?}");
+        }
     }
 
     #[test]
