@@ -81,7 +81,10 @@ impl dyn Sink + '_ {
 
 impl Sink for Output {
     fn file(&mut self, path: String, contents: String, mode: u32) {
-        self.files.insert(path, OutputFile { contents, mode });
+        // `k8sc build` refuses a second file of one path; the tests build in memory, and
+        // must see it too.
+        let previous = self.files.insert(path, OutputFile { contents, mode });
+        debug_assert!(previous.is_none(), "two files of one path were emitted");
     }
 }
 

@@ -138,6 +138,12 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<crate::d
             .iter()
             .map(|option| option.as_str().to_string())
             .collect();
+        // exportfs's own default, written out: without either, exportfs warns at every
+        // start that it assumes `no_subtree_check`.
+        let subtree = [NfsOption::SubtreeCheck, NfsOption::NoSubtreeCheck];
+        if !view.options().iter().any(|option| subtree.contains(&option)) {
+            options.push(NfsOption::NoSubtreeCheck.as_str().to_string());
+        }
         if let Some(fsid) = view.fsid() {
             options.push(format!("fsid={fsid}"));
         }

@@ -1743,6 +1743,7 @@ impl<'m> NfsExport<'m> {
 
     // field of `nfs_export.options`
     /// The export's options, as in exports(5).
+    /// Without `subtree_check` or `no_subtree_check`, k8sc writes exportfs's default, `no_subtree_check`.
     /// `options: list<nfs_option>`. Absent or rejected: empty.
     pub(crate) fn options(self) -> List<'m, NfsOption> {
         self.field(3)

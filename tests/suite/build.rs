@@ -131,7 +131,7 @@ fn build_examples(name: &str) -> Vec<(PathBuf, PathBuf)> {
         .collect()
 }
 
-fn files_named(root: &Path, name: &str) -> Vec<PathBuf> {
+pub fn files_named(root: &Path, name: &str) -> Vec<PathBuf> {
     tree(root)
         .keys()
         .filter(|path| path.ends_with(name))
@@ -139,7 +139,7 @@ fn files_named(root: &Path, name: &str) -> Vec<PathBuf> {
         .collect()
 }
 
-fn run_validator(program: &str, args: &[&str]) -> Output {
+pub fn run_validator(program: &str, args: &[&str]) -> Output {
     Command::new(program)
         .args(args)
         .current_dir(crate::root())
@@ -147,7 +147,7 @@ fn run_validator(program: &str, args: &[&str]) -> Output {
         .unwrap_or_else(|err| panic!("{program} runs (tests/run.sh installs it): {err}"))
 }
 
-fn assert_valid(output: &Output, what: &str) {
+pub fn assert_valid(output: &Output, what: &str) {
     assert!(
         output.status.success(),
         "{what}:\n{}{}",
@@ -843,7 +843,7 @@ fn zoned_platform() -> String {
 
 /// A case's source with the examples' bootstrap secrets on its cluster, read as
 /// `file("pki/...")`, unless it declares a token of its own.
-fn with_bootstrap(text: &str) -> String {
+pub fn with_bootstrap(text: &str) -> String {
     if text.contains("bootstrap_token =") {
         return text.to_string();
     }

@@ -16,6 +16,7 @@ mod fuzz;
 mod hosts;
 mod lab;
 mod lsp;
+mod mutants;
 mod no_panic;
 mod rules;
 mod views;

@@ -1,0 +1,311 @@
+//! What `check` lets through, the real programs run. The passing cases and the examples,
+//! mutated the way people edit platforms (a declaration copied, a choice or a number
+//! changed, a list shortened or repeated, a name rewritten, a line deleted), either get a
+//! diagnostic with a code and a span in the file, or build; and every distinct
+//! haproxy.cfg, keepalived.conf, exports file and DRBD resource a build emits is accepted
+//! by haproxy, keepalived, exportfs and drbdadm. A mutant that breaks this is printed,
+//! to become a case. `K8SC_MUTANTS=N` and `K8SC_MUTANT_SEED=S` run a longer or another
+//! sweep by hand; the suite runs the same 400 every time.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use k8sc::emit::{self, Templates};
+use k8sc::semantic::SecretSource;
+
+use crate::build::{assert_valid, files_named, run_validator, secrets, with_bootstrap, write_tree};
+use crate::no_panic::Rng;
+
+/// The choices a mutant may swap a field to, by field name.
+const CHOICES: &[(&str, &[&str])] = &[
+    ("software", &["haproxy", "lvs"]),
+    ("mode", &["tcp", "http"]),
+    ("track", &["apiserver", "haproxy", "ingress", "nfs", "none"]),
+    ("expose", &["host_network", "external_ips", "load_balancer"]),
+    ("anti_affinity", &["required", "preferred", "none"]),
+    ("spread", &["host", "rack", "zone"]),
+    ("workload", &["stateless", "stateful", "daemon"]),
+    ("etcd", &["stacked", "external"]),
+    ("profile", &["dev", "production"]),
+    ("cni", &["flannel", "calico", "cilium", "weave"]),
+];
+
+const NUMBERS: &[&str] = &[
+    "0", "1", "2", "3", "80", "443", "2379", "6443", "8080", "10250", "65535",
+];
+
+const STRINGS: &[&str] = &[
+    "",
+    "a b",
+    "x",
+    "web",
+    "eth0",
+    "eth1",
+    "/srv/nfs",
+    "/dev/drbd0",
+    "r0",
+    "/",
+];
+
+/// The fields whose string a mutant may rewrite.
+const STRING_FIELDS: &[&str] = &[
+    "name",
+    "path",
+    "host",
+    "mount",
+    "resource",
+    "device",
+    "disk",
+    "interface",
+    "pool",
+];
+
+/// How many mutants the test builds, and from which seed (each seed gives the same ones).
+const MUTANTS: usize = 400;
+const SEED: u64 = 0x853c_49e6_748f_ea9b;
+
+fn setting(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(default)
+}
+
+/// `  key = value` lines: (line index, key, value).
+fn fields(lines: &[String]) -> Vec<(usize, String, String)> {
+    (lines.iter().enumerate())
+        .filter_map(|(at, line)| {
+            let rest = line.strip_prefix("  ")?;
+            let (key, value) = rest.split_once(" = ")?;
+            (!key.starts_with(' ') && key.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_'))
+                .then(|| (at, key.to_string(), value.to_string()))
+        })
+        .collect()
+}
+
+fn pick<'a, T>(items: &'a [T], rng: &mut Rng) -> Option<&'a T> {
+    (!items.is_empty()).then(|| &items[rng.below(items.len())])
+}
+
+fn mutate(text: &str, rng: &mut Rng) -> String {
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let fields = fields(&lines);
+    match rng.below(6) {
+        // A declaration copied under a new name, on new addresses.
+        0 => {
+            let starts: Vec<usize> = (lines.iter().enumerate())
+                .filter(|(_, line)| {
+                    line.ends_with(" {")
+                        && line.chars().next().is_some_and(|ch| ch.is_ascii_lowercase())
+                        && line.split(' ').count() >= 3
+                })
+                .map(|(at, _)| at)
+                .collect();
+            if let Some(&start) = pick(&starts, rng) {
+                let end = (start..lines.len())
+                    .find(|at| lines[*at] == "}")
+                    .unwrap_or(lines.len() - 1);
+                let mut copy: Vec<String> = lines[start..=end].to_vec();
+                let words: Vec<&str> = copy[0].split(' ').collect();
+                copy[0] = format!("{} {}_x {}", words[0], words[1], words[2..].join(" "));
+                for line in &mut copy {
+                    if let Some(address) = line.strip_prefix("  address = 10.") {
+                        let octets: Vec<&str> = address.split('.').collect();
+                        if let [a, b, c] = octets.as_slice()
+                            && let Ok(last) = c.parse::<u32>()
+                        {
+                            *line = format!("  address = 10.{a}.{b}.{}", (last + 100) % 250 + 1);
+                        }
+                    }
+                }
+                lines.push(String::new());
+                lines.extend(copy);
+            }
+        }
+        // A choice changed.
+        1 => {
+            let choices: Vec<&(usize, String, String)> = (fields.iter())
+                .filter(|(_, key, _)| CHOICES.iter().any(|(name, _)| name == key))
+                .collect();
+            if let Some((at, key, _)) = pick(&choices, rng).copied() {
+                let variants = CHOICES.iter().find(|(name, _)| name == key).map_or(&[][..], |(_, v)| v);
+                if let Some(variant) = pick(variants, rng) {
+                    lines[*at] = format!("  {key} = {variant}");
+                }
+            }
+        }
+        // A number changed.
+        2 => {
+            let numbers: Vec<&(usize, String, String)> = (fields.iter())
+                .filter(|(_, _, value)| !value.is_empty() && value.bytes().all(|byte| byte.is_ascii_digit()))
+                .collect();
+            if let (Some((at, key, _)), Some(number)) = (pick(&numbers, rng).copied(), pick(NUMBERS, rng)) {
+                lines[*at] = format!("  {key} = {number}");
+            }
+        }
+        // A list of names shortened, reordered or given a repeat.
+        3 => {
+            let lists: Vec<&(usize, String, String)> = (fields.iter())
+                .filter(|(_, _, value)| {
+                    value.starts_with('[')
+                        && value.ends_with(']')
+                        && value[1..value.len() - 1].split(", ").all(|item| {
+                            !item.is_empty() && item.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
+                        })
+                })
+                .collect();
+            if let Some((at, key, value)) = pick(&lists, rng).copied() {
+                let mut items: Vec<&str> = value[1..value.len() - 1].split(", ").collect();
+                match rng.below(3) {
+                    0 => {
+                        items.pop();
+                    }
+                    1 => items.reverse(),
+                    _ => {
+                        let again = items[rng.below(items.len())];
+                        items.push(again);
+                    }
+                }
+                lines[*at] = format!("  {key} = [{}]", items.join(", "));
+            }
+        }
+        // A name or path rewritten.
+        4 => {
+            let strings: Vec<&(usize, String, String)> = (fields.iter())
+                .filter(|(_, key, value)| STRING_FIELDS.contains(&key.as_str()) && value.starts_with('"'))
+                .collect();
+            if let (Some((at, key, _)), Some(text)) = (pick(&strings, rng).copied(), pick(STRINGS, rng)) {
+                lines[*at] = format!("  {key} = \"{text}\"");
+            }
+        }
+        // A field deleted.
+        _ => {
+            let single: Vec<usize> = (fields.iter())
+                .filter(|(_, _, value)| !value.ends_with('[') && !value.ends_with('{'))
+                .map(|(at, _, _)| *at)
+                .collect();
+            if let Some(&at) = pick(&single, rng) {
+                lines.remove(at);
+            }
+        }
+    }
+    let mut out = lines.join("\n");
+    out.push('\n');
+    out
+}
+
+/// The consumer of an emitted file, by how its path ends: the program and its arguments
+/// before the file's (a DRBD resource is checked as one of its nodes).
+fn consumer(path: &Path, contents: &str) -> Option<(&'static str, Vec<String>)> {
+    let text = path.to_string_lossy();
+    let args = |list: &[&str]| list.iter().map(|arg| arg.to_string()).collect::<Vec<String>>();
+    if text.ends_with("/haproxy.cfg") {
+        Some(("haproxy", args(&["-c", "-dW", "-f", &text])))
+    } else if text.ends_with("/keepalived.conf") {
+        Some(("bash", args(&["tests/validators/keepalived.sh", &text])))
+    } else if text.ends_with("/etc/exports") {
+        Some(("bash", args(&["tests/validators/exports.sh", &text])))
+    } else if text.ends_with(".res") {
+        let node = text.split("/hosts/").nth(1)?.split('/').next()?.to_string();
+        let section = contents.split(&format!("  on {node} {{")).nth(1)?;
+        let address = section.split("address ").nth(1)?.split(':').next()?.to_string();
+        Some(("bash", args(&["tests/validators/drbd.sh", &text, &node, &address])))
+    } else {
+        None
+    }
+}
+
+#[test]
+fn whatever_check_passes_the_real_programs_accept() {
+    let mut sources: Vec<std::path::PathBuf> = (crate::k8s_files("tests/cases/check").into_iter())
+        .filter(|path| path.to_string_lossy().ends_with(".pass.k8s"))
+        .collect();
+    sources.extend(crate::k8s_files("examples"));
+    let mut rng = Rng(setting("K8SC_MUTANT_SEED", SEED).max(1));
+    let mutants = usize::try_from(setting("K8SC_MUTANTS", MUTANTS as u64)).unwrap_or(MUTANTS);
+    let mut seen_mutants = HashSet::new();
+    let mut seen_files = HashSet::new();
+    let (mut built, mut rejected, mut checked) = (0, 0, 0);
+    let templates = Templates::default();
+    for _ in 0..mutants {
+        let source = &sources[rng.below(sources.len())];
+        let original = std::fs::read_to_string(source).expect("readable");
+        let mut text = with_bootstrap(&original);
+        for _ in 0..1 + rng.below(3) {
+            text = mutate(&text, &mut rng);
+        }
+        if !seen_mutants.insert(text.clone()) {
+            continue;
+        }
+        let mut secrets = secrets();
+        for line in original.lines().take_while(|line| line.starts_with('#')) {
+            if let Some((key, value)) = line.strip_prefix("# env:").and_then(|env| env.trim().split_once('=')) {
+                secrets.insert(SecretSource::Env(key.to_string()), value.to_string());
+            }
+        }
+        let compilation = k8sc::compile_with("mutant.k8s", &text, &secrets);
+        let spanned = |diagnostics: &[k8sc::diagnostic::Diagnostic]| {
+            for diagnostic in diagnostics {
+                let span = diagnostic.primary.span;
+                assert!(
+                    span.start <= span.end && (span.end as usize) <= text.len() + 1,
+                    "{} without a span in the file, on this mutant of {}:\n{text}",
+                    diagnostic.code,
+                    source.display()
+                );
+            }
+        };
+        if compilation.has_errors() {
+            spanned(&compilation.diagnostics);
+            rejected += 1;
+            continue;
+        }
+        let input = emit::Input::of("mutant.k8s", &compilation, &secrets, &templates);
+        let emitted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| emit::emit(&input)))
+            .unwrap_or_else(|_| panic!("the build panicked on this mutant of {}:\n{text}", source.display()));
+        // A secret the build needs and lacks is the build's finding, by design (`check`
+        // judges a platform, not a deployment): a diagnostic, with its span.
+        let output = match emitted {
+            Ok(output) => output,
+            Err(errors) => {
+                spanned(&errors);
+                rejected += 1;
+                continue;
+            }
+        };
+        built += 1;
+        let tree = write_tree("mutant", &output);
+        for (path, file) in &output.files {
+            let full = tree.join(path);
+            let Some((program, args)) = consumer(&full, &file.contents) else {
+                continue;
+            };
+            // The file, and the scripts beside a keepalived.conf, with the node's name
+            // left out: mutants share most of their configs.
+            let node = path.split('/').nth(1).unwrap_or_default();
+            let mut key = format!("{}\n{}", path.replacen(node, "", 1), file.contents.replace(node, ""));
+            if path.ends_with("keepalived.conf") {
+                for script in files_named(full.parent().expect("a folder"), ".sh") {
+                    key.push_str(&std::fs::read_to_string(script).expect("readable"));
+                }
+            }
+            if !seen_files.insert(key) {
+                continue;
+            }
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let result = run_validator(program, &args);
+            assert_valid(
+                &result,
+                &format!("{program} on {path} of this mutant of {}:\n{text}\n", source.display()),
+            );
+            checked += 1;
+        }
+        let _ = std::fs::remove_dir_all(&tree);
+    }
+    eprintln!("{built} mutants built, {rejected} rejected with a diagnostic; {checked} distinct files checked");
+    assert!(
+        built >= 100 && rejected >= 50,
+        "the mutants went missing: {built} built, {rejected} rejected"
+    );
+    assert!(checked >= 100, "too few distinct files were checked: {checked}");
+}
