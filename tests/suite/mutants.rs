@@ -225,8 +225,10 @@ fn whatever_check_passes_the_real_programs_accept() {
     let mutants = usize::try_from(setting("K8SC_MUTANTS", MUTANTS as u64)).unwrap_or(MUTANTS);
     let mut seen_mutants = HashSet::new();
     let mut seen_files = HashSet::new();
-    let (mut built, mut rejected, mut checked) = (0, 0, 0);
+    let (mut built, mut rejected, mut checked, mut simulated) = (0, 0, 0, 0);
     let templates = Templates::default();
+    let batches = crate::build::scratch_dir("mutant-batches");
+    let mut batch: std::collections::BTreeMap<String, Vec<String>> = std::collections::BTreeMap::new();
     for _ in 0..mutants {
         let source = &sources[rng.below(sources.len())];
         let original = std::fs::read_to_string(source).expect("readable");
@@ -260,6 +262,28 @@ fn whatever_check_passes_the_real_programs_accept() {
             rejected += 1;
             continue;
         }
+        // A production platform `check` passes survives the loss of any one failure
+        // domain, as `simulate` tells it (unless an `@allow` accepted a risk).
+        let context = k8sc::check::Context::new(&compilation.model, &compilation.graph, &secrets);
+        if context.production() && !text.contains("@allow") {
+            for domain in &context.topology.domains {
+                let Ok(simulation) = k8sc::check::simulate::simulate(&context, std::slice::from_ref(&domain.name))
+                else {
+                    continue; // a name two kinds of domain share
+                };
+                let broken: Vec<String> = (simulation.requirements.iter())
+                    .filter(|requirement| requirement.required && !requirement.ok)
+                    .map(|requirement| format!("{}: {}", requirement.subject, requirement.detail))
+                    .collect();
+                assert!(
+                    simulation.survives,
+                    "check passed, and simulate says losing {} breaks {broken:?}, on this mutant of {}:\n{text}",
+                    domain.describe(),
+                    source.display()
+                );
+                simulated += 1;
+            }
+        }
         let input = emit::Input::of("mutant.k8s", &compilation, &secrets, &templates);
         let emitted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| emit::emit(&input)))
             .unwrap_or_else(|_| panic!("the build panicked on this mutant of {}:\n{text}", source.display()));
@@ -275,6 +299,38 @@ fn whatever_check_passes_the_real_programs_accept() {
         };
         built += 1;
         let tree = write_tree("mutant", &output);
+        // The manifests `kubectl apply -k` applies and the kubeadm files, distinct ones
+        // kept for one strict validation per Kubernetes version and kubeadm API below.
+        let version = (text.lines())
+            .find_map(|line| line.trim().strip_prefix("version = \""))
+            .map_or_else(String::new, |rest| rest.trim_end_matches('"').to_string());
+        let mut kept: Vec<(String, String)> = (crate::build::kustomized(&tree).into_iter())
+            .map(|manifest| (format!("kubernetes {version}"), format!("kubernetes/{manifest}")))
+            .collect();
+        kept.extend(
+            (output.files.iter())
+                .filter(|(path, _)| path.starts_with("kubeadm/"))
+                .map(|(path, file)| {
+                    let api = if file.contents.contains("kubeadm.k8s.io/v1beta4") {
+                        "v1beta4"
+                    } else {
+                        "v1beta3"
+                    };
+                    (format!("kubeadm {api}"), path.clone())
+                }),
+        );
+        for (group, path) in kept {
+            let Some(file) = output.files.get(&path) else { continue };
+            if seen_files.insert(format!("{group}\n{}", file.contents)) {
+                std::fs::write(batches.join(format!("m{built}.k8s")), &text).expect("write");
+                let copy = batches.join(format!("m{built}-{}", path.replace('/', "-")));
+                std::fs::write(&copy, &file.contents).expect("write");
+                batch
+                    .entry(group)
+                    .or_default()
+                    .push(copy.to_string_lossy().into_owned());
+            }
+        }
         for (path, file) in &output.files {
             let full = tree.join(path);
             let Some((program, args)) = consumer(&full, &file.contents) else {
@@ -302,7 +358,33 @@ fn whatever_check_passes_the_real_programs_accept() {
         }
         let _ = std::fs::remove_dir_all(&tree);
     }
-    eprintln!("{built} mutants built, {rejected} rejected with a diagnostic; {checked} distinct files checked");
+    for (group, files) in &batch {
+        let (validator, target) = group.split_once(' ').expect("a group");
+        let mut args = if validator == "kubernetes" {
+            vec!["tests/validators/k8s_validate.py".to_string(), target.to_string()]
+        } else {
+            vec![
+                "tests/validators/json_schema.py".to_string(),
+                format!("tests/validators/schemas/kubeadm-{target}.schema.json"),
+            ]
+        };
+        args.extend(files.iter().cloned());
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let result = run_validator("python3", &args);
+        assert_valid(
+            &result,
+            &format!(
+                "the {group} schemas on the mutants' files in {} (mN-*.yaml came from the mutant mN.k8s beside it)",
+                batches.display()
+            ),
+        );
+        checked += files.len();
+    }
+    let _ = std::fs::remove_dir_all(&batches);
+    eprintln!(
+        "{built} mutants built, {rejected} rejected with a diagnostic; {checked} distinct files checked; {simulated} failure domains simulated"
+    );
+    assert!(simulated >= 100, "too few failures were simulated: {simulated}");
     assert!(
         built >= 100 && rejected >= 50,
         "the mutants went missing: {built} built, {rejected} rejected"
