@@ -101,6 +101,7 @@ codes! {
     E0209 => "a cluster CA that is missing in production, or not a PEM CA certificate and key",
     E0210 => "a load-balancer frontend with an empty name, or a name another frontend of its balancer also becomes in haproxy.cfg",
     E0211 => "a network interface name Linux does not accept",
+    E0212 => "an advert interval keepalived cannot carry: VRRPv3 (below a whole second) counts in 10 ms steps up to 40.95 s, without authentication",
     // HA rules: etcd.
     HA001 => "etcd has an even number of members",
     HA002 => "etcd has too few members (none, or fewer than 3 in production)",

@@ -120,6 +120,9 @@ pub fn preempts(model: &Model, vip: EntityId) -> bool {
         .unwrap_or_else(|| !(model.drbd_pairs()).any(|pair| pair.vip() == Some(view.id())))
 }
 
+/// The longest advertisement interval VRRPv3 carries (4095 centiseconds).
+const VRRP3_MAX_ADVERT_MILLIS: u64 = 40_950;
+
 pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     let node_subnet = context.cluster.and_then(|cluster| model.cluster(cluster).node_subnet());
@@ -283,6 +286,45 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .with_label(view.check_interval_span(), "check interval")
                 .with_help(format!("keep check_interval x check_fall + 4 x advert_interval within {BLACK_HOLE_SECONDS} s: the defaults (2s, 2, 1s) give 8 s")),
             );
+        }
+        // E0212: an advert interval that is not whole seconds needs VRRPv3, which counts
+        // in 10 ms steps up to 40.95 s and has no authentication.
+        if let Some(millis) = view.advert_interval()
+            && !millis.is_multiple_of(1000)
+        {
+            let problem = if !millis.is_multiple_of(10) {
+                Some((
+                    format!("VIP group `{name}` advertises every {millis} ms, but VRRPv3 counts in steps of 10 ms"),
+                    view.advert_interval_span(),
+                    "not a multiple of 10 ms",
+                    format!("use {} ms, or whole seconds (VRRPv2)", millis / 10 * 10),
+                ))
+            } else if millis > VRRP3_MAX_ADVERT_MILLIS {
+                Some((
+                    format!("VIP group `{name}` advertises every {millis} ms, more than the 40.95 s VRRPv3 allows"),
+                    view.advert_interval_span(),
+                    "above 40.95 s",
+                    "use whole seconds (VRRPv2, up to 255 s)".to_string(),
+                ))
+            } else if view.auth_pass().is_some() {
+                Some((
+                    format!(
+                        "VIP group `{name}` advertises every {millis} ms, not whole seconds, which needs VRRPv3, and VRRPv3 has no authentication: keepalived would ignore its auth_pass"
+                    ),
+                    view.auth_pass_span(),
+                    "ignored under VRRPv3",
+                    "advertise in whole seconds to keep the auth_pass (VRRPv2), or drop the auth_pass and keep VRRP on a segment only the members reach".to_string(),
+                ))
+            } else {
+                None
+            };
+            if let Some((message, span, label, help)) = problem {
+                let mut diagnostic = Diagnostic::error(Code::E0212, message, span, label).with_help(help);
+                if span != view.advert_interval_span() {
+                    diagnostic = diagnostic.with_label(view.advert_interval_span(), "not whole seconds");
+                }
+                out.push(diagnostic);
+            }
         }
         // HA035: keepalived uses only the first 8 characters of auth_pass.
         if let Some(source) = view.auth_pass()

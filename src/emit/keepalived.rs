@@ -44,6 +44,8 @@ struct Instance {
     router_id: i64,
     priority: i64,
     advert_int: String,
+    /// 3 when the advert interval is not whole seconds (VRRPv2 counts in seconds).
+    version: Option<u8>,
     preempt: bool,
     auth_pass: Option<String>,
     address: String,
@@ -165,6 +167,7 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
                 router_id,
                 priority: levels.get(position).copied().unwrap_or(100),
                 advert_int: view.advert_interval().map_or_else(|| "1".into(), seconds),
+                version: (view.advert_interval()).and_then(|millis| (!millis.is_multiple_of(1000)).then_some(3)),
                 preempt,
                 auth_pass: auth_pass.clone(),
                 address: address(model, member),

@@ -1,11 +1,13 @@
 //! What `check` lets through, the real programs run. The passing cases and the examples,
 //! mutated the way people edit platforms (a declaration copied, a choice or a number
-//! changed, a list shortened or repeated, a name rewritten, a line deleted), either get a
-//! diagnostic with a code and a span in the file, or build; and every distinct
+//! changed, a list shortened or repeated, a name rewritten, a field added or deleted),
+//! either get a diagnostic with a code and a span in the file, or build; every distinct
 //! haproxy.cfg, keepalived.conf, exports file and DRBD resource a build emits is accepted
-//! by haproxy, keepalived, exportfs and drbdadm. A mutant that breaks this is printed,
-//! to become a case. `K8SC_MUTANTS=N` and `K8SC_MUTANT_SEED=S` run a longer or another
-//! sweep by hand; the suite runs the same 400 every time.
+//! by haproxy, keepalived, exportfs and drbdadm, its manifests and kubeadm files by their
+//! strict schemas; and a production mutant survives the loss of each failure domain as
+//! `simulate` tells it. A mutant that breaks this is printed, to become a case.
+//! `K8SC_MUTANTS=N` and `K8SC_MUTANT_SEED=S` run a longer or another sweep by hand; the
+//! suite runs the same 400 every time.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -60,6 +62,90 @@ const STRING_FIELDS: &[&str] = &[
     "pool",
 ];
 
+/// Fields a mutant may add to a declaration of a kind (a repeat of one already written
+/// is E0105, which is a diagnostic too).
+const ADDITIONS: &[(&str, &[&str])] = &[
+    (
+        "cluster",
+        &[
+            "etcd = external",
+            "cni = flannel",
+            "cni = cilium",
+            "cni = weave",
+            "profile = dev",
+            "apiserver_port = 8443",
+            "version = \"1.31.1\"",
+            "version = \"1.27.3\"",
+            "proxy_mode = iptables",
+            "pod_cidr = 10.0.0.0/16",
+        ],
+    ),
+    ("physical_host", &["rack = \"r9\"", "zone = \"z9\""]),
+    (
+        "node",
+        &[
+            "interface = \"eth1\"",
+            "pool = \"gpu\"",
+            "gpu = true",
+            "cpu = 1",
+            "memory = 2Gi",
+            "reserved = { cpu = 1, memory = 2Gi }",
+            "labels = { tier = \"edge\" }",
+        ],
+    ),
+    (
+        "vip_group",
+        &[
+            "track = haproxy",
+            "track = apiserver",
+            "track = ingress",
+            "track = nfs",
+            "preempt = false",
+            "preempt = true",
+            "priorities = [150, 100]",
+            "router_id = 51",
+            "advert_interval = 100ms",
+            "check_interval = 1s",
+            "check_fall = 5",
+            "interface = \"eth1\"",
+        ],
+    ),
+    ("load_balancer", &["software = lvs", "software = haproxy"]),
+    (
+        "ingress_controller",
+        &[
+            "expose = external_ips",
+            "expose = load_balancer",
+            "replicas = 3",
+            "anti_affinity = preferred",
+            "http_port = 8080",
+        ],
+    ),
+    (
+        "app",
+        &[
+            "placement = { spread = rack }",
+            "placement = { spread = zone }",
+            "placement = { anti_affinity = preferred }",
+            "placement = { pool = \"gpu\" }",
+            "autoscaling = { min = 2, max = 4 }",
+            "requests = { cpu = 100m, memory = 128Mi }",
+            "limits = { memory = 256Mi }",
+            "ports = [{ name = \"http\", port = 8080 }]",
+            "readiness = { port = 8080 }",
+            "workload = stateful",
+            "workload = daemon",
+            "run_as_user = 1000",
+            "replicas = 3",
+        ],
+    ),
+    (
+        "nfs_export",
+        &["options = [rw, async]", "options = [ro, subtree_check]", "fsid = 1"],
+    ),
+    ("route", &["tls = true", "path = \"/api\"", "tls_secret = \"web-tls\""]),
+];
+
 /// How many mutants the test builds, and from which seed (each seed gives the same ones).
 const MUTANTS: usize = 400;
 const SEED: u64 = 0x853c_49e6_748f_ea9b;
@@ -90,7 +176,7 @@ fn pick<'a, T>(items: &'a [T], rng: &mut Rng) -> Option<&'a T> {
 fn mutate(text: &str, rng: &mut Rng) -> String {
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
     let fields = fields(&lines);
-    match rng.below(6) {
+    match rng.below(7) {
         // A declaration copied under a new name, on new addresses.
         0 => {
             let starts: Vec<usize> = (lines.iter().enumerate())
@@ -176,6 +262,21 @@ fn mutate(text: &str, rng: &mut Rng) -> String {
                 .collect();
             if let (Some((at, key, _)), Some(text)) = (pick(&strings, rng).copied(), pick(STRINGS, rng)) {
                 lines[*at] = format!("  {key} = \"{text}\"");
+            }
+        }
+        // A field added to a declaration.
+        5 => {
+            let starts: Vec<(usize, &[&str])> = (lines.iter().enumerate())
+                .filter_map(|(at, line)| {
+                    let kind = line.split(' ').next()?;
+                    let additions = ADDITIONS.iter().find(|(name, _)| *name == kind)?.1;
+                    line.ends_with(" {").then_some((at, additions))
+                })
+                .collect();
+            if let Some(&(at, additions)) = pick(&starts, rng)
+                && let Some(addition) = pick(additions, rng)
+            {
+                lines.insert(at + 1, format!("  {addition}"));
             }
         }
         // A field deleted.
