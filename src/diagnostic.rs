@@ -102,6 +102,7 @@ codes! {
     E0210 => "a load-balancer frontend with an empty name, or a name another frontend of its balancer also becomes in haproxy.cfg",
     E0211 => "a network interface name Linux does not accept",
     E0212 => "an advert interval keepalived cannot carry: VRRPv3 (below a whole second) counts in 10 ms steps up to 40.95 s, without authentication",
+    E0213 => "a DRBD resource name or device drbdadm does not parse",
     // HA rules: etcd.
     HA001 => "etcd has an even number of members",
     HA002 => "etcd has too few members (none, or fewer than 3 in production)",

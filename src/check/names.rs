@@ -3,7 +3,7 @@
 //! The rule behind E0201 and E0202 runs with the other checks, so `k8sc check` reports a
 //! name Kubernetes would refuse before any build; the emitters use [`k8s_name`]. E0210
 //! does the same for the proxy names of haproxy.cfg ([`proxy_name`]), E0211 for network
-//! interface names.
+//! interface names, E0213 for DRBD resource names and devices.
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -53,6 +53,27 @@ pub fn is_interface_name(name: &str) -> bool {
         && !name
             .bytes()
             .any(|byte| byte == b'/' || byte == b':' || byte.is_ascii_whitespace())
+}
+
+/// Whether drbdadm parses a resource name, which is also its file's name in /etc/drbd.d:
+/// letters, digits, `_`, `.` and `-`.
+pub fn is_drbd_resource(name: &str) -> bool {
+    !name.is_empty()
+        && name != "."
+        && name != ".."
+        && name
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || b"_.-".contains(&byte))
+}
+
+/// The minor number of a DRBD device, `/dev/drbdN` (drbdadm refuses any other name, and
+/// DRBD has minors below 2^20).
+pub fn drbd_minor(device: &str) -> Option<u32> {
+    let digits = device.strip_prefix("/dev/drbd")?;
+    if digits.is_empty() || !digits.bytes().all(|byte| byte.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok().filter(|minor| *minor < 1 << 20)
 }
 
 /// Whether a name is a DNS-1123 label (what namespaces, Services and node names must be).
@@ -115,6 +136,7 @@ pub fn check(context: &super::Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     frontend_names(model, out);
     interface_names(model, out);
+    drbd_names(model, out);
     for (path, span) in host_paths(model) {
         if !is_clean_path(path) {
             out.push(
@@ -195,6 +217,38 @@ fn interface_names(model: &Model, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// E0213: each DRBD pair's resource name and device are ones drbdadm parses.
+fn drbd_names(model: &Model, out: &mut Vec<Diagnostic>) {
+    for pair in model.drbd_pairs() {
+        if let Some(resource) = pair.resource()
+            && !is_drbd_resource(resource)
+        {
+            out.push(
+                Diagnostic::error(
+                    Code::E0213,
+                    format!("`{resource}` is not a DRBD resource name drbdadm parses"),
+                    pair.resource_span(),
+                    "not a resource name",
+                )
+                .with_help("use letters, digits, `_`, `.` and `-`, such as `r0` or `nfs-data`"),
+            );
+        }
+        if let Some(device) = pair.device()
+            && drbd_minor(device).is_none()
+        {
+            out.push(
+                Diagnostic::error(
+                    Code::E0213,
+                    format!("`{device}` is not a DRBD device: drbdadm takes `/dev/drbdN`, N its minor number"),
+                    pair.device_span(),
+                    "not /dev/drbdN",
+                )
+                .with_help("use `/dev/drbd0`, `/dev/drbd1`, ...: one minor per DRBD pair on a node"),
+            );
+        }
+    }
+}
+
 /// E0210: a frontend's name is not empty, and no other frontend of its balancer becomes
 /// the same proxy name: haproxy refuses a `frontend` without a name and two proxies of
 /// one name.
@@ -250,6 +304,25 @@ mod tests {
         assert!(!is_dns_label("ends-"));
         assert!(!is_dns_label(&"a".repeat(64)));
         assert!(!is_dns_label(""));
+    }
+
+    #[test]
+    fn drbd_names_follow_drbdadm() {
+        assert!(is_drbd_resource("r0") && is_drbd_resource("nfs-data.1_a"));
+        for bad in ["", "a b", "a:b", "a/b", "é", ".."] {
+            assert!(!is_drbd_resource(bad), "{bad:?}");
+        }
+        assert_eq!(drbd_minor("/dev/drbd0"), Some(0));
+        assert_eq!(drbd_minor("/dev/drbd17"), Some(17));
+        for bad in [
+            "/dev/drbd",
+            "/dev/sdb1",
+            "/dev/drbd1x",
+            "/dev/drbd_data",
+            "/dev/drbd1048576",
+        ] {
+            assert_eq!(drbd_minor(bad), None, "{bad:?}");
+        }
     }
 
     #[test]
