@@ -101,7 +101,7 @@ codes! {
     E0209 => "a cluster CA that is missing in production, or not a PEM CA certificate and key",
     E0210 => "a load-balancer frontend with an empty name, or a name another frontend of its balancer also becomes in haproxy.cfg",
     E0211 => "a network interface name Linux does not accept",
-    E0212 => "an advert interval keepalived cannot carry: VRRPv3 (below a whole second) counts in 10 ms steps up to 40.95 s, without authentication",
+    E0212 => "a VRRP interval keepalived cannot carry: a check interval of part seconds, or an advert interval below a whole second off VRRPv3's 10 ms steps, above 40.95 s or with authentication",
     E0213 => "a DRBD resource name or device drbdadm does not parse",
     // HA rules: etcd.
     HA001 => "etcd has an even number of members",

@@ -287,6 +287,26 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .with_help(format!("keep check_interval x check_fall + 4 x advert_interval within {BLACK_HOLE_SECONDS} s: the defaults (2s, 2, 1s) give 8 s")),
             );
         }
+        // E0212: keepalived runs a check script every whole number of seconds.
+        if let Some(millis) = view.check_interval()
+            && !millis.is_multiple_of(1000)
+        {
+            out.push(
+                Diagnostic::error(
+                    Code::E0212,
+                    format!(
+                        "VIP group `{name}` checks every {millis} ms, but keepalived runs a check script every whole number of seconds"
+                    ),
+                    view.check_interval_span(),
+                    "not whole seconds",
+                )
+                .with_help(format!(
+                    "use {}s or {}s (with `check_fall`, how long a dead service keeps the VIP)",
+                    (millis / 1000).max(1),
+                    millis.div_ceil(1000)
+                )),
+            );
+        }
         // E0212: an advert interval that is not whole seconds needs VRRPv3, which counts
         // in 10 ms steps up to 40.95 s and has no authentication.
         if let Some(millis) = view.advert_interval()
