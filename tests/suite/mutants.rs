@@ -3,8 +3,8 @@
 //! changed, a list shortened or repeated, a name rewritten, a field added or deleted),
 //! either get a diagnostic with a code and a span in the file, or build; every distinct
 //! haproxy.cfg, keepalived.conf, exports file and DRBD resource a build emits is accepted
-//! by haproxy, keepalived, exportfs and drbdadm, its manifests and kubeadm files by their
-//! strict schemas; and a production mutant survives the loss of each failure domain as
+//! by haproxy, keepalived, exportfs and drbdadm, its manifests by `kubectl kustomize`
+//! and, with its kubeadm files, by their strict schemas; and a production mutant survives the loss of each failure domain as
 //! `simulate` tells it. A mutant that breaks this is printed, to become a case.
 //! `K8SC_MUTANTS=N` and `K8SC_MUTANT_SEED=S` run a longer or another sweep by hand; the
 //! suite runs the same 400 every time.
@@ -420,6 +420,23 @@ fn whatever_check_passes_the_real_programs_accept() {
                     (format!("kubeadm {api}"), path.clone())
                 }),
         );
+        // `kubectl kustomize` builds the whole set offline (two objects of one kind and
+        // name in it are its error), once per distinct set.
+        let set: String = (kept.iter())
+            .filter(|(group, _)| group.starts_with("kubernetes"))
+            .filter_map(|(_, path)| output.files.get(path).map(|file| file.contents.as_str()))
+            .collect();
+        if seen_files.insert(format!("kustomize\n{set}")) {
+            let result = run_validator(
+                "kubectl",
+                &["kustomize", tree.join("kubernetes").to_str().expect("utf-8")],
+            );
+            assert_valid(
+                &result,
+                &format!("kubectl kustomize on this mutant of {}:\n{text}\n", source.display()),
+            );
+            checked += 1;
+        }
         for (group, path) in kept {
             let Some(file) = output.files.get(&path) else { continue };
             if seen_files.insert(format!("{group}\n{}", file.contents)) {
