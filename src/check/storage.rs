@@ -9,6 +9,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::semantic::EntityId;
 use crate::semantic::value::describe_memory;
 use crate::semantic::views::NfsOption;
+use crate::source::Span;
 
 /// Options that cannot stand together in one exports entry.
 const CONTRADICTIONS: &[(NfsOption, NfsOption)] = &[
@@ -269,16 +270,26 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     drbd_collisions(context, out);
 }
 
-/// A field two DRBD pairs share: what, the value, where this pair and the first one set it.
-type Shared<'m> = (&'static str, &'m str, crate::source::Span, crate::source::Span);
+/// A field two DRBD pairs share: what it is, and this pair's and the first pair's value
+/// and where each is set.
+struct Shared<'m> {
+    what: &'static str,
+    ours: (&'m str, Span),
+    theirs: (&'m str, Span),
+}
 
 /// HA088: DRBD pairs that share a node keep their resources apart: each resource name is
 /// a file of its own in /etc/drbd.d, and a device, backing disk or mount point serves one
 /// resource.
 fn drbd_collisions(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
-    // (node, what, value) -> the first pair and where it wrote the value.
-    let mut claimed: HashMap<(EntityId, &str, &str), (EntityId, crate::source::Span)> = HashMap::default();
+    // (node, what, value) -> the first pair, its value and where it set it. A device
+    // counts by its minor: `/dev/drbd1` and `/dev/drbd01` are one device.
+    let mut claimed: HashMap<(EntityId, &str, String), (EntityId, &str, Span)> = HashMap::default();
+    let key = |what: &str, value: &str| match (what, super::names::drbd_minor(value)) {
+        ("device", Some(minor)) => format!("minor {minor}"),
+        _ => value.to_string(),
+    };
     for view in model.drbd_pairs() {
         let pair = view.id().entity();
         let fields = [
@@ -293,29 +304,42 @@ fn drbd_collisions(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for node in view.nodes().entities() {
             for (what, value, span) in fields {
                 let Some(value) = value else { continue };
-                match claimed.get(&(node, what, value)) {
-                    Some(&(first, first_span)) if first != pair => {
+                let compared = key(what, value);
+                match claimed.get(&(node, what, compared.clone())) {
+                    Some(&(first, first_value, first_span)) if first != pair => {
                         if with.is_none_or(|(known, at)| known == first && at == node) {
                             with = Some((first, node));
-                            shared.push((what, value, span, first_span));
+                            shared.push(Shared {
+                                what,
+                                ours: (value, span),
+                                theirs: (first_value, first_span),
+                            });
                         }
                     }
                     Some(_) => {}
                     None => {
-                        claimed.insert((node, what, value), (pair, span));
+                        claimed.insert((node, what, compared), (pair, value, span));
                     }
                 }
             }
         }
         let Some((first, node)) = with else { continue };
         let listed: Vec<String> = (shared.iter())
-            .map(|(what, value, _, _)| format!("the {what} `{value}`"))
+            .map(|entry| {
+                let ((ours, _), (theirs, _)) = (entry.ours, entry.theirs);
+                if ours == theirs {
+                    format!("the {} `{ours}`", entry.what)
+                } else {
+                    format!("the {} `{ours}` (`{theirs}`: one minor)", entry.what)
+                }
+            })
             .collect();
         // One label per place: a pair's defaults all stand on its name.
-        let label = |span: crate::source::Span, spans: fn(&Shared<'_>) -> crate::source::Span| {
+        let label = |span: Span, first_side: bool| {
             let values: Vec<String> = (shared.iter())
-                .filter(|entry| spans(entry) == span)
-                .map(|(_, value, _, _)| format!("`{value}`"))
+                .map(|entry| if first_side { entry.theirs } else { entry.ours })
+                .filter(|(_, at)| *at == span)
+                .map(|(value, _)| format!("`{value}`"))
                 .collect();
             let defaults = span == model.entity(pair).name_span || span == model.entity(first).name_span;
             match (defaults, values.len()) {
@@ -324,7 +348,7 @@ fn drbd_collisions(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 (true, _) => format!("{} (the defaults)", join_and(&values)),
             }
         };
-        let primary = shared[0].2;
+        let primary = shared[0].ours.1;
         let mut diagnostic = Diagnostic::error(
             Code::HA088,
             format!(
@@ -335,23 +359,20 @@ fn drbd_collisions(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 model.name(node)
             ),
             primary,
-            label(primary, |entry| entry.2),
+            label(primary, false),
         );
         let mut labelled = vec![primary];
-        for &(_, _, span, _) in &shared {
+        for span in shared.iter().map(|entry| entry.ours.1) {
             if !labelled.contains(&span) {
                 labelled.push(span);
-                diagnostic = diagnostic.with_label(span, label(span, |entry| entry.2));
+                diagnostic = diagnostic.with_label(span, label(span, false));
             }
         }
-        let mut theirs = Vec::new();
-        for &(_, _, _, first_span) in &shared {
-            if !theirs.contains(&first_span) {
-                theirs.push(first_span);
-                diagnostic = diagnostic.with_label(
-                    first_span,
-                    format!("{} of `{}`", label(first_span, |entry| entry.3), model.name(first)),
-                );
+        let mut first_labels = Vec::new();
+        for span in shared.iter().map(|entry| entry.theirs.1) {
+            if !first_labels.contains(&span) {
+                first_labels.push(span);
+                diagnostic = diagnostic.with_label(span, format!("{} of `{}`", label(span, true), model.name(first)));
             }
         }
         out.push(diagnostic.with_help(
