@@ -1,8 +1,9 @@
 //! `k8sc lab`: every example with a VIP or external etcd drilled with the real keepalived,
 //! haproxy and etcd in network namespaces, each physical host failed in turn and each
-//! tracked service killed on its VIP's holder, and held against `simulate`; and the
-//! counter-example whose etcd must really stop. The drills run one at a time (their
-//! timers are measured) and leave no namespace or process behind.
+//! tracked service killed on its VIP's holder, and held against `simulate`; the
+//! counter-example whose etcd must really stop; and a VRRPv3 VIP that must really move
+//! within its sub-second bound. The drills run one at a time (their timers are measured)
+//! and leave no namespace or process behind.
 
 use std::path::Path;
 use std::process::Command;
@@ -196,6 +197,35 @@ fn etcd_with_two_members_on_one_host_really_stops_when_it_is_lost() {
     );
 }
 
+/// A VIP that advertises every 100 ms is written as VRRPv3, and the real keepalived moves
+/// it within VRRPv3's takeover time (3 advertisements and the skew: 0.4 s here). Written
+/// as VRRPv2, keepalived rounded the interval to 1 s and the move took 2.8 s.
+#[test]
+fn a_sub_second_vip_really_moves_within_its_vrrp3_bound() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let out = lab_tree("tests/lab/vrrp3-fast-failover.k8s", "lab-vrrp3");
+    let conf =
+        std::fs::read_to_string(out.join("hosts/master1/etc/keepalived/keepalived.conf")).expect("keepalived.conf");
+    assert!(conf.contains("version 3") && conf.contains("advert_int 0.1"), "{conf}");
+    let before = lab_namespaces();
+    let (status, report, stderr) = lab(&out, &["--drill"]);
+    let made: Vec<String> = (lab_namespaces().into_iter())
+        .filter(|name| !before.contains(name))
+        .collect();
+    assert_eq!(made, Vec::<String>::new(), "the lab removes every namespace it made");
+    assert_eq!(status, Some(0), "{stderr}\n{report:#}");
+    let first = &report["hosts"][0];
+    assert_eq!(first["host"], "pm1");
+    let vip = &first["vips"][0];
+    assert_eq!(
+        (vip["before"].as_str(), vip["after"].as_str()),
+        (Some("master1"), Some("master2")),
+        "{vip}"
+    );
+    assert!(vip["bound_seconds"].as_f64().is_some_and(|bound| bound < 0.5), "{vip}");
+    assert!(vip["seconds"].as_f64().is_some_and(|seconds| seconds < 1.5), "{vip}");
+}
+
 #[test]
 fn the_lab_names_what_it_cannot_run() {
     let (status, _, stderr) = lab(Path::new("/nonexistent-k8sc-tree"), &[]);
@@ -215,15 +245,14 @@ fn the_lab_names_what_it_cannot_run() {
 
 /// The counter-example built into a scratch folder (its secrets are the examples').
 fn counter_tree(name: &str) -> std::path::PathBuf {
+    lab_tree("tests/lab/etcd-majority-on-one-host.k8s", name)
+}
+
+/// A platform of `tests/lab/` built into a scratch folder (its secrets are the examples').
+fn lab_tree(source: &str, name: &str) -> std::path::PathBuf {
     let out = crate::build::scratch_dir(name).join("tree");
     let built = Command::new(env!("CARGO_BIN_EXE_k8sc"))
-        .args([
-            "--secrets",
-            "examples/pki",
-            "build",
-            "tests/lab/etcd-majority-on-one-host.k8s",
-            "-o",
-        ])
+        .args(["--secrets", "examples/pki", "build", source, "-o"])
         .arg(&out)
         .current_dir(crate::root())
         .output()
