@@ -1,10 +1,11 @@
 //! What `check` lets through, the real programs run. The passing cases and the examples,
 //! mutated the way people edit platforms (a declaration copied, a choice or a number
 //! changed, a list shortened or repeated, a name rewritten, a field added or deleted),
-//! either get a diagnostic with a code and a span in the file, or build; every distinct
-//! haproxy.cfg, keepalived.conf, exports file and DRBD resource a build emits is accepted
-//! by haproxy, keepalived, exportfs and drbdadm, its manifests by `kubectl kustomize`
-//! and, with its kubeadm files, by their strict schemas; and a production mutant survives the loss of each failure domain as
+//! either get a diagnostic with a code and a span in the file, or build. Every distinct
+//! haproxy.cfg, keepalived.conf, exports file, DRBD resource and containerd configuration
+//! a build emits is accepted by haproxy, keepalived, exportfs, drbdadm and containerd;
+//! its manifests by `kubectl kustomize` and, with its kubeadm files, by their strict
+//! schemas; and a production mutant survives the loss of each failure domain as
 //! `simulate` tells it. A mutant that breaks this is printed, to become a case.
 //! `K8SC_MUTANTS=N` and `K8SC_MUTANT_SEED=S` run a longer or another sweep by hand; the
 //! suite runs the same 400 every time.
@@ -306,6 +307,8 @@ fn consumer(path: &Path, contents: &str) -> Option<(&'static str, Vec<String>)> 
         Some(("bash", args(&["tests/validators/keepalived.sh", &text])))
     } else if text.ends_with("/etc/exports") {
         Some(("bash", args(&["tests/validators/exports.sh", &text])))
+    } else if text.ends_with("/etc/containerd/config.toml") {
+        Some(("containerd", args(&["--config", &text, "config", "dump"])))
     } else if text.ends_with(".res") {
         let node = text.split("/hosts/").nth(1)?.split('/').next()?.to_string();
         let section = contents.split(&format!("  on {node} {{")).nth(1)?;
