@@ -89,6 +89,7 @@ codes! {
     E0120 => "an `@allow` that suppresses nothing",
     E0121 => "a number outside the bounds its field declares",
     E0122 => "a declaration or choice listed twice in a list that names each once",
+    E0123 => "a field that has no effect: another field of the declaration decides instead",
     // Platform objects and builds.
     E0201 => "a name that is not valid as a Kubernetes object name once converted",
     E0202 => "two names that become one Kubernetes name",

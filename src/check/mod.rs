@@ -17,6 +17,7 @@ mod ingress;
 pub mod names;
 mod namespace;
 mod network;
+mod overrides;
 mod registry;
 pub mod route;
 mod sets;
@@ -172,6 +173,7 @@ const FAMILIES: [&[Family]; 2] = [
         capacity::check,
         names::check,
         sets::check,
+        overrides::check,
         bootstrap::check,
     ],
     &[workload::check],
