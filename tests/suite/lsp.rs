@@ -427,6 +427,47 @@ fn quick_fixes_for_unknown_fields_missing_fields_and_duplicate_router_ids() {
     assert!(fix.is_some(), "{actions}");
 }
 
+/// An item listed twice (E0122) is removed with its separator; a field with no effect
+/// (E0123) is removed with its line.
+#[test]
+fn quick_fixes_remove_a_repeated_item_and_a_field_with_no_effect() {
+    let mut client = Client::start();
+    let repeated = quickstart().replacen(
+        "members = [master1, master2, master3]",
+        "members = [master1, master2, master3, master2]",
+        1,
+    );
+    client.open(&repeated);
+    let (line, column) = position_of(&repeated, ", master2]");
+    assert_eq!(
+        fix_edit(&mut client, &repeated, "master2]", "Remove the repeat"),
+        json!({
+            "newText": "",
+            "range": { "start": { "line": line, "character": column }, "end": { "line": line, "character": column + 9 } }
+        })
+    );
+
+    let untracked = quickstart().replacen("  track = haproxy\n", "  check_fall = 3\n", 1);
+    client.change(2, &untracked);
+    let (line, _) = position_of(&untracked, "  check_fall = 3");
+    assert_eq!(
+        fix_edit(&mut client, &untracked, "3\n  auth_pass", "Remove `check_fall`"),
+        json!({
+            "newText": "",
+            "range": { "start": { "line": line, "character": 0 }, "end": { "line": line + 1, "character": 0 } }
+        })
+    );
+}
+
+/// The one edit of the quick fix titled `title` at the first occurrence of `needle`.
+fn fix_edit(client: &mut Client, text: &str, needle: &str, title: &str) -> Value {
+    let actions = quick_fixes(client, text, needle);
+    let fix = (actions.iter())
+        .find(|a| a["title"] == title)
+        .unwrap_or_else(|| panic!("a fix titled {title}: {actions:?}"));
+    fix["edit"]["changes"][URI][0].clone()
+}
+
 #[test]
 fn a_broken_file_keeps_features_working_and_nothing_crashes_the_server() {
     let mut client = Client::start();
