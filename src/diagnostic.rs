@@ -100,7 +100,7 @@ codes! {
     E0207 => "a bootstrap token that is missing where nodes join, or not in kubeadm's format",
     E0208 => "a certificate key that is missing where control-plane nodes join, or not in kubeadm's format",
     E0209 => "a cluster CA that is missing in production, or not a PEM CA certificate and key",
-    E0210 => "a load-balancer frontend with an empty name, or a name another frontend of its balancer also becomes in haproxy.cfg",
+    E0210 => "a haproxy frontend with an empty name, or a name another frontend of its balancer also becomes in haproxy.cfg",
     E0211 => "a network interface name Linux does not accept",
     E0212 => "a VRRP interval keepalived cannot carry: a check interval of part seconds, or an advert interval below a whole second off VRRPv3's 10 ms steps, above 40.95 s or with authentication",
     E0213 => "a DRBD resource name or device drbdadm does not parse",

@@ -249,11 +249,14 @@ fn drbd_names(model: &Model, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// E0210: a frontend's name is not empty, and no other frontend of its balancer becomes
-/// the same proxy name: haproxy refuses a `frontend` without a name and two proxies of
-/// one name.
+/// E0210: a haproxy frontend's name is not empty, and no other frontend of its balancer
+/// becomes the same proxy name: haproxy refuses a `frontend` without a name and two
+/// proxies of one name.
 fn frontend_names(model: &Model, out: &mut Vec<Diagnostic>) {
-    for balancer in model.load_balancers() {
+    // LVS frontends become virtual servers, which have no names.
+    let haproxy = (model.load_balancers())
+        .filter(|balancer| balancer.software() != Some(crate::semantic::views::LbSoftware::Lvs));
+    for balancer in haproxy {
         let mut seen: HashMap<String, (String, Span)> = HashMap::default();
         for frontend in balancer.frontends() {
             let Some(name) = frontend.name() else { continue };
