@@ -150,9 +150,13 @@ pub fn check(context: &super::Context<'_>, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+    // Apps and ingress controllers share their namespace's names: each becomes a
+    // Deployment (or DaemonSet) and a Service named after it. The other kinds are named
+    // apart, each kind its own objects.
+    let mut seen: HashMap<(&str, Option<String>, String), EntityId> = HashMap::default();
     for &(kind_id, scoped) in NAMED_KINDS {
         let kind = model.schemas.entity(kind_id).name.as_str();
-        let mut seen: HashMap<(Option<String>, String), EntityId> = HashMap::default();
+        let group = if scoped { "workload" } else { kind };
         for &id in model.of_kind(kind_id) {
             let name = k8s_name(model.name(id));
             if !is_dns_label(&name) {
@@ -173,23 +177,32 @@ pub fn check(context: &super::Context<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             let scope_name = scoped.then(|| namespace_of(model, id));
-            if let Some(&first) = seen.get(&(scope_name.clone(), name.clone())) {
+            if let Some(&first) = seen.get(&(group, scope_name.clone(), name.clone())) {
+                let first_kind = model.kind_name(first);
+                let both = if first_kind == kind {
+                    format!("{kind}s `{}` and `{}`", model.name(first), model.name(id))
+                } else {
+                    format!("{first_kind} `{}` and {kind} `{}`", model.name(first), model.name(id))
+                };
+                let place = scope_name
+                    .as_ref()
+                    .map_or_else(String::new, |namespace| format!(" in namespace `{namespace}`"));
                 out.push(
                     Diagnostic::error(
                         Code::E0202,
-                        format!(
-                            "{kind}s `{}` and `{}` both become the Kubernetes name `{name}`",
-                            model.name(first),
-                            model.name(id)
-                        ),
+                        format!("{both} both become the Kubernetes name `{name}`{place}"),
                         model.entity(id).name_span,
                         format!("also `{name}`"),
                     )
                     .with_label(model.entity(first).name_span, format!("`{name}` first"))
-                    .with_help("rename one: names differing only in case or `_` and `-` collide"),
+                    .with_help(if first_kind == kind {
+                        "rename one: names differing only in case or `_` and `-` collide"
+                    } else {
+                        "rename one: the apps and ingress controllers of a namespace name its Deployments and Services"
+                    }),
                 );
             } else {
-                seen.insert((scope_name, name), id);
+                seen.insert((group, scope_name, name), id);
             }
         }
     }

@@ -1,7 +1,8 @@
 //! What `check` lets through, the real programs run. The passing cases and the examples,
 //! mutated the way people edit platforms (a declaration copied, a choice or a number
-//! changed, a list shortened or repeated, a name rewritten, a field added or deleted),
-//! either get a diagnostic with a code and a span in the file, or build. Every distinct
+//! changed, a list shortened or repeated, a name rewritten, a reference pointed
+//! elsewhere, a field added or deleted), either get a diagnostic with a code and a span
+//! in the file, or build. Every distinct
 //! haproxy.cfg, keepalived.conf, exports file, DRBD resource and containerd configuration
 //! a build emits is accepted by haproxy, keepalived, exportfs, drbdadm and containerd;
 //! its manifests by `kubectl kustomize` and, with its kubeadm files, by their strict
@@ -177,7 +178,7 @@ fn pick<'a, T>(items: &'a [T], rng: &mut Rng) -> Option<&'a T> {
 fn mutate(text: &str, rng: &mut Rng) -> String {
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
     let fields = fields(&lines);
-    match rng.below(7) {
+    match rng.below(8) {
         // A declaration copied under a new name, on new addresses.
         0 => {
             let starts: Vec<usize> = (lines.iter().enumerate())
@@ -278,6 +279,35 @@ fn mutate(text: &str, rng: &mut Rng) -> String {
                 && let Some(addition) = pick(additions, rng)
             {
                 lines.insert(at + 1, format!("  {addition}"));
+            }
+        }
+        // A reference pointed at another declaration of the same kind (a node on the
+        // wrong host, an export on the wrong server, a balancer on the wrong VIP).
+        6 => {
+            let declared: Vec<(&str, &str)> = (lines.iter())
+                .filter(|line| line.ends_with(" {"))
+                .filter_map(|line| {
+                    let mut words = line.split(' ');
+                    Some((words.next()?, words.next()?))
+                })
+                .collect();
+            let references: Vec<(usize, &str, String)> = (fields.iter())
+                .filter_map(|(at, key, value)| {
+                    let kind = declared.iter().find(|(_, name)| name == value)?.0;
+                    Some((*at, kind, key.clone()))
+                })
+                .collect();
+            if let Some((at, kind, key)) = pick(&references, rng) {
+                let others: Vec<&str> = (declared.iter())
+                    .filter(|(other, _)| other == kind)
+                    .map(|(_, name)| *name)
+                    .collect();
+                if let Some(other) = pick(&others, rng) {
+                    // The new line borrows from the old ones until it is made.
+                    let line = format!("  {key} = {other}");
+                    let at = *at;
+                    lines[at] = line;
+                }
             }
         }
         // A field deleted.
