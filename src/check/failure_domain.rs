@@ -10,7 +10,7 @@ use super::topology::{Domain, DomainKind, PlacementKey, Topology};
 use super::{Context, join_and, join_or, plural, quorum};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::semantic::EntityId;
-use crate::semantic::views::{AntiAffinity, SpreadDomain, Workload};
+use crate::semantic::views::{AntiAffinity, SpreadDomain};
 
 pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     if !context.production() {
@@ -294,14 +294,11 @@ pub fn check_spread(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(placement) = app.placement() else { continue };
         let spread = placement.spread().unwrap_or(SpreadDomain::Host);
         let required = placement.anti_affinity().unwrap_or(AntiAffinity::Required) == AntiAffinity::Required;
-        let pods = match app.autoscaling() {
-            Some(autoscaling) => autoscaling.max().unwrap_or(1),
-            None => app.replicas().unwrap_or(1),
-        };
-        if spread == SpreadDomain::Host || !required || pods < 2 || app.workload() == Some(Workload::Daemon) {
+        let id = app.id().entity();
+        // A single pod gets no spread at all.
+        if spread == SpreadDomain::Host || !required || !Topology::runs_several(model, id) {
             continue;
         }
-        let id = app.id().entity();
         let eligible = context.topology.eligible(model, id);
         let missing = unlabelled.entry(Topology::placement_of(model, id)).or_insert_with(|| {
             (eligible.iter().copied())

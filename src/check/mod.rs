@@ -35,6 +35,7 @@ pub use survival::{Assessment, assess};
 pub use topology::Topology;
 pub use vrrp::{
     RouterId, black_hole as vrrp_black_hole, interface as vrrp_interface, preempts, priorities, router_ids,
+    version as vrrp_version,
 };
 
 use crate::diagnostic::{Code, Diagnostic, Severity};

@@ -281,6 +281,18 @@ impl Topology {
             .filter(|domain| domain.kind == DomainKind::PhysicalHost)
     }
 
+    /// Whether an app may run several pods at once (a non-daemon with 2 or more replicas,
+    /// or an autoscaler whose `max` is): what the emitter spreads and budgets, and what the
+    /// spread rules judge.
+    pub fn runs_several(model: &Model, app: EntityId) -> bool {
+        let view = model.app(app);
+        let most = match view.autoscaling() {
+            Some(autoscaling) => autoscaling.max().unwrap_or(1),
+            None => view.replicas().unwrap_or(1),
+        };
+        view.workload() != Some(Workload::Daemon) && most >= 2
+    }
+
     /// Where an app may be scheduled.
     pub fn placement_of(model: &Model, app: EntityId) -> PlacementKey {
         let placement = model.app(app).placement();

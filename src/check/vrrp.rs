@@ -112,6 +112,15 @@ pub fn interface(model: &Model, vip: EntityId, member: EntityId) -> Option<&str>
         .or_else(|| model.clusters().next().and_then(|cluster| cluster.interface()))
 }
 
+/// The VRRP version a VIP group runs: 3 when it advertises in part seconds (VRRPv2 counts
+/// in whole seconds), else keepalived's default, 2.
+pub fn version(vip: crate::semantic::views::VipGroup<'_>) -> u8 {
+    match vip.advert_interval() {
+        Some(millis) if !millis.is_multiple_of(1000) => 3,
+        _ => 2,
+    }
+}
+
 /// Whether a VIP returns to its preferred member when that recovers: as declared, else
 /// yes, except for a DRBD pair's VIP.
 pub fn preempts(model: &Model, vip: EntityId) -> bool {
@@ -310,7 +319,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         // E0212: an advert interval that is not whole seconds needs VRRPv3, which counts
         // in 10 ms steps up to 40.95 s and has no authentication.
         if let Some(millis) = view.advert_interval()
-            && !millis.is_multiple_of(1000)
+            && version(view) == 3
         {
             let problem = if !millis.is_multiple_of(10) {
                 Some((

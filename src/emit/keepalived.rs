@@ -167,7 +167,7 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
                 router_id,
                 priority: levels.get(position).copied().unwrap_or(100),
                 advert_int: view.advert_interval().map_or_else(|| "1".into(), seconds),
-                version: (view.advert_interval()).and_then(|millis| (!millis.is_multiple_of(1000)).then_some(3)),
+                version: (crate::check::vrrp_version(view) == 3).then_some(3),
                 preempt,
                 auth_pass: auth_pass.clone(),
                 address: address(model, member),

@@ -406,11 +406,7 @@ fn app_objects<'m>(model: &'m Model, app: EntityId, volumes: &[NfsVolume], route
         replicas,
         // Spread and disruption budgets wherever more than one pod may run: an autoscaled
         // app's count is its autoscaler's, up to `max`.
-        replicated: workload != Workload::Daemon
-            && view
-                .autoscaling()
-                .map_or(replicas, |autoscaling| int32(autoscaling.max().unwrap_or(1)))
-                >= 2,
+        replicated: crate::check::Topology::runs_several(model, app),
         ports: workloads::ports(model, app),
         routes,
         name,
