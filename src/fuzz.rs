@@ -6,7 +6,8 @@
 //!
 //! - [`compile`]: the whole front end, every HA rule and the three renderers (the terminal
 //!   and SARIF on a few diagnostics, SARIF on one input in 64); a platform
-//!   that checks clean and needs no secret is emitted, twice, to the same tree.
+//!   that checks clean and needs no secret is emitted, twice, to the same tree, whose
+//!   YAML, JSON and TOML files all parse.
 //! - [`fmt`]: a file that parses formats idempotently, to the same syntax tree, with the
 //!   same comments in the same order.
 //! - [`lsp`]: the bytes as a client's stream (framing, headers, bodies), then as a
@@ -48,6 +49,32 @@ pub fn compile(data: &[u8]) {
     let first = crate::emit::emit(&input).map_err(|found| found.len());
     let second = crate::emit::emit(&input).map_err(|found| found.len());
     assert!(first == second, "two emissions of one model differ");
+    // Whatever strings the input holds, every structured file reads back as its format.
+    if let Ok(output) = first {
+        for (path, file) in &output.files {
+            readable(path, &file.contents);
+        }
+    }
+}
+
+/// Panics when an emitted YAML, JSON or TOML file does not parse as its format.
+fn readable(path: &str, contents: &str) {
+    use serde::Deserialize as _;
+    if path.ends_with(".yaml") || path.ends_with(".yml") {
+        for document in serde_yaml::Deserializer::from_str(contents) {
+            if let Err(err) = serde_yaml::Value::deserialize(document) {
+                panic!("{path} is not YAML: {err}");
+            }
+        }
+    } else if path.ends_with(".json") {
+        if let Err(err) = serde_json::from_str::<serde_json::Value>(contents) {
+            panic!("{path} is not JSON: {err}");
+        }
+    } else if path.ends_with(".toml")
+        && let Err(err) = toml::from_str::<toml::Value>(contents)
+    {
+        panic!("{path} is not TOML: {err}");
+    }
 }
 
 /// Formats `data` when it parses, and holds the formatter's invariants.

@@ -36,6 +36,10 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }));
     for (kind, name, image, span) in images {
         let Some(image) = image else { continue };
+        // A reference that is no reference at all is E0217's.
+        if super::fields::image_reference(image).is_some() {
+            continue;
+        }
         let Some(why) = unpinned(image) else { continue };
         out.push(finding(context, kind, name, image, why, span));
     }

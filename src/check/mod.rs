@@ -12,6 +12,7 @@ mod capacity;
 pub mod control_plane;
 mod etcd;
 mod failure_domain;
+pub mod fields;
 mod image;
 mod ingress;
 pub mod names;
@@ -173,6 +174,7 @@ const FAMILIES: [&[Family]; 2] = [
         image::check,
         capacity::check,
         names::check,
+        fields::check,
         sets::check,
         overrides::check,
         bootstrap::check,

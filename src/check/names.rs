@@ -44,21 +44,26 @@ pub fn proxy_name(name: &str) -> String {
         .collect()
 }
 
-/// Whether Linux accepts a network interface name (the kernel's `dev_valid_name`): 1 to 15
-/// bytes, not `.` or `..`, without `/`, `:` or white space.
+/// Whether a network interface name is one Linux accepts (the kernel's `dev_valid_name`:
+/// 1 to 15 bytes, not `.` or `..`, without `/`, `:` or white space) that keepalived.conf,
+/// its check scripts and `ip` also carry as one word: letters, digits, `-`, `_` and `.`
+/// (every name `ip link` shows for Ethernet, bonds, bridges and VLANs). The kernel takes
+/// `;`, `{`, `}`, `$` and quotes too, and each of them changed what keepalived.conf or a
+/// check script did.
 pub fn is_interface_name(name: &str) -> bool {
     (1..=15).contains(&name.len())
         && name != "."
         && name != ".."
-        && !name
+        && name
             .bytes()
-            .any(|byte| byte == b'/' || byte == b':' || byte.is_ascii_whitespace())
+            .all(|byte| byte.is_ascii_alphanumeric() || b"-_.".contains(&byte))
 }
 
 /// Whether drbdadm parses a resource name, which is also its file's name in /etc/drbd.d:
 /// letters, digits, `_`, `.` and `-`.
 pub fn is_drbd_resource(name: &str) -> bool {
-    !name.is_empty()
+    // DRBD's netlink interface carries a name of at most 127 bytes.
+    (1..128).contains(&name.len())
         && name != "."
         && name != ".."
         && name
@@ -220,11 +225,14 @@ fn interface_names(model: &Model, out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::error(
                     Code::E0211,
-                    format!("`{name}` is not a network interface name Linux accepts"),
+                    format!(
+                        "`{}` is not a network interface name k8sc can write: keepalived.conf, its scripts and `ip` read it as one word",
+                        name.escape_debug()
+                    ),
                     span,
                     "not an interface name",
                 )
-                .with_help("name the interface as `ip link` shows it, such as `eth0` or `ens192`: 1 to 15 characters, without `/`, `:` or spaces"),
+                .with_help("name the interface as `ip link` shows it, such as `eth0`, `ens192` or `bond0.100`: 1 to 15 letters, digits, `-`, `_` and `.`"),
             );
         }
     }
@@ -279,6 +287,24 @@ fn frontend_names(model: &Model, out: &mut Vec<Diagnostic>) {
                 out.push(
                     Diagnostic::error(Code::E0210, "a frontend with an empty name", span, "empty name")
                         .with_help("name it after what it serves, such as `\"kube-apiserver\"`"),
+                );
+                continue;
+            }
+            if let Some(problem) = super::fields::refused(name, |ch| ch.is_ascii_alphanumeric() || "-_.:".contains(ch))
+            {
+                out.push(
+                    Diagnostic::error(
+                        Code::E0210,
+                        format!(
+                            "frontend `{}` is not a name haproxy takes for a proxy: {problem}",
+                            name.escape_debug()
+                        ),
+                        span,
+                        "not a proxy name",
+                    )
+                    .with_help(
+                        "name the frontend with letters, digits, `-`, `_`, `.` and `:`, such as `\"kube-apiserver\"`",
+                    ),
                 );
                 continue;
             }
@@ -346,7 +372,9 @@ mod tests {
         assert!(is_interface_name("eth0") && is_interface_name("ens192") && is_interface_name("bond0.100"));
         assert!(is_interface_name("a-very-long-nam"));
         assert!(!is_interface_name("a-very-long-name"), "16 bytes");
-        for bad in ["", ".", "..", "a b", "eth0:1", "a/b", "tab\t"] {
+        for bad in [
+            "", ".", "..", "a b", "eth0:1", "a/b", "tab\t", "e;reboot", "e}", "e$(x)", "e'x",
+        ] {
             assert!(!is_interface_name(bad), "{bad:?}");
         }
     }

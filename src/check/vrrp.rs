@@ -258,7 +258,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     view.auth_pass_span(),
                     "auth_pass",
                 )
-                .with_help("use 1 to 8 printable ASCII characters other than a space, `\"`, `'`, `#`, `!` and `\\`"),
+                .with_help("use 1 to 8 printable ASCII characters other than a space and `\" ' \\ { } # ! $ ~`"),
             );
         }
         // HA039: keepalived binds VRRP and the VIP to an interface someone declared.
@@ -443,7 +443,10 @@ fn auth_pass_problem(secret: &str) -> Option<String> {
             "begins with `{first}`, which makes it a comment in keepalived.conf"
         ));
     }
-    let bad = secret.chars().find(|ch| !ch.is_ascii_graphic() || *ch == '"')?;
+    // keepalived's parser ends a word at white space, a line at `#` or `!` anywhere outside
+    // quotes, a block at `}`; it expands `$NAME` and `~SEQ`; a quote or `\` it reads
+    // differently by version.
+    let bad = (secret.chars()).find(|ch| !ch.is_ascii_graphic() || "\"'\\{}#!$~".contains(*ch))?;
     Some(match bad {
         '\n' | '\r' => "holds a line break, which would write lines of its own into keepalived.conf".into(),
         ch if ch.is_whitespace() => "holds a space, which ends the word keepalived reads".into(),

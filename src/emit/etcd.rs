@@ -15,8 +15,6 @@
 //!   tree, which a rebuild replaces), and copies the results to the members and the control
 //!   plane.
 
-use std::fmt::Write as _;
-
 use serde::Serialize;
 
 use super::{Input, MODE_FILE, MODE_SCRIPT, Sink};
@@ -142,7 +140,7 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
             MODE_FILE,
         );
     }
-    output.add("etcd/make-certs.sh", make_certs(input.source, &members), MODE_SCRIPT);
+    output.add("etcd/make-certs.sh", make_certs(&input.source, &members), MODE_SCRIPT);
 }
 
 /// The certificate script: the etcd CA, then per member `server` and `peer` (serving and
@@ -192,15 +190,33 @@ issue() {{
 }}
 "#
     );
+    let issue = |text: &mut String, words: [String; 4]| {
+        text.push_str("issue");
+        for word in &words {
+            text.push(' ');
+            text.push_str(&super::shell::quote(word));
+        }
+        text.push('\n');
+    };
     for member in members {
         let (node, name, address) = (&member.node, &member.name, &member.address);
-        let _ = writeln!(
-            text,
-            "issue {node}/server {name} serverAuth,clientAuth DNS:{name},DNS:localhost,IP:{address},IP:127.0.0.1"
+        issue(
+            &mut text,
+            [
+                format!("{node}/server"),
+                name.clone(),
+                "serverAuth,clientAuth".into(),
+                format!("DNS:{name},DNS:localhost,IP:{address},IP:127.0.0.1"),
+            ],
         );
-        let _ = writeln!(
-            text,
-            "issue {node}/peer {name} serverAuth,clientAuth DNS:{name},IP:{address}"
+        issue(
+            &mut text,
+            [
+                format!("{node}/peer"),
+                name.clone(),
+                "serverAuth,clientAuth".into(),
+                format!("DNS:{name},IP:{address}"),
+            ],
         );
     }
     text.push_str("issue apiserver-etcd-client kube-apiserver-etcd-client clientAuth\n");

@@ -118,7 +118,7 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
             .iter()
             .any(|frontend| frontend.binds.iter().any(|bind| !bind.starts_with('*')));
         let context = Context {
-            source: input.source,
+            source: &input.source,
             node: &node_name,
             frontends,
         };

@@ -286,12 +286,18 @@ fn apply_script(input: &Input<'_>, replications: &[EntityId]) -> String {
             (target, source, "src_registry")
         };
         for index in 0..policy_count(model, replication) {
-            script.push_str(&format!(
-                "apply '{}' registries/{}.json policies/{}.json {side}\n",
-                model.registry(local).url().unwrap_or_default(),
-                model.name(remote),
-                policy_name(model, replication, index)
-            ));
+            let words = [
+                model.registry(local).url().unwrap_or_default().to_string(),
+                format!("registries/{}.json", model.name(remote)),
+                format!("policies/{}.json", policy_name(model, replication, index)),
+                side.to_string(),
+            ];
+            script.push_str("apply");
+            for word in &words {
+                script.push(' ');
+                script.push_str(&super::shell::quote(word));
+            }
+            script.push('\n');
         }
     }
     script

@@ -317,7 +317,7 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
     for (node_name, (node, config)) in &configs {
         let span: Span = model.entity(*node).name_span;
         let context = Context {
-            source: input.source,
+            source: &input.source,
             node: node_name,
             scripts: &config.scripts,
             instances: &config.instances,

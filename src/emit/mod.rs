@@ -18,6 +18,7 @@ pub mod keepalived;
 pub mod kubeadm;
 pub mod lab;
 pub mod nfs;
+pub mod shell;
 pub mod taints;
 pub mod templates;
 pub mod yaml;
@@ -90,8 +91,8 @@ impl Sink for Output {
 
 /// What the emitters read.
 pub struct Input<'a> {
-    /// The source file's name as headers cite it (`cluster.k8s`).
-    pub source: &'a str,
+    /// The source file's name as headers cite it (`cluster.k8s`): see [`cited_name`].
+    pub source: String,
     pub model: &'a Model,
     pub graph: &'a Graph,
     pub secrets: &'a Secrets,
@@ -107,7 +108,7 @@ impl<'a> Input<'a> {
         templates: &'a Templates,
     ) -> Input<'a> {
         Input {
-            source,
+            source: cited_name(source),
             model: &compilation.model,
             graph: &compilation.graph,
             secrets,
@@ -119,6 +120,25 @@ impl<'a> Input<'a> {
     fn secret(&self, source: &SecretSource) -> String {
         self.secrets.get(source).unwrap_or_default().to_string()
     }
+}
+
+/// A source file's name as the header of every emitted file cites it: its last part, with
+/// every character other than letters, digits and `. _ + - @` written as `_`. The name comes
+/// from whoever named the file and lands in comments of shell scripts, YAML, TOML and host
+/// configs alike, where a line break or a quote would start code of its own.
+pub fn cited_name(name: &str) -> String {
+    let last = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let cited: String = (last.chars())
+        .take(128)
+        .map(|ch| {
+            if ch.is_ascii_alphanumeric() || "._+-@".contains(ch) {
+                ch
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if cited.is_empty() { "_".into() } else { cited }
 }
 
 /// E0203 for every secret the model uses that `secrets` does not hold: a build writes

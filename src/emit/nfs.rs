@@ -171,7 +171,7 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<crate::d
     let mut errors = Vec::new();
     for (node_name, (node, exports)) in per_node {
         let context = Context {
-            source: input.source,
+            source: &input.source,
             node: &node_name,
             exports,
         };

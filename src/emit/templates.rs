@@ -91,6 +91,8 @@ impl Templates {
         let mut environment = Environment::new();
         environment.set_undefined_behavior(UndefinedBehavior::Strict);
         environment.set_fuel(Some(FUEL));
+        // Scripts quote every value they take with `{{ value | sh }}`.
+        environment.add_filter("sh", super::shell::filter);
         let overridden = self.overrides.contains_key(name);
         let mut output = Capped(Vec::new());
         let result = SyntaxConfig::builder()

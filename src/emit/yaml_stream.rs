@@ -27,6 +27,11 @@ impl ser::Error for Unsupported {
     }
 }
 
+/// The newtype name of a string Ansible must never template (`!unsafe`); see
+/// [`super::ansible`]. Only this writer knows the tag: a value holding one never falls back
+/// to the tree-based writer, which would drop it (a test holds the inventory to it).
+pub const ANSIBLE_UNSAFE: &str = "k8sc::ansible::Unsafe";
+
 /// Block-style YAML of a value, identical to [`super::yaml::to_yaml`]'s, written directly.
 pub fn to_yaml(value: &impl Serialize) -> String {
     let mut out = String::new();
@@ -241,7 +246,18 @@ impl<'o> ser::Serializer for Writer<'o> {
     fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<(), Unsupported> {
         self.scalar(&scalar(variant))
     }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, value: &T) -> Result<(), Unsupported> {
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, name: &'static str, value: &T) -> Result<(), Unsupported> {
+        if name == ANSIBLE_UNSAFE {
+            // `!unsafe 'text'`: Ansible reads the string as data and never templates it.
+            if let At::MapValue(_) = self.at {
+                self.out.push(' ');
+            }
+            self.out.push_str("!unsafe");
+            return value.serialize(Writer {
+                out: self.out,
+                at: At::MapValue(0),
+            });
+        }
         value.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(

@@ -21,7 +21,10 @@ const WINDOW_LINES: usize = 4;
 /// starts at a line start; spans and line numbers are shifted to and from the file's.
 struct Window {
     name: String,
+    /// The file's text from byte `text_start` on: the whole file, shared, or a copy of the
+    /// window whose control characters are made visible.
     text: Arc<str>,
+    text_start: usize,
     /// Byte offset and 0-based line of the window's start in the file.
     start: usize,
     end: usize,
@@ -34,11 +37,30 @@ impl Window {
         let high = ranges.iter().map(|range| range.end).max().unwrap_or(0);
         let first_line = file.line_of(low).saturating_sub(WINDOW_LINES);
         let last_line = file.line_of(high) + WINDOW_LINES + 1;
+        let start = file.line_start(first_line);
+        let end = file.line_start(last_line).max(start);
+        let excerpt = file.text.get(start..end).unwrap_or("");
+        // A control character in an excerpt would reach the terminal as it is (an escape
+        // sequence rewrites the screen): each is shown as `?`, one per byte, so every span
+        // still lands on the same bytes.
+        let (text, text_start) = if excerpt.chars().any(is_hidden) {
+            let visible: String = (excerpt.chars())
+                .flat_map(|ch| {
+                    let hidden = is_hidden(ch);
+                    let count = if hidden { ch.len_utf8() } else { 1 };
+                    std::iter::repeat_n(if hidden { '?' } else { ch }, count)
+                })
+                .collect();
+            (Arc::from(visible), start)
+        } else {
+            (Arc::clone(&file.text), 0)
+        };
         Window {
             name,
-            text: Arc::clone(&file.text),
-            start: file.line_start(first_line),
-            end: file.line_start(last_line).max(file.line_start(first_line)),
+            text,
+            text_start,
+            start,
+            end,
             first_line,
         }
     }
@@ -51,7 +73,9 @@ impl SourceCode for Window {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let window = self.text.get(self.start..self.end).unwrap_or("");
+        let window = (self.text)
+            .get(self.start - self.text_start..self.end - self.text_start)
+            .unwrap_or("");
         let inside = span.offset().checked_sub(self.start).ok_or(MietteError::OutOfBounds)?;
         let local = SourceSpan::new(inside.into(), span.len());
         let contents = window.read_span(&local, context_lines_before, context_lines_after)?;
@@ -67,6 +91,12 @@ impl SourceCode for Window {
             .with_language("k8s"),
         ))
     }
+}
+
+/// A character an excerpt does not show as it is: what E0007 refuses in strings, outside
+/// the line breaks and tabs that lay the excerpt out.
+fn is_hidden(ch: char) -> bool {
+    !matches!(ch, '\n' | '\r' | '\t') && crate::syntax::is_forbidden_in_string(ch)
 }
 
 /// How to render for a terminal.
@@ -127,22 +157,45 @@ pub fn render_human(diagnostics: &[Diagnostic], sources: &SourceMap, style: Huma
 struct Report<'a> {
     diagnostic: &'a Diagnostic,
     source: Window,
+    /// The message and help with their control characters escaped (see [`visible`]).
+    message: String,
+    help: Option<String>,
     labels: Vec<LabeledSpan>,
     notes: Vec<String>,
+}
+
+/// A message as a terminal may show it: a value quoted from the source can hold a line
+/// break or carriage return written as an escape, and those are shown as escapes too, so
+/// no diagnostic moves the cursor or rewrites what is on screen.
+fn visible(text: &str) -> String {
+    if !text.chars().any(|ch| ch.is_control() && ch != '\n' || is_hidden(ch)) {
+        return text.to_string();
+    }
+    text.chars()
+        .flat_map(|ch| {
+            let escape = ch != '\n' && (ch.is_control() || is_hidden(ch));
+            let shown: Vec<char> = if escape {
+                ch.escape_default().collect()
+            } else {
+                vec![ch]
+            };
+            shown
+        })
+        .collect()
 }
 
 impl<'a> Report<'a> {
     fn new(diagnostic: &'a Diagnostic, sources: &SourceMap) -> Report<'a> {
         let file = diagnostic.primary.span.file;
         let mut labels = vec![LabeledSpan::new_primary_with_span(
-            Some(diagnostic.primary.message.clone()),
+            Some(visible(&diagnostic.primary.message)),
             diagnostic.primary.span.range(),
         )];
         let mut notes = Vec::new();
         for label in &diagnostic.secondary {
             if label.span.file == file {
                 labels.push(LabeledSpan::new_with_span(
-                    Some(label.message.clone()),
+                    Some(visible(&label.message)),
                     label.span.range(),
                 ));
             } else if let Some(other) = sources.get(label.span.file) {
@@ -153,7 +206,9 @@ impl<'a> Report<'a> {
                 ));
             }
         }
-        notes.extend(diagnostic.notes.iter().cloned());
+        notes.extend(diagnostic.notes.iter().map(|note| visible(note)));
+        let message = visible(&diagnostic.message);
+        let help = diagnostic.help.as_deref().map(visible);
         let ranges: Vec<std::ops::Range<usize>> = labels
             .iter()
             .map(|label| label.offset()..label.offset() + label.len())
@@ -164,6 +219,7 @@ impl<'a> Report<'a> {
             None => Window {
                 name: sources.name(file).to_string(),
                 text: Arc::from(""),
+                text_start: 0,
                 start: 0,
                 end: 0,
                 first_line: 0,
@@ -171,6 +227,8 @@ impl<'a> Report<'a> {
         };
         Report {
             diagnostic,
+            message,
+            help,
             source,
             labels,
             notes,
@@ -186,7 +244,7 @@ impl fmt::Debug for Report<'_> {
 
 impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diagnostic.message)
+        f.write_str(&self.message)
     }
 }
 
@@ -205,8 +263,7 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.diagnostic
-            .help
+        self.help
             .as_ref()
             .map(|help| Box::new(help.as_str()) as Box<dyn fmt::Display>)
     }

@@ -21,7 +21,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 pub use model::{Allow, Entity, EntityId, Model, Reference};
 pub use schema::{ComponentId, KindId, Schemas, Type};
-pub use value::{FieldValue, Origin, SecretSource, Spanned, Value};
+pub use value::{FieldValue, MapKey, Origin, SecretSource, Spanned, Value};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::Span;

@@ -215,7 +215,7 @@ impl<'m, T: 'm> IntoIterator for List<'m, T> {
 /// A map field's entries in source order, each value read as `T`.
 pub struct Map<'m, T> {
     model: &'m Model,
-    entries: &'m [(String, Spanned)],
+    entries: &'m [(super::value::MapKey, Spanned)],
     item: Reader<'m, T>,
 }
 
@@ -241,7 +241,7 @@ impl<'m, T: 'm> Map<'m, T> {
         let Map { model, entries, item } = self;
         entries
             .iter()
-            .filter_map(move |(key, value)| item(model, value).map(|read| (key.as_str(), read)))
+            .filter_map(move |(key, value)| item(model, value).map(|read| (key.text.as_str(), read)))
     }
 
     pub fn len(self) -> usize {
@@ -253,7 +253,7 @@ impl<'m, T: 'm> Map<'m, T> {
     }
 
     pub fn get(self, key: &str) -> Option<T> {
-        let (_, value) = self.entries.iter().find(|(name, _)| name == key)?;
+        let (_, value) = self.entries.iter().find(|(name, _)| name.text == key)?;
         (self.item)(self.model, value)
     }
 }

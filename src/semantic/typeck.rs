@@ -382,7 +382,7 @@ impl<'a> Typer<'a> {
                 Value::List(list.items.iter().filter_map(|item| self.check(item, inner)).collect())
             }
             (Type::Map(inner), ExprKind::Record(record)) => {
-                let mut entries: Vec<(String, Spanned)> = Vec::with_capacity(record.fields.len());
+                let mut entries: Vec<(super::value::MapKey, Spanned)> = Vec::with_capacity(record.fields.len());
                 let mut keys: Vec<(&str, Span)> = Vec::new();
                 for field in &record.fields {
                     if let Some((_, first)) = keys.iter().find(|(key, _)| *key == field.name.text) {
@@ -400,7 +400,13 @@ impl<'a> Typer<'a> {
                     }
                     keys.push((&field.name.text, field.name.span));
                     if let Some(checked) = self.check(&field.value, inner) {
-                        entries.push((field.name.text.to_string(), checked));
+                        entries.push((
+                            super::value::MapKey {
+                                text: field.name.text.to_string(),
+                                span: field.name.span,
+                            },
+                            checked,
+                        ));
                     }
                 }
                 Value::Map(entries)

@@ -33,7 +33,7 @@ pub enum Value {
     List(Vec<Spanned>),
     /// A record's fields by the record shape's positions.
     Record(Vec<Option<FieldValue>>),
-    Map(Vec<(String, Spanned)>),
+    Map(Vec<(MapKey, Spanned)>),
     Secret(SecretSource),
 }
 
@@ -42,6 +42,19 @@ pub enum Value {
 pub enum SecretSource {
     Env(String),
     File(String),
+}
+
+/// A map entry's key, with the span it was written at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MapKey {
+    pub text: String,
+    pub span: Span,
+}
+
+impl std::fmt::Display for MapKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
 }
 
 /// A value with the span it was written at.

@@ -24,6 +24,13 @@ pub enum SyntaxErrorKind {
     TooDeep {
         limit: usize,
     },
+    /// A raw control or invisible formatting character inside a string literal.
+    ControlCharacter(char),
+    /// A string literal of `len` bytes, past `limit`.
+    StringTooLong {
+        len: usize,
+        limit: usize,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,10 +95,57 @@ impl SyntaxError {
             .with_help(
                 "flatten the value: no platform needs this depth, and k8sc stops here rather than exhaust its stack",
             ),
+            SyntaxErrorKind::ControlCharacter(ch) => Diagnostic::error(
+                Code::E0007,
+                format!(
+                    "a raw control character U+{:04X} ({}) in a string",
+                    u32::from(*ch),
+                    char_name(*ch)
+                ),
+                self.span,
+                "this character",
+            )
+            .with_help(match ch {
+                '\r' => "remove it, or write `\\r` if the value needs a carriage return",
+                '\u{1b}' => "remove it: an escape sequence in a value rewrites the terminal that shows it",
+                _ => {
+                    "remove it: it changes how an emitted file reads (YAML, shell, host configs) or how the value looks"
+                }
+            }),
+            SyntaxErrorKind::StringTooLong { len, limit } => Diagnostic::error(
+                Code::E0008,
+                format!("a string of {len} bytes; a string holds at most {limit}"),
+                self.span,
+                "this string",
+            )
+            .with_help(
+                "no field takes a value this long: shorten it, or keep a long text in a file the platform reads",
+            ),
         };
         match &self.context {
             Some((span, message)) => diagnostic.with_label(*span, message.clone()),
             None => diagnostic,
         }
+    }
+}
+
+/// A control character's usual name, for messages.
+fn char_name(ch: char) -> &'static str {
+    match ch {
+        '\0' => "NUL",
+        '\r' => "carriage return",
+        '\u{7}' => "bell",
+        '\u{8}' => "backspace",
+        '\u{b}' => "vertical tab",
+        '\u{c}' => "form feed",
+        '\u{1b}' => "escape",
+        '\u{7f}' => "delete",
+        '\u{85}' => "next line",
+        '\u{9b}' => "control sequence introducer",
+        '\u{2028}' => "line separator",
+        '\u{2029}' => "paragraph separator",
+        '\u{feff}' => "zero-width no-break space",
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => "a bidirectional override",
+        _ => "a control character",
     }
 }

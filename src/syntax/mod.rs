@@ -10,4 +10,4 @@ mod error;
 mod parser;
 
 pub use error::{SyntaxError, SyntaxErrorKind};
-pub use parser::{KEYWORDS, comments, parse};
+pub use parser::{KEYWORDS, MAX_STRING, comments, is_forbidden_in_string, parse};

@@ -155,6 +155,20 @@ fn bound(input: &str) -> (&str, Option<String>) {
     (&input[taken..], (!text.is_empty()).then(|| text.to_string()))
 }
 
+/// The most bytes one string literal may hold (after its escapes are resolved): far more
+/// than any field's syntax allows, and a bound that keeps every emitted line a size its
+/// reader takes.
+pub const MAX_STRING: usize = 16 * 1024;
+
+/// Whether a character may not stand raw in a string literal: the C0 controls but tab,
+/// DEL, the C1 controls (U+0085 ends a line for YAML), the Unicode line and paragraph
+/// separators, and the bidirectional overrides and isolates that make a string read
+/// otherwise than it is. Each is written as an escape instead, where one exists.
+pub fn is_forbidden_in_string(ch: char) -> bool {
+    (ch.is_control() && ch != '\t')
+        || matches!(ch, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+}
+
 /// How deep lists, records and calls may nest in one value. Past it, nesting is E0006:
 /// every pass over the syntax tree (checker, formatter, language server) recurses at most
 /// this deep, on any thread.
@@ -738,17 +752,43 @@ impl<'a> Parser<'a> {
         ))
     }
 
-    /// A string literal; escapes `\"`, `\\`, `\n`, `\t`, `\r` are resolved.
-    fn string(&self, input: &'a str) -> PResult<'a, String> {
+    /// A string literal; escapes `\"`, `\\`, `\n`, `\t`, `\r` are resolved. A raw control
+    /// character (E0007) or a literal past [`MAX_STRING`] bytes (E0008) is recorded and the
+    /// string still parses, so one bad character does not hide the rest of the file.
+    fn string(&mut self, input: &'a str) -> PResult<'a, String> {
         let (mut rest, _) = self.symbol(input, '"', "a string")?;
         let mut text = String::new();
         loop {
             let stop = memchr::memchr3(b'"', b'\\', b'\n', rest.as_bytes()).unwrap_or(rest.len());
+            let chunk_at = self.offset(rest);
             let (chunk, after) = rest.split_at(stop);
-            text.push_str(chunk);
+            if self.control_characters(chunk, chunk_at) {
+                // The value keeps a visible stand-in: no later message or file gets the
+                // character itself.
+                text.extend(
+                    chunk
+                        .chars()
+                        .map(|ch| if is_forbidden_in_string(ch) { '\u{fffd}' } else { ch }),
+                );
+            } else {
+                text.push_str(chunk);
+            }
             let mut chars = after.chars();
             match chars.next() {
-                Some('"') => return Ok((chars.as_str(), text)),
+                Some('"') => {
+                    let rest = chars.as_str();
+                    if text.len() > MAX_STRING {
+                        self.errors.push(SyntaxError {
+                            kind: SyntaxErrorKind::StringTooLong {
+                                len: text.len(),
+                                limit: MAX_STRING,
+                            },
+                            span: Span::new(self.file, self.offset(input), self.offset(input) + 1),
+                            context: None,
+                        });
+                    }
+                    return Ok((rest, text));
+                }
                 Some('\\') => {
                     let escaped = match chars.next() {
                         Some('n') => '\n',
@@ -769,6 +809,28 @@ impl<'a> Parser<'a> {
                 }
             }
         }
+    }
+
+    /// E0007 for every raw control character in a piece of a string literal that starts at
+    /// byte `chunk_at` of the file.
+    /// Whether there was one.
+    fn control_characters(&mut self, chunk: &'a str, chunk_at: usize) -> bool {
+        // The common case, printable ASCII and tabs, costs one pass over the bytes.
+        if chunk.bytes().all(|byte| (0x20..0x7f).contains(&byte) || byte == b'\t') {
+            return false;
+        }
+        let before = self.errors.len();
+        for (idx, ch) in chunk.char_indices() {
+            if is_forbidden_in_string(ch) {
+                let at = chunk_at + idx;
+                self.errors.push(SyntaxError {
+                    kind: SyntaxErrorKind::ControlCharacter(ch),
+                    span: Span::new(self.file, at, at + ch.len_utf8()),
+                    context: None,
+                });
+            }
+        }
+        self.errors.len() > before
     }
 
     /// A number with an optional unit (`3`, `-2`, `0.5`, `500m`, `8Gi`), an IPv4 address

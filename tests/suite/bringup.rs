@@ -412,10 +412,20 @@ fn probes_reach_the_containers_and_dependencies_become_init_containers() {
         .expect("grafana");
     let init = &grafana["spec"]["template"]["spec"]["initContainers"][0];
     assert_eq!(init["name"], "wait-for-prometheus");
-    let command = init["command"][2].as_str().unwrap_or_default();
-    assert!(
-        command.contains("nc -z -w 2 prometheus.monitor.svc.cluster.local 9090"),
-        "grafana waits for prometheus's Service: {command}"
+    // A constant script, the Service and its port as its arguments.
+    let command: Vec<&str> = (init["command"].as_sequence().into_iter().flatten())
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(
+        command[..2],
+        ["sh", "-c"],
+        "grafana waits for prometheus's Service: {command:?}"
+    );
+    assert!(command[2].contains(r#"nc -z -w 2 "$0" "$1""#), "{command:?}");
+    assert_eq!(
+        command[3..],
+        ["prometheus.monitor.svc.cluster.local", "9090"],
+        "{command:?}"
     );
     let probe = &grafana["spec"]["template"]["spec"]["containers"][0]["readinessProbe"]["httpGet"];
     assert_eq!(probe["path"], "/api/health", "the component's readiness");
@@ -679,8 +689,10 @@ fn the_apiserver_check_probes_what_haproxy_binds() {
             .filter(|(path, _)| path.ends_with("check_apiserver.sh"))
         {
             let node = path.trim_start_matches("hosts/").split('/').next().expect("a node");
-            let url = (script.contents.split_whitespace())
-                .find(|word| word.starts_with("https://") && word.ends_with("/healthz"))
+            let url = (script.contents.lines())
+                .find_map(|line| line.strip_prefix("url="))
+                .map(|word| word.trim_matches('\''))
+                .filter(|word| word.starts_with("https://") && word.ends_with("/healthz"))
                 .expect("the probed URL");
             let (host, port) = url
                 .trim_start_matches("https://")

@@ -931,7 +931,7 @@ fn frontends_of_two_balancers_on_one_node_get_distinct_proxy_names() {
     .replace("  software = lvs\n", "  software = haproxy\n")
     .replace(
         "backend_port = 8080 }]",
-        "backend_port = 8080 }, { name = \"admin_lb web\", port = 8081, backends = [m1, m2], backend_port = 8081 }]",
+        "backend_port = 8080 }, { name = \"admin_lb-web\", port = 8081, backends = [m1, m2], backend_port = 8081 }]",
     ) + "\nload_balancer admin_lb {\n  nodes = [lb1, lb2]\n  \
            frontends = [{ name = \"web\", port = 9090, backends = [m1, m2, m3], backend_port = 9090 }]\n}\n";
     let output = emit_text("two-balancers.k8s", &text);
@@ -1068,10 +1068,14 @@ fn each_drbd_pair_on_a_node_gets_its_own_notify_script() {
             "/etc/keepalived/drbd_notify_nfs_vip_b.sh"
         ]
     );
-    assert!(file("hosts/s1/etc/keepalived/drbd_notify.sh").contains("drbdadm primary r0"));
+    let first = file("hosts/s1/etc/keepalived/drbd_notify.sh");
+    assert!(
+        first.contains("\nresource=r0\n") && first.contains(r#"drbdadm primary "$resource""#),
+        "{first}"
+    );
     let second = file("hosts/s1/etc/keepalived/drbd_notify_nfs_vip_b.sh");
     assert!(
-        second.contains("drbdadm primary r1") && second.contains("/dev/drbd1"),
+        second.contains("\nresource=r1\n") && second.contains("\ndevice=/dev/drbd1\n"),
         "{second}"
     );
 }

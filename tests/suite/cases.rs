@@ -22,7 +22,7 @@ fn header<'t>(text: &'t str, key: &str) -> Option<&'t str> {
     text.lines()
         .take_while(|line| line.starts_with('#'))
         .find_map(|line| line.strip_prefix(&format!("# {key}:")))
-        .map(str::trim)
+        .map(str::trim_ascii)
 }
 
 /// Every `# env: NAME=value` line of the header.

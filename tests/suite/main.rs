@@ -7,6 +7,7 @@ mod gen_workload;
 
 mod bringup;
 mod build;
+mod canary;
 mod cases;
 mod cli;
 mod code_map;

@@ -114,7 +114,7 @@ def main():
         script = os.path.join(folder, "apply.sh")
         with open(script) as handle:
             text = handle.read()
-        text = re.sub(r"^apply '[^']*'", f"apply '{local}'", text, flags=re.M)
+        text = re.sub(r"^apply ('[^']*'|\S+)", f"apply '{local}'", text, flags=re.M)
         with open(script, "w") as handle:
             handle.write(text)
         env = dict(os.environ, HARBOR_USER=USER, HARBOR_PASSWORD=PASSWORD)

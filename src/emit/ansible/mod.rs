@@ -52,12 +52,22 @@ struct Host {
     k8sc_volumes: Vec<Volume>,
     /// On a node of a DRBD pair: the resource whose Primary holds the volumes.
     #[serde(skip_serializing_if = "Option::is_none")]
-    k8sc_drbd_resource: Option<String>,
+    k8sc_drbd_resource: Option<Unsafe>,
+}
+
+/// A string from the platform source, written `!unsafe`: Ansible reads it as data and
+/// never evaluates a `{{ ... }}` or `{% ... %}` in it.
+pub struct Unsafe(pub String);
+
+impl Serialize for Unsafe {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_newtype_struct(super::yaml_stream::ANSIBLE_UNSAFE, &self.0)
+    }
 }
 
 #[derive(Serialize)]
 struct Volume {
-    path: String,
+    path: Unsafe,
     owner: u32,
     group: u32,
     mode: &'static str,
@@ -124,7 +134,7 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
     for volume in super::nfs::volumes(model) {
         for server in super::nfs::servers(model, volume.export) {
             volumes.entry(server).or_default().push(Volume {
-                path: volume.path.clone(),
+                path: Unsafe(volume.path.clone()),
                 owner: volume.owner,
                 group: volume.group,
                 mode: volume.mode,
@@ -147,7 +157,7 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
             let host = Host {
                 ansible_host: address,
                 k8sc_volumes: volumes.remove(&id).unwrap_or_default(),
-                k8sc_drbd_resource: drbd.get(&id).cloned(),
+                k8sc_drbd_resource: drbd.get(&id).cloned().map(Unsafe),
             };
             (node.name().to_string(), host)
         })

@@ -259,6 +259,9 @@ fn security_context(app: &AppObjects<'_>) -> Option<core::PodSecurityContext> {
 /// The image of the init containers that wait for an app's dependencies.
 const WAIT_IMAGE: &str = "busybox:1.36.1";
 
+/// What an init container runs to wait for a Service: `sh -c WAIT_SCRIPT HOST PORT`.
+const WAIT_SCRIPT: &str = r#"until nc -z -w 2 "$0" "$1"; do echo "waiting for $0:$1"; sleep 2; done"#;
+
 /// One init container per dependency with ports: it waits until the dependency's Service
 /// answers on its first port, so the app starts after what it depends on.
 fn wait_for_dependencies(app: &AppObjects<'_>) -> Option<Vec<core::Container>> {
@@ -274,10 +277,13 @@ fn wait_for_dependencies(app: &AppObjects<'_>) -> Option<Vec<core::Container>> {
             Some(core::Container {
                 name: format!("wait-for-{name}"),
                 image: Some(WAIT_IMAGE.into()),
+                // A constant script: the host and port are its arguments, never its text.
                 command: Some(vec![
                     "sh".into(),
                     "-c".into(),
-                    format!("until nc -z -w 2 {host} {port}; do echo waiting for {host}:{port}; sleep 2; done"),
+                    WAIT_SCRIPT.into(),
+                    host,
+                    port.to_string(),
                 ]),
                 ..Default::default()
             })
