@@ -204,3 +204,17 @@ pub fn emit_into(input: &Input<'_>, sink: &mut dyn Sink) -> Result<(), Vec<Diagn
         Err(diagnostics)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::cited_name;
+
+    #[test]
+    fn a_cited_name_is_one_plain_word() {
+        assert_eq!(cited_name("cluster.k8s"), "cluster.k8s");
+        assert_eq!(cited_name("/home/me/platforms/prod-1.k8s"), "prod-1.k8s");
+        assert_eq!(cited_name("a\n$(id)\n.k8s"), "a___id__.k8s");
+        assert_eq!(cited_name("dir/"), "_");
+        assert_eq!(cited_name(&"x".repeat(1000)).len(), 128);
+    }
+}

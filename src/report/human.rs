@@ -164,6 +164,12 @@ struct Report<'a> {
     notes: Vec<String>,
 }
 
+/// A file's name as an excerpt's header shows it: every control character escaped, line
+/// breaks too (a name is one line).
+fn visible_name(name: &str) -> String {
+    visible(&name.replace('\n', "\\n"))
+}
+
 /// A message as a terminal may show it: a value quoted from the source can hold a line
 /// break or carriage return written as an escape, and those are shown as escapes too, so
 /// no diagnostic moves the cursor or rewrites what is on screen.
@@ -200,10 +206,10 @@ impl<'a> Report<'a> {
                 ));
             } else if let Some(other) = sources.get(label.span.file) {
                 let position = other.line_col(label.span.start as usize);
-                notes.push(format!(
+                notes.push(visible(&format!(
                     "{} ({}:{}:{})",
                     label.message, other.name, position.line, position.column
-                ));
+                )));
             }
         }
         notes.extend(diagnostic.notes.iter().map(|note| visible(note)));
@@ -215,9 +221,9 @@ impl<'a> Report<'a> {
             .collect();
         // The file's text is shared, not copied: a large file may carry many diagnostics.
         let source = match sources.get(file) {
-            Some(source) => Window::around(source, sources.name(file).to_string(), &ranges),
+            Some(source) => Window::around(source, visible_name(sources.name(file)), &ranges),
             None => Window {
-                name: sources.name(file).to_string(),
+                name: visible_name(sources.name(file)),
                 text: Arc::from(""),
                 text_start: 0,
                 start: 0,

@@ -86,4 +86,43 @@ GO
   done
 fi
 
+# etcd at the release kubeadm pins for this Kubernetes (SupportedEtcdVersion), built from
+# go.etcd.io/etcd's server module through a main of our own that calls its etcdmain.
+etcd_release=$(sed -n 's/^[[:space:]]*DefaultEtcdVersion = "\([0-9.]*\)-[0-9]*"$/\1/p' \
+  "$(cd "$cache/src/kubernetes" && go list -m -f '{{.Dir}}' k8s.io/kubernetes)/cmd/kubeadm/app/constants/constants.go")
+[ -n "$etcd_release" ] || { echo "build.sh: kubeadm v$release names no etcd release" >&2; exit 1; }
+if ! have etcd "v$etcd_release"; then
+  mod="$cache/src/etcd"
+  mkdir -p "$mod"
+  printf 'module k8sc.test/etcd\n\ngo 1.26.0\n\nrequire go.etcd.io/etcd/server/v3 v%s\n' "$etcd_release" >"$mod/go.mod"
+  cat >"$mod/main.go" <<'GO'
+// etcd, as its own main package builds it: etcdmain with the process's arguments.
+package main
+
+import (
+	"os"
+
+	"go.etcd.io/etcd/server/v3/etcdmain"
+)
+
+func main() { etcdmain.Main(os.Args) }
+GO
+  echo "build.sh: building etcd v$etcd_release" >&2
+  (cd "$mod" && go mod tidy >/dev/null && go build -trimpath -ldflags "-s -w" -o "$bin/etcd.tmp" .)
+  mv "$bin/etcd.tmp" "$bin/etcd"
+  echo "v$etcd_release" >"$bin/etcd.version"
+fi
+
+# kwok plays the kubelets: Node heartbeats, pods Running and Ready.
+if ! have kwok "v$kwok_release"; then
+  mod="$cache/src/kwok"
+  mkdir -p "$mod"
+  printf 'module k8sc.test/kwok\n\ngo 1.26.0\n\nrequire sigs.k8s.io/kwok v%s\n' "$kwok_release" >"$mod/go.mod"
+  printf '//go:build tools\n\npackage tools\n\nimport _ "sigs.k8s.io/kwok/cmd/kwok"\n' >"$mod/tools.go"
+  echo "build.sh: building kwok v$kwok_release" >&2
+  (cd "$mod" && go mod tidy >/dev/null && go build -trimpath -tags tools -ldflags "-s -w" -o "$bin/kwok.tmp" sigs.k8s.io/kwok/cmd/kwok)
+  mv "$bin/kwok.tmp" "$bin/kwok"
+  echo "v$kwok_release" >"$bin/kwok.version"
+fi
+
 echo "$bin"
