@@ -224,6 +224,12 @@ impl Label {
     }
 }
 
+/// The HA rules an `@allow` cannot suppress, each an error in every profile: the build
+/// would write what kube-apiserver refuses (an Ingress path that is not absolute, a pod
+/// mounting a volume it does not have, an autoscaler whose max is below its min, a limit
+/// below its request, a probe with no handler or two).
+pub const UNALLOWABLE: &[Code] = &[Code::HA047, Code::HA062, Code::HA064, Code::HA065, Code::HA068];
+
 /// One finding, in the shape every output (terminal, JSON, SARIF, LSP) shares.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {

@@ -45,17 +45,17 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             claimed.insert(key, route);
         }
 
-        // HA047: a path is absolute.
+        // HA047: a path is absolute. An error in every profile: kube-apiserver refuses an
+        // Ingress path that is not.
         if !path.starts_with('/') {
             out.push(
-                context
-                    .finding(
-                        Code::HA047,
-                        format!("route `{name}` has the path `{path}`, which does not begin with `/`"),
-                        route.path_span(),
-                        "not a path",
-                    )
-                    .with_help(format!("write `path = \"/{}\"`", path.trim_start_matches('/'))),
+                crate::diagnostic::Diagnostic::error(
+                    Code::HA047,
+                    format!("route `{name}` has the path `{path}`, which does not begin with `/`"),
+                    route.path_span(),
+                    "not a path",
+                )
+                .with_help(format!("write `path = \"/{}\"`", path.trim_start_matches('/'))),
             );
         }
 

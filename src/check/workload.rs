@@ -58,19 +58,20 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     .with_help("add `volumes = [{ name = \"data\", storage = ..., size = 10Gi, mount = \"/data\" }]`, or make it stateless"),
             );
         }
+        // An error in every profile: the build writes volume claims for a StatefulSet only,
+        // and kube-apiserver refuses a pod that mounts a volume it does not have.
         if workload != Workload::Stateful && volumes > 0 {
             out.push(
-                context
-                    .finding(
-                        Code::HA062,
-                        format!("{workload} app `{name}` claims volumes; only stateful apps get volume claims"),
-                        view.volumes_span(),
-                        "volume claims",
-                    )
-                    .with_label(view.workload_span(), format!("workload = {workload}"))
-                    .with_help(
-                        "set `workload = stateful` (a StatefulSet with one claim per replica), or remove the volumes",
-                    ),
+                Diagnostic::error(
+                    Code::HA062,
+                    format!("{workload} app `{name}` claims volumes; only stateful apps get volume claims"),
+                    view.volumes_span(),
+                    "volume claims",
+                )
+                .with_label(view.workload_span(), format!("workload = {workload}"))
+                .with_help(
+                    "set `workload = stateful` (a StatefulSet with one claim per replica), or remove the volumes",
+                ),
             );
         }
         if let Some(autoscaling) = view.autoscaling() {

@@ -259,6 +259,20 @@ fn allows(attributes: &[ast::Attribute], diagnostics: &mut Vec<Diagnostic>) -> V
         }
         let code = match attribute.args.first().map(|arg| &arg.kind) {
             Some(ast::ExprKind::Name(name)) => match crate::diagnostic::Code::parse(&name.text) {
+                Some(code) if crate::diagnostic::UNALLOWABLE.contains(&code) => {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            Code::E0118,
+                            format!(
+                                "`{code}` cannot be allowed: what the build would write for it is refused by the program that reads it"
+                            ),
+                            name.span,
+                            "cannot be allowed",
+                        )
+                        .with_help(format!("fix what {code} reports; `k8sc explain {code}` says how")),
+                    );
+                    None
+                }
                 Some(code) if code.as_str().starts_with("HA") => Some((code, name.span)),
                 Some(code) => {
                     diagnostics.push(

@@ -11,6 +11,7 @@ mod canary;
 mod cases;
 mod cli;
 mod code_map;
+mod controlplane;
 mod docs;
 mod examples;
 mod fuzz;

@@ -362,6 +362,8 @@ fn whatever_check_passes_the_real_programs_accept() {
     let (mut built, mut rejected, mut checked, mut simulated) = (0, 0, 0, 0);
     let templates = Templates::default();
     let batches = crate::build::scratch_dir("mutant-batches");
+    let plane = crate::controlplane::ControlPlane::start("mutants", false);
+    let (mut refused, mut admitted) = (Vec::new(), 0);
     let mut batch: std::collections::BTreeMap<String, Vec<String>> = std::collections::BTreeMap::new();
     for _ in 0..mutants {
         let source = &sources[rng.below(sources.len())];
@@ -469,6 +471,16 @@ fn whatever_check_passes_the_real_programs_accept() {
                 &format!("kubectl kustomize on this mutant of {}:\n{text}\n", source.display()),
             );
             checked += 1;
+            // The real apiserver admits every object of the set, with no warning.
+            let said = crate::controlplane::admit(&plane, &tree);
+            if !said.is_empty() {
+                refused.push(format!(
+                    "kube-apiserver refused this mutant of {}:\n  {}\n{text}",
+                    source.display(),
+                    said.join("\n  ")
+                ));
+            }
+            admitted += 1;
         }
         for (group, path) in kept {
             let Some(file) = output.files.get(&path) else { continue };
@@ -533,7 +545,13 @@ fn whatever_check_passes_the_real_programs_accept() {
     }
     let _ = std::fs::remove_dir_all(&batches);
     eprintln!(
-        "{built} mutants built, {rejected} rejected with a diagnostic; {checked} distinct files checked; {simulated} failure domains simulated"
+        "{built} mutants built, {rejected} rejected with a diagnostic; {checked} distinct files checked; {simulated} failure domains simulated; {admitted} distinct manifest sets applied to kube-apiserver"
+    );
+    assert!(
+        refused.is_empty(),
+        "{} mutants check passes were refused by the apiserver:\n{}",
+        refused.len(),
+        refused.join("\n\n")
     );
     assert!(simulated >= 100, "too few failures were simulated: {simulated}");
     assert!(

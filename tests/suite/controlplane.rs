@@ -1,0 +1,351 @@
+//! The real Kubernetes control plane in the loop: etcd and kube-apiserver (and, for the
+//! tests that need them, kube-controller-manager and kube-scheduler) built from their Go
+//! modules by `tests/controlplane/build.sh`, started on loopback ports picked here, with
+//! the flags a real cluster uses (RBAC and Node authorization, Pod Security admission, a
+//! service-account issuer), and stopped by their PIDs when the test ends, also when it
+//! fails.
+//!
+//! Every example and every passing case is applied with server-side apply and strict field
+//! validation: check passes => the apiserver admits, with no warning.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::build::{scratch_dir, write_tree};
+
+/// The release the binaries are built at (`tests/controlplane/build.sh`).
+pub const RELEASE: &str = "1.37.2";
+
+/// Where `tests/controlplane/build.sh` put the binaries: `K8SC_CONTROLPLANE_BIN` (set by
+/// `tests/run.sh`), else the default cache.
+pub fn binaries() -> PathBuf {
+    if let Some(dir) = std::env::var_os("K8SC_CONTROLPLANE_BIN") {
+        return PathBuf::from(dir);
+    }
+    let home = std::env::var_os("HOME").map_or_else(|| PathBuf::from("/root"), PathBuf::from);
+    let cache = std::env::var_os("K8SC_CACHE").map_or_else(|| home.join(".cache/k8sc"), PathBuf::from);
+    cache.join(format!("controlplane/v{RELEASE}/bin"))
+}
+
+fn binary(name: &str) -> PathBuf {
+    let path = binaries().join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: `bash tests/controlplane/build.sh` builds it (tests/run.sh does)",
+        path.display()
+    );
+    path
+}
+
+/// A free loopback port.
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .expect("a free loopback port")
+}
+
+/// A running control plane; dropping it stops every process it started, by PID.
+pub struct ControlPlane {
+    dir: PathBuf,
+    processes: Vec<(&'static str, Child)>,
+    pub kubeconfig: PathBuf,
+}
+
+impl Drop for ControlPlane {
+    fn drop(&mut self) {
+        for (_, child) in self.processes.iter_mut().rev() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+impl ControlPlane {
+    /// etcd and kube-apiserver; with `controllers`, kube-controller-manager and
+    /// kube-scheduler too.
+    pub fn start(name: &str, controllers: bool) -> ControlPlane {
+        let dir = scratch_dir(&format!("controlplane-{name}"));
+        let mut plane = ControlPlane {
+            kubeconfig: dir.join("kubeconfig"),
+            dir,
+            processes: Vec::new(),
+        };
+        let (client, peer, secure) = (free_port(), free_port(), free_port());
+        let log = |plane: &ControlPlane, process: &str| {
+            std::fs::File::create(plane.dir.join(format!("{process}.log"))).expect("a log file")
+        };
+        let etcd = Command::new(binary("etcd"))
+            .args(["--name", "k8sc-test", "--data-dir"])
+            .arg(plane.dir.join("etcd"))
+            .args(["--listen-client-urls", &format!("http://127.0.0.1:{client}")])
+            .args(["--advertise-client-urls", &format!("http://127.0.0.1:{client}")])
+            .args(["--listen-peer-urls", &format!("http://127.0.0.1:{peer}")])
+            .args(["--initial-advertise-peer-urls", &format!("http://127.0.0.1:{peer}")])
+            .args(["--initial-cluster", &format!("k8sc-test=http://127.0.0.1:{peer}")])
+            .args(["--unsafe-no-fsync", "--log-level", "warn"])
+            .stdout(Stdio::null())
+            .stderr(log(&plane, "etcd"))
+            .spawn()
+            .expect("etcd starts");
+        plane.processes.push(("etcd", etcd));
+        // The service-account signing key and a static admin token.
+        let key = plane.dir.join("sa.key");
+        let made = Command::new("openssl")
+            .args(["genrsa", "-out"])
+            .arg(&key)
+            .arg("2048")
+            .stderr(Stdio::null())
+            .status()
+            .expect("openssl runs");
+        assert!(made.success(), "openssl made no key");
+        let token = "k8sc-test-admin-token";
+        std::fs::write(
+            plane.dir.join("tokens.csv"),
+            format!("{token},k8sc-admin,k8sc-admin,\"system:masters\"\n"),
+        )
+        .expect("tokens");
+        let apiserver = Command::new(binary("kube-apiserver"))
+            .args(["--etcd-servers", &format!("http://127.0.0.1:{client}")])
+            .args(["--bind-address", "127.0.0.1", "--secure-port", &secure.to_string()])
+            .arg("--cert-dir")
+            .arg(plane.dir.join("certs"))
+            .arg("--token-auth-file")
+            .arg(plane.dir.join("tokens.csv"))
+            .arg("--service-account-key-file")
+            .arg(&key)
+            .arg("--service-account-signing-key-file")
+            .arg(&key)
+            .args([
+                "--service-account-issuer",
+                "https://kubernetes.default.svc.cluster.local",
+            ])
+            .args(["--service-cluster-ip-range", "10.96.0.0/12"])
+            .args(["--authorization-mode", "Node,RBAC"])
+            .args(["--enable-admission-plugins", "NodeRestriction"])
+            .arg("--allow-privileged=true")
+            // Loopback is no address for the `kubernetes` Service's endpoints.
+            .args(["--endpoint-reconciler-type", "none"])
+            .stdout(Stdio::null())
+            .stderr(log(&plane, "kube-apiserver"))
+            .spawn()
+            .expect("kube-apiserver starts");
+        plane.processes.push(("kube-apiserver", apiserver));
+        std::fs::write(
+            &plane.kubeconfig,
+            format!(
+                "apiVersion: v1\nkind: Config\nclusters:\n- name: test\n  cluster:\n    server: https://127.0.0.1:{secure}\n    insecure-skip-tls-verify: true\n\
+                 users:\n- name: admin\n  user:\n    token: {token}\ncontexts:\n- name: test\n  context:\n    cluster: test\n    user: admin\ncurrent-context: test\n"
+            ),
+        )
+        .expect("kubeconfig");
+        plane.wait_ready();
+        if controllers {
+            let kcm = Command::new(binary("kube-controller-manager"))
+                .arg("--kubeconfig")
+                .arg(&plane.kubeconfig)
+                .args([
+                    "--leader-elect=false",
+                    "--secure-port=0",
+                    "--use-service-account-credentials=false",
+                ])
+                .arg("--service-account-private-key-file")
+                .arg(&key)
+                .args(["--controllers", "*", "--node-monitor-grace-period", "20s"])
+                .stdout(Stdio::null())
+                .stderr(log(&plane, "kube-controller-manager"))
+                .spawn()
+                .expect("kube-controller-manager starts");
+            plane.processes.push(("kube-controller-manager", kcm));
+            let scheduler = Command::new(binary("kube-scheduler"))
+                .arg("--kubeconfig")
+                .arg(&plane.kubeconfig)
+                .args(["--leader-elect=false", "--secure-port=0"])
+                .stdout(Stdio::null())
+                .stderr(log(&plane, "kube-scheduler"))
+                .spawn()
+                .expect("kube-scheduler starts");
+            plane.processes.push(("kube-scheduler", scheduler));
+        }
+        plane
+    }
+
+    /// Waits until the apiserver is ready, or fails with what its processes logged.
+    fn wait_ready(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(90);
+        while Instant::now() < deadline {
+            let exited = (self.processes.iter_mut())
+                .find_map(|(name, child)| child.try_wait().ok().flatten().map(|status| (*name, status)));
+            if let Some((name, status)) = exited {
+                panic!("{name} exited ({status}):\n{}", self.log(name));
+            }
+            let ready = self.kubectl(&["get", "--raw", "/readyz"]);
+            if ready.status.success() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(250));
+        }
+        panic!(
+            "kube-apiserver is not ready after 90 s:\n{}",
+            self.log("kube-apiserver")
+        );
+    }
+
+    /// The last lines a process logged.
+    pub fn log(&self, process: &str) -> String {
+        let text = std::fs::read_to_string(self.dir.join(format!("{process}.log"))).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        lines[lines.len().saturating_sub(40)..].join("\n")
+    }
+
+    /// kubectl of the release, on this control plane.
+    pub fn kubectl(&self, args: &[&str]) -> std::process::Output {
+        Command::new(binary("kubectl"))
+            .arg("--kubeconfig")
+            .arg(&self.kubeconfig)
+            .args(args)
+            .output()
+            .expect("kubectl runs")
+    }
+}
+
+/// Splits a kustomize build into its namespaces and everything else.
+fn split_namespaces(manifests: &str) -> (String, String) {
+    let (mut namespaces, mut rest) = (String::new(), String::new());
+    for document in manifests.split("\n---\n") {
+        let target = if document.lines().any(|line| line == "kind: Namespace") {
+            &mut namespaces
+        } else {
+            &mut rest
+        };
+        target.push_str(document.trim_start_matches("---\n"));
+        target.push_str("\n---\n");
+    }
+    (namespaces, rest)
+}
+
+/// What the apiserver says of one platform's manifests: the namespaces are created, then
+/// every other object goes through server-side apply, strict field validation and every
+/// admission plugin (a server-side dry run), and every error and warning is returned.
+pub fn admit(plane: &ControlPlane, tree: &Path) -> Vec<String> {
+    let built = Command::new(binary("kubectl"))
+        .args(["kustomize"])
+        .arg(tree.join("kubernetes"))
+        .output()
+        .expect("kubectl kustomize runs");
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let (namespaces, rest) = split_namespaces(&String::from_utf8_lossy(&built.stdout));
+    let mut found = Vec::new();
+    for (what, text, dry_run) in [("namespaces", namespaces, false), ("objects", rest, true)] {
+        if text.trim_matches(['-', '\n']).is_empty() {
+            continue;
+        }
+        let file = tree.join(format!("apply-{what}.yaml"));
+        std::fs::write(&file, text).expect("write");
+        let mut args = vec![
+            "apply",
+            "--server-side",
+            "--field-manager=k8sc",
+            "--force-conflicts",
+            "--validate=strict",
+            "-f",
+        ];
+        let path = file.to_string_lossy().into_owned();
+        args.push(&path);
+        if dry_run {
+            args.push("--dry-run=server");
+        }
+        let output = plane.kubectl(&args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        found.extend(
+            stderr
+                .lines()
+                .filter(|line| !line.trim().is_empty())
+                .map(str::to_string),
+        );
+        if !output.status.success() && stderr.trim().is_empty() {
+            found.push(format!("kubectl apply of the {what} failed without a message"));
+        }
+    }
+    found
+}
+
+/// Every example and every passing case: the apiserver admits every object, with no
+/// warning.
+#[test]
+fn the_apiserver_admits_every_platform_check_passes() {
+    let plane = ControlPlane::start("admit", false);
+    let mut sources: Vec<PathBuf> = crate::k8s_files("examples");
+    sources.extend(
+        (crate::k8s_files("tests/cases/check").into_iter())
+            .filter(|path| path.to_string_lossy().ends_with(".pass.k8s")),
+    );
+    let mut refused = Vec::new();
+    let mut admitted = 0;
+    for source in &sources {
+        let original = std::fs::read_to_string(source).expect("readable");
+        let text = crate::build::with_bootstrap(&original);
+        let mut secrets = crate::build::secrets();
+        for line in original.lines().take_while(|line| line.starts_with('#')) {
+            if let Some((key, value)) = line.strip_prefix("# env:").and_then(|env| env.trim().split_once('=')) {
+                secrets.insert(k8sc::semantic::SecretSource::Env(key.to_string()), value.to_string());
+            }
+        }
+        let compilation = k8sc::compile_with("admit.k8s", &text, &secrets);
+        assert!(!compilation.has_errors(), "{} does not compile", source.display());
+        let templates = k8sc::emit::Templates::default();
+        let input = k8sc::emit::Input::of("admit.k8s", &compilation, &secrets, &templates);
+        let output = k8sc::emit::emit(&input).unwrap_or_else(|_| panic!("{} builds", source.display()));
+        let tree = write_tree("admit", &output);
+        let said = admit(&plane, &tree);
+        if said.is_empty() {
+            admitted += 1;
+        } else {
+            refused.push(format!("{}:\n  {}", source.display(), said.join("\n  ")));
+        }
+        let _ = std::fs::remove_dir_all(&tree);
+    }
+    eprintln!("the apiserver admitted {admitted} of {} platforms", sources.len());
+    // The harness hears a refusal and a warning: a pod mounting a volume it lacks, and one
+    // carrying the seccomp annotation Kubernetes deprecated.
+    let mut broken = k8sc::emit::Output::default();
+    let file = |contents: &str| k8sc::emit::OutputFile {
+        contents: contents.to_string(),
+        mode: 0o644,
+    };
+    broken
+        .files
+        .insert("kubernetes/kustomization.yaml".into(), file("resources:\n- bad.yaml\n"));
+    let pod = |name: &str, extra: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  namespace: default\nspec:\n  selector:\n    matchLabels:\n      app: {name}\n  template:\n    metadata:\n      labels:\n        app: {name}\n{extra}    spec:\n      containers:\n      - name: c\n        image: nginx:1.27\n"
+        )
+    };
+    let missing_volume = pod("missing", "").replace(
+        "        image: nginx:1.27\n",
+        "        image: nginx:1.27\n        volumeMounts:\n        - name: data\n          mountPath: /data\n",
+    );
+    let deprecated = pod(
+        "deprecated",
+        "      annotations:\n        seccomp.security.alpha.kubernetes.io/pod: runtime/default\n",
+    );
+    broken.files.insert(
+        "kubernetes/bad.yaml".into(),
+        file(&format!("{missing_volume}---\n{deprecated}")),
+    );
+    let tree = write_tree("admit-broken", &broken);
+    let said = admit(&plane, &tree).join("\n");
+    assert!(said.contains("Not found: \"data\""), "the refusal went unheard: {said}");
+    assert!(
+        said.contains("Warning:") && said.contains("seccomp"),
+        "the warning went unheard: {said}"
+    );
+    assert!(
+        refused.is_empty(),
+        "kube-apiserver v{RELEASE} refused or warned:\n{}",
+        refused.join("\n")
+    );
+}
