@@ -36,7 +36,7 @@ fn main() {
 }
 
 fn dev() -> String {
-    "cluster c {\n  version = \"1.30.2\"\n  profile = dev\n  node_subnet = 10.0.0.0/16\n}\n\nnamespace ns {\n  class = business\n}\n\n"
+    "cluster c {\n  version = \"1.36.3\"\n  profile = dev\n  node_subnet = 10.0.0.0/16\n}\n\nnamespace ns {\n  class = business\n}\n\n"
         .to_string()
 }
 
@@ -61,7 +61,7 @@ fn deep(depth: usize) -> String {
 /// The quickstart's control plane, then `count` physical hosts with a worker each.
 fn hosts(count: usize) -> String {
     let mut text = String::from(
-        "use ingress\n\ncluster demo {\n  version = \"1.30.2\"\n  node_subnet = 172.16.0.0/12\n  interface = \"eth0\"\n  \
+        "use ingress\n\ncluster demo {\n  version = \"1.36.3\"\n  node_subnet = 172.16.0.0/12\n  interface = \"eth0\"\n  \
          bootstrap_token = file(\"pki/bootstrap-token\")\n  certificate_key = file(\"pki/certificate-key\")\n  \
          ca_certificate = file(\"pki/ca.crt\")\n  ca_key = file(\"pki/ca.key\")\n}\n\n",
     );

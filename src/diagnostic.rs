@@ -111,6 +111,7 @@ codes! {
     E0216 => "a Kubernetes name or label the apiserver refuses: port, volume, Secret and environment variable names, label keys and values",
     E0217 => "an image reference or image repository the container runtime does not parse",
     E0218 => "a path or name its consumer cannot carry: an HTTP path, a mount path in a container, a Ceph pool or user",
+    E0219 => "a Kubernetes release past its end of life (a warning that names the date)",
     // HA rules: etcd.
     HA001 => "etcd has an even number of members",
     HA002 => "etcd has too few members (none, or fewer than 3 in production)",
@@ -178,6 +179,8 @@ codes! {
     HA071 => "a node address outside the node subnet",
     HA072 => "two nodes with one address",
     HA073 => "a network policy under a CNI that does not enforce it",
+    HA074 => "an ingress controller exposed through externalIPs, which Kubernetes 1.36 deprecated (a warning)",
+    HA075 => "Calico on a Kubernetes minor no Calico release k8sc pins is tested with",
     // Storage.
     HA080 => "an NFS export whose clients miss a node that mounts it",
     HA081 => "an NFS export with no_root_squash",

@@ -284,6 +284,6 @@ mod tests {
     /// A session answers every request: the check that would catch a server going quiet.
     #[test]
     fn a_session_on_an_example_answers_everything() {
-        session("cluster c {\n  version = \"1.30.2\"\n}\n\nnode a {\n  address = 10.0.0.1\n}\n");
+        session("cluster c {\n  version = \"1.36.3\"\n}\n\nnode a {\n  address = 10.0.0.1\n}\n");
     }
 }

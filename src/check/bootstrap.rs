@@ -30,16 +30,16 @@ impl KubeadmApi {
 }
 
 /// The Kubernetes minor versions k8sc configures kubeadm for.
-pub const MINORS: std::ops::RangeInclusive<u32> = 22..=36;
+pub const MINORS: std::ops::RangeInclusive<u32> = 22..=37;
 
-/// The minor of a version such as `1.30.2` (a leading `v` allowed) that k8sc configures
+/// The minor of a version such as `1.36.3` (a leading `v` allowed) that k8sc configures
 /// kubeadm for, or why there is none.
 pub fn minor(version: &str) -> Result<u32, String> {
     let numbers: Vec<&str> = version.trim_start_matches('v').split('.').collect();
     let parsed: Option<Vec<u32>> = numbers.iter().map(|part| part.parse().ok()).collect();
     let minor = match (numbers.len(), parsed.as_deref()) {
         (3, Some([1, minor, _])) => *minor,
-        _ => return Err(format!("`{version}` is not a Kubernetes version such as \"1.30.2\"")),
+        _ => return Err(format!("`{version}` is not a Kubernetes version such as \"1.36.3\"")),
     };
     if !MINORS.contains(&minor) {
         return Err(format!(
@@ -51,7 +51,7 @@ pub fn minor(version: &str) -> Result<u32, String> {
     Ok(minor)
 }
 
-/// The API of a version such as `1.30.2`, or why there is none.
+/// The API of a version such as `1.36.3`, or why there is none.
 pub fn kubeadm_api(version: &str) -> Result<KubeadmApi, String> {
     Ok(if minor(version)? >= 31 {
         KubeadmApi::V1beta4
@@ -117,9 +117,35 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     {
         out.push(
             Diagnostic::error(Code::E0206, problem, cluster.version_span(), "version").with_help(format!(
-                "write a released version from 1.{} to 1.{}, such as \"1.30.2\"",
+                "write a released version from 1.{} to 1.{}, such as \"1.36.3\"",
                 MINORS.start(),
                 MINORS.end()
+            )),
+        );
+    }
+    // E0219: a release still supported (a warning: the platform works, unpatched).
+    if let Some(version) = cluster.version()
+        && let Ok(minor) = minor(version)
+        && let Some(release) = super::release::of(minor)
+        && super::release::ended(release)
+    {
+        let supported: Vec<String> = super::release::supported()
+            .map(|release| format!("1.{}", release.minor))
+            .collect();
+        out.push(
+            Diagnostic::warning(
+                Code::E0219,
+                format!(
+                    "Kubernetes 1.{minor} reached its end of life on {}: it gets no more patches, security fixes included",
+                    release.end_of_life
+                ),
+                cluster.version_span(),
+                "past its end of life",
+            )
+            .with_help(format!(
+                "move to a supported release ({}, as of {}); kubeadm upgrades one minor at a time",
+                supported.join(", "),
+                super::release::KNOWN_AT
             )),
         );
     }
@@ -188,7 +214,7 @@ mod tests {
         assert_eq!(kubeadm_api("1.31.0"), Ok(KubeadmApi::V1beta4));
         assert_eq!(kubeadm_api("1.36.1"), Ok(KubeadmApi::V1beta4));
         assert!(kubeadm_api("1.21.14").is_err());
-        assert!(kubeadm_api("1.37.0").is_err());
+        assert!(kubeadm_api("1.38.0").is_err());
         assert!(kubeadm_api("1.30").is_err());
         assert!(kubeadm_api("2.0.0").is_err());
         assert!(kubeadm_api("latest").is_err());

@@ -20,6 +20,7 @@ mod namespace;
 mod network;
 mod overrides;
 mod registry;
+pub mod release;
 pub mod route;
 mod sets;
 pub mod simulate;

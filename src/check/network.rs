@@ -22,6 +22,54 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let Some(cluster) = context.cluster else { return };
     let cluster = model.cluster(cluster);
 
+    // HA075: a Calico release k8sc pins is tested with the cluster's minor.
+    if cluster.cni() == Some(Cni::Calico)
+        && let Some(minor) = cluster
+            .version()
+            .and_then(|version| super::bootstrap::minor(version).ok())
+        && !super::release::CALICO_MINORS.contains(&minor)
+    {
+        out.push(
+            Diagnostic::error(
+                Code::HA075,
+                format!(
+                    "no Calico release k8sc pins is tested with Kubernetes 1.{minor} (the newest it knows is tested up to 1.{})",
+                    super::release::CALICO_MINORS.end()
+                ),
+                cluster.cni_span(),
+                "calico",
+            )
+            .with_label(cluster.version_span(), format!("Kubernetes 1.{minor}"))
+            .with_help(format!(
+                "run Kubernetes 1.{} or older with Calico, or choose another CNI (`cni = cilium`)",
+                super::release::CALICO_MINORS.end()
+            )),
+        );
+    }
+    // HA074: an ingress controller exposed through Services' externalIPs, which the
+    // apiserver warns about from 1.36 on (deprecated, and no longer implemented by some
+    // clusters).
+    let minor = cluster
+        .version()
+        .and_then(|version| super::bootstrap::minor(version).ok());
+    if minor.is_some_and(|minor| minor >= 36) {
+        for controller in model.ingress_controllers() {
+            if controller.expose() == Some(crate::semantic::views::IngressExpose::ExternalIps) {
+                out.push(
+                    Diagnostic::warning(
+                        Code::HA074,
+                        format!(
+                            "ingress controller `{}` is exposed through a Service's externalIPs, which Kubernetes deprecated in 1.36: kube-apiserver warns, and some clusters no longer implement them",
+                            controller.name()
+                        ),
+                        controller.expose_span(),
+                        "external_ips",
+                    )
+                    .with_help("expose it with `host_network` on its dedicated nodes behind a VIP, or with `load_balancer`"),
+                );
+            }
+        }
+    }
     // HA070: the three networks do not overlap.
     let networks: Vec<(&str, Ipv4Net, Span)> = [
         ("node_subnet", cluster.node_subnet(), cluster.node_subnet_span()),

@@ -1,6 +1,6 @@
 //! The container runtime on every Kubernetes node: `hosts/<node>/etc/containerd/config.toml`
 //! (the systemd cgroup driver the kubelet's configuration names, the pause image of the
-//! cluster's version, registry host configs read from `certs.d`) and, where a registry
+//! cluster's release, registry host configs read from `certs.d`) and, where a registry
 //! serves the node's data centre, `hosts/<node>/etc/containerd/certs.d/<primary>/hosts.toml`:
 //! images of the primary registry are pulled from that data centre's replica first, then
 //! from the primary itself; an `insecure` registry is reached without verifying its
@@ -8,16 +8,20 @@
 
 use super::{Input, MODE_FILE, Sink};
 use crate::check::Topology;
-use crate::check::bootstrap::{KubeadmApi, kubeadm_api};
+use crate::check::bootstrap::minor;
 use crate::semantic::views::{Registry, RegistryLevel};
 use crate::semantic::{EntityId, Model};
 
-/// The pause image kubeadm expects of a version: 3.9 up to 1.30, 3.10 from 1.31.
-fn pause_image(api: KubeadmApi) -> &'static str {
-    match api {
-        KubeadmApi::V1beta3 => "registry.k8s.io/pause:3.9",
-        KubeadmApi::V1beta4 => "registry.k8s.io/pause:3.10",
-    }
+/// The pause image the cluster's kubeadm expects: its release's `PauseVersion`, from the
+/// cluster's `image_repository` when it names one (kubeadm pulls every control-plane image
+/// from there), else from registry.k8s.io. kubeadm warns when the runtime's sandbox image
+/// is another.
+fn pause_image(model: &Model, minor: u32) -> String {
+    let tag = crate::check::release::of(minor).map_or("3.10.2", |release| release.pause);
+    let repository = (model.clusters().next())
+        .and_then(|cluster| cluster.image_repository())
+        .unwrap_or("registry.k8s.io");
+    format!("{}/pause:{tag}", repository.trim_end_matches('/'))
 }
 
 /// A registry's URL split into scheme and host (`https`, `harbor.dc1.example.com`).
@@ -107,9 +111,9 @@ fn hosts_toml(source: &str, primary: Registry<'_>, nearest: Registry<'_>) -> Opt
 
 /// The runtime's `config.toml`: the CRI plugin's pause image, runc with systemd's cgroups,
 /// and registry host configs read from `certs.d`.
-fn config_toml(source: &str, api: KubeadmApi) -> String {
+fn config_toml(source: &str, pause: String) -> String {
     let cri = table([
-        ("sandbox_image", pause_image(api).into()),
+        ("sandbox_image", pause.into()),
         (
             "containerd",
             table([(
@@ -139,13 +143,13 @@ fn config_toml(source: &str, api: KubeadmApi) -> String {
 
 pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
     let model = input.model;
-    let Some(api) = (model.clusters().next())
+    let Some(minor) = (model.clusters().next())
         .and_then(|cluster| cluster.version())
-        .and_then(|version| kubeadm_api(version).ok())
+        .and_then(|version| minor(version).ok())
     else {
         return;
     };
-    let config = config_toml(&input.source, api);
+    let config = config_toml(&input.source, pause_image(model, minor));
     let primary = primary(model);
     for node in Topology::infrastructure(model).kubelet {
         let name = model.name(node);

@@ -363,7 +363,7 @@ fn check_one_cluster(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
                 Span::new(stdlib::USER_FILE, 0, 0),
                 "no cluster declared in this file",
             )
-            .with_help("declare one: `cluster NAME { version = \"1.30.2\"  node_subnet = 10.0.0.0/24 }`"),
+            .with_help("declare one: `cluster NAME { version = \"1.36.3\"  node_subnet = 10.0.0.0/24 }`"),
         ),
         [first, rest @ ..] => {
             for extra in rest {

@@ -1053,7 +1053,7 @@ impl<'m> Cluster<'m> {
     }
 
     // field of `cluster.version`
-    /// The Kubernetes version, such as "1.30.2".
+    /// The Kubernetes version, such as "1.36.3".
     /// `version: string`.
     pub(crate) fn version(self) -> Option<&'m str> {
         self.field(0).and_then(|value| read::string(self.model, value))

@@ -222,7 +222,7 @@ fn every_kubernetes_node_but_the_first_control_plane_gets_a_join_of_the_right_ap
 #[test]
 fn a_cluster_of_1_31_gets_kubeadm_v1beta4() {
     let text = std::fs::read_to_string(crate::root().join("examples/quickstart.k8s")).expect("readable");
-    let text = text.replace("version = \"1.30.2\"", "version = \"1.31.4\"");
+    let text = text.replace("version = \"1.36.3\"", "version = \"1.31.4\"");
     let output = emit_text("quickstart-1.31.k8s", &text);
     let config = &output.files["kubeadm/kubeadm-config.yaml"].contents;
     let documents: Vec<Value> = serde_yaml::Deserializer::from_str(config)
@@ -637,7 +637,7 @@ fn flannel_and_cilium_get_the_pod_cidr() {
     );
     let root = crate::build::write_tree("flannel", &flannel);
     let output = std::process::Command::new("python3")
-        .args(["tests/validators/k8s_validate.py", "1.30.2"])
+        .args(["tests/validators/k8s_validate.py", "1.36.3"])
         .arg(root.join("kubernetes/cni/flannel.yaml"))
         .current_dir(crate::root())
         .output()

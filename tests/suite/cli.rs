@@ -93,7 +93,7 @@ fn fmt_check_accepts_canonical_files_and_rewrites_others() {
     let output = k8sc(&["fmt", "--check", "examples/quickstart.k8s"]);
     assert_eq!(output.status.code(), Some(0));
 
-    let messy = "cluster c {version=\"1.30.2\"   node_subnet=10.0.0.0/24}\n";
+    let messy = "cluster c {version=\"1.36.3\"   node_subnet=10.0.0.0/24}\n";
     let path = temp_file("messy.k8s", messy);
     let path_text = path.to_str().expect("utf-8 path");
     let output = k8sc(&["fmt", "--check", path_text]);
@@ -109,7 +109,7 @@ fn fmt_check_accepts_canonical_files_and_rewrites_others() {
     let formatted = std::fs::read_to_string(&path).expect("formatted");
     assert_eq!(
         formatted,
-        "cluster c {\n  version = \"1.30.2\"\n  node_subnet = 10.0.0.0/24\n}\n"
+        "cluster c {\n  version = \"1.36.3\"\n  node_subnet = 10.0.0.0/24\n}\n"
     );
     assert_eq!(k8sc(&["fmt", "--check", path_text]).status.code(), Some(0));
 
@@ -324,7 +324,7 @@ fn check_sarif_has_a_rule_per_code_and_real_regions() {
 /// exclusively, under a name of its own process.
 #[test]
 fn fmt_never_follows_a_planted_link() {
-    let messy = "cluster c {version=\"1.30.2\"   node_subnet=10.0.0.0/24}\n";
+    let messy = "cluster c {version=\"1.36.3\"   node_subnet=10.0.0.0/24}\n";
     let path = temp_file("planted.k8s", messy);
     let victim = temp_file("victim.txt", "precious\n");
     let folder = path.parent().expect("a folder");
@@ -357,7 +357,7 @@ fn fmt_never_follows_a_planted_link() {
 /// `check` says nothing of a file it did not read (not even its length).
 #[test]
 fn file_secrets_stay_in_the_source_folder() {
-    let source = "cluster c {\n  version = \"1.30.2\"\n  profile = dev\n  node_subnet = 10.0.0.0/24\n  interface = \"eth0\"\n}\n\n\
+    let source = "cluster c {\n  version = \"1.36.3\"\n  profile = dev\n  node_subnet = 10.0.0.0/24\n  interface = \"eth0\"\n}\n\n\
                   physical_host pm1 {}\n\nphysical_host pm2 {}\n\n\
                   node a {\n  address = 10.0.0.11\n  host = pm1\n  roles = [control_plane, etcd]\n}\n\n\
                   node b {\n  address = 10.0.0.12\n  host = pm2\n}\n\n\

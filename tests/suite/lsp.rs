@@ -313,8 +313,8 @@ fn completion_offers_fields_values_references_and_kinds() {
     assert_eq!(labels, ["pm1", "pm2", "pm3"], "references of the right kind");
 
     let with_enum = with_value.replacen("  host = \n", "  host = pm2\n", 1).replacen(
-        "  version = \"1.30.2\"\n",
-        "  version = \"1.30.2\"\n  cni = \n",
+        "  version = \"1.36.3\"\n",
+        "  version = \"1.36.3\"\n  cni = \n",
         1,
     );
     client.change(3, &with_enum);

@@ -472,7 +472,11 @@ fn whatever_check_passes_the_real_programs_accept() {
             );
             checked += 1;
             // The real apiserver admits every object of the set, with no warning.
-            let said = crate::controlplane::admit(&plane, &tree);
+            let said = crate::controlplane::unexplained(
+                crate::controlplane::admit(&plane, &tree),
+                &compilation.diagnostics,
+                crate::controlplane::platform_minor(&text),
+            );
             if !said.is_empty() {
                 refused.push(format!(
                     "kube-apiserver refused this mutant of {}:\n  {}\n{text}",

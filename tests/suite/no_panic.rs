@@ -153,7 +153,7 @@ fn deep_nesting_is_an_error_not_an_abort() {
     for (open, close) in &shapes {
         for prefix in ["", padding.as_str()] {
             let text = format!(
-                "{prefix}cluster c {{\n  version = \"1.30.2\"\n  node_subnet = 10.0.0.0/24\n  pod_cidr = {open}1{close}\n}}\n"
+                "{prefix}cluster c {{\n  version = \"1.36.3\"\n  node_subnet = 10.0.0.0/24\n  pod_cidr = {open}1{close}\n}}\n"
             );
             let compilation = k8sc::compile("deep.k8s", &text);
             let codes: Vec<&str> = compilation.diagnostics.iter().map(|d| d.code.as_str()).collect();
@@ -170,7 +170,7 @@ fn deep_nesting_is_an_error_not_an_abort() {
 #[test]
 fn a_long_dependency_chain_is_checked() {
     let mut text = String::from(
-        "cluster c {\n  version = \"1.30.2\"\n  profile = dev\n  node_subnet = 10.0.0.0/16\n}\n\nnamespace ns {\n  class = business\n}\n\n",
+        "cluster c {\n  version = \"1.36.3\"\n  profile = dev\n  node_subnet = 10.0.0.0/16\n}\n\nnamespace ns {\n  class = business\n}\n\n",
     );
     for index in 0..20_000 {
         let depends = if index > 0 {

@@ -9,7 +9,7 @@ use k8sc::check::{Context, Secrets};
 /// Article 003: five etcd members on two physical hosts, three on one.
 const FIVE_ON_TWO: &str = r#"
 cluster c {
-  version = "1.30.2"
+  version = "1.36.3"
   node_subnet = 10.0.0.0/24
   etcd = external
 }
@@ -150,7 +150,7 @@ fn apps_start_after_what_they_depend_on() {
 /// more than the platform has (HA100), not zero.
 #[test]
 fn huge_requests_do_not_wrap_to_nothing() {
-    let text = "cluster c {\n  version = \"1.30.2\"\n  profile = dev\n  node_subnet = 10.0.0.0/24\n}\n\n\
+    let text = "cluster c {\n  version = \"1.36.3\"\n  profile = dev\n  node_subnet = 10.0.0.0/24\n}\n\n\
                 physical_host pm1 {}\n\nnode a {\n  address = 10.0.0.11\n  host = pm1\n  roles = [control_plane, etcd, worker]\n}\n\n\
                 namespace ns {\n  class = business\n}\n\n\
                 app huge {\n  namespace = ns\n  image = \"example.com/huge:1.0\"\n  replicas = 4\n  requests = { cpu = 1, memory = 4Ei }\n}\n";
@@ -164,7 +164,7 @@ fn huge_requests_do_not_wrap_to_nothing() {
 #[test]
 fn many_misspelt_references_stay_linear() {
     let mut text =
-        String::from("cluster c {\n  version = \"1.30.2\"\n  profile = dev\n  node_subnet = 10.0.0.0/16\n}\n\n");
+        String::from("cluster c {\n  version = \"1.36.3\"\n  profile = dev\n  node_subnet = 10.0.0.0/16\n}\n\n");
     for index in 0..3_000 {
         text.push_str(&format!("namespace ns{index} {{\n  class = business\n}}\n\n"));
     }
