@@ -90,7 +90,7 @@ pub fn workload(n: u64) -> String {
     );
     out.push_str("use ingress\n\n");
     out.push_str(
-        "cluster bench {\n  version = \"1.36.3\"\n  profile = production\n  cni = calico\n  proxy_mode = ipvs\n  \
+        "cluster bench {\n  version = \"1.36.3\"\n  profile = production\n  cni = calico\n  proxy_mode = nftables\n  \
          node_subnet = 10.0.0.0/16\n  interface = \"eth0\"\n  pod_cidr = 10.244.0.0/16\n  service_cidr = 10.96.0.0/12\n  \
          bootstrap_token = env(\"K8SC_BOOTSTRAP_TOKEN\")\n  certificate_key = env(\"K8SC_CERTIFICATE_KEY\")\n  \
          ca_certificate = env(\"K8SC_CA_CERTIFICATE\")\n  ca_key = env(\"K8SC_CA_KEY\")\n}\n\n",

@@ -181,6 +181,7 @@ codes! {
     HA073 => "a network policy under a CNI that does not enforce it",
     HA074 => "an ingress controller exposed through externalIPs, which Kubernetes 1.36 deprecated (a warning)",
     HA075 => "Calico on a Kubernetes minor no Calico release k8sc pins is tested with",
+    HA076 => "a kube-proxy mode the release does not turn on (nftables before 1.31), or has deprecated (ipvs from 1.35, a warning)",
     // Storage.
     HA080 => "an NFS export whose clients miss a node that mounts it",
     HA081 => "an NFS export with no_root_squash",

@@ -70,6 +70,36 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+    // HA076: a kube-proxy mode the release offers and has not deprecated.
+    if let Some(minor) = minor {
+        let mode = cluster.proxy_mode();
+        let problem = match mode {
+            Some(crate::semantic::views::ProxyMode::Nftables) if minor < 31 => Some((
+                true,
+                format!("kube-proxy's nftables mode is off in Kubernetes 1.{minor} (a feature gate before 1.31)"),
+                "write `proxy_mode = iptables`, or run 1.31 or newer",
+            )),
+            Some(crate::semantic::views::ProxyMode::Ipvs) if minor >= 35 => Some((
+                false,
+                format!("kube-proxy's ipvs mode is deprecated from Kubernetes 1.35 (kubeadm 1.{minor} warns about it)"),
+                "write `proxy_mode = nftables` (the default), which Kubernetes recommends on current kernels",
+            )),
+            _ => None,
+        };
+        if let Some((error, message, help)) = problem {
+            let span = cluster.proxy_mode_span();
+            let diagnostic = if error {
+                Diagnostic::error(Code::HA076, message, span, "proxy_mode")
+            } else {
+                Diagnostic::warning(Code::HA076, message, span, "proxy_mode")
+            };
+            out.push(
+                diagnostic
+                    .with_label(cluster.version_span(), format!("Kubernetes 1.{minor}"))
+                    .with_help(help),
+            );
+        }
+    }
     // HA070: the three networks do not overlap.
     let networks: Vec<(&str, Ipv4Net, Span)> = [
         ("node_subnet", cluster.node_subnet(), cluster.node_subnet_span()),

@@ -463,7 +463,7 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
         api_version: "kubeproxy.config.k8s.io/v1alpha1",
         kind: "KubeProxyConfiguration",
         mode: (context.cluster.and_then(|cluster| model.cluster(cluster).proxy_mode()))
-            .unwrap_or(ProxyMode::Ipvs)
+            .unwrap_or(ProxyMode::Nftables)
             .as_str()
             .to_string(),
     }));

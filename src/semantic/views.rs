@@ -108,31 +108,33 @@ impl std::fmt::Display for Cni {
     }
 }
 
-/// How kube-proxy programs Services.
-/// `ipvs` scales better on large clusters.
+/// How kube-proxy programs Services: `nftables` (on by default from 1.31, GA from 1.33, and what Kubernetes recommends), `iptables`, or `ipvs` (deprecated from 1.35).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProxyMode {
-    Ipvs,
+    Nftables,
     Iptables,
+    Ipvs,
 }
 
 impl ProxyMode {
     /// Every variant, in the prelude's order.
-    pub const ALL: [ProxyMode; 2] = [ProxyMode::Ipvs, ProxyMode::Iptables];
+    pub const ALL: [ProxyMode; 3] = [ProxyMode::Nftables, ProxyMode::Iptables, ProxyMode::Ipvs];
 
     /// The variant as the language writes it.
     pub fn as_str(self) -> &'static str {
         match self {
-            ProxyMode::Ipvs => "ipvs",
+            ProxyMode::Nftables => "nftables",
             ProxyMode::Iptables => "iptables",
+            ProxyMode::Ipvs => "ipvs",
         }
     }
 
     /// The variant the language writes so.
     pub fn parse(name: &str) -> Option<ProxyMode> {
         match name {
-            "ipvs" => Some(ProxyMode::Ipvs),
+            "nftables" => Some(ProxyMode::Nftables),
             "iptables" => Some(ProxyMode::Iptables),
+            "ipvs" => Some(ProxyMode::Ipvs),
             _ => None,
         }
     }

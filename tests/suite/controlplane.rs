@@ -380,3 +380,197 @@ fn the_apiserver_admits_every_platform_check_passes() {
         refused.join("\n")
     );
 }
+
+/// Runs kubeadm of the release; `network` false runs it in a network namespace of its
+/// own (only a loopback that is down), so no lookup of a node's name leaves the machine.
+fn kubeadm(args: &[&str], env: &[(&str, &Path)], network: bool) -> std::process::Output {
+    let mut command = if network {
+        Command::new(binary("kubeadm"))
+    } else {
+        let mut unshare = Command::new("unshare");
+        unshare.args(["--net", "--"]).arg(binary("kubeadm"));
+        unshare
+    };
+    command.args(args);
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.output().expect("kubeadm runs")
+}
+
+/// The warnings kubeadm gives of every HA platform, by design: the VIP's port (haproxy's
+/// frontend) is not the apiserver's own (kubeadm's HA guide).
+fn kubeadm_warnings(stderr: &str) -> Vec<String> {
+    (stderr.lines())
+        .filter(|line| line.starts_with('W') || line.contains("[WARNING"))
+        .filter(|line| !line.contains("port specified in controlPlaneEndpoint overrides bindPort"))
+        .filter(|line| !line.contains("Using dry-run directory"))
+        .map(str::to_string)
+        .collect()
+}
+
+/// kubeadm of the release validates every kubeadm file a platform check passes emits
+/// (the first control-plane node's and every join) with no warning, and `kubeadm init
+/// --dry-run` runs each example's first control-plane file as root, ignoring only the
+/// preflight errors of a host without a container runtime or a kubelet: the static pods
+/// and certificates it would write carry the platform's addresses, VIP and CA.
+#[test]
+fn kubeadm_validates_every_kubeadm_file_and_dry_runs_each_examples_init() {
+    let mut sources: Vec<PathBuf> = crate::k8s_files("examples");
+    sources.extend(
+        (crate::k8s_files("tests/cases/check").into_iter())
+            .filter(|path| path.to_string_lossy().ends_with(".pass.k8s")),
+    );
+    let mut seen = std::collections::HashSet::new();
+    let (mut validated, mut dry_runs, mut skipped) = (0, 0, 0);
+    let mut problems = Vec::new();
+    for source in &sources {
+        let original = std::fs::read_to_string(source).expect("readable");
+        let text = crate::build::with_bootstrap(&original);
+        // kubeadm of a release deploys that minor and the one before it.
+        let minor = platform_minor(&text);
+        let release_minor = platform_minor(&format!("version = \"{RELEASE}\""));
+        let example = source.to_string_lossy().contains("examples");
+        if minor + 1 < release_minor {
+            // A case of an older supported minor (HA074's passing variant) needs kubeadm of its
+            // own release; every example must be deployable by this one.
+            if example {
+                problems.push(format!(
+                    "{}: 1.{minor} is older than kubeadm v{RELEASE} deploys",
+                    source.display()
+                ));
+            }
+            skipped += 1;
+            continue;
+        }
+        let mut secrets = crate::build::secrets();
+        for line in original.lines().take_while(|line| line.starts_with('#')) {
+            if let Some((key, value)) = line.strip_prefix("# env:").and_then(|env| env.trim().split_once('=')) {
+                secrets.insert(k8sc::semantic::SecretSource::Env(key.to_string()), value.to_string());
+            }
+        }
+        let compilation = k8sc::compile_with("kubeadm.k8s", &text, &secrets);
+        let templates = k8sc::emit::Templates::default();
+        let input = k8sc::emit::Input::of("kubeadm.k8s", &compilation, &secrets, &templates);
+        let output = k8sc::emit::emit(&input).unwrap_or_else(|_| panic!("{} builds", source.display()));
+        let tree = write_tree("kubeadm", &output);
+        for (path, file) in output.files.iter().filter(|(path, _)| path.starts_with("kubeadm/")) {
+            if !seen.insert(file.contents.clone()) {
+                continue;
+            }
+            let full = tree.join(path).to_string_lossy().into_owned();
+            let result = kubeadm(&["config", "validate", "--config", &full], &[], true);
+            let stderr = String::from_utf8_lossy(&result.stderr);
+            let warnings = kubeadm_warnings(&stderr);
+            if !result.status.success() || !warnings.is_empty() {
+                problems.push(format!(
+                    "kubeadm config validate {path} of {}:\n{stderr}",
+                    source.display()
+                ));
+            }
+            validated += 1;
+        }
+        if example {
+            problems.extend(dry_run_init(source, &tree));
+            dry_runs += 1;
+        }
+        let _ = std::fs::remove_dir_all(&tree);
+    }
+    eprintln!(
+        "kubeadm v{RELEASE}: {validated} distinct kubeadm files validated, {dry_runs} examples' init dry-run, {skipped} cases of an older minor left to their own kubeadm"
+    );
+    assert!(
+        skipped <= 3,
+        "{skipped} cases are of a minor this kubeadm does not deploy"
+    );
+    assert!(
+        validated > 20 && dry_runs >= 5,
+        "too little ran: {validated} files, {dry_runs} dry runs"
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
+
+/// `kubeadm init --dry-run` of a built example's first control-plane file, with the
+/// cluster CA the tree places; what it would write is held to the platform.
+fn dry_run_init(source: &Path, tree: &Path) -> Vec<String> {
+    let mut problems = Vec::new();
+    let config_path = tree.join("kubeadm/kubeadm-config.yaml");
+    let config = std::fs::read_to_string(&config_path).expect("the init file");
+    let field = |name: &str| {
+        (config.lines())
+            .find_map(|line| line.trim().strip_prefix(&format!("{name}: ")))
+            .map(|value| value.trim_matches('"').to_string())
+            .unwrap_or_default()
+    };
+    let (endpoint, advertise) = (field("controlPlaneEndpoint"), field("advertiseAddress"));
+    let vip = endpoint
+        .rsplit_once(':')
+        .map_or(endpoint.as_str(), |(host, _)| host)
+        .to_string();
+    let node = field("name");
+    let dry = tree.join("dry-run");
+    std::fs::create_dir_all(&dry).expect("dry-run folder");
+    // The CA the playbook places before `kubeadm init`, where the dry run keeps its pki.
+    for name in ["ca.crt", "ca.key"] {
+        let placed = tree.join(format!("hosts/{node}/etc/kubernetes/pki/{name}"));
+        if placed.exists() {
+            std::fs::copy(&placed, dry.join(name)).expect("copy the CA");
+        }
+    }
+    let config_arg = config_path.to_string_lossy().into_owned();
+    let result = kubeadm(
+        &[
+            "init",
+            "--dry-run",
+            "--config",
+            &config_arg,
+            // No container runtime, kubelet or forwarding here; the external etcd cluster's
+            // certificates are made on its first member by the playbook, not on this host.
+            "--ignore-preflight-errors=CRI,ContainerRuntimeVersion,SystemVerification,KubeletVersion,FileContent--proc-sys-net-ipv4-ip_forward,DirAvailable--var-lib-etcd,ExternalEtcdVersion,ExternalEtcdClientCertificates",
+        ],
+        &[("KUBEADM_INIT_DRYRUN_DIR", &dry)],
+        false,
+    );
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    let said = format!("{stdout}{stderr}");
+    if !result.status.success() {
+        problems.push(format!(
+            "kubeadm init --dry-run of {} failed:\n{said}",
+            source.display()
+        ));
+        return problems;
+    }
+    let mut expect = |what: &str, ok: bool| {
+        if !ok {
+            problems.push(format!("kubeadm init --dry-run of {}: {what}", source.display()));
+        }
+    };
+    expect(
+        "it did not use the cluster CA the tree places",
+        said.contains("Using the existing \"ca\" certificate and key"),
+    );
+    let sans = (said.lines())
+        .find(|line| line.contains("apiserver serving cert is signed for"))
+        .unwrap_or_default()
+        .to_string();
+    expect(
+        &format!("the apiserver certificate lacks the VIP {vip}: {sans}"),
+        sans.contains(&format!(" {vip}")) || sans.contains(&format!("[{vip}")),
+    );
+    expect(
+        &format!("the apiserver certificate lacks the advertise address {advertise}: {sans}"),
+        sans.contains(&advertise),
+    );
+    let apiserver = std::fs::read_to_string(dry.join("kube-apiserver.yaml")).unwrap_or_default();
+    expect(
+        &format!("the apiserver's static pod does not advertise {advertise}"),
+        apiserver.contains(&format!("--advertise-address={advertise}")),
+    );
+    let admin = std::fs::read_to_string(dry.join("admin.conf")).unwrap_or_default();
+    expect(
+        &format!("admin.conf does not reach the cluster through {endpoint}"),
+        admin.contains(&format!("server: https://{endpoint}")),
+    );
+    problems
+}
