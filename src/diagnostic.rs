@@ -204,6 +204,7 @@ codes! {
     HA101 => "more pods than eligible nodes under required anti-affinity (counting the autoscaler's min)",
     HA102 => "a pod whose requests fit on no node it may run on",
     HA103 => "a node whose reservations take all its cpu or memory",
+    HA110 => "a VIP that carries services its group does not all track",
 }
 
 impl std::fmt::Display for Code {

@@ -166,6 +166,7 @@ const FAMILIES: [&[Family]; 2] = [
         control_plane::check_lvs,
         control_plane::check_vips,
         vrrp::check,
+        vrrp::check_carried,
         ingress::check,
         route::check,
         namespace::check,

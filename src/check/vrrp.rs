@@ -132,6 +132,68 @@ pub fn preempts(model: &Model, vip: EntityId) -> bool {
 /// The longest advertisement interval VRRPv3 carries (4095 centiseconds).
 const VRRP3_MAX_ADVERT_MILLIS: u64 = 40_950;
 
+/// HA110: a VIP group tracks every service its VIP carries: the balancers, ingress
+/// controllers and DRBD pairs that name it. A holder whose untracked service died keeps
+/// the VIP at full priority, and that service's clients reach nothing.
+pub fn check_carried(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    use crate::semantic::views::{LbSoftware, VipTrack};
+    let model = context.model;
+    for view in model.vip_groups() {
+        let id = view.id();
+        let track = view.track().unwrap_or(VipTrack::None);
+        // What the VIP carries, and whether the group's check watches it.
+        let mut carried: Vec<(String, bool)> = Vec::new();
+        for balancer in model.load_balancers().filter(|balancer| balancer.vip() == Some(id)) {
+            // An LVS director's real servers are checked by keepalived itself.
+            if balancer.software() == Some(LbSoftware::Lvs) {
+                continue;
+            }
+            let watched = matches!(track, VipTrack::Apiserver | VipTrack::Haproxy);
+            carried.push((format!("load balancer `{}`", balancer.name()), watched));
+        }
+        for controller in model
+            .ingress_controllers()
+            .filter(|controller| controller.vip() == Some(id))
+        {
+            carried.push((
+                format!("ingress controller `{}`", controller.name()),
+                track == VipTrack::Ingress,
+            ));
+        }
+        for pair in model.drbd_pairs().filter(|pair| pair.vip() == Some(id)) {
+            carried.push((
+                format!("the NFS of DRBD pair `{}`", pair.name()),
+                track == VipTrack::Nfs,
+            ));
+        }
+        let unwatched: Vec<&str> = (carried.iter())
+            .filter(|(_, watched)| !watched)
+            .map(|(what, _)| what.as_str())
+            .collect();
+        // One service and no check at all is HA031's and HA038's ground; this rule is about a
+        // VIP shared by services of which the check watches only some.
+        if carried.len() < 2 || unwatched.is_empty() || unwatched.len() == carried.len() {
+            continue;
+        }
+        out.push(
+            context
+                .finding(
+                    Code::HA110,
+                    format!(
+                        "VIP group `{}` carries {}, but tracks only {}: a holder whose {} died keeps the VIP, and its clients reach nothing",
+                        view.name(),
+                        carried.iter().map(|(what, _)| what.as_str()).collect::<Vec<_>>().join(" and "),
+                        track.as_str(),
+                        unwatched.join(" or ")
+                    ),
+                    view.track_span(),
+                    format!("track = {}", track.as_str()),
+                )
+                .with_help("give each service a VIP group of its own that tracks it, or accept the risk with `@allow(HA110, \"why\")`"),
+        );
+    }
+}
+
 pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     let node_subnet = context.cluster.and_then(|cluster| model.cluster(cluster).node_subnet());

@@ -31,6 +31,17 @@ const SECRETS: &[(&str, &str)] = &[
 /// The files the examples read their kubeadm bootstrap secrets from (examples/pki).
 const FILE_SECRETS: &[&str] = &["pki/bootstrap-token", "pki/certificate-key", "pki/ca.crt", "pki/ca.key"];
 
+/// The examples' secrets and a case's own `# env: NAME=value` header lines.
+pub fn secrets_of(original: &str) -> Secrets {
+    let mut found = secrets();
+    for line in original.lines().take_while(|line| line.starts_with('#')) {
+        if let Some((key, value)) = line.strip_prefix("# env:").and_then(|env| env.trim().split_once('=')) {
+            found.insert(SecretSource::Env(key.to_string()), value.to_string());
+        }
+    }
+    found
+}
+
 pub fn secrets() -> Secrets {
     let mut secrets = Secrets::default();
     for (name, value) in SECRETS {
@@ -964,12 +975,7 @@ fn every_passing_case_builds_into_files_their_programs_accept() {
             continue;
         };
         let original = std::fs::read_to_string(&path).expect("readable");
-        let mut secrets = secrets();
-        for line in original.lines().take_while(|line| line.starts_with('#')) {
-            if let Some((key, value)) = line.strip_prefix("# env:").and_then(|env| env.trim().split_once('=')) {
-                secrets.insert(SecretSource::Env(key.to_string()), value.to_string());
-            }
-        }
+        let secrets = crate::build::secrets_of(&original);
         let text = with_bootstrap(&original);
         let compilation = k8sc::compile_with(&name, &text, &secrets);
         assert!(

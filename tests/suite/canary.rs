@@ -12,9 +12,8 @@ use std::path::Path;
 use std::process::Command;
 
 use k8sc::emit::{self, Templates};
-use k8sc::semantic::SecretSource;
 
-use crate::build::{scratch_dir, secrets, with_bootstrap};
+use crate::build::{scratch_dir, with_bootstrap};
 
 /// What every payload carries, so a planted value can be told from the rest of a file.
 const MARK: &str = "K8SCCANARY";
@@ -72,17 +71,6 @@ fn literal(value: &str) -> String {
     }
     text.push('"');
     text
-}
-
-/// The secrets a source is built with: the examples' and the case's `# env:` lines.
-fn source_secrets(original: &str) -> k8sc::check::Secrets {
-    let mut found = secrets();
-    for line in original.lines().take_while(|line| line.starts_with('#')) {
-        if let Some((key, value)) = line.strip_prefix("# env:").and_then(|env| env.trim().split_once('=')) {
-            found.insert(SecretSource::Env(key.to_string()), value.to_string());
-        }
-    }
-    found
 }
 
 fn build(text: &str, secrets: &k8sc::check::Secrets) -> Result<emit::Output, Vec<k8sc::diagnostic::Diagnostic>> {
@@ -377,7 +365,7 @@ fn no_planted_string_runs_a_command_or_changes_a_file() {
     for source in &sources {
         let original_text = std::fs::read_to_string(source).expect("readable");
         let text = with_bootstrap(&original_text);
-        let secrets = source_secrets(&original_text);
+        let secrets = crate::build::secrets_of(&original_text);
         let compilation = k8sc::compile_with("planted.k8s", &text, &secrets);
         assert!(!compilation.has_errors(), "{} does not compile clean", source.display());
         let baseline = build(&text, &secrets).unwrap_or_else(|_| panic!("{} builds", source.display()));

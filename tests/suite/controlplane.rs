@@ -304,34 +304,43 @@ pub fn platform_minor(text: &str) -> u32 {
         .unwrap_or(0)
 }
 
-/// Every example and every passing case: the apiserver admits every object, with no
-/// warning that check did not give.
-#[test]
-fn the_apiserver_admits_every_platform_check_passes() {
-    let plane = ControlPlane::start("admit", false);
+/// The examples and the passing cases: every platform check passes.
+fn platforms() -> Vec<PathBuf> {
     let mut sources: Vec<PathBuf> = crate::k8s_files("examples");
     sources.extend(
         (crate::k8s_files("tests/cases/check").into_iter())
             .filter(|path| path.to_string_lossy().ends_with(".pass.k8s")),
     );
+    sources
+}
+
+/// A platform built in memory with its secrets: its text (bootstrap secrets added), its
+/// check findings (warnings only) and its files.
+fn built(source: &Path) -> (String, Vec<k8sc::diagnostic::Diagnostic>, k8sc::emit::Output) {
+    let original = std::fs::read_to_string(source).expect("readable");
+    let text = crate::build::with_bootstrap(&original);
+    let secrets = crate::build::secrets_of(&original);
+    let compilation = k8sc::compile_with("platform.k8s", &text, &secrets);
+    assert!(!compilation.has_errors(), "{} does not compile", source.display());
+    let templates = k8sc::emit::Templates::default();
+    let input = k8sc::emit::Input::of("platform.k8s", &compilation, &secrets, &templates);
+    let output = k8sc::emit::emit(&input).unwrap_or_else(|_| panic!("{} builds", source.display()));
+    let diagnostics = compilation.diagnostics.clone();
+    (text, diagnostics, output)
+}
+
+/// Every example and every passing case: the apiserver admits every object, with no
+/// warning that check did not give.
+#[test]
+fn the_apiserver_admits_every_platform_check_passes() {
+    let plane = ControlPlane::start("admit", false);
+    let sources = platforms();
     let mut refused = Vec::new();
     let mut admitted = 0;
     for source in &sources {
-        let original = std::fs::read_to_string(source).expect("readable");
-        let text = crate::build::with_bootstrap(&original);
-        let mut secrets = crate::build::secrets();
-        for line in original.lines().take_while(|line| line.starts_with('#')) {
-            if let Some((key, value)) = line.strip_prefix("# env:").and_then(|env| env.trim().split_once('=')) {
-                secrets.insert(k8sc::semantic::SecretSource::Env(key.to_string()), value.to_string());
-            }
-        }
-        let compilation = k8sc::compile_with("admit.k8s", &text, &secrets);
-        assert!(!compilation.has_errors(), "{} does not compile", source.display());
-        let templates = k8sc::emit::Templates::default();
-        let input = k8sc::emit::Input::of("admit.k8s", &compilation, &secrets, &templates);
-        let output = k8sc::emit::emit(&input).unwrap_or_else(|_| panic!("{} builds", source.display()));
+        let (text, diagnostics, output) = built(source);
         let tree = write_tree("admit", &output);
-        let said = unexplained(admit(&plane, &tree), &compilation.diagnostics, platform_minor(&text));
+        let said = unexplained(admit(&plane, &tree), &diagnostics, platform_minor(&text));
         if said.is_empty() {
             admitted += 1;
         } else {
@@ -416,17 +425,12 @@ fn kubeadm_warnings(stderr: &str) -> Vec<String> {
 /// and certificates it would write carry the platform's addresses, VIP and CA.
 #[test]
 fn kubeadm_validates_every_kubeadm_file_and_dry_runs_each_examples_init() {
-    let mut sources: Vec<PathBuf> = crate::k8s_files("examples");
-    sources.extend(
-        (crate::k8s_files("tests/cases/check").into_iter())
-            .filter(|path| path.to_string_lossy().ends_with(".pass.k8s")),
-    );
+    let sources = platforms();
     let mut seen = std::collections::HashSet::new();
     let (mut validated, mut dry_runs, mut skipped) = (0, 0, 0);
     let mut problems = Vec::new();
     for source in &sources {
-        let original = std::fs::read_to_string(source).expect("readable");
-        let text = crate::build::with_bootstrap(&original);
+        let (text, _, output) = built(source);
         // kubeadm of a release deploys that minor and the one before it.
         let minor = platform_minor(&text);
         let release_minor = platform_minor(&format!("version = \"{RELEASE}\""));
@@ -443,16 +447,6 @@ fn kubeadm_validates_every_kubeadm_file_and_dry_runs_each_examples_init() {
             skipped += 1;
             continue;
         }
-        let mut secrets = crate::build::secrets();
-        for line in original.lines().take_while(|line| line.starts_with('#')) {
-            if let Some((key, value)) = line.strip_prefix("# env:").and_then(|env| env.trim().split_once('=')) {
-                secrets.insert(k8sc::semantic::SecretSource::Env(key.to_string()), value.to_string());
-            }
-        }
-        let compilation = k8sc::compile_with("kubeadm.k8s", &text, &secrets);
-        let templates = k8sc::emit::Templates::default();
-        let input = k8sc::emit::Input::of("kubeadm.k8s", &compilation, &secrets, &templates);
-        let output = k8sc::emit::emit(&input).unwrap_or_else(|_| panic!("{} builds", source.display()));
         let tree = write_tree("kubeadm", &output);
         for (path, file) in output.files.iter().filter(|(path, _)| path.starts_with("kubeadm/")) {
             if !seen.insert(file.contents.clone()) {

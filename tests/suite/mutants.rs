@@ -15,9 +15,8 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use k8sc::emit::{self, Templates};
-use k8sc::semantic::SecretSource;
 
-use crate::build::{assert_valid, files_named, run_validator, secrets, with_bootstrap, write_tree};
+use crate::build::{assert_valid, files_named, run_validator, with_bootstrap, write_tree};
 use crate::no_panic::Rng;
 
 /// The choices a mutant may swap a field to, by field name.
@@ -375,12 +374,7 @@ fn whatever_check_passes_the_real_programs_accept() {
         if !seen_mutants.insert(text.clone()) {
             continue;
         }
-        let mut secrets = secrets();
-        for line in original.lines().take_while(|line| line.starts_with('#')) {
-            if let Some((key, value)) = line.strip_prefix("# env:").and_then(|env| env.trim().split_once('=')) {
-                secrets.insert(SecretSource::Env(key.to_string()), value.to_string());
-            }
-        }
+        let secrets = crate::build::secrets_of(&original);
         let compilation = k8sc::compile_with("mutant.k8s", &text, &secrets);
         let spanned = |diagnostics: &[k8sc::diagnostic::Diagnostic]| {
             for diagnostic in diagnostics {
