@@ -220,10 +220,15 @@ fn finding(syntax: Syntax, written: &WrittenString<'_>, problem: &str) -> Diagno
             "image repository",
             "write a registry host with an optional port and path: `registry.example.com/k8s`",
         ),
-        Syntax::HttpPath | Syntax::RoutePath => (
+        Syntax::HttpPath => (
             Code::E0218,
             "HTTP path",
             "write a path beginning with `/`, of letters, digits and `/ - . _ ~ % ! $ & ' ( ) * + , ; = : @`",
+        ),
+        Syntax::RoutePath => (
+            Code::E0218,
+            "route path",
+            "write a path beginning with `/`, of letters, digits and `/ - _ . ~`: `/api/v1`",
         ),
         Syntax::ContainerPath => (
             Code::E0218,
@@ -247,7 +252,7 @@ fn finding(syntax: Syntax, written: &WrittenString<'_>, problem: &str) -> Diagno
         written.span,
         format!(
             "not {} {what}",
-            if what.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            if what.starts_with(['a', 'e', 'i', 'o', 'u', 'H']) {
                 "an"
             } else {
                 "a"
@@ -283,7 +288,7 @@ fn problem(syntax: Syntax, text: &str) -> Option<String> {
         Syntax::Image => image_reference(text),
         Syntax::ImageRepository => image_repository(text),
         Syntax::HttpPath => http_path(text),
-        Syntax::RoutePath => text.starts_with('/').then(|| http_path(text)).flatten(),
+        Syntax::RoutePath => text.starts_with('/').then(|| route_path(text)).flatten(),
         Syntax::ContainerPath => container_path(text),
         Syntax::CephName => ceph_name(text),
     }
@@ -598,6 +603,13 @@ pub fn http_path(text: &str) -> Option<String> {
     })
 }
 
+/// A route's path prefix: `/` and letters, digits, `-`, `_`, `.` and `~`. An ingress
+/// controller writes it into its own configuration (ingress-nginx into nginx.conf, where
+/// it validates Prefix paths strictly), so what a plain path needs and nothing more.
+pub fn route_path(text: &str) -> Option<String> {
+    too_long(text, 2048).or_else(|| refused(text, |ch| ch.is_ascii_alphanumeric() || "/-_.~".contains(ch)))
+}
+
 /// A path inside a container: absolute, no `..` segment, and none of what a volume mount
 /// or a shell word would read otherwise (`:`, white space, quotes, `\`).
 pub fn container_path(text: &str) -> Option<String> {
@@ -695,5 +707,7 @@ mod tests {
         assert!(container_path("/a/../b").is_some());
         assert!(container_path("/a:b").is_some());
         assert!(ceph_name("kube;x").is_some());
+        assert_eq!(route_path("/api/v1.2_x-y~z"), None);
+        assert!(route_path("/api;deny").is_some());
     }
 }
