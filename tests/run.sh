@@ -54,6 +54,10 @@ export PATH="$PATH:/usr/sbin:/sbin"
 export PATH="$PATH:/usr/local/go/bin"
 K8SC_CONTROLPLANE_BIN=$(bash tests/controlplane/build.sh)
 export K8SC_CONTROLPLANE_BIN
+# First on PATH: the lab's etcd members run etcd 3.7.0, the release kubeadm pins (Debian
+# 12's 3.4.23 is older than current Kubernetes supports; its etcdctl still serves), and
+# kubectl is of the release the platforms run.
+export PATH="$K8SC_CONTROLPLANE_BIN:$PATH"
 
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked --quiet -- -D warnings
