@@ -223,7 +223,7 @@ fn finding(syntax: Syntax, written: &WrittenString<'_>, problem: &str) -> Diagno
         Syntax::HttpPath => (
             Code::E0218,
             "HTTP path",
-            "write a path beginning with `/`, of letters, digits and `/ - . _ ~ % ! $ & ' ( ) * + , ; = : @`",
+            "write a path beginning with `/`, of letters, digits and `/ - . _ ~ % ! $ & ' ( ) * + , ; = : @`, and an optional `?` query",
         ),
         Syntax::RoutePath => (
             Code::E0218,
@@ -591,14 +591,15 @@ pub fn image_repository(text: &str) -> Option<String> {
     })
 }
 
-/// An HTTP request path: `/` and RFC 3986's path characters (a `%` starts an escape).
+/// An HTTP request path: `/` and RFC 3986's path characters (a `%` starts an escape), with
+/// an optional query after `?` (`/healthz?verbose=1`, which the kubelet requests as it is).
 pub fn http_path(text: &str) -> Option<String> {
     if !text.starts_with('/') {
         return Some("it does not begin with `/`".into());
     }
     too_long(text, 2048).or_else(|| {
         refused(text, |ch| {
-            ch.is_ascii_alphanumeric() || "/-._~%!$&'()*+,;=:@".contains(ch)
+            ch.is_ascii_alphanumeric() || "/-._~%!$&'()*+,;=:@?".contains(ch)
         })
     })
 }
@@ -699,7 +700,8 @@ mod tests {
 
     #[test]
     fn paths() {
-        assert_eq!(http_path("/healthz?x=1"), Some("it holds `?`".into()));
+        assert_eq!(http_path("/healthz?verbose=1"), None);
+        assert_eq!(http_path("/healthz#x"), Some("it holds `#`".into()));
         assert_eq!(http_path("/api/v1"), None);
         assert!(http_path("/a b").is_some());
         assert!(http_path("/a\"b").is_some());
