@@ -83,13 +83,7 @@ pub fn drbd_minor(device: &str) -> Option<u32> {
 
 /// Whether a name is a DNS-1123 label (what namespaces, Services and node names must be).
 pub fn is_dns_label(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 63
-        && name
-            .bytes()
-            .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-')
-        && !name.starts_with('-')
-        && !name.ends_with('-')
+    super::fields::dns_label(name).is_none()
 }
 
 /// The kinds whose names become Kubernetes object names, and the scope names must be

@@ -21,12 +21,14 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     let Some(cluster) = context.cluster else { return };
     let cluster = model.cluster(cluster);
+    // The cluster's Kubernetes minor, when it is one k8sc knows (E0206 says when not).
+    let minor = cluster
+        .version()
+        .and_then(|version| super::bootstrap::minor(version).ok());
 
     // HA075: a Calico release k8sc pins is tested with the cluster's minor.
     if cluster.cni() == Some(Cni::Calico)
-        && let Some(minor) = cluster
-            .version()
-            .and_then(|version| super::bootstrap::minor(version).ok())
+        && let Some(minor) = minor
         && !super::release::CALICO_MINORS.contains(&minor)
     {
         out.push(
@@ -49,9 +51,6 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     // HA074: an ingress controller exposed through Services' externalIPs, which the
     // apiserver warns about from 1.36 on (deprecated, and no longer implemented by some
     // clusters).
-    let minor = cluster
-        .version()
-        .and_then(|version| super::bootstrap::minor(version).ok());
     if minor.is_some_and(|minor| minor >= 36) {
         for controller in model.ingress_controllers() {
             if controller.expose() == Some(crate::semantic::views::IngressExpose::ExternalIps) {

@@ -427,6 +427,41 @@ fn probes_reach_the_containers_and_dependencies_become_init_containers() {
         ["prometheus.monitor.svc.cluster.local", "9090"],
         "{command:?}"
     );
+    // The command as the container runs it, with an `nc` that refuses once, then answers:
+    // it waits, says for what, and asks for exactly the Service and port.
+    let dir = crate::build::scratch_dir("init-wait");
+    let calls = dir.join("nc-calls");
+    let nc = dir.join("nc");
+    std::fs::write(
+        &nc,
+        format!(
+            "#!/bin/sh\necho \"$*\" >> '{0}'\n[ \"$(wc -l < '{0}')\" -ge 2 ]\n",
+            calls.display()
+        ),
+    )
+    .expect("write nc");
+    let sleep = dir.join("sleep");
+    std::fs::write(&sleep, "#!/bin/sh\nexit 0\n").expect("write sleep");
+    for stub in [&nc, &sleep] {
+        let mut permissions = std::fs::metadata(stub).expect("stub").permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+        std::fs::set_permissions(stub, permissions).expect("mode");
+    }
+    let ran = std::process::Command::new(command[0])
+        .args(&command[1..])
+        .env("PATH", format!("{}:/usr/bin:/bin", dir.display()))
+        .output()
+        .expect("sh runs");
+    assert!(ran.status.success(), "{}", String::from_utf8_lossy(&ran.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&ran.stdout),
+        "waiting for prometheus.monitor.svc.cluster.local:9090\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&calls).expect("nc ran"),
+        "-z -w 2 prometheus.monitor.svc.cluster.local 9090\n".repeat(2)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
     let probe = &grafana["spec"]["template"]["spec"]["containers"][0]["readinessProbe"]["httpGet"];
     assert_eq!(probe["path"], "/api/health", "the component's readiness");
 }
