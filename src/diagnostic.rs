@@ -112,6 +112,9 @@ codes! {
     E0217 => "an image reference or image repository the container runtime does not parse",
     E0218 => "a path or name its consumer cannot carry: an HTTP path, a mount path in a container, a Ceph pool or user",
     E0219 => "a Kubernetes release past its end of life (a warning that names the date)",
+    E0220 => "two of an app's volumes or scratch paths under one name or at one mount path",
+    E0221 => "a relaxation of an app's confinement that gives no reason",
+    E0222 => "a Pod Security label written on a namespace (k8sc sets them from what it runs)",
     // HA rules: etcd.
     HA001 => "etcd has an even number of members",
     HA002 => "etcd has too few members (none, or fewer than 3 in production)",
@@ -205,6 +208,8 @@ codes! {
     HA102 => "a pod whose requests fit on no node it may run on",
     HA103 => "a node whose reservations take all its cpu or memory",
     HA110 => "a VIP that carries services its group does not all track",
+    HA111 => "an app with ports that no route, dependent app or `allow_from` may reach under the default-deny policies",
+    HA112 => "an app that runs as root (`run_as_user = 0`) without `relax.run_as_root`",
 }
 
 impl std::fmt::Display for Code {
@@ -233,7 +238,14 @@ impl Label {
 /// would write what kube-apiserver refuses (an Ingress path that is not absolute, a pod
 /// mounting a volume it does not have, an autoscaler whose max is below its min, a limit
 /// below its request, a probe with no handler or two).
-pub const UNALLOWABLE: &[Code] = &[Code::HA047, Code::HA062, Code::HA064, Code::HA065, Code::HA068];
+pub const UNALLOWABLE: &[Code] = &[
+    Code::HA047,
+    Code::HA062,
+    Code::HA064,
+    Code::HA065,
+    Code::HA068,
+    Code::HA112,
+];
 
 /// One finding, in the shape every output (terminal, JSON, SARIF, LSP) shares.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -81,12 +81,10 @@ fn allocatable(node: crate::semantic::views::Node<'_>) -> [u64; 2] {
     ]
 }
 
-/// Millicores and bytes one pod of an app holds on its node: its requests, or its limits
-/// where only a limit is given (Kubernetes copies it into the request).
+/// Millicores and bytes one pod of an app holds on its node: its effective requests.
 fn per_pod(app: App<'_>) -> (u64, u64) {
-    let (requested, limited) = (amounts(app.requests()), amounts(app.limits()));
-    let pick = |request: u64, limit: u64| if request == 0 { limit } else { request };
-    (pick(requested.0, limited.0), pick(requested.1, limited.1))
+    let requests = super::pods::app_resources(app).requests;
+    (requests.cpu, requests.memory)
 }
 
 /// HA101 and HA102: an app's pods can all be placed.

@@ -118,7 +118,13 @@ enum Syntax {
     RoutePath,
     ContainerPath,
     CephName,
+    /// A Namespace's label key: a label key, and none that k8sc sets itself (the Pod
+    /// Security admission labels).
+    NamespaceLabelKey,
 }
+
+/// The prefix of the Pod Security admission labels, which k8sc sets on every Namespace.
+const POD_SECURITY_PREFIX: &str = "pod-security.kubernetes.io/";
 
 /// Which string fields have which syntax: `(path, key, syntax)`.
 const FIELDS: &[(&str, bool, Syntax)] = &[
@@ -136,7 +142,7 @@ const FIELDS: &[(&str, bool, Syntax)] = &[
     ("node.pool", false, Syntax::LabelName),
     ("node.labels", true, Syntax::LabelKey),
     ("node.labels", false, Syntax::LabelValue),
-    ("namespace.labels", true, Syntax::LabelKey),
+    ("namespace.labels", true, Syntax::NamespaceLabelKey),
     ("namespace.labels", false, Syntax::LabelValue),
     ("app.image", false, Syntax::Image),
     ("ingress_controller.image", false, Syntax::Image),
@@ -144,6 +150,7 @@ const FIELDS: &[(&str, bool, Syntax)] = &[
     ("app.env", true, Syntax::EnvName),
     ("app.volumes.name", false, Syntax::DnsLabel),
     ("app.volumes.mount", false, Syntax::ContainerPath),
+    ("app.scratch", false, Syntax::ContainerPath),
     ("app.placement.pool", false, Syntax::LabelName),
     ("app.readiness.path", false, Syntax::HttpPath),
     ("app.liveness.path", false, Syntax::HttpPath),
@@ -190,7 +197,12 @@ fn finding(syntax: Syntax, written: &WrittenString<'_>, problem: &str) -> Diagno
             "name",
             "write at most 63 lower-case letters, digits and `-`, beginning and ending with a letter or digit: `data`",
         ),
-        Syntax::LabelKey => (
+        Syntax::NamespaceLabelKey if written.text.starts_with(POD_SECURITY_PREFIX) => (
+            Code::E0222,
+            "namespace label",
+            "leave the Pod Security labels to k8sc: it sets each namespace to the lowest level its pods run under, and an app's `relax` says why",
+        ),
+        Syntax::LabelKey | Syntax::NamespaceLabelKey => (
             Code::E0216,
             "label key",
             "write an optional DNS prefix and `/`, then at most 63 letters, digits, `-`, `_` and `.`: `example.com/tier`",
@@ -291,6 +303,10 @@ fn problem(syntax: Syntax, text: &str) -> Option<String> {
         Syntax::RoutePath => text.starts_with('/').then(|| route_path(text)).flatten(),
         Syntax::ContainerPath => container_path(text),
         Syntax::CephName => ceph_name(text),
+        Syntax::NamespaceLabelKey => label_key(text).or_else(|| {
+            text.starts_with(POD_SECURITY_PREFIX)
+                .then(|| "k8sc sets the Pod Security labels from what the namespace runs".to_string())
+        }),
     }
 }
 

@@ -13,15 +13,18 @@ pub mod control_plane;
 mod etcd;
 mod failure_domain;
 pub mod fields;
+pub mod flows;
 mod image;
 mod ingress;
 pub mod names;
 mod namespace;
 mod network;
 mod overrides;
+pub mod pods;
 mod registry;
 pub mod release;
 pub mod route;
+mod security;
 mod sets;
 pub mod simulate;
 mod storage;
@@ -176,6 +179,7 @@ const FAMILIES: [&[Family]; 2] = [
         image::check,
         capacity::check,
         names::check,
+        security::check,
         fields::check,
         sets::check,
         overrides::check,

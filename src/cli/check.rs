@@ -50,8 +50,9 @@ pub fn run(args: &CheckArgs) -> Status {
     status
 }
 
-/// What the host layer will do that a reader might not expect: LVS needs the kernel's IPVS,
-/// and a DRBD pair's VIP does not preempt.
+/// What the platform will do that a reader might not expect: LVS needs the kernel's IPVS,
+/// a namespace enforces a Pod Security level above `restricted` for its pods, and a DRBD
+/// pair's VIP does not preempt.
 fn host_notes(model: &crate::semantic::Model) -> Vec<String> {
     use crate::semantic::views::LbSoftware;
     let mut notes = Vec::new();
@@ -65,6 +66,21 @@ fn host_notes(model: &crate::semantic::Model) -> Vec<String> {
                  (without it keepalived's checker exits and takes the VRRP instance down with it; `k8sc lab` then runs VRRP alone)",
                 balancer.name(),
                 nodes.join(", ")
+            ));
+        }
+    }
+    // A namespace whose pods need more than Pod Security's `restricted`, and why.
+    let levels = crate::check::pods::namespace_levels(model);
+    for namespace in model.namespaces() {
+        let name = crate::check::names::k8s_name(namespace.name());
+        if let Some((level, reasons)) = levels.get(&name)
+            && !reasons.is_empty()
+        {
+            notes.push(format!(
+                "namespace {}: Pod Security `{}` ({})",
+                namespace.name(),
+                level.as_str(),
+                reasons.join("; ")
             ));
         }
     }

@@ -2744,6 +2744,7 @@ impl<'m> IngressController<'m> {
 
     // field of `ingress_controller.requests`
     /// The resources each controller pod requests.
+    /// What is left out is the limit's amount, else 100m of cpu and 128Mi of memory.
     /// `requests: resources?`.
     pub(crate) fn requests(self) -> Option<Resources<'m>> {
         self.field(10).and_then(|value| Resources::read(self.model, value))
@@ -2756,6 +2757,7 @@ impl<'m> IngressController<'m> {
 
     // field of `ingress_controller.limits`
     /// The resources each controller pod may use at most.
+    /// What is left out is the request's amount.
     /// `limits: resources?`.
     pub(crate) fn limits(self) -> Option<Resources<'m>> {
         self.field(11).and_then(|value| Resources::read(self.model, value))
@@ -3079,7 +3081,8 @@ impl<'m> App<'m> {
     }
 
     // field of `app.requests`
-    /// The resources each pod requests (the scheduler reserves them).
+    /// The resources each pod requests (the scheduler reserves them, and the capacity rules count them).
+    /// What is left out is the limit's amount, else 100m of cpu and 128Mi of memory.
     /// `requests: resources?`.
     pub(crate) fn requests(self) -> Option<Resources<'m>> {
         self.field(6).and_then(|value| Resources::read(self.model, value))
@@ -3092,6 +3095,7 @@ impl<'m> App<'m> {
 
     // field of `app.limits`
     /// The resources each pod may use at most.
+    /// What is left out is the request's amount.
     /// `limits: resources?`.
     pub(crate) fn limits(self) -> Option<Resources<'m>> {
         self.field(7).and_then(|value| Resources::read(self.model, value))
@@ -3234,7 +3238,8 @@ impl<'m> App<'m> {
 
     // field of `app.run_as_user`
     /// The user id the app's containers run as (the pod's runAsUser); its static NFS volumes are owned by it.
-    /// Unset: the image's user, and volumes owned by the user the export squashes root to (65534, `nobody`, under root_squash).
+    /// Unset: 65534 (`nobody`, the user an export squashes root to), or the image's own user when `relax.run_as_root` is given.
+    /// 0 needs `relax.run_as_root`.
     /// `run_as_user: int?`.
     pub(crate) fn run_as_user(self) -> Option<i64> {
         self.field(18).and_then(|value| read::int(self.model, value))
@@ -3255,6 +3260,48 @@ impl<'m> App<'m> {
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
     pub(crate) fn fs_group_span(self) -> Span {
         self.span_of(19)
+    }
+
+    // field of `app.scratch`
+    /// Paths the app writes inside its container: each is an emptyDir (emptied when the pod goes), and the rest of its root filesystem is read-only.
+    /// `scratch: list<string>`. Absent or rejected: empty.
+    pub(crate) fn scratch(self) -> List<'m, &'m str> {
+        self.field(20)
+            .and_then(|value| read::list(self.model, value, read::string))
+            .unwrap_or_else(|| List::empty(self.model, read::string))
+    }
+    /// Where `scratch` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn scratch_span(self) -> Span {
+        self.span_of(20)
+    }
+
+    // field of `app.relax`
+    /// Parts of the app's confinement relaxed, each with its reason.
+    /// By default its containers run as a user that is not root (`run_as_user`, else 65534), gain no privileges, drop every capability (a port below 1024 keeps NET_BIND_SERVICE), run under the runtime's default seccomp profile with a read-only root filesystem, and mount no service account token.
+    /// `relax: confinement`.
+    pub(crate) fn relax(self) -> Option<Confinement<'m>> {
+        self.field(21).and_then(|value| Confinement::read(self.model, value))
+    }
+    /// Where `relax` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn relax_span(self) -> Span {
+        self.span_of(21)
+    }
+
+    // field of `app.egress_to`
+    /// Addresses outside the cluster the app connects to.
+    /// Its NetworkPolicy lets it reach these, the apps it depends on and the cluster's DNS, and nothing else.
+    /// `egress_to: list<cidr>`. Absent or rejected: empty.
+    pub(crate) fn egress_to(self) -> List<'m, Ipv4Net> {
+        self.field(22)
+            .and_then(|value| read::list(self.model, value, read::cidr))
+            .unwrap_or_else(|| List::empty(self.model, read::cidr))
+    }
+    /// Where `egress_to` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn egress_to_span(self) -> Span {
+        self.span_of(22)
     }
 }
 
@@ -4476,6 +4523,82 @@ impl<'m> Probe<'m> {
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
     pub(crate) fn failure_threshold_span(self) -> Span {
         self.span_of(6)
+    }
+}
+
+/// The confinement an app's containers run under, each part on unless relaxed here.
+/// A field's value is the reason the app needs it relaxed (a sentence a reviewer can check).
+#[derive(Clone, Copy)]
+pub struct Confinement<'m> {
+    model: &'m Model,
+    value: &'m Spanned,
+}
+
+impl<'m> Confinement<'m> {
+    /// A `confinement` record value.
+    pub fn read(model: &'m Model, value: &'m Spanned) -> Option<Confinement<'m>> {
+        matches!(value.value, Value::Record(_)).then_some(Confinement { model, value })
+    }
+
+    /// Where the record is written (or the default's place in the standard library).
+    pub fn span(self) -> Span {
+        self.value.span
+    }
+
+    fn field(self, position: usize) -> Option<&'m Spanned> {
+        read::record_field(self.value, position)
+    }
+
+    fn span_of(self, position: usize) -> Span {
+        self.field(position).map_or(self.value.span, |value| value.span)
+    }
+
+    // field of `confinement.run_as_root`
+    /// Why the app must run as root: runAsNonRoot is left off, and its namespace's Pod Security level drops from `restricted` to `baseline`.
+    /// `run_as_root: string?`.
+    pub(crate) fn run_as_root(self) -> Option<&'m str> {
+        self.field(0).and_then(|value| read::string(self.model, value))
+    }
+    /// Where `run_as_root` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn run_as_root_span(self) -> Span {
+        self.span_of(0)
+    }
+
+    // field of `confinement.privilege_escalation`
+    /// Why a process of the app must gain privileges (a setuid binary, file capabilities): allowPrivilegeEscalation is left on, and its namespace drops to `baseline`.
+    /// `privilege_escalation: string?`.
+    pub(crate) fn privilege_escalation(self) -> Option<&'m str> {
+        self.field(1).and_then(|value| read::string(self.model, value))
+    }
+    /// Where `privilege_escalation` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn privilege_escalation_span(self) -> Span {
+        self.span_of(1)
+    }
+
+    // field of `confinement.writable_root`
+    /// Why the app writes outside its `scratch` paths: its root filesystem stays writable.
+    /// `writable_root: string?`.
+    pub(crate) fn writable_root(self) -> Option<&'m str> {
+        self.field(2).and_then(|value| read::string(self.model, value))
+    }
+    /// Where `writable_root` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn writable_root_span(self) -> Span {
+        self.span_of(2)
+    }
+
+    // field of `confinement.api_access`
+    /// Why the app reads the Kubernetes API: its service account token is mounted.
+    /// `api_access: string?`.
+    pub(crate) fn api_access(self) -> Option<&'m str> {
+        self.field(3).and_then(|value| read::string(self.model, value))
+    }
+    /// Where `api_access` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn api_access_span(self) -> Span {
+        self.span_of(3)
     }
 }
 

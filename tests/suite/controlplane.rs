@@ -305,7 +305,7 @@ pub fn platform_minor(text: &str) -> u32 {
 }
 
 /// The examples and the passing cases: every platform check passes.
-fn platforms() -> Vec<PathBuf> {
+pub fn platforms() -> Vec<PathBuf> {
     let mut sources: Vec<PathBuf> = crate::k8s_files("examples");
     sources.extend(
         (crate::k8s_files("tests/cases/check").into_iter())
@@ -316,7 +316,7 @@ fn platforms() -> Vec<PathBuf> {
 
 /// A platform built in memory with its secrets: its text (bootstrap secrets added), its
 /// check findings (warnings only) and its files.
-fn built(source: &Path) -> (String, Vec<k8sc::diagnostic::Diagnostic>, k8sc::emit::Output) {
+pub fn built(source: &Path) -> (String, Vec<k8sc::diagnostic::Diagnostic>, k8sc::emit::Output) {
     let original = std::fs::read_to_string(source).expect("readable");
     let text = crate::build::with_bootstrap(&original);
     let secrets = crate::build::secrets_of(&original);

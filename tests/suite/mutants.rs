@@ -479,6 +479,15 @@ fn whatever_check_passes_the_real_programs_accept() {
                 ));
             }
             admitted += 1;
+            // The network policies let through what it needs and nothing else.
+            let (wrong, _) = crate::policies::judge(&output);
+            if !wrong.is_empty() {
+                refused.push(format!(
+                    "the network policies of this mutant of {} are wrong:\n  {}\n{text}",
+                    source.display(),
+                    wrong.join("\n  ")
+                ));
+            }
         }
         for (group, path) in kept {
             let Some(file) = output.files.get(&path) else { continue };

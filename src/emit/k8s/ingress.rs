@@ -11,9 +11,10 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::super::{MODE_FILE, taints};
-use super::workloads::{resources, spread};
+use super::workloads::{container_security, pod_security, resources, spread};
 use super::{Documents, NAME_LABEL, Writer, downward_env, grant, int32, labels, meta, rbac_rule, selector};
 use crate::check::names::{k8s_name, namespace_of};
+use crate::check::pods;
 use crate::semantic::views::{self, AntiAffinity, IngressClass, IngressControllerId, IngressExpose};
 use crate::semantic::{EntityId, Model};
 
@@ -63,6 +64,13 @@ pub(super) fn controller(model: &Model, controller: EntityId, writer: &mut Write
     access(&c, &mut documents);
     deployment(&c, &mut documents);
     service(&c, &mut documents);
+    if !c.host_network && super::policies::enforced(model) {
+        documents.push(&super::policies::controller_policy(
+            &c.name,
+            &c.namespace,
+            [c.http, c.https],
+        ));
+    }
     writer.write(&format!("ingress/{}.yaml", c.name), documents, MODE_FILE);
 }
 
@@ -230,18 +238,10 @@ fn container(c: &Controller<'_>) -> core::Container {
                 ..Default::default()
             },
         ]),
-        resources: resources(c.view.requests(), c.view.limits()),
-        // ingress-nginx runs as its image's user 101 and binds 80/443 through the file
-        // capability of its nginx binary, which needs privilege escalation allowed.
-        security_context: Some(core::SecurityContext {
-            capabilities: Some(core::Capabilities {
-                add: Some(vec!["NET_BIND_SERVICE".into()]),
-                drop: Some(vec!["ALL".into()]),
-            }),
-            run_as_user: (c.class == IngressClass::Nginx).then_some(101),
-            allow_privilege_escalation: (c.class == IngressClass::Nginx).then_some(true),
-            ..Default::default()
-        }),
+        resources: Some(resources(pods::controller_resources(c.view))),
+        // See `check::pods::controller_confinement`: ingress-nginx binds through its
+        // binary's file capability, which needs privilege escalation allowed.
+        security_context: Some(container_security(&pods::controller_confinement(c.view))),
         lifecycle: (c.class == IngressClass::Nginx).then(|| core::Lifecycle {
             pre_stop: Some(core::LifecycleHandler {
                 exec: Some(core::ExecAction {
@@ -283,6 +283,7 @@ fn deployment(c: &Controller<'_>, documents: &mut Documents) {
                 }),
                 spec: Some(core::PodSpec {
                     service_account_name: Some(c.name.clone()),
+                    security_context: Some(pod_security(&pods::controller_confinement(c.view), None)),
                     host_network: c.host_network.then_some(true),
                     dns_policy: c.host_network.then(|| "ClusterFirstWithHostNet".to_string()),
                     containers: vec![container(c)],

@@ -29,6 +29,7 @@ use serde::Serialize;
 use super::nfs::{self, NfsVolume};
 use super::{Input, MODE_FILE, Sink};
 use crate::check::names::{k8s_name, namespace_of};
+use crate::check::pods;
 use crate::semantic::views::{self, AppClass, Workload};
 use crate::semantic::{EntityId, Model};
 
@@ -43,6 +44,8 @@ pub const ZONE_LABEL: &str = "topology.kubernetes.io/zone";
 const POOL_LABEL: &str = "k8sc.io/pool";
 const GPU_LABEL: &str = "k8sc.io/gpu";
 const NAME_LABEL: &str = "app.kubernetes.io/name";
+/// The prefix of the Pod Security admission labels on a Namespace.
+pub const POD_SECURITY: &str = "pod-security.kubernetes.io";
 
 fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
     let mut map: BTreeMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
@@ -196,13 +199,8 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
     // Apps and routes: one file per namespace, each made whole on every core and handed
     // on at once, so a large platform's manifests are never all in memory.
     let volumes = nfs::volumes(model);
-    // The routes of each app, found once (not by every app's policy over every route).
-    let mut routes_of: BTreeMap<EntityId, Vec<EntityId>> = BTreeMap::new();
-    for route in model.routes() {
-        if let Some(app) = route.app() {
-            routes_of.entry(app.entity()).or_default().push(route.id().entity());
-        }
-    }
+    // Who must reach each app, found once (not by every app's policy over every route).
+    let inbound = crate::check::flows::Inbound::of(model);
     let apps = by_namespace(model, model.apps().map(|app| app.id().entity()), "apps", Some);
     let routes = by_namespace(
         model,
@@ -213,10 +211,8 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
     for (files, make) in [
         (
             apps,
-            &(|app| {
-                let routes = routes_of.get(&app).map_or(&[][..], Vec::as_slice);
-                Some(app_objects(model, app, &volumes, routes))
-            }) as &(dyn Fn(EntityId) -> Option<Documents> + Sync),
+            &(|app| Some(app_objects(model, app, &volumes, &inbound)))
+                as &(dyn Fn(EntityId) -> Option<Documents> + Sync),
         ),
         (routes, &|route| ingress::route_objects(model, route)),
     ] {
@@ -293,8 +289,16 @@ fn in_parallel<I: Sync, T: Send>(items: &[I], make: impl Fn(&I) -> Option<T> + S
     })
 }
 
+/// The Namespaces, each enforcing the Pod Security level its pods need (and warning and
+/// auditing at it), pinned to the cluster's release, with the reasons for any level above
+/// `restricted` in an annotation.
 fn namespaces(model: &Model, writer: &mut Writer) {
     let mut documents = Documents::default();
+    let levels = pods::namespace_levels(model);
+    let version = (model.clusters().next())
+        .and_then(|cluster| cluster.version())
+        .and_then(|version| crate::check::bootstrap::minor(version).ok())
+        .map_or_else(|| "latest".to_string(), |minor| format!("v1.{minor}"));
     for namespace in model.namespaces() {
         let name = k8s_name(namespace.name());
         let class = namespace.class().unwrap_or(AppClass::Business);
@@ -302,17 +306,43 @@ fn namespaces(model: &Model, writer: &mut Writer) {
         for (key, text) in namespace.labels().iter() {
             label_map.insert(key.to_string(), text.to_string());
         }
+        let (level, reasons) = levels
+            .get(&name)
+            .cloned()
+            .unwrap_or((pods::Level::Restricted, Vec::new()));
+        for mode in ["enforce", "warn", "audit"] {
+            label_map.insert(format!("{POD_SECURITY}/{mode}"), level.as_str().into());
+            label_map.insert(format!("{POD_SECURITY}/{mode}-version"), version.clone());
+        }
         let mut metadata = meta(&name, None, label_map);
+        let mut annotations = BTreeMap::new();
         if let Some(description) = namespace.description() {
-            metadata.annotations = Some(BTreeMap::from([(
-                "k8sc.io/description".to_string(),
-                description.to_string(),
-            )]));
+            annotations.insert("k8sc.io/description".to_string(), description.to_string());
+        }
+        if !reasons.is_empty() {
+            annotations.insert(
+                "k8sc.io/pod-security".to_string(),
+                format!("{}: {}", level.as_str(), reasons.join("; ")),
+            );
+        }
+        if !annotations.is_empty() {
+            metadata.annotations = Some(annotations);
         }
         documents.push(&core::Namespace {
             metadata,
             ..Default::default()
         });
+    }
+    if policies::enforced(model) {
+        let mut running: Vec<String> = model.apps().map(|app| namespace_of(model, app.id().entity())).collect();
+        running.sort_unstable();
+        running.dedup();
+        for namespace in model.namespaces() {
+            let name = k8s_name(namespace.name());
+            if running.binary_search(&name).is_ok() {
+                documents.push(&policies::default_deny(&name));
+            }
+        }
     }
     writer.write("00-namespaces.yaml", documents, MODE_FILE);
 }
@@ -387,11 +417,18 @@ struct AppObjects<'m> {
     ports: Vec<workloads::PortSpec>,
     /// The routes that point at the app.
     routes: &'m [EntityId],
+    /// The apps that depend on it.
+    dependents: &'m [EntityId],
 }
 
 /// Every object of one app, in a fixed order: what runs it, its Service, disruption budget,
 /// autoscaler, network policy and static volumes.
-fn app_objects<'m>(model: &'m Model, app: EntityId, volumes: &[NfsVolume], routes: &'m [EntityId]) -> Documents {
+fn app_objects<'m>(
+    model: &'m Model,
+    app: EntityId,
+    volumes: &[NfsVolume],
+    inbound: &'m crate::check::flows::Inbound,
+) -> Documents {
     let view = model.app(app);
     let name = k8s_name(view.name());
     let workload = view.workload().unwrap_or(Workload::Stateless);
@@ -408,7 +445,8 @@ fn app_objects<'m>(model: &'m Model, app: EntityId, volumes: &[NfsVolume], route
         // app's count is its autoscaler's, up to `max`.
         replicated: crate::check::Topology::runs_several(model, app),
         ports: workloads::ports(model, app),
-        routes,
+        routes: inbound.routes_of(app),
+        dependents: inbound.dependents_of(app),
         name,
     };
     let mut documents = Documents::default();

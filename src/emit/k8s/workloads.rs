@@ -12,32 +12,59 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use super::storage::{claim_spec, storage_class_of};
 use super::{AppObjects, Documents, GPU_LABEL, HOST_LABEL, POOL_LABEL, RACK_LABEL, ZONE_LABEL, meta, selector};
 use crate::check::names::{k8s_name, namespace_of};
+use crate::check::pods::{self, Confinement, PodResources};
 use crate::semantic::value::{format_cpu, format_quantity};
-use crate::semantic::views::{AntiAffinity, Probe, Protocol, Resources, SpreadDomain, Workload};
+use crate::semantic::views::{AntiAffinity, Probe, Protocol, SpreadDomain, Workload};
 use crate::semantic::{EntityId, Model};
 
-/// A container's resources: an app's or an ingress controller's requests and limits.
-pub(super) fn resources(
-    requests: Option<Resources<'_>>,
-    limits: Option<Resources<'_>>,
-) -> Option<core::ResourceRequirements> {
-    let amounts = |resources: Option<Resources<'_>>| -> Option<BTreeMap<String, Quantity>> {
-        let mut map = BTreeMap::new();
-        if let Some(millicores) = resources.and_then(|resources| resources.cpu()) {
-            map.insert("cpu".to_string(), Quantity(format_cpu(millicores)));
-        }
-        if let Some(bytes) = resources.and_then(|resources| resources.memory()) {
-            map.insert("memory".to_string(), Quantity(format_quantity(bytes)));
-        }
-        (!map.is_empty()).then_some(map)
+/// A container's requests and limits, after the defaults (`check::pods::resources`).
+pub(super) fn resources(resources: PodResources) -> core::ResourceRequirements {
+    let amounts = |amounts: pods::Amounts| -> BTreeMap<String, Quantity> {
+        BTreeMap::from([
+            ("cpu".to_string(), Quantity(format_cpu(amounts.cpu))),
+            ("memory".to_string(), Quantity(format_quantity(amounts.memory))),
+        ])
     };
-    let requests = amounts(requests);
-    let limits = amounts(limits);
-    (requests.is_some() || limits.is_some()).then(|| core::ResourceRequirements {
-        requests,
-        limits,
+    core::ResourceRequirements {
+        requests: Some(amounts(resources.requests)),
+        limits: Some(amounts(resources.limits)),
         ..Default::default()
-    })
+    }
+}
+
+/// The pod's part of a confinement: its user, the runtime's default seccomp profile, and
+/// the sysctl that lets a user that is not root bind a port below 1024.
+pub(super) fn pod_security(confinement: &Confinement, fs_group: Option<i64>) -> core::PodSecurityContext {
+    core::PodSecurityContext {
+        run_as_non_root: confinement.non_root.then_some(true),
+        run_as_user: confinement.run_as_user,
+        fs_group,
+        seccomp_profile: Some(core::SeccompProfile {
+            type_: "RuntimeDefault".into(),
+            ..Default::default()
+        }),
+        sysctls: confinement.unprivileged_port_start.map(|port| {
+            vec![core::Sysctl {
+                name: "net.ipv4.ip_unprivileged_port_start".into(),
+                value: port.to_string(),
+            }]
+        }),
+        ..Default::default()
+    }
+}
+
+/// A container's part of a confinement: every capability dropped (NET_BIND_SERVICE kept
+/// for a port below 1024), no privilege escalation, a read-only root filesystem.
+pub(super) fn container_security(confinement: &Confinement) -> core::SecurityContext {
+    core::SecurityContext {
+        allow_privilege_escalation: Some(confinement.privilege_escalation),
+        read_only_root_filesystem: Some(confinement.read_only_root),
+        capabilities: Some(core::Capabilities {
+            add: confinement.bind_service.then(|| vec!["NET_BIND_SERVICE".into()]),
+            drop: Some(vec!["ALL".into()]),
+        }),
+        ..Default::default()
+    }
 }
 
 /// The node label a spread over `domain` counts by (every node carries its host's).
@@ -164,7 +191,7 @@ fn claims(app: &AppObjects<'_>) -> Vec<Claim> {
 }
 
 /// The app's one container: image, arguments, environment, ports, resources, mounts.
-fn container(app: &AppObjects<'_>, claims: &[Claim]) -> core::Container {
+fn container(app: &AppObjects<'_>, claims: &[Claim], confinement: &Confinement) -> core::Container {
     let view = app.view;
     let env: Vec<core::EnvVar> = (view.env().iter())
         .map(|(key, value)| core::EnvVar {
@@ -188,20 +215,31 @@ fn container(app: &AppObjects<'_>, claims: &[Claim]) -> core::Container {
                 })
                 .collect()
         }),
-        resources: resources(view.requests(), view.limits()),
+        resources: Some(resources(pods::app_resources(view))),
+        security_context: Some(container_security(confinement)),
         readiness_probe: probe(view.readiness()),
         liveness_probe: probe(view.liveness()),
         startup_probe: probe(view.startup()),
-        volume_mounts: (!claims.is_empty()).then(|| {
-            (claims.iter())
+        volume_mounts: {
+            let mounts: Vec<core::VolumeMount> = (claims.iter())
                 .map(|claim| core::VolumeMount {
                     name: claim.name.clone(),
                     mount_path: claim.mount.clone(),
                     read_only: claim.read_only.then_some(true),
                     ..Default::default()
                 })
-                .collect()
-        }),
+                .chain(
+                    (view.scratch().iter())
+                        .enumerate()
+                        .map(|(index, path)| core::VolumeMount {
+                            name: pods::scratch_volume(index),
+                            mount_path: path.to_string(),
+                            ..Default::default()
+                        }),
+                )
+                .collect();
+            (!mounts.is_empty()).then_some(mounts)
+        },
         ..Default::default()
     }
 }
@@ -246,25 +284,34 @@ fn probe(probe: Option<Probe<'_>>) -> Option<core::Probe> {
     })
 }
 
-/// The user and group the app declares for its pods.
-fn security_context(app: &AppObjects<'_>) -> Option<core::PodSecurityContext> {
-    let (user, group) = (app.view.run_as_user(), app.view.fs_group());
-    (user.is_some() || group.is_some()).then(|| core::PodSecurityContext {
-        run_as_user: user,
-        fs_group: group,
-        ..Default::default()
-    })
-}
-
 /// The image of the init containers that wait for an app's dependencies.
 const WAIT_IMAGE: &str = "busybox:1.36.1";
 
 /// What an init container runs to wait for a Service: `sh -c WAIT_SCRIPT HOST PORT`.
 const WAIT_SCRIPT: &str = r#"until nc -z -w 2 "$0" "$1"; do echo "waiting for $0:$1"; sleep 2; done"#;
 
+/// What a wait container requests and may use: a shell loop.
+const WAIT_RESOURCES: PodResources = PodResources {
+    requests: pods::Amounts {
+        cpu: 10,
+        memory: 16 * 1024 * 1024,
+    },
+    limits: pods::Amounts {
+        cpu: 10,
+        memory: 16 * 1024 * 1024,
+    },
+};
+
 /// One init container per dependency with ports: it waits until the dependency's Service
-/// answers on its first port, so the app starts after what it depends on.
+/// answers on its first port, so the app starts after what it depends on. It runs as the
+/// app's user, confined as tightly as anything can be.
 fn wait_for_dependencies(app: &AppObjects<'_>) -> Option<Vec<core::Container>> {
+    let confined = Confinement {
+        bind_service: false,
+        read_only_root: true,
+        privilege_escalation: false,
+        ..pods::app_confinement(app.view)
+    };
     let model = app.model;
     let domain = (model.clusters().next())
         .and_then(|cluster| cluster.dns_domain())
@@ -285,6 +332,8 @@ fn wait_for_dependencies(app: &AppObjects<'_>) -> Option<Vec<core::Container>> {
                     host,
                     port.to_string(),
                 ]),
+                resources: Some(resources(WAIT_RESOURCES)),
+                security_context: Some(container_security(&confined)),
                 ..Default::default()
             })
         })
@@ -307,15 +356,25 @@ fn pod_template(app: &AppObjects<'_>, claims: &[Claim]) -> core::PodTemplateSpec
         (None, None)
     };
     let (node_selector, tolerations) = placement(app.model, app.id);
+    let confinement = pods::app_confinement(app.view);
+    let scratch: Vec<core::Volume> = (app.view.scratch().iter().enumerate())
+        .map(|(index, _)| core::Volume {
+            name: pods::scratch_volume(index),
+            empty_dir: Some(core::EmptyDirVolumeSource::default()),
+            ..Default::default()
+        })
+        .collect();
     core::PodTemplateSpec {
         metadata: Some(ObjectMeta {
             labels: Some(app.labels.clone()),
             ..Default::default()
         }),
         spec: Some(core::PodSpec {
-            security_context: security_context(app),
+            security_context: Some(pod_security(&confinement, app.view.fs_group())),
+            automount_service_account_token: Some(confinement.token),
             init_containers: wait_for_dependencies(app),
-            containers: vec![container(app, claims)],
+            containers: vec![container(app, claims, &confinement)],
+            volumes: (!scratch.is_empty()).then_some(scratch),
             affinity,
             topology_spread_constraints: spread_constraints,
             node_selector,
