@@ -8,7 +8,7 @@
 //! attributes suppress a code on one declaration and must give a reason.
 
 pub mod bootstrap;
-mod capacity;
+pub mod capacity;
 pub mod control_plane;
 mod etcd;
 mod failure_domain;
@@ -26,6 +26,7 @@ pub mod release;
 pub mod route;
 mod security;
 mod sets;
+pub mod settled;
 pub mod simulate;
 mod storage;
 mod suppression;

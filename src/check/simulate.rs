@@ -29,6 +29,8 @@ pub struct Simulation {
     /// Everything the profile requires survives.
     pub survives: bool,
     pub assessment: Assessment,
+    /// Every app's and ingress controller's running pods once the controllers settle.
+    pub settled: Vec<super::settled::Settled>,
 }
 
 /// Fails the named parts and assesses the rest. A name that matches nothing, or more than
@@ -178,6 +180,7 @@ pub fn simulate(context: &Context<'_>, names: &[String]) -> Result<Simulation, S
     let survives = requirements
         .iter()
         .all(|requirement| requirement.ok || !requirement.required);
+    let settled = super::settled::settle(context, &failed_nodes);
     let mut failed_nodes: Vec<EntityId> = failed_nodes.into_iter().collect();
     failed_nodes.sort();
     Ok(Simulation {
@@ -186,5 +189,6 @@ pub fn simulate(context: &Context<'_>, names: &[String]) -> Result<Simulation, S
         requirements,
         survives,
         assessment,
+        settled,
     })
 }

@@ -59,6 +59,22 @@ fn human(file: &str, profile: &str, model: &crate::semantic::Model, simulation: 
         };
         out.push_str(&format!("  {mark} {}: {}\n", requirement.subject, requirement.detail));
     }
+    // What stays down until someone acts: a StatefulSet's pods on the lost nodes.
+    for settled in simulation
+        .settled
+        .iter()
+        .filter(|settled| settled.kind == "StatefulSet" && settled.min < settled.replicas)
+    {
+        out.push_str(&format!(
+            "  note    StatefulSet {}/{}: {} to {} of {} pods run; {}\n",
+            settled.namespace,
+            settled.name,
+            settled.min,
+            settled.max,
+            settled.replicas,
+            settled.detail.as_deref().unwrap_or_default()
+        ));
+    }
     out.push('\n');
     if simulation.survives {
         out.push_str(&format!(
@@ -79,7 +95,21 @@ struct JsonSimulation<'a> {
     failed: &'a [String],
     nodes_down: Vec<&'a str>,
     requirements: Vec<JsonRequirement<'a>>,
+    /// Each workload's running pods once the controllers settle.
+    pods: Vec<JsonPods<'a>>,
     survives: bool,
+}
+
+#[derive(Serialize)]
+struct JsonPods<'a> {
+    kind: &'a str,
+    namespace: &'a str,
+    name: &'a str,
+    replicas: i64,
+    min: i64,
+    max: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -103,6 +133,17 @@ fn json(profile: &str, model: &crate::semantic::Model, simulation: &Simulation) 
                 ok: requirement.ok,
                 required: requirement.required,
                 detail: &requirement.detail,
+            })
+            .collect(),
+        pods: (simulation.settled.iter())
+            .map(|settled| JsonPods {
+                kind: settled.kind,
+                namespace: &settled.namespace,
+                name: &settled.name,
+                replicas: settled.replicas,
+                min: settled.min,
+                max: settled.max,
+                detail: settled.detail.as_deref(),
             })
             .collect(),
         survives: simulation.survives,
