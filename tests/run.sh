@@ -59,6 +59,10 @@ export K8SC_CONTROLPLANE_BIN
 # kubectl is of the release the platforms run.
 export PATH="$K8SC_CONTROLPLANE_BIN:$PATH"
 
+# The peer linters (kube-score, kubeconform, checkov), pinned and cached the same way.
+K8SC_PEERS_BIN=$(bash tests/peers/install.sh)
+export K8SC_PEERS_BIN
+
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked --quiet -- -D warnings
 cargo test --locked

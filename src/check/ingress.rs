@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap as HashMap;
 use super::Context;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::semantic::EntityId;
-use crate::semantic::views::{AntiAffinity, IngressExpose};
+use crate::semantic::views::{AntiAffinity, IngressClass, IngressExpose};
 use crate::source::Span;
 
 pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -106,6 +106,17 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         out,
                     );
                 }
+            }
+            // Its health endpoint listens on the node too.
+            let (_, health) = super::pods::controller_health(view.class().unwrap_or(IngressClass::Traefik));
+            for &node in &nodes {
+                claim(
+                    node,
+                    i64::from(health),
+                    format!("the health endpoint of ingress controller `{name}`"),
+                    model.entity(controller).name_span,
+                    out,
+                );
             }
         }
 

@@ -28,6 +28,20 @@ pub fn scratch_volume(index: usize) -> String {
     format!("scratch-{index}")
 }
 
+/// The port of ingress-nginx's health and metrics server (`/healthz`).
+pub const NGINX_HEALTH_PORT: u16 = 10254;
+/// The port of Traefik's `traefik` entry point, where `--ping` answers (`/ping`).
+pub const TRAEFIK_PING_PORT: u16 = 8080;
+
+/// Where an ingress controller's health endpoint answers: its path and port (a host port
+/// too, on the host network).
+pub fn controller_health(class: IngressClass) -> (&'static str, u16) {
+    match class {
+        IngressClass::Nginx => ("/healthz", NGINX_HEALTH_PORT),
+        IngressClass::Traefik => ("/ping", TRAEFIK_PING_PORT),
+    }
+}
+
 /// Millicores and bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Amounts {

@@ -20,6 +20,7 @@ mod lab;
 mod lsp;
 mod mutants;
 mod no_panic;
+mod peers;
 mod placement;
 mod policies;
 mod rules;

@@ -64,6 +64,10 @@ pub(super) fn controller(model: &Model, controller: EntityId, writer: &mut Write
     access(&c, &mut documents);
     deployment(&c, &mut documents);
     service(&c, &mut documents);
+    // Draining the controller's nodes one after the other never takes every replica.
+    if c.view.replicas().unwrap_or(2) >= 2 {
+        documents.push(&super::services::budget(&c.name, &c.namespace, c.labels.clone()));
+    }
     if !c.host_network && super::policies::enforced(model) {
         documents.push(&super::policies::controller_policy(
             &c.name,
@@ -238,6 +242,20 @@ fn container(c: &Controller<'_>) -> core::Container {
                 ..Default::default()
             },
         ]),
+        // Ready when its own health endpoint answers: ingress-nginx's on its status port,
+        // Traefik's `--ping` on its `traefik` entry point.
+        readiness_probe: Some(health(c)),
+        // Alive while it accepts connections on its HTTP port.
+        liveness_probe: Some(core::Probe {
+            tcp_socket: Some(core::TCPSocketAction {
+                port: IntOrString::Int(c.http),
+                ..Default::default()
+            }),
+            period_seconds: Some(10),
+            timeout_seconds: Some(2),
+            failure_threshold: Some(5),
+            ..Default::default()
+        }),
         resources: Some(resources(pods::controller_resources(c.view))),
         // See `check::pods::controller_confinement`: ingress-nginx binds through its
         // binary's file capability, which needs privilege escalation allowed.
@@ -251,6 +269,22 @@ fn container(c: &Controller<'_>) -> core::Container {
             }),
             ..Default::default()
         }),
+        ..Default::default()
+    }
+}
+
+/// An HTTP GET of the controller's health endpoint.
+fn health(c: &Controller<'_>) -> core::Probe {
+    let (path, port) = pods::controller_health(c.class);
+    core::Probe {
+        http_get: Some(core::HTTPGetAction {
+            path: Some(path.into()),
+            port: IntOrString::Int(i32::from(port)),
+            ..Default::default()
+        }),
+        period_seconds: Some(10),
+        timeout_seconds: Some(2),
+        failure_threshold: Some(3),
         ..Default::default()
     }
 }

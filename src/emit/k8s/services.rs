@@ -42,18 +42,26 @@ pub(super) fn service(app: &AppObjects<'_>, documents: &mut Documents) {
 
 /// A replicated app loses at most one pod at a time to a voluntary disruption.
 pub(super) fn disruption_budget(app: &AppObjects<'_>, documents: &mut Documents) {
-    if !app.replicated {
-        return;
+    if app.replicated {
+        documents.push(&budget(&app.name, &app.namespace, app.labels.clone()));
     }
-    documents.push(&policy::PodDisruptionBudget {
-        metadata: meta(&app.name, Some(&app.namespace), app.labels.clone()),
+}
+
+/// One pod at a time: a drain or an eviction waits until the last one is back.
+pub(super) fn budget(
+    name: &str,
+    namespace: &str,
+    labels: std::collections::BTreeMap<String, String>,
+) -> policy::PodDisruptionBudget {
+    policy::PodDisruptionBudget {
+        metadata: meta(name, Some(namespace), labels),
         spec: Some(policy::PodDisruptionBudgetSpec {
             max_unavailable: Some(IntOrString::Int(1)),
-            selector: Some(selector(&app.name)),
+            selector: Some(selector(name)),
             ..Default::default()
         }),
         ..Default::default()
-    });
+    }
 }
 
 /// The autoscaler of an app that declares `autoscaling`, on CPU utilisation.

@@ -38,6 +38,8 @@ pub(super) fn pod_security(confinement: &Confinement, fs_group: Option<i64>) -> 
     core::PodSecurityContext {
         run_as_non_root: confinement.non_root.then_some(true),
         run_as_user: confinement.run_as_user,
+        // The user's own group, not root's (the image's may be 0).
+        run_as_group: confinement.run_as_user.filter(|_| confinement.non_root),
         fs_group,
         seccomp_profile: Some(core::SeccompProfile {
             type_: "RuntimeDefault".into(),
