@@ -18,6 +18,10 @@ pub struct Release {
     /// The pause image tag its kubeadm pins (`PauseVersion`), which the container runtime's
     /// sandbox image must match.
     pub pause: &'static str,
+    /// The etcd its kubeadm deploys (`DefaultEtcdVersion`, read in that release's
+    /// `cmd/kubeadm/app/constants`), which external etcd members run at least; unknown
+    /// before 1.31.
+    pub etcd: Option<&'static str>,
 }
 
 /// The day the table was last brought up to date.
@@ -25,30 +29,37 @@ pub const KNOWN_AT: &str = "2026-12-06";
 
 /// Every minor k8sc configures kubeadm for, oldest first.
 pub const RELEASES: &[Release] = &[
-    release(22, "2021-08-04", "2022-10-28", "3.5"),
-    release(23, "2021-12-07", "2023-02-28", "3.6"),
-    release(24, "2022-05-03", "2023-07-28", "3.7"),
-    release(25, "2022-08-23", "2023-10-27", "3.8"),
-    release(26, "2022-12-08", "2024-02-28", "3.9"),
-    release(27, "2023-04-11", "2024-06-28", "3.9"),
-    release(28, "2023-08-15", "2024-10-22", "3.9"),
-    release(29, "2023-12-13", "2025-02-28", "3.9"),
-    release(30, "2024-04-17", "2025-07-15", "3.9"),
-    release(31, "2024-08-13", "2025-10-28", "3.10"),
-    release(32, "2024-12-11", "2026-02-28", "3.10"),
-    release(33, "2025-04-23", "2026-06-28", "3.10"),
-    release(34, "2025-08-27", "2026-10-27", "3.10.1"),
-    release(35, "2025-12-17", "2027-02-28", "3.10.1"),
-    release(36, "2026-04-22", "2027-06-28", "3.10.2"),
-    release(37, "2026-08-26", "2027-10-28", "3.10.2"),
+    release(22, "2021-08-04", "2022-10-28", "3.5", None),
+    release(23, "2021-12-07", "2023-02-28", "3.6", None),
+    release(24, "2022-05-03", "2023-07-28", "3.7", None),
+    release(25, "2022-08-23", "2023-10-27", "3.8", None),
+    release(26, "2022-12-08", "2024-02-28", "3.9", None),
+    release(27, "2023-04-11", "2024-06-28", "3.9", None),
+    release(28, "2023-08-15", "2024-10-22", "3.9", None),
+    release(29, "2023-12-13", "2025-02-28", "3.9", None),
+    release(30, "2024-04-17", "2025-07-15", "3.9", None),
+    release(31, "2024-08-13", "2025-10-28", "3.10", Some("3.5.24")),
+    release(32, "2024-12-11", "2026-02-28", "3.10", Some("3.5.24")),
+    release(33, "2025-04-23", "2026-06-28", "3.10", Some("3.5.24")),
+    release(34, "2025-08-27", "2026-10-27", "3.10.1", Some("3.6.5")),
+    release(35, "2025-12-17", "2027-02-28", "3.10.1", Some("3.6.6")),
+    release(36, "2026-04-22", "2027-06-28", "3.10.2", Some("3.6.8")),
+    release(37, "2026-08-26", "2027-10-28", "3.10.2", Some("3.7.0")),
 ];
 
-const fn release(minor: u32, released: &'static str, end_of_life: &'static str, pause: &'static str) -> Release {
+const fn release(
+    minor: u32,
+    released: &'static str,
+    end_of_life: &'static str,
+    pause: &'static str,
+    etcd: Option<&'static str>,
+) -> Release {
     Release {
         minor,
         released,
         end_of_life,
         pause,
+        etcd,
     }
 }
 

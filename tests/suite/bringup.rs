@@ -1054,3 +1054,78 @@ fn the_apiserver_check_follows_the_real_haproxy() {
     }
     assert!(checked >= 3, "{checked} nodes checked");
 }
+
+/// The external etcd members run the release's etcd or newer: the playbook's own version
+/// tasks, run by ansible-playbook on this machine against a stand-in etcd that prints a
+/// version, refuse Debian 12's 3.4.23 with the message that says what to do, and take the
+/// pinned one and a newer one.
+#[test]
+fn the_playbook_refuses_an_etcd_older_than_the_release_pins() {
+    let output = emit_example(&crate::root().join("examples/003-minimal-production.k8s"));
+    let inventory: Value = serde_yaml::from_str(&output.files["ansible/inventory.yaml"].contents).expect("YAML");
+    let pinned = inventory["all"]["vars"]["k8sc_etcd_version"]
+        .as_str()
+        .expect("a pinned etcd");
+    assert_eq!(pinned, "3.6.8", "1.36's kubeadm deploys etcd 3.6.8");
+    let site: Value = serde_yaml::from_str(&output.files["ansible/site.yml"].contents).expect("YAML");
+    let play = (site.as_sequence().into_iter().flatten())
+        .find(|play| play["name"] == "Start the external etcd members")
+        .expect("the etcd play");
+    let dir = crate::build::scratch_dir("etcd-version-gate");
+    let stub = dir.join("etcd");
+    let tasks: Vec<Value> = (play["tasks"].as_sequence().into_iter().flatten())
+        .filter(|task| {
+            matches!(
+                task["name"].as_str(),
+                Some("Read the installed etcd's version" | "Etcd is the release's own or newer")
+            )
+        })
+        .cloned()
+        .collect();
+    assert_eq!(tasks.len(), 2, "the version tasks");
+    let text = serde_yaml::to_string(&tasks)
+        .expect("YAML")
+        .replace("/usr/local/bin/etcd", &stub.to_string_lossy());
+    let playbook = format!(
+        "- name: The version gate\n  hosts: localhost\n  connection: local\n  gather_facts: false\n  tasks:\n{}",
+        text.lines().map(|line| format!("    {line}\n")).collect::<String>()
+    );
+    std::fs::write(dir.join("gate.yml"), playbook).expect("write");
+    let run = |version: &str| {
+        std::fs::write(
+            &stub,
+            format!("#!/bin/sh\necho 'etcd Version: {version}'\necho 'Git SHA: 0'\n"),
+        )
+        .expect("stub");
+        let mut permissions = std::fs::metadata(&stub).expect("stub").permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+        std::fs::set_permissions(&stub, permissions).expect("chmod");
+        let output = std::process::Command::new("ansible-playbook")
+            .args([
+                "-i",
+                "localhost,",
+                "gate.yml",
+                "-e",
+                &format!("k8sc_etcd_version={pinned}"),
+            ])
+            .current_dir(&dir)
+            .env("ANSIBLE_LOCAL_TEMP", dir.join(".ansible-tmp"))
+            .env("ANSIBLE_HOME", dir.join(".ansible"))
+            .output()
+            .expect("ansible-playbook runs");
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+        )
+    };
+    let (ok, said) = run("3.4.23");
+    assert!(
+        !ok && said.contains("k8sc_etcd_binary"),
+        "Debian 12's etcd passed: {said}"
+    );
+    for version in [pinned, "3.7.0"] {
+        let (ok, said) = run(version);
+        assert!(ok, "etcd {version} was refused: {said}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -69,8 +69,26 @@ fn every_external_etcd_member_gets_its_configuration() {
             assert_eq!(config[side]["client-cert-auth"], true, "{member} {side}");
             assert_eq!(config[side]["trusted-ca-file"], "/etc/kubernetes/pki/etcd/ca.crt");
         }
-        let defaults = std::fs::read_to_string(out.join(format!("hosts/{member}/etc/default/etcd"))).expect("readable");
-        assert!(defaults.contains("--config-file=/etc/etcd/etcd.conf.yml"), "{defaults}");
+        let unit = std::fs::read_to_string(out.join(format!("hosts/{member}/etc/systemd/system/etcd.service")))
+            .expect("readable");
+        assert!(
+            unit.contains("ExecStart=/usr/local/bin/etcd --config-file=/etc/etcd/etcd.conf.yml\n"),
+            "{unit}"
+        );
+        assert!(unit.contains("User=etcd\n") && unit.contains("Type=notify\n"), "{unit}");
+        // systemd's own parser reads it (with a binary this machine has in etcd's place).
+        let copy = crate::build::scratch_dir(&format!("etcd-unit-{member}")).join("etcd.service");
+        std::fs::write(&copy, unit.replace("/usr/local/bin/etcd", "/bin/true")).expect("write");
+        let verified = Command::new("systemd-analyze")
+            .arg("verify")
+            .arg(&copy)
+            .output()
+            .expect("systemd-analyze");
+        assert!(
+            verified.status.success() && verified.stderr.is_empty(),
+            "{member}: {}",
+            String::from_utf8_lossy(&verified.stderr)
+        );
     }
     // The apiservers' client certificate is where kubeadm's ClusterConfiguration looks.
     let kubeadm = std::fs::read_to_string(out.join("kubeadm/kubeadm-config.yaml")).expect("readable");

@@ -42,6 +42,9 @@ struct Vars {
     #[serde(skip_serializing_if = "Option::is_none")]
     k8sc_cni_chart: Option<Chart>,
     k8sc_pod_cidr: String,
+    /// The least etcd the external members run: the one the release's kubeadm deploys.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    k8sc_etcd_version: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -182,6 +185,7 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
         k8sc_cni_manifest: install.as_ref().and_then(|install| install.manifest.clone()),
         k8sc_cni_chart: install.as_ref().and_then(|install| install.chart.clone()),
         k8sc_pod_cidr: install.map(|install| install.pod_cidr).unwrap_or_default(),
+        k8sc_etcd_version: (!super::etcd::members(model).is_empty()).then(|| super::etcd::version(model)),
     };
     text.push_str(&super::yaml_stream::to_yaml(&Inventory {
         all: All { vars, hosts, children },
