@@ -53,6 +53,9 @@ export PATH="$PATH:/usr/sbin:/sbin"
 # kubectl, etcd, kwok), built from their Go modules once per release and cached; a run
 # with the cache warm rebuilds nothing.
 export PATH="$PATH:/usr/local/go/bin"
+# Each platform is admitted by the apiserver of its own minor: 1.36 (the examples on
+# Calico) and 1.37, the newest, which also runs kubeadm, kubectl and the drills.
+K8SC_KUBERNETES_RELEASE=1.36.3 bash tests/controlplane/build.sh >/dev/null
 K8SC_CONTROLPLANE_BIN=$(bash tests/controlplane/build.sh)
 export K8SC_CONTROLPLANE_BIN
 # First on PATH: the lab's etcd members run etcd 3.7.0, the release kubeadm pins (Debian
