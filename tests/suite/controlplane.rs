@@ -485,7 +485,7 @@ fn the_apiserver_admits_every_platform_check_passes() {
         file(&format!("{missing_volume}---\n{deprecated}")),
     );
     let tree = write_tree("admit-broken", &broken);
-    let said = admit(&plane, &tree).join("\n");
+    let said = admit(plane, &tree).join("\n");
     assert!(said.contains("Not found: \"data\""), "the refusal went unheard: {said}");
     assert!(
         said.contains("Warning:") && said.contains("seccomp"),
