@@ -451,12 +451,12 @@ fn drill(source: &Path) -> (Vec<String>, usize, usize) {
         .collect();
     let first_host = hosts.keys().next().cloned().unwrap_or_default();
     let wanted = wanted(source, &output, &first_host);
+    // Every workload runs all the pods it wants, and they are ready.
+    let all_running = |census: &Census| {
+        (wanted.iter()).all(|(key, replicas)| census.ready.get(key).map_or(0, Vec::len) as i64 == *replicas)
+    };
     // Placed: every pod check passes runs.
-    let (placed, census) = settle(&plane, Duration::from_secs(120), |census| {
-        wanted
-            .iter()
-            .all(|(key, replicas)| census.ready.get(key).map_or(0, Vec::len) as i64 == *replicas)
-    });
+    let (placed, census) = settle(&plane, Duration::from_secs(120), all_running);
     let pods: usize = census.ready.values().map(Vec::len).sum();
     if !placed {
         wrong.push(format!(
@@ -550,11 +550,7 @@ fn drill(source: &Path) -> (Vec<String>, usize, usize) {
         drills += 1;
         let back_at = Instant::now();
         plane.answer(&label_of[host], true);
-        let (back, census) = settle(&plane, Duration::from_secs(90), |census| {
-            wanted
-                .iter()
-                .all(|(key, replicas)| census.ready.get(key).map_or(0, Vec::len) as i64 == *replicas)
-        });
+        let (back, census) = settle(&plane, Duration::from_secs(90), all_running);
         eprintln!(
             "  {host}: settled {:.1?} after it stopped answering, every pod back {:.1?} after it returned",
             back_at - lost_at,
@@ -588,11 +584,7 @@ fn drill(source: &Path) -> (Vec<String>, usize, usize) {
             break;
         }
         kubectl_ok(&plane, &["uncordon", node]);
-        let (back, census) = settle(&plane, Duration::from_secs(60), |census| {
-            wanted
-                .iter()
-                .all(|(key, replicas)| census.ready.get(key).map_or(0, Vec::len) as i64 == *replicas)
-        });
+        let (back, census) = settle(&plane, Duration::from_secs(60), all_running);
         if !back {
             wrong.push(format!(
                 "after draining {node}, not every pod runs again: {:?}; waiting: {}",
