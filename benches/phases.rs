@@ -7,8 +7,8 @@ mod gen_workload;
 
 use std::sync::OnceLock;
 
-use k8sc::check::Secrets;
 use k8sc::emit::{self, Output, Templates};
+use k8sc::platform::Secrets;
 use k8sc::semantic::SecretSource;
 use k8sc::source::FileId;
 
@@ -73,12 +73,12 @@ fn emitter<const N: u64>(bencher: divan::Bencher, target: &str) {
     let secrets = secrets();
     let compilation = k8sc::compile_with("w.k8s", workload(N), &secrets);
     let templates = Templates::default();
-    let input = emit::Input::of("w.k8s", &compilation, &secrets, &templates);
+    let input = emit::Input::of("w.k8s", &compilation, &secrets, &templates).expect("a platform with its cluster");
     bencher.bench(|| {
         let mut output = Output::default();
         match target {
             "kubernetes" => emit::k8s::emit(&input, &mut output),
-            "kubeadm" => drop(emit::kubeadm::emit(&input, &mut output)),
+            "kubeadm" => emit::kubeadm::emit(&input, &mut output),
             "haproxy" => drop(emit::haproxy::emit(&input, &mut output)),
             "keepalived" => drop(emit::keepalived::emit(&input, &mut output)),
             "nfs" => drop(emit::nfs::emit(&input, &mut output)),
@@ -93,7 +93,7 @@ fn write_tree(bencher: divan::Bencher, n: u64) {
     let secrets = secrets();
     let compilation = k8sc::compile_with("w.k8s", workload(n), &secrets);
     let templates = Templates::default();
-    let input = emit::Input::of("w.k8s", &compilation, &secrets, &templates);
+    let input = emit::Input::of("w.k8s", &compilation, &secrets, &templates).expect("a platform with its cluster");
     let output = emit::emit(&input).unwrap_or_default();
     let target = std::env::temp_dir().join(format!("k8sc-bench-write-{}", std::process::id()));
     // Each iteration hands over copies of the files, as the emitters hand over theirs.

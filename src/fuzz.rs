@@ -43,9 +43,11 @@ pub fn compile(data: &[u8]) {
     if compilation.has_errors() || !compilation.model.secret_uses().is_empty() {
         return;
     }
-    let secrets = crate::check::Secrets::default();
+    let secrets = crate::platform::Secrets::default();
     let templates = crate::emit::Templates::default();
-    let input = crate::emit::Input::of("fuzz.k8s", &compilation, &secrets, &templates);
+    let Some(input) = crate::emit::Input::of("fuzz.k8s", &compilation, &secrets, &templates) else {
+        return;
+    };
     let first = crate::emit::emit(&input).map_err(|found| found.len());
     let second = crate::emit::emit(&input).map_err(|found| found.len());
     assert!(first == second, "two emissions of one model differ");

@@ -16,6 +16,7 @@ pub mod fuzz;
 pub mod graph;
 pub mod lab;
 pub mod lsp;
+pub mod platform;
 pub mod report;
 pub mod semantic;
 pub mod source;
@@ -51,11 +52,11 @@ impl Compilation {
 /// Compiles one file: parse, resolve, type-check, build the graph, run every HA rule.
 /// Pure: no IO. Secrets are not known, so rules that need their values are skipped.
 pub fn compile(name: &str, text: &str) -> Compilation {
-    compile_with(name, text, &check::Secrets::default())
+    compile_with(name, text, &platform::Secrets::default())
 }
 
 /// [`compile`] with the secret values the caller resolved.
-pub fn compile_with(name: &str, text: &str, secrets: &check::Secrets) -> Compilation {
+pub fn compile_with(name: &str, text: &str, secrets: &platform::Secrets) -> Compilation {
     compile_resolving(name, text, |source| secrets.get(source).map(str::to_string))
 }
 
@@ -110,7 +111,7 @@ fn compile_keeping(
         graph::Graph::default()
     };
     if front_end_clean {
-        let mut secrets = check::Secrets::default();
+        let mut secrets = platform::Secrets::default();
         for source in model.secret_sources() {
             if let Some(value) = resolve(&source) {
                 secrets.insert(source, value);

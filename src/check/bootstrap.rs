@@ -6,111 +6,16 @@
 //! its own sees a platform, not a deployment); a secret whose value is known and wrong is
 //! reported here.
 
-use sha2::{Digest, Sha256};
-
-use super::Context;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::platform::Platform;
+use crate::platform::bootstrap::Bootstrap;
+use crate::platform::bootstrap::{
+    CA_HELP, MINORS, ca_cert_hash, certificate_key_problem, key_problem, kubeadm_api, minor, token_problem,
+};
+use crate::semantic::views::Profile;
 
-/// The kubeadm configuration API a Kubernetes version reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KubeadmApi {
-    /// `kubeadm.k8s.io/v1beta3`: from 1.22; `extraArgs` are maps.
-    V1beta3,
-    /// `kubeadm.k8s.io/v1beta4`: from 1.31; `extraArgs` are lists of name/value pairs.
-    V1beta4,
-}
-
-impl KubeadmApi {
-    pub fn api_version(self) -> &'static str {
-        match self {
-            KubeadmApi::V1beta3 => "kubeadm.k8s.io/v1beta3",
-            KubeadmApi::V1beta4 => "kubeadm.k8s.io/v1beta4",
-        }
-    }
-}
-
-/// The Kubernetes minor versions k8sc configures kubeadm for.
-pub const MINORS: std::ops::RangeInclusive<u32> = 22..=37;
-
-/// The minor of a version such as `1.36.3` (a leading `v` allowed) that k8sc configures
-/// kubeadm for, or why there is none.
-pub fn minor(version: &str) -> Result<u32, String> {
-    let numbers: Vec<&str> = version.trim_start_matches('v').split('.').collect();
-    let parsed: Option<Vec<u32>> = numbers.iter().map(|part| part.parse().ok()).collect();
-    let minor = match (numbers.len(), parsed.as_deref()) {
-        (3, Some([1, minor, _])) => *minor,
-        _ => return Err(format!("`{version}` is not a Kubernetes version such as \"1.36.3\"")),
-    };
-    if !MINORS.contains(&minor) {
-        return Err(format!(
-            "Kubernetes 1.{minor} is outside the versions k8sc configures kubeadm for (1.{} to 1.{})",
-            MINORS.start(),
-            MINORS.end()
-        ));
-    }
-    Ok(minor)
-}
-
-/// The API of a version such as `1.36.3`, or why there is none.
-pub fn kubeadm_api(version: &str) -> Result<KubeadmApi, String> {
-    Ok(if minor(version)? >= 31 {
-        KubeadmApi::V1beta4
-    } else {
-        KubeadmApi::V1beta3
-    })
-}
-
-/// kubeadm's bootstrap token format: `[a-z0-9]{6}.[a-z0-9]{16}`.
-pub fn token_problem(token: &str) -> Option<String> {
-    let valid = |part: &str, len: usize| {
-        part.len() == len && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-    };
-    match token.split_once('.') {
-        Some((id, secret)) if valid(id, 6) && valid(secret, 16) => None,
-        // Never the value, nor its exact length: a diagnostic must not leak a secret.
-        _ => Some(
-            "has the wrong shape; kubeadm wants six and sixteen lowercase letters or digits joined by a dot".into(),
-        ),
-    }
-}
-
-/// kubeadm's certificate key format: 32 bytes, hex encoded.
-pub fn certificate_key_problem(key: &str) -> Option<String> {
-    (key.len() != 64 || !key.bytes().all(|b| b.is_ascii_hexdigit()))
-        .then(|| "is not 64 hex digits, which kubeadm wants (a 32-byte AES key)".to_string())
-}
-
-/// The `sha256:<hex>` pin of a PEM certificate's public key (the SHA-256 of its DER
-/// SubjectPublicKeyInfo), as `kubeadm join --discovery-token-ca-cert-hash` takes it.
-pub fn ca_cert_hash(pem: &str) -> Result<String, String> {
-    let (_, block) =
-        x509_parser::pem::parse_x509_pem(pem.as_bytes()).map_err(|_| "is not a PEM certificate".to_string())?;
-    if block.label != "CERTIFICATE" {
-        return Err(format!("is a PEM `{}`, not a CERTIFICATE", block.label));
-    }
-    let certificate = block
-        .parse_x509()
-        .map_err(|err| format!("is not an X.509 certificate: {err}"))?;
-    if !certificate.is_ca() {
-        return Err("is a certificate that is not a CA (no basicConstraints CA:TRUE)".into());
-    }
-    let digest = Sha256::digest(certificate.public_key().raw);
-    let hex: String = digest.iter().map(|byte| format!("{byte:02x}")).collect();
-    Ok(format!("sha256:{hex}"))
-}
-
-/// Whether a PEM block holds a private key.
-pub fn key_problem(pem: &str) -> Option<String> {
-    match x509_parser::pem::parse_x509_pem(pem.as_bytes()) {
-        Ok((_, block)) if block.label.ends_with("PRIVATE KEY") => None,
-        Ok((_, block)) => Some(format!("is a PEM `{}`, not a private key", block.label)),
-        Err(_) => Some("is not a PEM private key".into()),
-    }
-}
-
-pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(cluster) = context.cluster else { return };
-    let cluster = context.model.cluster(cluster);
+pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let cluster = context.cluster();
     // E0206: a version kubeadm can be configured for.
     if let Some(version) = cluster.version()
         && let Err(problem) = kubeadm_api(version)
@@ -126,10 +31,10 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     // E0219: a release still supported (a warning: the platform works, unpatched).
     if let Some(version) = cluster.version()
         && let Ok(minor) = minor(version)
-        && let Some(release) = super::release::of(minor)
-        && super::release::ended(release)
+        && let Some(release) = crate::platform::release::of(minor)
+        && crate::platform::release::ended(release)
     {
-        let supported: Vec<String> = super::release::supported()
+        let supported: Vec<String> = crate::platform::release::supported()
             .map(|release| format!("1.{}", release.minor))
             .collect();
         out.push(
@@ -145,7 +50,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .with_help(format!(
                 "move to a supported release ({}, as of {}); kubeadm upgrades one minor at a time",
                 supported.join(", "),
-                super::release::KNOWN_AT
+                crate::platform::release::KNOWN_AT
             )),
         );
     }
@@ -197,43 +102,85 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// How to make a cluster CA.
-pub const CA_HELP: &str = "make a CA with `openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt \
-     -days 3650 -subj /CN=kubernetes-ca -addext basicConstraints=critical,CA:TRUE \
-     -addext keyUsage=critical,keyCertSign,cRLSign`, and set `ca_certificate = file(\"ca.crt\")` and \
-     `ca_key = file(\"ca.key\")` on the cluster";
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn versions_pick_their_kubeadm_api() {
-        assert_eq!(kubeadm_api("1.30.2"), Ok(KubeadmApi::V1beta3));
-        assert_eq!(kubeadm_api("v1.22.0"), Ok(KubeadmApi::V1beta3));
-        assert_eq!(kubeadm_api("1.31.0"), Ok(KubeadmApi::V1beta4));
-        assert_eq!(kubeadm_api("1.36.1"), Ok(KubeadmApi::V1beta4));
-        assert!(kubeadm_api("1.21.14").is_err());
-        assert!(kubeadm_api("1.38.0").is_err());
-        assert!(kubeadm_api("1.30").is_err());
-        assert!(kubeadm_api("2.0.0").is_err());
-        assert!(kubeadm_api("latest").is_err());
+/// What a build needs before the nodes can join, reported before anything is written:
+/// a bootstrap token when any node joins (E0207), a certificate key when a control-plane
+/// node joins (E0208), and the cluster CA (E0209: an error in production; in dev the joins
+/// skip CA verification, with this warning).
+pub fn joins(context: &Platform<'_>) -> Vec<Diagnostic> {
+    match Bootstrap::of(context) {
+        Some(bootstrap) => findings(context, &bootstrap),
+        None => Vec::new(),
     }
+}
 
-    #[test]
-    fn token_and_key_formats() {
-        assert_eq!(token_problem("abcdef.0123456789abcdef"), None);
-        assert!(token_problem("ABCDEF.0123456789abcdef").is_some());
-        assert!(token_problem("abcdef0123456789abcdef").is_some());
-        assert!(token_problem("abcde.0123456789abcdefg").is_some());
-        assert_eq!(certificate_key_problem(&"a1".repeat(32)), None);
-        assert!(certificate_key_problem(&"a1".repeat(31)).is_some());
-        assert!(certificate_key_problem(&"g1".repeat(32)).is_some());
+/// [`joins`] for a context and bootstrap already worked out.
+fn findings(context: &Platform<'_>, bootstrap: &Bootstrap) -> Vec<Diagnostic> {
+    let cluster = context.cluster();
+    let mut found = Vec::new();
+    let joining = bootstrap.joining.len();
+    if joining == 0 {
+        return found;
     }
-
-    #[test]
-    fn a_non_certificate_has_no_hash() {
-        assert!(ca_cert_hash("hello").is_err());
-        assert!(ca_cert_hash("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n").is_err());
+    let nodes = crate::platform::plural(joining, "node");
+    let join = |count: usize| if count == 1 { "joins" } else { "join" };
+    // A secret that is declared but cannot be read is E0203's finding, not a missing one.
+    if bootstrap.token.is_none() && cluster.bootstrap_token().is_none() {
+        found.push(
+            Diagnostic::error(
+                Code::E0207,
+                format!("{nodes} {} the cluster, and it has no `bootstrap_token`", join(joining)),
+                cluster.name_span(),
+                "no bootstrap token",
+            )
+            .with_help(
+                "add `bootstrap_token = env(\"K8SC_BOOTSTRAP_TOKEN\")`, set to what `kubeadm token generate` prints",
+            ),
+        );
     }
+    let control_planes = bootstrap.joining_control_planes(context);
+    if control_planes > 0 && bootstrap.certificate_key.is_none() && cluster.certificate_key().is_none() {
+        found.push(
+            Diagnostic::error(
+                Code::E0208,
+                format!(
+                    "{} {} the control plane, and the cluster has no `certificate_key`",
+                    crate::platform::plural(control_planes, "node"),
+                    join(control_planes)
+                ),
+                cluster.name_span(),
+                "no certificate key",
+            )
+            .with_help("add `certificate_key = env(\"K8SC_CERTIFICATE_KEY\")`, set to what `kubeadm certs certificate-key` prints"),
+        );
+    }
+    match (cluster.ca_certificate().is_some(), cluster.ca_key().is_some()) {
+        (true, true) => {}
+        (false, false) => {
+            let message = format!(
+                "{nodes} {} without a cluster CA to verify the control plane with",
+                join(joining)
+            );
+            let finding = if cluster.profile() == Profile::Dev {
+                Diagnostic::warning(
+                    Code::E0209,
+                    message,
+                    cluster.name_span(),
+                    "no CA: discovery is not verified",
+                )
+            } else {
+                Diagnostic::error(Code::E0209, message, cluster.name_span(), "no CA")
+            };
+            found.push(finding.with_help(CA_HELP));
+        }
+        (true, false) | (false, true) => found.push(
+            Diagnostic::error(
+                Code::E0209,
+                "the cluster CA needs both `ca_certificate` and `ca_key`: kubeadm init signs with the key",
+                cluster.name_span(),
+                "half a CA",
+            )
+            .with_help(CA_HELP),
+        ),
+    }
+    found
 }

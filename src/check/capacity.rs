@@ -4,32 +4,26 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::Context;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::platform::Platform;
+use crate::platform::capacity::{allocatable, amounts};
 use crate::semantic::EntityId;
 use crate::semantic::value::{describe_cpu, describe_memory};
-use crate::semantic::views::{AntiAffinity, App, Resources, Role, Workload};
+use crate::semantic::views::{AntiAffinity, App, Role, Workload};
 
 /// The share of allocatable capacity requests may use; the rest is headroom.
 const USABLE_PERCENT: u64 = 80;
 
-/// Millicores and bytes of a resources record; 0 for what it leaves out.
-fn amounts(resources: Option<Resources<'_>>) -> (u64, u64) {
-    resources.map_or((0, 0), |resources| {
-        (resources.cpu().unwrap_or(0), resources.memory().unwrap_or(0))
-    })
-}
-
-pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     reservations(context, out);
     for app in context.model.apps() {
         placement(context, app, out);
     }
-    platform(context, out);
+    whole_platform(context, out);
 }
 
 /// HA103: a node's reservations leave it something.
-fn reservations(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+fn reservations(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     for node in model.nodes() {
         let (reserved_cpu, reserved_memory) = amounts(node.reserved());
@@ -37,14 +31,14 @@ fn reservations(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             (
                 "cpu",
                 reserved_cpu,
-                node.cpu().unwrap_or(0),
+                node.cpu(),
                 node.cpu_span(),
                 describe_cpu as fn(&[u64]) -> Vec<String>,
             ),
             (
                 "memory",
                 reserved_memory,
-                node.memory().unwrap_or(0),
+                node.memory(),
                 node.memory_span(),
                 describe_memory,
             ),
@@ -72,47 +66,14 @@ fn reservations(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The memory the kubelet keeps free before it evicts (its default hard eviction
-/// threshold, `memory.available<100Mi`): not allocatable to pods.
-pub const EVICTION_HARD_MEMORY: u64 = 100 * 1024 * 1024;
-
-/// Millicores and bytes a node offers pods, as its kubelet reports them: its capacity less
-/// what it reserves (`--system-reserved`) and its hard eviction threshold.
-fn allocatable(node: crate::semantic::views::Node<'_>) -> [u64; 2] {
-    let (reserved_cpu, reserved_memory) = amounts(node.reserved());
-    [
-        node.cpu().unwrap_or(0).saturating_sub(reserved_cpu),
-        (node.memory().unwrap_or(0))
-            .saturating_sub(reserved_memory)
-            .saturating_sub(EVICTION_HARD_MEMORY),
-    ]
-}
-
-/// Every node that runs a kubelet, by its Kubernetes name: the cpu (millicores) and memory
-/// (bytes) it declares. (What its kubelet reports as allocatable follows from these, its
-/// `--system-reserved` and [`EVICTION_HARD_MEMORY`].)
-pub fn node_capacity(model: &crate::semantic::Model) -> Vec<(String, u64, u64)> {
-    let kubelet = super::Topology::infrastructure(model).kubelet;
-    (kubelet.into_iter())
-        .map(|node| {
-            let view = model.node(node);
-            (
-                super::names::k8s_name(view.name()),
-                view.cpu().unwrap_or(0),
-                view.memory().unwrap_or(0),
-            )
-        })
-        .collect()
-}
-
 /// Millicores and bytes one pod of an app holds on its node: its effective requests.
 fn per_pod(app: App<'_>) -> (u64, u64) {
-    let requests = super::pods::app_resources(app).requests;
+    let requests = crate::platform::pods::app_resources(app).requests;
     (requests.cpu, requests.memory)
 }
 
 /// HA101 and HA102: an app's pods can all be placed.
-fn placement(context: &Context<'_>, app: App<'_>, out: &mut Vec<Diagnostic>) {
+fn placement(context: &Platform<'_>, app: App<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     let eligible = context.topology.eligible(model, app.id().entity());
     if eligible.is_empty() {
@@ -120,18 +81,17 @@ fn placement(context: &Context<'_>, app: App<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     let name = app.name();
-    let daemon = app.workload() == Some(Workload::Daemon);
+    let daemon = app.workload() == Workload::Daemon;
     // HA101: required anti-affinity puts one pod per node; the autoscaler keeps at least
     // its `min` (and then owns `replicas`).
-    let required = (app.placement().and_then(|placement| placement.anti_affinity())).unwrap_or(AntiAffinity::Required)
-        == AntiAffinity::Required;
+    let required = app.placement().anti_affinity() == AntiAffinity::Required;
     let (pods, pods_span, counted) = match app.autoscaling() {
         Some(autoscaling) => (
             autoscaling.min().unwrap_or(1),
             autoscaling.min_span(),
             "the autoscaler's `min`",
         ),
-        None => (app.replicas().unwrap_or(1), app.replicas_span(), "replicas"),
+        None => (app.replicas(), app.replicas_span(), "replicas"),
     };
     let nodes = eligible.len();
     if !daemon && required && usize::try_from(pods).unwrap_or(usize::MAX) > nodes {
@@ -141,7 +101,7 @@ fn placement(context: &Context<'_>, app: App<'_>, out: &mut Vec<Diagnostic>) {
                 Code::HA101,
                 format!(
                     "app `{name}` runs {pods} pods ({counted}) with required anti-affinity, but only {} may run it: {} would stay Pending",
-                    super::plural(nodes, "node"),
+                    crate::platform::plural(nodes, "node"),
                     pods - fits
                 ),
                 pods_span,
@@ -194,7 +154,7 @@ fn placement(context: &Context<'_>, app: App<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 /// HA100: the platform's requests fit what is left after losing the largest host.
-fn platform(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+fn whole_platform(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     // Allocatable capacity of the workers on each physical host.
     let mut by_host: HashMap<Option<EntityId>, (u64, u64)> = HashMap::default();
@@ -227,10 +187,10 @@ fn platform(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
     let (mut cpu_requests, mut memory_requests) = (0u64, 0u64);
     for app in model.apps() {
-        let pods = if app.workload() == Some(Workload::Daemon) {
+        let pods = if app.workload() == Workload::Daemon {
             u64::try_from(context.topology.eligible(model, app.id().entity()).len()).unwrap_or(u64::MAX)
         } else {
-            u64::try_from(app.replicas().unwrap_or(1)).unwrap_or(0)
+            u64::try_from(app.replicas()).unwrap_or(0)
         };
         let (cpu, memory) = per_pod(app);
         // Requests saturate instead of wrapping: four replicas of a 4Ei request are more

@@ -3,13 +3,13 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::Context;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::platform::Platform;
 use crate::semantic::views::{LbMode, LbSoftware};
 use crate::semantic::{EntityId, Model};
 use crate::source::Span;
 
-pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     let masters = &context.topology.control_plane;
 
@@ -177,14 +177,14 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
 /// HA025: an HTTP frontend where HTTP cannot work: LVS balances TCP connections only, and
 /// the apiservers' clients speak TLS to the apiservers themselves (kubectl, kubelets and
 /// kubeadm verify the apiserver's certificate), so an HTTP proxy in front breaks them.
-pub fn check_frontend_modes(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check_frontend_modes(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     for (idx, frontend) in context.frontends.iter().enumerate() {
         if frontend.mode != LbMode::Http {
             continue;
         }
         let balancer = model.load_balancer(frontend.balancer);
-        let (problem, label, help) = if balancer.software() == Some(LbSoftware::Lvs) {
+        let (problem, label, help) = if balancer.software() == LbSoftware::Lvs {
             (
                 format!(
                     "frontend `{}` is `mode = http`, but LVS balances TCP connections and never reads HTTP",
@@ -215,7 +215,7 @@ pub fn check_frontend_modes(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
 
 /// HA026 and HA027: each frontend lists a backend once, and one meant for the apiservers
 /// balances to a port they listen on.
-pub fn check_backends(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check_backends(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     let api_port = context.apiserver_port();
     for balancer in model.load_balancers() {
@@ -273,10 +273,10 @@ pub fn check_backends(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
 /// needs a VIP to answer for, cannot change the port, and cannot be a real server of its
 /// own virtual server (the standby director's IPVS takes what the active one forwards to
 /// it, and forwards it again).
-pub fn check_lvs(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check_lvs(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     for balancer in model.load_balancers() {
-        if balancer.software() != Some(LbSoftware::Lvs) || balancer.frontends().is_empty() {
+        if balancer.software() != LbSoftware::Lvs || balancer.frontends().is_empty() {
             continue;
         }
         let name = balancer.name();
@@ -362,7 +362,7 @@ pub fn vip_strangers(model: &Model, balancer: EntityId) -> Vec<EntityId> {
 }
 
 /// HA028: a balancer's VIP is held only by the balancer's nodes.
-pub fn check_vips(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check_vips(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     for balancer in model.load_balancers() {
         let strangers = vip_strangers(model, balancer.id().entity());
@@ -395,7 +395,7 @@ pub fn check_vips(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
 
 /// Whether something k8sc configures listens on `port` of `node`: the apiserver, a load
 /// balancer frontend on the node, or an ingress controller on its host network.
-fn listens(context: &Context<'_>, node: EntityId, port: u16) -> bool {
+fn listens(context: &Platform<'_>, node: EntityId, port: u16) -> bool {
     let model = context.model;
     if context.topology.control_plane.contains(&node) && i64::from(port) == context.apiserver_port() {
         return true;
@@ -403,8 +403,7 @@ fn listens(context: &Context<'_>, node: EntityId, port: u16) -> bool {
     let fronted = (context.frontends.iter())
         .any(|frontend| frontend.port == i64::from(port) && model.load_balancer(frontend.balancer).nodes().names(node));
     let ingress = model.ingress_controllers().any(|controller| {
-        controller.nodes().names(node)
-            && (controller.http_port() == Some(port) || controller.https_port() == Some(port))
+        controller.nodes().names(node) && (controller.http_port() == port || controller.https_port() == port)
     });
     fronted || ingress
 }
@@ -413,7 +412,7 @@ fn listens(context: &Context<'_>, node: EntityId, port: u16) -> bool {
 /// backends are all control-plane nodes, on a port other than the apiserver's where
 /// nothing k8sc configures listens. On other nodes, and beside a working apiserver
 /// frontend, k8sc cannot know every listener. HA022 does not blame the cluster for it.
-fn misdirected(context: &Context<'_>, frontend: &super::survival::Frontend) -> bool {
+fn misdirected(context: &Platform<'_>, frontend: &crate::platform::survival::Frontend) -> bool {
     let masters = &context.topology.control_plane;
     let port = u16::try_from(frontend.backend_port).unwrap_or(0);
     context.apiserver_frontends.is_empty()
@@ -424,7 +423,7 @@ fn misdirected(context: &Context<'_>, frontend: &super::survival::Frontend) -> b
         && frontend.backends.iter().all(|node| !listens(context, *node, port))
 }
 
-fn names(context: &Context<'_>, nodes: &[EntityId]) -> String {
+fn names(context: &Platform<'_>, nodes: &[EntityId]) -> String {
     nodes
         .iter()
         .map(|node| context.model.quoted(*node))

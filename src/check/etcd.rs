@@ -1,10 +1,10 @@
 //! etcd: raft needs a majority, so even sizes add no tolerance and production needs 3+.
 
-use super::{Context, plural, quorum, tolerance};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::platform::{Platform, plural, quorum, tolerance};
 use crate::semantic::views::EtcdTopology;
 
-pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     let members = &context.topology.etcd;
     let count = members.len();
@@ -75,10 +75,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
 
     // HA003: the topology matches the members: stacked on control-plane nodes, external on
     // nodes of their own.
-    let topology = context
-        .cluster
-        .and_then(|cluster| model.cluster(cluster).etcd())
-        .unwrap_or(EtcdTopology::Stacked);
+    let topology = context.cluster().etcd();
     for &member in members {
         let is_control_plane = context.topology.control_plane.contains(&member);
         let (wrong, message, help) = match (topology, is_control_plane) {
@@ -103,10 +100,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if wrong {
             out.push(
                 Diagnostic::error(Code::HA003, message, model.node(member).roles_span(), "etcd member")
-                    .with_label(
-                        model.cluster(context.cluster.unwrap_or(member)).etcd_span(),
-                        format!("etcd = {topology}"),
-                    )
+                    .with_label(context.cluster().etcd_span(), format!("etcd = {topology}"))
                     .with_help(help),
             );
         }

@@ -5,14 +5,14 @@
 
 use rustc_hash::FxHashSet as HashSet;
 
-use super::survival::assess;
-use super::topology::{Domain, DomainKind, PlacementKey, Topology};
-use super::{Context, join_and, join_or, plural, quorum};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::platform::survival::assess;
+use crate::platform::topology::{Domain, DomainKind, PlacementKey, Topology};
+use crate::platform::{Platform, join_and, join_or, plural, quorum};
 use crate::semantic::EntityId;
 use crate::semantic::views::{AntiAffinity, SpreadDomain};
 
-pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     if !context.production() {
         return;
     }
@@ -128,7 +128,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         // HA013: every ingress controller keeps a replica and its VIP a live member.
         for state in &assessment.ingress {
             // Too few replicas or nodes are HA041 and HA040's findings already.
-            if super::Assessment::ingress_ok(state)
+            if crate::platform::Assessment::ingress_ok(state)
                 || state.replicas < 2
                 || model.ingress_controller(state.controller).nodes().len() < 2
             {
@@ -244,18 +244,15 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let names: Vec<String> = domains.iter().map(|domain| domain.describe()).collect();
-        let spread = model
-            .app(app)
-            .placement()
-            .and_then(|placement| placement.anti_affinity());
-        let spread_over = model.app(app).placement().and_then(|placement| placement.spread());
+        let spread = model.app(app).placement().anti_affinity();
+        let spread_over = model.app(app).placement().spread();
         let wider = (domains.iter())
             .map(|domain| domain.kind)
             .filter(|kind| *kind != DomainKind::PhysicalHost)
             .max();
-        let help = if spread == Some(AntiAffinity::None) {
+        let help = if spread == AntiAffinity::None {
             "with `anti_affinity = none` nothing keeps replicas apart: use `required` or `preferred`".to_string()
-        } else if let Some(kind) = wider.filter(|_| spread_over.is_none_or(|over| over == SpreadDomain::Host)) {
+        } else if let Some(kind) = wider.filter(|_| spread_over == SpreadDomain::Host) {
             let field = if kind == DomainKind::Rack { "rack" } else { "zone" };
             format!(
                 "spread the replicas over {field}s as well as nodes (`placement = {{ spread = {field} }}`), or add replicas"
@@ -286,14 +283,14 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
 /// HA017: an app spread over racks or zones (a topology spread on the rack or zone label,
 /// `DoNotSchedule` under required anti-affinity) runs only on nodes whose host declares
 /// one: the scheduler filters out every node without the label.
-pub fn check_spread(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check_spread(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     // The nodes without the label, once per placement.
     let mut unlabelled: rustc_hash::FxHashMap<PlacementKey, Vec<EntityId>> = rustc_hash::FxHashMap::default();
     for app in model.apps() {
-        let Some(placement) = app.placement() else { continue };
-        let spread = placement.spread().unwrap_or(SpreadDomain::Host);
-        let required = placement.anti_affinity().unwrap_or(AntiAffinity::Required) == AntiAffinity::Required;
+        let placement = app.placement();
+        let spread = placement.spread();
+        let required = placement.anti_affinity() == AntiAffinity::Required;
         let id = app.id().entity();
         // A single pod gets no spread at all.
         if spread == SpreadDomain::Host || !required || !Topology::runs_several(model, id) {
@@ -305,7 +302,7 @@ pub fn check_spread(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .filter(|node| {
                     matches!(
                         context.topology.unit_of(model, *node, spread),
-                        Some(super::topology::SpreadUnit::Host(_))
+                        Some(crate::platform::topology::SpreadUnit::Host(_))
                     )
                 })
                 .collect()
@@ -356,7 +353,7 @@ pub fn check_spread(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
 
 /// HA011's help: spread the members where the domains allow it, else say what is
 /// missing (another domain of this kind) or how to accept the risk.
-fn spread_help(context: &Context<'_>, domain: &Domain, total: usize) -> String {
+fn spread_help(context: &Platform<'_>, domain: &Domain, total: usize) -> String {
     let kind = domain.kind.as_str();
     let most = total - quorum(total);
     let domains = (context
@@ -384,7 +381,7 @@ fn spread_help(context: &Context<'_>, domain: &Domain, total: usize) -> String {
 }
 
 /// Labels, on the domain, the nodes of `nodes` placed in it.
-fn label_nodes(context: &Context<'_>, domain: &Domain, nodes: &[EntityId], what: &str, diagnostic: &mut Diagnostic) {
+fn label_nodes(context: &Platform<'_>, domain: &Domain, nodes: &[EntityId], what: &str, diagnostic: &mut Diagnostic) {
     for node in nodes {
         if domain.nodes.binary_search(node).is_ok() {
             diagnostic.secondary.push(crate::diagnostic::Label::new(

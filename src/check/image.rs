@@ -1,8 +1,8 @@
 //! Images: every container image names the version it runs, by tag or digest; a moving
 //! tag (`latest`, or none, which means `latest`) is refused in production.
 
-use super::Context;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::platform::Platform;
 use crate::source::Span;
 
 /// Why an image reference does not pin a version, if it does not.
@@ -21,7 +21,7 @@ pub fn unpinned(image: &str) -> Option<&'static str> {
     }
 }
 
-pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     let images = model
         .apps()
@@ -37,7 +37,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (kind, name, image, span) in images {
         let Some(image) = image else { continue };
         // A reference that is no reference at all is E0217's.
-        if super::fields::image_reference(image).is_some() {
+        if crate::platform::accepted::image_reference(image).is_some() {
             continue;
         }
         let Some(why) = unpinned(image) else { continue };
@@ -45,7 +45,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn finding(context: &Context<'_>, kind: &str, name: &str, image: &str, why: &str, span: Span) -> Diagnostic {
+fn finding(context: &Platform<'_>, kind: &str, name: &str, image: &str, why: &str, span: Span) -> Diagnostic {
     let base = image
         .rsplit_once(':')
         .filter(|(_, tag)| !tag.contains('/'))

@@ -4,13 +4,13 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::Context;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::platform::Platform;
 use crate::semantic::EntityId;
 use crate::semantic::views::{AntiAffinity, IngressClass, IngressExpose};
 use crate::source::Span;
 
-pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     // Host ports claimed on each node: (node, port) -> what claims it and where.
     // The flag marks the platform's own listeners, which cannot move.
@@ -89,14 +89,12 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let controller = view.id().entity();
         let name = view.name();
         let nodes = view.nodes().entities();
-        let replicas = view.replicas().unwrap_or(0);
-        let required = view.anti_affinity() == Some(AntiAffinity::Required);
+        let replicas = view.replicas();
+        let required = view.anti_affinity() == AntiAffinity::Required;
 
-        if view.expose() == Some(IngressExpose::HostNetwork) {
+        if view.expose() == IngressExpose::HostNetwork {
             for port in [view.http_port(), view.https_port()] {
-                let Some(port) = port.map(i64::from) else {
-                    continue;
-                };
+                let port = i64::from(port);
                 for &node in &nodes {
                     claim(
                         node,
@@ -108,7 +106,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 }
             }
             // Its health endpoint listens on the node too.
-            let (_, health) = super::pods::controller_health(view.class().unwrap_or(IngressClass::Traefik));
+            let (_, health) = crate::platform::pods::controller_health(view.class().unwrap_or(IngressClass::Traefik));
             for &node in &nodes {
                 claim(
                     node,

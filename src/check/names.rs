@@ -8,83 +8,12 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::diagnostic::{Code, Diagnostic};
+use crate::platform::names::{
+    drbd_minor, is_clean_path, is_dns_label, is_drbd_resource, is_interface_name, k8s_name, namespace_of, proxy_name,
+};
 use crate::semantic::views::{AppId, CephRbdId, IngressControllerId, NamespaceId, NfsExportId, NodeId, RouteId};
 use crate::semantic::{EntityId, KindId, Model};
 use crate::source::Span;
-
-/// The Kubernetes name of a declaration: lower case, `_` as `-`.
-pub fn k8s_name(name: &str) -> String {
-    name.chars()
-        .map(|ch| if ch == '_' { '-' } else { ch.to_ascii_lowercase() })
-        .collect()
-}
-
-/// The Kubernetes name of the namespace a declaration (app, ingress controller) is in;
-/// empty when it names none.
-pub fn namespace_of(model: &crate::semantic::Model, id: EntityId) -> String {
-    // Apps and ingress controllers run in a namespace; a view of the other kind reads nothing.
-    (model.app(id).namespace())
-        .or_else(|| model.ingress_controller(id).namespace())
-        .map(|namespace| k8s_name(model.name(namespace)))
-        .unwrap_or_default()
-}
-
-/// The name a frontend's proxies get in haproxy.cfg (`frontend NAME`, `backend
-/// NAME-backend`): haproxy accepts letters, digits, `-`, `_`, `.` and `:`; any other
-/// character becomes `-`.
-pub fn proxy_name(name: &str) -> String {
-    name.chars()
-        .map(|ch| {
-            if ch.is_ascii_alphanumeric() || "-_.:".contains(ch) {
-                ch
-            } else {
-                '-'
-            }
-        })
-        .collect()
-}
-
-/// Whether a network interface name is one Linux accepts (the kernel's `dev_valid_name`:
-/// 1 to 15 bytes, not `.` or `..`, without `/`, `:` or white space) that keepalived.conf,
-/// its check scripts and `ip` also carry as one word: letters, digits, `-`, `_` and `.`
-/// (every name `ip link` shows for Ethernet, bonds, bridges and VLANs). The kernel takes
-/// `;`, `{`, `}`, `$` and quotes too, and each of them changed what keepalived.conf or a
-/// check script did.
-pub fn is_interface_name(name: &str) -> bool {
-    (1..=15).contains(&name.len())
-        && name != "."
-        && name != ".."
-        && name
-            .bytes()
-            .all(|byte| byte.is_ascii_alphanumeric() || b"-_.".contains(&byte))
-}
-
-/// Whether drbdadm parses a resource name, which is also its file's name in /etc/drbd.d:
-/// letters, digits, `_`, `.` and `-`.
-pub fn is_drbd_resource(name: &str) -> bool {
-    // DRBD's netlink interface carries a name of at most 127 bytes.
-    (1..128).contains(&name.len())
-        && name != "."
-        && name != ".."
-        && name
-            .bytes()
-            .all(|byte| byte.is_ascii_alphanumeric() || b"_.-".contains(&byte))
-}
-
-/// The minor number of a DRBD device, `/dev/drbdN` (drbdadm refuses any other name, and
-/// DRBD has minors below 2^20).
-pub fn drbd_minor(device: &str) -> Option<u32> {
-    let digits = device.strip_prefix("/dev/drbd")?;
-    if digits.is_empty() || !digits.bytes().all(|byte| byte.is_ascii_digit()) {
-        return None;
-    }
-    digits.parse().ok().filter(|minor| *minor < 1 << 20)
-}
-
-/// Whether a name is a DNS-1123 label (what namespaces, Services and node names must be).
-pub fn is_dns_label(name: &str) -> bool {
-    super::fields::dns_label(name).is_none()
-}
 
 /// The kinds whose names become Kubernetes object names, and the scope names must be
 /// unique in once converted (`None`: cluster-wide; `Some(field)`: per namespace).
@@ -100,20 +29,6 @@ const NAMED_KINDS: &[(KindId, bool)] = &[
     (CephRbdId::KIND, false),
 ];
 
-/// Whether a host path is absolute and clean: `/`-separated segments of letters, digits,
-/// `.`, `_` and `-`, none of them `.` or `..`.
-pub fn is_clean_path(path: &str) -> bool {
-    path.starts_with('/')
-        && path.split('/').skip(1).all(|segment| {
-            !segment.is_empty()
-                && segment != "."
-                && segment != ".."
-                && segment
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
-        })
-}
-
 /// Host paths written into files and used as output paths, with where each is written.
 fn host_paths(model: &Model) -> Vec<(&str, Span)> {
     let mut paths = Vec::new();
@@ -122,7 +37,7 @@ fn host_paths(model: &Model) -> Vec<(&str, Span)> {
     }
     for pair in model.drbd_pairs() {
         paths.extend(pair.disk().map(|path| (path, pair.disk_span())));
-        paths.extend(pair.device().map(|path| (path, pair.device_span())));
+        paths.push((pair.device(), pair.device_span()));
         paths.extend(pair.mount().map(|path| (path, pair.mount_span())));
     }
     paths
@@ -131,7 +46,7 @@ fn host_paths(model: &Model) -> Vec<(&str, Span)> {
 /// E0201 and E0202: every emitted name is valid and unique once converted; E0205: every
 /// host path is absolute and clean; E0210: every frontend has a name of its own in its
 /// balancer.
-pub fn check(context: &super::Context<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check(context: &crate::platform::Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     frontend_names(model, out);
     interface_names(model, out);
@@ -235,9 +150,8 @@ fn interface_names(model: &Model, out: &mut Vec<Diagnostic>) {
 /// E0213: each DRBD pair's resource name and device are ones drbdadm parses.
 fn drbd_names(model: &Model, out: &mut Vec<Diagnostic>) {
     for pair in model.drbd_pairs() {
-        if let Some(resource) = pair.resource()
-            && !is_drbd_resource(resource)
-        {
+        let resource = pair.resource();
+        if !is_drbd_resource(resource) {
             out.push(
                 Diagnostic::error(
                     Code::E0213,
@@ -248,9 +162,8 @@ fn drbd_names(model: &Model, out: &mut Vec<Diagnostic>) {
                 .with_help("use letters, digits, `_`, `.` and `-`, such as `r0` or `nfs-data`"),
             );
         }
-        if let Some(device) = pair.device()
-            && drbd_minor(device).is_none()
-        {
+        let device = pair.device();
+        if drbd_minor(device).is_none() {
             out.push(
                 Diagnostic::error(
                     Code::E0213,
@@ -269,8 +182,8 @@ fn drbd_names(model: &Model, out: &mut Vec<Diagnostic>) {
 /// proxies of one name.
 fn frontend_names(model: &Model, out: &mut Vec<Diagnostic>) {
     // LVS frontends become virtual servers, which have no names.
-    let haproxy = (model.load_balancers())
-        .filter(|balancer| balancer.software() != Some(crate::semantic::views::LbSoftware::Lvs));
+    let haproxy =
+        (model.load_balancers()).filter(|balancer| balancer.software() != crate::semantic::views::LbSoftware::Lvs);
     for balancer in haproxy {
         let mut seen: HashMap<String, (String, Span)> = HashMap::default();
         for frontend in balancer.frontends() {
@@ -284,7 +197,8 @@ fn frontend_names(model: &Model, out: &mut Vec<Diagnostic>) {
                 );
                 continue;
             }
-            if let Some(problem) = super::fields::refused(name, |ch| ch.is_ascii_alphanumeric() || "-_.:".contains(ch))
+            if let Some(problem) =
+                crate::platform::accepted::refused(name, |ch| ch.is_ascii_alphanumeric() || "-_.:".contains(ch))
             {
                 out.push(
                     Diagnostic::error(

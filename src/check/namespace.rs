@@ -3,14 +3,14 @@
 
 use rustc_hash::FxHashSet as HashSet;
 
-use super::Context;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::platform::Platform;
 use crate::semantic::EntityId;
 
 /// Namespaces Kubernetes owns.
 const RESERVED: &[&str] = &["default", "kube-system", "kube-public", "kube-node-lease"];
 
-pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     let mut used: HashSet<EntityId> = HashSet::default();
     for controller in model.ingress_controllers() {

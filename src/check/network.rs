@@ -6,8 +6,8 @@ use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
 
-use super::Context;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::platform::Platform;
 use crate::semantic::EntityId;
 use crate::semantic::views::Cni;
 use crate::source::Span;
@@ -17,26 +17,25 @@ pub fn overlap(a: Ipv4Net, b: Ipv4Net) -> bool {
     a.contains(&b.network()) || b.contains(&a.network())
 }
 
-pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
-    let Some(cluster) = context.cluster else { return };
-    let cluster = model.cluster(cluster);
+    let cluster = context.cluster();
     // The cluster's Kubernetes minor, when it is one k8sc knows (E0206 says when not).
     let minor = cluster
         .version()
-        .and_then(|version| super::bootstrap::minor(version).ok());
+        .and_then(|version| crate::platform::bootstrap::minor(version).ok());
 
     // HA075: a Calico release k8sc pins is tested with the cluster's minor.
-    if cluster.cni() == Some(Cni::Calico)
+    if cluster.cni() == Cni::Calico
         && let Some(minor) = minor
-        && !super::release::CALICO_MINORS.contains(&minor)
+        && !crate::platform::release::CALICO_MINORS.contains(&minor)
     {
         out.push(
             Diagnostic::error(
                 Code::HA075,
                 format!(
                     "no Calico release k8sc pins is tested with Kubernetes 1.{minor} (the newest it knows is tested up to 1.{})",
-                    super::release::CALICO_MINORS.end()
+                    crate::platform::release::CALICO_MINORS.end()
                 ),
                 cluster.cni_span(),
                 "calico",
@@ -44,7 +43,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .with_label(cluster.version_span(), format!("Kubernetes 1.{minor}"))
             .with_help(format!(
                 "run Kubernetes 1.{} or older with Calico, or choose another CNI (`cni = cilium`)",
-                super::release::CALICO_MINORS.end()
+                crate::platform::release::CALICO_MINORS.end()
             )),
         );
     }
@@ -53,7 +52,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     // clusters).
     if minor.is_some_and(|minor| minor >= 36) {
         for controller in model.ingress_controllers() {
-            if controller.expose() == Some(crate::semantic::views::IngressExpose::ExternalIps) {
+            if controller.expose() == crate::semantic::views::IngressExpose::ExternalIps {
                 out.push(
                     Diagnostic::warning(
                         Code::HA074,
@@ -73,12 +72,12 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     if let Some(minor) = minor {
         let mode = cluster.proxy_mode();
         let problem = match mode {
-            Some(crate::semantic::views::ProxyMode::Nftables) if minor < 31 => Some((
+            crate::semantic::views::ProxyMode::Nftables if minor < 31 => Some((
                 true,
                 format!("kube-proxy's nftables mode is off in Kubernetes 1.{minor} (a feature gate before 1.31)"),
                 "write `proxy_mode = iptables`, or run 1.31 or newer",
             )),
-            Some(crate::semantic::views::ProxyMode::Ipvs) if minor >= 35 => Some((
+            crate::semantic::views::ProxyMode::Ipvs if minor >= 35 => Some((
                 false,
                 format!("kube-proxy's ipvs mode is deprecated from Kubernetes 1.35 (kubeadm 1.{minor} warns about it)"),
                 "write `proxy_mode = nftables` (the default), which Kubernetes recommends on current kernels",
@@ -102,8 +101,12 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     // HA070: the three networks do not overlap.
     let networks: Vec<(&str, Ipv4Net, Span)> = [
         ("node_subnet", cluster.node_subnet(), cluster.node_subnet_span()),
-        ("pod_cidr", cluster.pod_cidr(), cluster.pod_cidr_span()),
-        ("service_cidr", cluster.service_cidr(), cluster.service_cidr_span()),
+        ("pod_cidr", Some(cluster.pod_cidr()), cluster.pod_cidr_span()),
+        (
+            "service_cidr",
+            Some(cluster.service_cidr()),
+            cluster.service_cidr_span(),
+        ),
     ]
     .into_iter()
     .filter_map(|(field, net, span)| net.map(|net| (field, net, span)))
@@ -174,7 +177,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 
     // HA073: network policies need a CNI that enforces them.
-    if cluster.cni() == Some(Cni::Flannel) {
+    if cluster.cni() == Cni::Flannel {
         for app in model.apps() {
             if app.allow_from().is_some() {
                 out.push(

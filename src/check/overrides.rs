@@ -18,7 +18,7 @@ fn written(model: &Model, id: EntityId, field: &str) -> Option<Span> {
 /// E0123: a field another field overrides: `replicas` beside `autoscaling` (the
 /// autoscaler owns the count), a VIP group's check timing without a `track` (nothing is
 /// checked), a route's `tls_secret` without `tls = true` (no TLS is served).
-pub fn check(context: &super::Context<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check(context: &crate::platform::Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     let mut ignored = |field_span: Option<Span>, message: String, by: Span, label: &str, help: &str| {
         if let Some(span) = field_span {
@@ -47,7 +47,7 @@ pub fn check(context: &super::Context<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
     for vip in model.vip_groups() {
-        if vip.track().unwrap_or(VipTrack::None) != VipTrack::None {
+        if vip.track() != VipTrack::None {
             continue;
         }
         let id = vip.id().entity();
@@ -65,7 +65,7 @@ pub fn check(context: &super::Context<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
     for route in model.routes() {
-        if route.tls() == Some(true) {
+        if route.tls() {
             continue;
         }
         let id = route.id().entity();

@@ -4,9 +4,9 @@
 use rustc_hash::FxHashSet as HashSet;
 use std::collections::{BTreeSet, VecDeque};
 
-use super::Context;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::graph::{EdgeKind, NodeKind, cycles};
+use crate::platform::Platform;
 use crate::semantic::EntityId;
 use crate::semantic::views::{RegistryLevel, ReplicationTrigger};
 
@@ -36,7 +36,7 @@ pub fn cron_problem(cron: &str) -> Option<String> {
         .map(|field| format!("has the field `{field}`, which is not cron syntax"))
 }
 
-pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     let registries: Vec<EntityId> = model.registries().map(|registry| registry.id().entity()).collect();
 
@@ -65,7 +65,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let primaries: Vec<EntityId> = registries
         .iter()
         .copied()
-        .filter(|registry| model.registry(*registry).level() == Some(RegistryLevel::Primary))
+        .filter(|registry| model.registry(*registry).level() == RegistryLevel::Primary)
         .collect();
     if !registries.is_empty() && primaries.len() != 1 {
         let (span, message) = match primaries.as_slice() {
@@ -135,9 +135,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .collect();
         let mut reported: BTreeSet<&str> = BTreeSet::new();
         for host in model.physical_hosts() {
-            let Some(datacenter) = host.datacenter() else {
-                continue;
-            };
+            let datacenter = host.datacenter();
             let runs_nodes = context.topology.carries_nodes(host.id().entity());
             if runs_nodes && !served.contains(datacenter) && reported.insert(datacenter) {
                 out.push(
@@ -158,7 +156,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
 
     // HA094: a scheduled trigger needs a cron Harbor accepts; a cron needs a scheduled trigger.
     for replication in model.replications() {
-        let trigger = replication.trigger().unwrap_or(ReplicationTrigger::Manual);
+        let trigger = replication.trigger();
         let cron = replication.cron();
         let problem = match (trigger, cron) {
             (ReplicationTrigger::Scheduled, None) => Some("the scheduled trigger has no `cron`".to_string()),

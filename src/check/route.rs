@@ -3,26 +3,19 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::Context;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::semantic::Model;
+use crate::platform::Platform;
+use crate::platform::flows::controller_of;
 use crate::semantic::views::{IngressControllerId, Route};
 
-/// The ingress controller that serves a route: the one it names, else the only (first) one.
-pub fn controller_of(model: &Model, route: Route<'_>) -> Option<IngressControllerId> {
-    route
-        .ingress()
-        .or_else(|| model.ingress_controllers().next().map(|controller| controller.id()))
-}
-
-pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     // HA046: one route per host and path on a controller (its IngressClass).
     let mut claimed: HashMap<(Option<IngressControllerId>, String, &str), Route<'_>> = HashMap::default();
     for route in model.routes() {
         let name = route.name();
         let host = route.host().unwrap_or_default();
-        let path = route.path().unwrap_or("/");
+        let path = route.path();
         let controller = controller_of(model, route);
         let key = (controller, host.to_ascii_lowercase(), path);
         if let Some(first) = claimed.get(&key) {
@@ -96,7 +89,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
 
         // HA049: HTTPS needs a certificate.
-        if route.tls() == Some(true) && route.tls_secret().is_none() {
+        if route.tls() && route.tls_secret().is_none() {
             out.push(
                 context
                     .finding(

@@ -12,15 +12,15 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::Context;
-use super::flows::Inbound;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::platform::Platform;
+use crate::platform::flows::Inbound;
 use crate::semantic::views::{App, Cni};
 use crate::source::Span;
 
-pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
-    let enforced = (context.cluster).is_some_and(|cluster| model.cluster(cluster).cni() != Some(Cni::Flannel));
+    let enforced = context.cluster().cni() != Cni::Flannel;
     // A development platform is often reached by hand (port-forwards): HA111 is for
     // production.
     let inbound = (enforced && context.production()).then(|| Inbound::of(model));
@@ -36,7 +36,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
 
 /// HA112: root only with a reason.
 fn root(app: App<'_>, out: &mut Vec<Diagnostic>) {
-    let relaxed = (app.relax()).and_then(|relax| relax.run_as_root()).is_some();
+    let relaxed = app.relax().run_as_root().is_some();
     if app.run_as_user() == Some(0) && !relaxed {
         out.push(
             Diagnostic::error(
@@ -54,7 +54,7 @@ fn root(app: App<'_>, out: &mut Vec<Diagnostic>) {
 
 /// E0221: every relaxation says why.
 fn reasons(app: App<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(relax) = app.relax() else { return };
+    let relax = app.relax();
     let given = [
         ("run_as_root", relax.run_as_root(), relax.run_as_root_span()),
         (
@@ -111,7 +111,7 @@ fn mounts(app: App<'_>, out: &mut Vec<Diagnostic>) {
         // Each scratch path is an emptyDir named after its place in the list.
         clash(
             &mut names,
-            super::pods::scratch_volume(index),
+            crate::platform::pods::scratch_volume(index),
             (span, SCRATCH),
             "named",
             out,

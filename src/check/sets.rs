@@ -20,7 +20,7 @@ enum Item {
 /// E0122: no declaration or choice twice in a list a declaration writes. A frontend's
 /// `backends` (in the `frontends` records) are HA026's, which says what haproxy makes of
 /// the repeat; no other record holds such a list.
-pub fn check(context: &super::Context<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check(context: &crate::platform::Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     let mut seen: HashMap<Item, Span> = HashMap::default();
     for (index, entity) in model.entities.iter().enumerate() {

@@ -4,8 +4,8 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::{Context, join_and};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::platform::{Platform, join_and};
 use crate::semantic::EntityId;
 use crate::semantic::value::describe_memory;
 use crate::semantic::views::NfsOption;
@@ -22,17 +22,17 @@ const CONTRADICTIONS: &[(NfsOption, NfsOption)] = &[
 ];
 
 /// The node an export is served from, for fsid and path uniqueness: the node, or the pair.
-fn server_key(context: &Context<'_>, export: EntityId) -> Option<EntityId> {
+fn server_key(context: &Platform<'_>, export: EntityId) -> Option<EntityId> {
     context.model.nfs_export(export).server().map(|server| server.entity())
 }
 
-pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     // What claims each storage: (app, claim size, number of claims).
     let mut claims: HashMap<EntityId, Vec<(EntityId, u64, u64)>> = HashMap::default();
     for view in model.apps() {
         let app = view.id().entity();
-        let replicas = u64::try_from(view.replicas().unwrap_or(1).max(1)).unwrap_or(1);
+        let replicas = u64::try_from(view.replicas().max(1)).unwrap_or(1);
         for volume in view.volumes() {
             let size = volume.size().unwrap_or(0);
             if let Some(storage) = volume.storage() {
@@ -281,20 +281,20 @@ struct Shared<'m> {
 /// HA088: DRBD pairs that share a node keep their resources apart: each resource name is
 /// a file of its own in /etc/drbd.d, and a device, backing disk or mount point serves one
 /// resource.
-fn drbd_collisions(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+fn drbd_collisions(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     // (node, what, value) -> the first pair, its value and where it set it. A device
     // counts by its minor: `/dev/drbd1` and `/dev/drbd01` are one device.
     let mut claimed: HashMap<(EntityId, &str, String), (EntityId, &str, Span)> = HashMap::default();
-    let key = |what: &str, value: &str| match (what, super::names::drbd_minor(value)) {
+    let key = |what: &str, value: &str| match (what, crate::platform::names::drbd_minor(value)) {
         ("device", Some(minor)) => format!("minor {minor}"),
         _ => value.to_string(),
     };
     for view in model.drbd_pairs() {
         let pair = view.id().entity();
         let fields = [
-            ("resource name", view.resource(), view.resource_span()),
-            ("device", view.device(), view.device_span()),
+            ("resource name", Some(view.resource()), view.resource_span()),
+            ("device", Some(view.device()), view.device_span()),
             ("backing disk", view.disk(), view.disk_span()),
             ("mount point", view.mount(), view.mount_span()),
         ];

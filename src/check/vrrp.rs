@@ -7,86 +7,11 @@ use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
 
-use super::Context;
 use crate::diagnostic::{Code, Diagnostic, Severity};
-use crate::semantic::{EntityId, Model};
+use crate::platform::Platform;
+use crate::platform::vrrp::{BLACK_HOLE_SECONDS, black_hole, interface, router_ids, segment, version};
+use crate::semantic::EntityId;
 use crate::source::Span;
-
-/// The first router id handed out when a group gives none (as in kubeadm's HA guide).
-const FIRST_ASSIGNED_ROUTER_ID: i64 = 51;
-
-/// A VRRP group's virtual_router_id and whether k8sc chose it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RouterId {
-    pub vip: EntityId,
-    pub id: i64,
-    pub assigned: bool,
-}
-
-/// The L2 segment a VIP is on: the node subnet when it holds the VIP, else its /24.
-fn segment(model: &Model, vip: EntityId) -> Option<Ipv4Net> {
-    let address = model.vip_group(vip).address()?;
-    let node_subnet = model.clusters().next().and_then(|cluster| cluster.node_subnet());
-    match node_subnet {
-        Some(net) if net.contains(&address) => Some(net),
-        _ => Ipv4Net::new(address, 24).ok().map(|net| net.trunc()),
-    }
-}
-
-/// Every group's router id: the declared one, or the lowest id from 51 up that no other
-/// group on its segment uses, handed out in declaration order.
-pub fn router_ids(model: &Model) -> Vec<RouterId> {
-    let groups: Vec<EntityId> = model.vip_groups().map(|vip| vip.id().entity()).collect();
-    let mut used: HashMap<Option<Ipv4Net>, Vec<i64>> = HashMap::default();
-    for &vip in &groups {
-        if let Some(id) = model.vip_group(vip).router_id() {
-            used.entry(segment(model, vip)).or_default().push(id);
-        }
-    }
-    let mut result = Vec::with_capacity(groups.len());
-    for vip in groups {
-        if let Some(id) = model.vip_group(vip).router_id() {
-            result.push(RouterId {
-                vip,
-                id,
-                assigned: false,
-            });
-            continue;
-        }
-        let taken = used.entry(segment(model, vip)).or_default();
-        let mut id = FIRST_ASSIGNED_ROUTER_ID;
-        while taken.contains(&id) {
-            id = if id >= 255 { 1 } else { id + 1 };
-            if id == FIRST_ASSIGNED_ROUTER_ID {
-                break;
-            }
-        }
-        taken.push(id);
-        result.push(RouterId {
-            vip,
-            id,
-            assigned: true,
-        });
-    }
-    result
-}
-
-/// The VRRP priorities of a group's members: the declared ones, or from 200 down in steps
-/// of 50 (narrower for more than four members). keepalived's backups wait 3 advertisements
-/// plus (256 - priority)/256 of one before they take over: steps of 50 put about 0.2 s
-/// between their timers, so at a cold start the preferred member's advertisement reaches
-/// the others before any of them declares itself MASTER.
-pub fn priorities(model: &Model, vip: EntityId) -> Vec<i64> {
-    let vip = model.vip_group(vip);
-    match vip.priorities() {
-        Some(declared) => declared.to_vec(),
-        None => {
-            let members = vip.members().len() as i64;
-            let step = (199 / members.max(1)).clamp(1, 50);
-            (0..members).map(|idx| (200 - step * idx).max(1)).collect()
-        }
-    }
-}
 
 /// How far apart two members' VRRP takeover timers must be, at least: a backup's
 /// Master_Down_Interval has a skew of (256 - priority) / 256 advertisements, and two timers
@@ -104,48 +29,23 @@ fn close_priorities(values: &[i64], advert_ms: u64) -> Option<(i64, i64, u64)> {
     })
 }
 
-/// The interface keepalived puts a VIP on, on one member: the VIP group's, else the
-/// node's, else the cluster's (the node subnet's); `None` when nobody declared one.
-pub fn interface(model: &Model, vip: EntityId, member: EntityId) -> Option<&str> {
-    (model.vip_group(vip).interface())
-        .or_else(|| model.node(member).interface())
-        .or_else(|| model.clusters().next().and_then(|cluster| cluster.interface()))
-}
-
-/// The VRRP version a VIP group runs: 3 when it advertises in part seconds (VRRPv2 counts
-/// in whole seconds), else keepalived's default, 2.
-pub fn version(vip: crate::semantic::views::VipGroup<'_>) -> u8 {
-    match vip.advert_interval() {
-        Some(millis) if !millis.is_multiple_of(1000) => 3,
-        _ => 2,
-    }
-}
-
-/// Whether a VIP returns to its preferred member when that recovers: as declared, else
-/// yes, except for a DRBD pair's VIP.
-pub fn preempts(model: &Model, vip: EntityId) -> bool {
-    let view = model.vip_group(vip);
-    view.preempt()
-        .unwrap_or_else(|| !(model.drbd_pairs()).any(|pair| pair.vip() == Some(view.id())))
-}
-
 /// The longest advertisement interval VRRPv3 carries (4095 centiseconds).
 const VRRP3_MAX_ADVERT_MILLIS: u64 = 40_950;
 
 /// HA110: a VIP group tracks every service its VIP carries: the balancers, ingress
 /// controllers and DRBD pairs that name it. A holder whose untracked service died keeps
 /// the VIP at full priority, and that service's clients reach nothing.
-pub fn check_carried(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check_carried(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     use crate::semantic::views::{LbSoftware, VipTrack};
     let model = context.model;
     for view in model.vip_groups() {
         let id = view.id();
-        let track = view.track().unwrap_or(VipTrack::None);
+        let track = view.track();
         // What the VIP carries, and whether the group's check watches it.
         let mut carried: Vec<(String, bool)> = Vec::new();
         for balancer in model.load_balancers().filter(|balancer| balancer.vip() == Some(id)) {
             // An LVS director's real servers are checked by keepalived itself.
-            if balancer.software() == Some(LbSoftware::Lvs) {
+            if balancer.software() == LbSoftware::Lvs {
                 continue;
             }
             let watched = matches!(track, VipTrack::Apiserver | VipTrack::Haproxy);
@@ -194,9 +94,9 @@ pub fn check_carried(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
-    let node_subnet = context.cluster.and_then(|cluster| model.cluster(cluster).node_subnet());
+    let node_subnet = context.cluster().node_subnet();
     // Who owns each address: the owner, what it is, and where its address is written.
     let mut owners: HashMap<Ipv4Addr, (EntityId, &'static str, Span)> = HashMap::default();
     for node in model.nodes() {
@@ -242,10 +142,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     view.address_span(),
                     "not in the members' subnet",
                 )
-                .with_label(
-                    model.cluster(context.cluster.unwrap_or(vip)).node_subnet_span(),
-                    "the node subnet",
-                )
+                .with_label(context.cluster().node_subnet_span(), "the node subnet")
                 .with_help(format!("pick a free address in {subnet}")),
             );
         }
@@ -288,7 +185,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             } else if values.iter().skip(1).any(|value| *value >= values[0]) {
                 Some("the first member, the preferred MASTER, does not have the highest priority".to_string())
             } else {
-                close_priorities(&values, view.advert_interval().unwrap_or(1000)).map(|(a, b, millis)| {
+                close_priorities(&values, view.advert_interval()).map(|(a, b, millis)| {
                     format!(
                         "priorities {a} and {b} are {} apart: those members' takeover timers differ by {millis} ms, \
                          so both may take the VIP at once (at least {TIMER_GAP_MS} ms apart)",
@@ -359,9 +256,8 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             );
         }
         // E0212: keepalived runs a check script every whole number of seconds.
-        if let Some(millis) = view.check_interval()
-            && !millis.is_multiple_of(1000)
-        {
+        let millis = view.check_interval();
+        if !millis.is_multiple_of(1000) {
             out.push(
                 Diagnostic::error(
                     Code::E0212,
@@ -380,9 +276,8 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         // E0212: an advert interval that is not whole seconds needs VRRPv3, which counts
         // in 10 ms steps up to 40.95 s and has no authentication.
-        if let Some(millis) = view.advert_interval()
-            && version(view) == 3
-        {
+        let millis = view.advert_interval();
+        if version(view) == 3 {
             let problem = if !millis.is_multiple_of(10) {
                 Some((
                     format!("VIP group `{name}` advertises every {millis} ms, but VRRPv3 counts in steps of 10 ms"),
@@ -517,25 +412,4 @@ fn auth_pass_problem(secret: &str) -> Option<String> {
             ch.escape_default()
         ),
     })
-}
-
-/// The longest a VIP may stay on a member whose tracked service is dead, in production.
-pub const BLACK_HOLE_SECONDS: u64 = 10;
-
-/// How long, in whole seconds, a VIP whose member's tracked service died stays there: the
-/// checks that must fail in a row, then VRRP's Master_Down_Interval (three advertisements
-/// and the backup's skew, at most one more), because a backup that preempts discards the
-/// holder's lower-priority advertisements and takes over when their timer runs out (as the
-/// lab measures with the real keepalived); `None` when nothing is tracked by a check.
-pub fn black_hole(vip: crate::semantic::views::VipGroup<'_>) -> Option<u64> {
-    use crate::semantic::views::VipTrack;
-    match vip.track() {
-        Some(VipTrack::Apiserver | VipTrack::Haproxy | VipTrack::Ingress | VipTrack::Nfs) => {}
-        _ => return None,
-    }
-    let interval = vip.check_interval().unwrap_or(2000).div_ceil(1000).max(1);
-    let fall = u64::try_from(vip.check_fall().unwrap_or(2).max(1)).unwrap_or(u64::MAX);
-    let advert = vip.advert_interval().unwrap_or(1000).max(1);
-    let takeover = advert.saturating_mul(4).div_ceil(1000);
-    Some(interval.saturating_mul(fall).saturating_add(takeover))
 }

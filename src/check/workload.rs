@@ -2,9 +2,9 @@
 //! autoscaling that can work, limits above requests, no dependency cycles, and somewhere
 //! to run.
 
-use super::Context;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::graph::{EdgeKind, NodeKind, cycles};
+use crate::platform::Platform;
 use crate::semantic::views::{Probe, Resources, Workload};
 use crate::source::Span;
 
@@ -16,13 +16,13 @@ fn amounts(resources: Option<Resources<'_>>) -> [Option<u64>; 2] {
     ]
 }
 
-pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     for view in model.apps() {
         let app = view.id().entity();
         let name = view.name();
-        let workload = view.workload().unwrap_or(Workload::Stateless);
-        let replicas = view.replicas().unwrap_or(1);
+        let workload = view.workload();
+        let replicas = view.replicas();
         let volumes = view.volumes().len();
 
         // HA060: production apps run at least 2 replicas; an autoscaled app's count is
@@ -154,7 +154,7 @@ pub fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         // HA067: some node can run it.
         if context.topology.eligible(model, app).is_empty() {
-            let placement = super::topology::Topology::placement_of(model, app);
+            let placement = crate::platform::topology::Topology::placement_of(model, app);
             let wanted = match (&placement.pool, placement.gpu) {
                 (Some(pool), true) => format!("worker nodes of pool \"{pool}\" with GPUs"),
                 (Some(pool), false) => format!("worker nodes of pool \"{pool}\""),
@@ -231,9 +231,7 @@ fn probe_problem(probe: Probe<'_>, ports: &[u16]) -> Option<(String, Span)> {
         ("timeout", probe.timeout(), probe.timeout_span(), 1000),
     ];
     for (field, millis, span, least) in timings {
-        if let Some(millis) = millis
-            && (millis % 1000 != 0 || millis < least)
-        {
+        if millis % 1000 != 0 || millis < least {
             return Some((
                 format!(
                     "has a {field} the kubelet cannot keep (whole seconds{})",
@@ -243,7 +241,7 @@ fn probe_problem(probe: Probe<'_>, ports: &[u16]) -> Option<(String, Span)> {
             ));
         }
     }
-    if probe.failure_threshold().is_some_and(|threshold| threshold < 1) {
+    if probe.failure_threshold() < 1 {
         return Some(("has a failure_threshold below 1".into(), probe.failure_threshold_span()));
     }
     None

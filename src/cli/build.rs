@@ -8,9 +8,9 @@ use std::path::{Component, Path, PathBuf};
 
 use super::args::BuildArgs;
 use super::{Status, read_source, secrets, stderr_color};
-use crate::check::Secrets;
 use crate::diagnostic::Diagnostic;
 use crate::emit::{self, Sink, Templates};
+use crate::platform::Secrets;
 use crate::report::{HumanStyle, render_human};
 use crate::semantic::SecretSource;
 
@@ -56,16 +56,17 @@ pub fn run(args: &BuildArgs) -> Status {
         }
     }
     if compilation.front_end_ok {
-        diagnostics.extend(emit::missing_secrets(&compilation.model, &resolved, |source| {
-            read.get(source)
-                .and_then(|value| value.clone().err())
-                .unwrap_or_default()
-        }));
-        // What the nodes need to join: missing secrets stop the build before it writes.
-        diagnostics.extend(emit::kubeadm::bootstrap_findings(
+        // What a build needs beyond check (every secret, what the nodes join with): it
+        // stops the build before any emitter runs.
+        diagnostics.extend(crate::check::build(
             &compilation.model,
             &compilation.graph,
             &resolved,
+            |source| {
+                read.get(source)
+                    .and_then(|value| value.clone().err())
+                    .unwrap_or_default()
+            },
         ));
     }
     if diagnostics.iter().any(Diagnostic::is_error) {
@@ -78,7 +79,11 @@ pub fn run(args: &BuildArgs) -> Status {
         .file
         .file_name()
         .map_or_else(|| name.clone(), |file| file.to_string_lossy().into_owned());
-    let input = emit::Input::of(&source_name, &compilation, &resolved, &templates);
+    // The front end passed, so the platform has its one cluster (E0115).
+    let Some(input) = emit::Input::of(&source_name, &compilation, &resolved, &templates) else {
+        eprintln!("{}: not built; it declares no cluster", name);
+        return Status::Findings;
+    };
     // Files are written as the emitters make them, into a folder that replaces the target
     // only once all of them are written.
     match write_atomically_with(&args.output, |sink| emit::emit_into(&input, sink)) {

@@ -24,7 +24,7 @@ pub fn run(args: &CheckArgs) -> Status {
             if !compilation.has_errors() {
                 println!("{name}: ok, {} declarations", compilation.model.entities.len());
                 // Choices k8sc made for the user are shown, so none is a surprise.
-                for router in crate::check::router_ids(&compilation.model)
+                for router in crate::platform::router_ids(&compilation.model)
                     .iter()
                     .filter(|router| router.assigned)
                 {
@@ -57,7 +57,7 @@ fn host_notes(model: &crate::semantic::Model) -> Vec<String> {
     use crate::semantic::views::LbSoftware;
     let mut notes = Vec::new();
     for balancer in model.load_balancers() {
-        if balancer.software() == Some(LbSoftware::Lvs) {
+        if balancer.software() == LbSoftware::Lvs {
             let nodes: Vec<&str> = (balancer.nodes().entities().iter())
                 .map(|node| model.name(*node))
                 .collect();
@@ -70,9 +70,9 @@ fn host_notes(model: &crate::semantic::Model) -> Vec<String> {
         }
     }
     // A namespace whose pods need more than Pod Security's `restricted`, and why.
-    let levels = crate::check::pods::namespace_levels(model);
+    let levels = crate::platform::pods::namespace_levels(model);
     for namespace in model.namespaces() {
-        let name = crate::check::names::k8s_name(namespace.name());
+        let name = crate::platform::names::k8s_name(namespace.name());
         if let Some((level, reasons)) = levels.get(&name)
             && !reasons.is_empty()
         {

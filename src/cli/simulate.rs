@@ -4,16 +4,20 @@ use serde::Serialize;
 
 use super::args::{SimulateArgs, SimulateFormat};
 use super::{Status, compile_front_end_ok};
-use crate::check::simulate::{Simulation, simulate};
-use crate::check::{Context, Profile};
+use crate::platform::simulate::{Simulation, simulate};
+use crate::platform::{Platform, Profile};
 
 pub fn run(args: &SimulateArgs) -> Status {
     let (name, compilation) = match compile_front_end_ok(&args.file) {
         Ok(compiled) => compiled,
         Err(status) => return status,
     };
-    let secrets = crate::check::Secrets::default();
-    let context = Context::new(&compilation.model, &compilation.graph, &secrets);
+    let secrets = crate::platform::Secrets::default();
+    // The front end passed, so the platform has its one cluster (E0115).
+    let Some(context) = Platform::new(&compilation.model, &compilation.graph, &secrets) else {
+        eprintln!("error: `{name}` declares no cluster");
+        return Status::Findings;
+    };
     let simulation = match simulate(&context, &args.fail) {
         Ok(simulation) => simulation,
         Err(message) => {

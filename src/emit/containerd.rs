@@ -7,8 +7,8 @@
 //! certificate (or over plain HTTP for an `http://` URL).
 
 use super::{Input, MODE_FILE, Sink};
-use crate::check::Topology;
-use crate::check::bootstrap::minor;
+use crate::platform::Topology;
+use crate::platform::bootstrap::minor;
 use crate::semantic::views::{Registry, RegistryLevel};
 use crate::semantic::{EntityId, Model};
 
@@ -17,7 +17,7 @@ use crate::semantic::{EntityId, Model};
 /// from there), else from registry.k8s.io. kubeadm warns when the runtime's sandbox image
 /// is another.
 fn pause_image(model: &Model, minor: u32) -> String {
-    let tag = crate::check::release::of(minor).map_or("3.10.2", |release| release.pause);
+    let tag = crate::platform::release::of(minor).map_or("3.10.2", |release| release.pause);
     let repository = (model.clusters().next())
         .and_then(|cluster| cluster.image_repository())
         .unwrap_or("registry.k8s.io");
@@ -34,17 +34,17 @@ fn endpoint(registry: Registry<'_>) -> Option<(&str, &str)> {
 
 /// The registry a node pulls from: the sub-registry of its data centre, else the primary.
 fn nearest<'m>(model: &'m Model, node: EntityId) -> Option<Registry<'m>> {
-    let datacenter = (model.node(node).host()).and_then(|host| model.physical_host(host).datacenter());
+    let datacenter = (model.node(node).host()).map(|host| model.physical_host(host).datacenter());
     let mut registries = model.registries();
     let local =
-        registries.find(|registry| registry.datacenter() == datacenter && registry.level() == Some(RegistryLevel::Sub));
+        registries.find(|registry| registry.datacenter() == datacenter && registry.level() == RegistryLevel::Sub);
     local.or_else(|| primary(model))
 }
 
 fn primary(model: &Model) -> Option<Registry<'_>> {
     model
         .registries()
-        .find(|registry| registry.level() == Some(RegistryLevel::Primary))
+        .find(|registry| registry.level() == RegistryLevel::Primary)
 }
 
 /// A TOML table from its entries.
@@ -86,7 +86,7 @@ fn hosts_toml(source: &str, primary: Registry<'_>, nearest: Registry<'_>) -> Opt
         "server".into(),
         toml::Value::String(format!("{primary_scheme}://{primary_host}")),
     );
-    if primary.insecure() == Some(true) && primary_scheme == "https" {
+    if primary.insecure() && primary_scheme == "https" {
         comments.push("`insecure`: the primary's certificate is not verified (skip_verify).".into());
         body.insert("skip_verify".into(), toml::Value::Boolean(true));
     }
@@ -95,7 +95,7 @@ fn hosts_toml(source: &str, primary: Registry<'_>, nearest: Registry<'_>) -> Opt
         "capabilities".into(),
         toml::Value::Array(vec!["pull".into(), "resolve".into()]),
     );
-    if nearest.insecure() == Some(true) && scheme == "https" {
+    if nearest.insecure() && scheme == "https" {
         comments.push(format!(
             "`insecure`: the certificate of `{}` is not verified.",
             nearest.name()

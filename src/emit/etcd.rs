@@ -21,7 +21,7 @@
 use serde::Serialize;
 
 use super::{Input, MODE_FILE, MODE_SCRIPT, Sink};
-use crate::check::names::k8s_name;
+use crate::platform::names::k8s_name;
 use crate::semantic::Model;
 use crate::semantic::views::{EtcdTopology, NodeId, Role};
 
@@ -34,7 +34,7 @@ pub const PEER_PORT: u16 = 2380;
 
 /// The external members: every node with the etcd role, when etcd is external.
 pub fn members(model: &Model) -> Vec<NodeId> {
-    let external = (model.clusters().next()).and_then(|cluster| cluster.etcd()) == Some(EtcdTopology::External);
+    let external = (model.clusters().next()).is_some_and(|cluster| cluster.etcd() == EtcdTopology::External);
     if !external {
         return Vec::new();
     }
@@ -147,8 +147,8 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
 pub fn version(model: &Model) -> &'static str {
     (model.clusters().next())
         .and_then(|cluster| cluster.version())
-        .and_then(|version| crate::check::bootstrap::minor(version).ok())
-        .and_then(crate::check::release::of)
+        .and_then(|version| crate::platform::bootstrap::minor(version).ok())
+        .and_then(crate::platform::release::of)
         .and_then(|release| release.etcd)
         .unwrap_or("3.5.0")
 }

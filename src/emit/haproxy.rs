@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{Input, MODE_FILE, Sink};
-use crate::check::names::proxy_name;
-use crate::check::survival::frontends;
 use crate::diagnostic::Diagnostic;
+use crate::platform::names::proxy_name;
+use crate::platform::survival::frontends;
 use crate::semantic::EntityId;
 use crate::semantic::views::{LbSoftware, Role};
 
@@ -41,9 +41,7 @@ struct Context<'a> {
 
 pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnostic>> {
     let model = input.model;
-    let api_port = (model.clusters().next())
-        .and_then(|cluster| cluster.apiserver_port())
-        .map_or(6443, i64::from);
+    let api_port = (model.clusters().next()).map_or(6443, |cluster| i64::from(cluster.apiserver_port()));
     let control_plane: Vec<EntityId> = (model.nodes())
         .filter(|node| node.roles().contains(&Role::ControlPlane))
         .map(|node| node.id().entity())
@@ -51,7 +49,7 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
     let mut per_node: BTreeMap<String, (EntityId, Vec<Frontend>)> = BTreeMap::new();
     for frontend in frontends(model) {
         let balancer = model.load_balancer(frontend.balancer);
-        if balancer.software() != Some(LbSoftware::Haproxy) {
+        if balancer.software() != LbSoftware::Haproxy {
             continue;
         }
         let vip = (balancer.vip()).and_then(|vip| model.vip_group(vip).address());

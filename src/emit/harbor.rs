@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use super::{Input, MODE_FILE, MODE_SCRIPT, MODE_SECRET, Sink};
-use crate::semantic::views::{RegistryLevel, RegistryType, ReplicationFilter, ReplicationMode, ReplicationTrigger};
+use crate::semantic::views::{RegistryType, ReplicationFilter, ReplicationMode, ReplicationTrigger};
 use crate::semantic::{EntityId, Model};
 
 #[derive(Serialize)]
@@ -79,9 +79,9 @@ struct Policy {
 
 fn registry_type(model: &Model, registry: EntityId) -> &'static str {
     match model.registry(registry).r#type() {
-        Some(RegistryType::DockerHub) => "docker-hub",
-        Some(RegistryType::DockerRegistry) => "docker-registry",
-        Some(RegistryType::Harbor) | None => "harbor",
+        RegistryType::DockerHub => "docker-hub",
+        RegistryType::DockerRegistry => "docker-registry",
+        RegistryType::Harbor => "harbor",
     }
 }
 
@@ -100,7 +100,7 @@ fn sides(model: &Model, replication: EntityId) -> Option<(EntityId, EntityId, bo
     let replication = model.replication(replication);
     let source = replication.source()?.entity();
     let target = replication.target()?.entity();
-    Some((source, target, replication.mode() != Some(ReplicationMode::Pull)))
+    Some((source, target, replication.mode() != ReplicationMode::Pull))
 }
 
 fn json(value: &impl Serialize) -> String {
@@ -127,13 +127,13 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
             name: model.name(registry).to_string(),
             description: format!(
                 "{} registry in {} (k8sc, from {})",
-                view.level().unwrap_or(RegistryLevel::Sub),
+                view.level(),
                 view.datacenter().unwrap_or_default(),
                 input.source
             ),
             url: view.url().unwrap_or_default().to_string(),
             kind: registry_type(model, registry),
-            insecure: view.insecure().unwrap_or(false),
+            insecure: view.insecure(),
             credential,
         };
         output.add(
@@ -152,9 +152,9 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
             continue;
         };
         let trigger_kind = match view.trigger() {
-            Some(ReplicationTrigger::Scheduled) => "scheduled",
-            Some(ReplicationTrigger::Manual) => "manual",
-            Some(ReplicationTrigger::EventBased) | None => "event_based",
+            ReplicationTrigger::Scheduled => "scheduled",
+            ReplicationTrigger::Manual => "manual",
+            ReplicationTrigger::EventBased => "event_based",
         };
         // Harbor ANDs the filters of one policy: each filter record of the source is an
         // alternative, so each becomes a policy of its own (one policy for none or one).
@@ -183,9 +183,9 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
                         .map(|cron| TriggerSettings { cron: cron.to_string() }),
                 },
                 filters,
-                replicate_deletion: view.deletion().unwrap_or(false),
-                overwrite: view.r#override().unwrap_or(true),
-                enabled: view.enabled().unwrap_or(true),
+                replicate_deletion: view.deletion(),
+                overwrite: view.r#override(),
+                enabled: view.enabled(),
             };
             output.add(format!("harbor/policies/{name}.json"), json(&policy), MODE_FILE);
         }
@@ -212,13 +212,11 @@ fn filters_of(filter: ReplicationFilter<'_>) -> Vec<Filter> {
             decoration: Some("matches"),
         });
     }
-    if let Some(resource) = filter.resource() {
-        filters.push(Filter {
-            kind: "resource",
-            value: resource.as_str().to_string(),
-            decoration: None,
-        });
-    }
+    filters.push(Filter {
+        kind: "resource",
+        value: filter.resource().as_str().to_string(),
+        decoration: None,
+    });
     filters
 }
 

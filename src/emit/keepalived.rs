@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{Input, MODE_FILE, MODE_SCRIPT, MODE_SECRET, Sink};
-use crate::check::survival::frontends;
-use crate::check::{priorities, router_ids};
 use crate::diagnostic::Diagnostic;
+use crate::platform::survival::frontends;
+use crate::platform::{priorities, router_ids};
 use crate::semantic::views::{LbSoftware, VipTrack};
 use crate::semantic::{EntityId, Model};
 use crate::source::Span;
@@ -120,7 +120,7 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
     let model = input.model;
     let cluster = model.clusters().next();
     let prefix = (cluster.and_then(|c| c.node_subnet())).map_or(24, |net| net.prefix_len());
-    let api_port = (cluster.and_then(|c| c.apiserver_port())).map_or(6443, i64::from);
+    let api_port = cluster.map_or(6443, |c| i64::from(c.apiserver_port()));
     let ids = router_ids(model);
     let all_frontends = frontends(model);
     let mut configs: BTreeMap<String, (EntityId, NodeConfig)> = BTreeMap::new();
@@ -133,7 +133,7 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
         let pair = (model.drbd_pairs()).find(|pair| pair.vip() == Some(view.id()));
         // A DRBD pair's VIP never moves back by itself: the data follows the VIP, and
         // preempting a Primary that serves (or resyncs) is what leaves both sides stuck.
-        let preempt = crate::check::preempts(model, vip);
+        let preempt = crate::platform::preempts(model, vip);
         // A failed check must drop a MASTER below every BACKUP; without preemption no
         // priority moves the VIP, so a failed check puts the member in FAULT (weight 0).
         let weight = if preempt { -(spread + 1).clamp(2, 253) } else { 0 };
@@ -143,11 +143,11 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
             .map_or(51, |router| router.id);
         let auth_pass = view.auth_pass().map(|source| input.secret(source));
         let vip_address = view.address().map(|a| a.to_string()).unwrap_or_default();
-        let track = view.track().unwrap_or(VipTrack::None);
+        let track = view.track();
         let timing = Timing {
-            interval: view.check_interval().map_or(2, |millis| millis.div_ceil(1000).max(1)),
-            fall: view.check_fall().unwrap_or(2).max(1),
-            rise: view.check_rise().unwrap_or(2).max(1),
+            interval: view.check_interval().div_ceil(1000).max(1),
+            fall: view.check_fall().max(1),
+            rise: view.check_rise().max(1),
         };
         for (position, &member) in members.iter().enumerate() {
             let node_name = model.name(member).to_string();
@@ -155,7 +155,7 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
                 .entry(node_name.clone())
                 .or_insert_with(|| (member, NodeConfig::default()));
             // HA039 stops a build where nobody declared one.
-            let interface = crate::check::vrrp_interface(model, vip, member)
+            let interface = crate::platform::interface(model, vip, member)
                 .unwrap_or_default()
                 .to_string();
             // What a second script of one kind on this node is told apart by.
@@ -166,8 +166,8 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
                 interface,
                 router_id,
                 priority: levels.get(position).copied().unwrap_or(100),
-                advert_int: view.advert_interval().map_or_else(|| "1".into(), seconds),
-                version: (crate::check::vrrp_version(view) == 3).then_some(3),
+                advert_int: seconds(view.advert_interval()),
+                version: (crate::platform::version(view) == 3).then_some(3),
                 preempt,
                 auth_pass: auth_pass.clone(),
                 address: address(model, member),
@@ -207,8 +207,7 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
                 VipTrack::Ingress => {
                     let port = (model.ingress_controllers())
                         .find(|c| c.vip() == Some(view.id()))
-                        .and_then(|c| c.http_port())
-                        .unwrap_or(80);
+                        .map_or(80, |c| c.http_port());
                     let script = add_script(
                         config,
                         "check_ingress",
@@ -221,7 +220,7 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
                     instance.track_script = Some(script);
                 }
                 VipTrack::Nfs => {
-                    let resource = pair.and_then(|p| p.resource()).unwrap_or("r0").to_string();
+                    let resource = pair.map_or("r0", |p| p.resource()).to_string();
                     let script = add_script(
                         config,
                         "check_nfs",
@@ -244,7 +243,7 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
                     let mut probes: Vec<String> = (all_frontends.iter())
                         .filter(|f| {
                             let balancer = model.load_balancer(f.balancer);
-                            balancer.software() != Some(LbSoftware::Lvs) && balancer.nodes().names(member)
+                            balancer.software() != LbSoftware::Lvs && balancer.nodes().names(member)
                         })
                         .map(|f| format!("{own}/{}", f.port))
                         .collect();
@@ -264,8 +263,8 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
             }
             if let Some(pair) = pair {
                 let context = serde_json::json!({
-                    "resource": pair.resource().unwrap_or("r0"),
-                    "device": pair.device().unwrap_or("/dev/drbd0"),
+                    "resource": pair.resource(),
+                    "device": pair.device(),
                     "mount": pair.mount().unwrap_or("/srv/nfs"),
                     "retries": DRBD_PROMOTE_RETRIES,
                 });
@@ -282,7 +281,7 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
     let mut dr_reals: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for frontend in &all_frontends {
         let balancer = model.load_balancer(frontend.balancer);
-        if balancer.software() != Some(LbSoftware::Lvs) {
+        if balancer.software() != LbSoftware::Lvs {
             continue;
         }
         let Some(vip) = (balancer.vip()).and_then(|vip| model.vip_group(vip).address()) else {

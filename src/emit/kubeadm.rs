@@ -15,13 +15,12 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{Input, MODE_FILE, MODE_SECRET, Sink};
-use crate::check::bootstrap::{CA_HELP, KubeadmApi, ca_cert_hash, kubeadm_api};
-use crate::check::names::k8s_name;
-use crate::check::survival::apiserver_entries;
-use crate::check::{Context, Secrets};
-use crate::diagnostic::{Code, Diagnostic};
+use crate::platform::Platform;
+use crate::platform::bootstrap::{Bootstrap, KubeadmApi, ca_cert_hash};
+use crate::platform::names::k8s_name;
+use crate::platform::survival::apiserver_entries;
 use crate::semantic::value::{format_cpu, format_quantity};
-use crate::semantic::views::{EtcdTopology, Profile, ProxyMode, Role};
+use crate::semantic::views::{EtcdTopology, Role};
 use crate::semantic::{EntityId, Model};
 
 /// The container runtime every node's kubelet talks to.
@@ -210,10 +209,10 @@ struct KubeProxyConfiguration {
 pub fn system_reserved(model: &Model, node: EntityId) -> Option<String> {
     let mut parts = Vec::new();
     let reserved = model.node(node).reserved();
-    if let Some(millicores) = reserved.and_then(|reserved| reserved.cpu()) {
+    if let Some(millicores) = reserved.cpu() {
         parts.push(format!("cpu={}", format_cpu(millicores)));
     }
-    if let Some(bytes) = reserved.and_then(|reserved| reserved.memory()) {
+    if let Some(bytes) = reserved.memory() {
         parts.push(format!("memory={}", format_quantity(bytes)));
     }
     (!parts.is_empty()).then(|| parts.join(","))
@@ -221,7 +220,7 @@ pub fn system_reserved(model: &Model, node: EntityId) -> Option<String> {
 
 /// `VIP:front-port` when the control plane is behind a VIP (the entry balancer's, found as
 /// the HA rules find it), else the first master's `address:apiserver-port`.
-pub fn control_plane_endpoint(context: &Context<'_>) -> String {
+pub fn control_plane_endpoint(context: &Platform<'_>) -> String {
     let model = context.model;
     let all = &context.frontends;
     let leading = &context.apiserver_frontends;
@@ -248,136 +247,6 @@ pub fn control_plane_endpoint(context: &Context<'_>) -> String {
 
 fn yaml(value: &impl Serialize) -> String {
     super::yaml_stream::to_yaml(value)
-}
-
-/// What the nodes join with: the cluster's bootstrap secrets, and who joins.
-struct Bootstrap {
-    api: KubeadmApi,
-    /// The first control-plane node, which runs `kubeadm init`.
-    first: Option<EntityId>,
-    /// Every other node that runs a kubelet, in source order.
-    joining: Vec<EntityId>,
-    token: Option<String>,
-    certificate_key: Option<String>,
-    ca_certificate: Option<String>,
-    ca_key: Option<String>,
-}
-
-impl Bootstrap {
-    fn of(context: &Context<'_>, secrets: &Secrets) -> Option<Bootstrap> {
-        let cluster = context.model.cluster(context.cluster?);
-        let api = kubeadm_api(cluster.version()?).ok()?;
-        let first = context.topology.control_plane.first().copied();
-        let joining = (context.topology.kubelet.iter())
-            .copied()
-            .filter(|node| Some(*node) != first)
-            .collect();
-        let value = |source: Option<&crate::semantic::SecretSource>| {
-            source.and_then(|source| secrets.get(source)).map(str::to_string)
-        };
-        Some(Bootstrap {
-            api,
-            first,
-            joining,
-            token: value(cluster.bootstrap_token()),
-            certificate_key: value(cluster.certificate_key()),
-            ca_certificate: value(cluster.ca_certificate()),
-            ca_key: value(cluster.ca_key()),
-        })
-    }
-
-    fn joining_control_planes(&self, context: &Context<'_>) -> usize {
-        (self.joining.iter())
-            .filter(|node| context.topology.control_plane.contains(node))
-            .count()
-    }
-}
-
-/// What a build needs before the nodes can join, reported before anything is written:
-/// a bootstrap token when any node joins (E0207), a certificate key when a control-plane
-/// node joins (E0208), and the cluster CA (E0209: an error in production; in dev the joins
-/// skip CA verification, with this warning).
-pub fn bootstrap_findings(model: &Model, graph: &crate::graph::Graph, secrets: &Secrets) -> Vec<Diagnostic> {
-    let context = Context::infrastructure(model, graph, secrets);
-    match Bootstrap::of(&context, secrets) {
-        Some(bootstrap) => findings(&context, &bootstrap),
-        None => Vec::new(),
-    }
-}
-
-/// [`bootstrap_findings`] for a context and bootstrap already worked out.
-fn findings(context: &Context<'_>, bootstrap: &Bootstrap) -> Vec<Diagnostic> {
-    let Some(cluster) = context.cluster else {
-        return Vec::new();
-    };
-    let cluster = context.model.cluster(cluster);
-    let mut found = Vec::new();
-    let joining = bootstrap.joining.len();
-    if joining == 0 {
-        return found;
-    }
-    let nodes = crate::check::plural(joining, "node");
-    let join = |count: usize| if count == 1 { "joins" } else { "join" };
-    // A secret that is declared but cannot be read is E0203's finding, not a missing one.
-    if bootstrap.token.is_none() && cluster.bootstrap_token().is_none() {
-        found.push(
-            Diagnostic::error(
-                Code::E0207,
-                format!("{nodes} {} the cluster, and it has no `bootstrap_token`", join(joining)),
-                cluster.name_span(),
-                "no bootstrap token",
-            )
-            .with_help(
-                "add `bootstrap_token = env(\"K8SC_BOOTSTRAP_TOKEN\")`, set to what `kubeadm token generate` prints",
-            ),
-        );
-    }
-    let control_planes = bootstrap.joining_control_planes(context);
-    if control_planes > 0 && bootstrap.certificate_key.is_none() && cluster.certificate_key().is_none() {
-        found.push(
-            Diagnostic::error(
-                Code::E0208,
-                format!(
-                    "{} {} the control plane, and the cluster has no `certificate_key`",
-                    crate::check::plural(control_planes, "node"),
-                    join(control_planes)
-                ),
-                cluster.name_span(),
-                "no certificate key",
-            )
-            .with_help("add `certificate_key = env(\"K8SC_CERTIFICATE_KEY\")`, set to what `kubeadm certs certificate-key` prints"),
-        );
-    }
-    match (cluster.ca_certificate().is_some(), cluster.ca_key().is_some()) {
-        (true, true) => {}
-        (false, false) => {
-            let message = format!(
-                "{nodes} {} without a cluster CA to verify the control plane with",
-                join(joining)
-            );
-            let finding = if cluster.profile() == Some(Profile::Dev) {
-                Diagnostic::warning(
-                    Code::E0209,
-                    message,
-                    cluster.name_span(),
-                    "no CA: discovery is not verified",
-                )
-            } else {
-                Diagnostic::error(Code::E0209, message, cluster.name_span(), "no CA")
-            };
-            found.push(finding.with_help(CA_HELP));
-        }
-        (true, false) | (false, true) => found.push(
-            Diagnostic::error(
-                Code::E0209,
-                "the cluster CA needs both `ca_certificate` and `ca_key`: kubeadm init signs with the key",
-                cluster.name_span(),
-                "half a CA",
-            )
-            .with_help(CA_HELP),
-        ),
-    }
-    found
 }
 
 /// The kubelet flags of a node: its reservations.
@@ -411,24 +280,20 @@ fn address(model: &Model, node: EntityId) -> String {
     model.node(node).address().map(|a| a.to_string()).unwrap_or_default()
 }
 
-pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnostic>> {
+/// The kubeadm files. What the nodes join with was checked before any emitter ran
+/// (`check::build`: E0207-E0209).
+pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
     let model = input.model;
-    let context = Context::infrastructure(model, input.graph, input.secrets);
-    let Some(bootstrap) = Bootstrap::of(&context, input.secrets) else {
-        return Ok(());
+    let context = &input.platform;
+    let Some(bootstrap) = Bootstrap::of(context) else {
+        return;
     };
-    let errors: Vec<Diagnostic> = (findings(&context, &bootstrap).into_iter())
-        .filter(Diagnostic::is_error)
-        .collect();
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let endpoint = control_plane_endpoint(&context);
+    let endpoint = control_plane_endpoint(context);
     let mut text = format!(
         "# Generated by k8sc from {}; do not edit by hand.\n# On the first control-plane node: kubeadm init --config kubeadm-config.yaml --upload-certs\n",
         input.source
     );
-    if let Some(configuration) = cluster_configuration(input, &context, bootstrap.api, &endpoint) {
+    if let Some(configuration) = cluster_configuration(input, context, bootstrap.api, &endpoint) {
         text.push_str(&yaml(&configuration));
     }
     if let Some(first) = bootstrap.first {
@@ -462,10 +327,7 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
     text.push_str(&yaml(&KubeProxyConfiguration {
         api_version: "kubeproxy.config.k8s.io/v1alpha1",
         kind: "KubeProxyConfiguration",
-        mode: (context.cluster.and_then(|cluster| model.cluster(cluster).proxy_mode()))
-            .unwrap_or(ProxyMode::Nftables)
-            .as_str()
-            .to_string(),
+        mode: context.cluster().proxy_mode().as_str().to_string(),
     }));
     let holds_secret = bootstrap.token.is_some() || bootstrap.certificate_key.is_some();
     output.add(
@@ -473,14 +335,13 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
         text,
         if holds_secret { MODE_SECRET } else { MODE_FILE },
     );
-    joins(input, &context, &bootstrap, &endpoint, output);
+    joins(input, context, &bootstrap, &endpoint, output);
     if let (Some(first), Some(certificate), Some(key)) = (bootstrap.first, &bootstrap.ca_certificate, &bootstrap.ca_key)
     {
         let folder = format!("hosts/{}/etc/kubernetes/pki", model.name(first));
         output.add(format!("{folder}/ca.crt"), with_newline(certificate), MODE_FILE);
         output.add(format!("{folder}/ca.key"), with_newline(key), MODE_SECRET);
     }
-    Ok(())
 }
 
 fn with_newline(text: &str) -> String {
@@ -488,7 +349,7 @@ fn with_newline(text: &str) -> String {
 }
 
 /// `kubeadm/join/<node>.yaml` for every node but the first control-plane node.
-fn joins(input: &Input<'_>, context: &Context<'_>, bootstrap: &Bootstrap, endpoint: &str, output: &mut dyn Sink) {
+fn joins(input: &Input<'_>, context: &Platform<'_>, bootstrap: &Bootstrap, endpoint: &str, output: &mut dyn Sink) {
     let model = input.model;
     let pins: Vec<String> = (bootstrap.ca_certificate.as_deref())
         .and_then(|pem| ca_cert_hash(pem).ok())
@@ -534,12 +395,12 @@ fn joins(input: &Input<'_>, context: &Context<'_>, bootstrap: &Bootstrap, endpoi
 /// and etcd (stacked, or the external members).
 fn cluster_configuration(
     input: &Input<'_>,
-    context: &Context<'_>,
+    context: &Platform<'_>,
     api: KubeadmApi,
     endpoint: &str,
 ) -> Option<ClusterConfiguration> {
     let model = input.model;
-    let cluster = model.cluster(context.cluster?);
+    let cluster = context.cluster();
     let nodes_with = |role: Role| {
         (model.nodes())
             .filter(move |node| node.roles().contains(&role))
@@ -557,7 +418,7 @@ fn cluster_configuration(
     sans.extend(masters.iter().map(|m| address(model, *m)));
     sans.extend(masters.iter().map(|m| k8s_name(model.name(*m))));
     sans.dedup();
-    let etcd = if cluster.etcd() == Some(EtcdTopology::External) {
+    let etcd = if cluster.etcd() == EtcdTopology::External {
         Etcd::External(ExternalEtcd {
             endpoints: nodes_with(Role::Etcd)
                 .map(|node| format!("https://{}:2379", address(model, node)))
@@ -571,7 +432,6 @@ fn cluster_configuration(
             data_dir: "/var/lib/etcd".into(),
         }
     };
-    let cidr = |net: Option<ipnet::Ipv4Net>| net.map(|net| net.to_string()).unwrap_or_default();
     Some(ClusterConfiguration {
         api_version: api.api_version(),
         kind: "ClusterConfiguration",
@@ -580,9 +440,9 @@ fn cluster_configuration(
         control_plane_endpoint: endpoint.to_string(),
         image_repository: cluster.image_repository().map(str::to_string),
         networking: Networking {
-            pod_subnet: cidr(cluster.pod_cidr()),
-            service_subnet: cidr(cluster.service_cidr()),
-            dns_domain: cluster.dns_domain().unwrap_or("cluster.local").to_string(),
+            pod_subnet: cluster.pod_cidr().to_string(),
+            service_subnet: cluster.service_cidr().to_string(),
+            dns_domain: cluster.dns_domain().to_string(),
         },
         api_server: ApiServer { cert_s_a_ns: sans },
         etcd,

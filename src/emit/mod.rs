@@ -28,9 +28,8 @@ use std::collections::BTreeMap;
 
 pub use templates::Templates;
 
-use crate::check::Secrets;
 use crate::diagnostic::Diagnostic;
-use crate::graph::Graph;
+use crate::platform::{Platform, Secrets};
 use crate::semantic::{Model, SecretSource};
 
 /// Mode of ordinary files.
@@ -93,27 +92,30 @@ impl Sink for Output {
 pub struct Input<'a> {
     /// The source file's name as headers cite it (`cluster.k8s`): see [`cited_name`].
     pub source: String,
+    /// The platform: every effective value and derived fact the emitters read.
+    pub platform: Platform<'a>,
+    /// The platform's model (`platform.model`).
     pub model: &'a Model,
-    pub graph: &'a Graph,
     pub secrets: &'a Secrets,
     pub templates: &'a Templates,
 }
 
 impl<'a> Input<'a> {
-    /// The input for a compilation's model and graph.
+    /// The input for a compilation's model and graph; `None` when the model declares no
+    /// cluster (a front-end error: nothing is emitted from such a model).
     pub fn of(
         source: &'a str,
         compilation: &'a crate::Compilation,
         secrets: &'a Secrets,
         templates: &'a Templates,
-    ) -> Input<'a> {
-        Input {
+    ) -> Option<Input<'a>> {
+        Some(Input {
             source: cited_name(source),
+            platform: Platform::new(&compilation.model, &compilation.graph, secrets)?,
             model: &compilation.model,
-            graph: &compilation.graph,
             secrets,
             templates,
-        }
+        })
     }
 
     /// A secret's value; the caller resolved every secret before emitting.
@@ -141,30 +143,6 @@ pub fn cited_name(name: &str) -> String {
     if cited.is_empty() { "_".into() } else { cited }
 }
 
-/// E0203 for every secret the model uses that `secrets` does not hold: a build writes
-/// them all, so each must be readable. `why` says why a secret could not be read.
-pub fn missing_secrets(model: &Model, secrets: &Secrets, why: impl Fn(&SecretSource) -> String) -> Vec<Diagnostic> {
-    model
-        .secret_uses()
-        .into_iter()
-        .filter(|(source, _)| secrets.get(source).is_none())
-        .map(|(source, span)| {
-            Diagnostic::error(
-                crate::diagnostic::Code::E0203,
-                format!("cannot read a secret: {}", why(&source)),
-                span,
-                "this secret",
-            )
-            .with_help(match source {
-                SecretSource::Env(_) => "set the environment variable before `k8sc build`",
-                SecretSource::File(_) => {
-                    "create the file beside the source (or below its folder), or name the folder that holds it with `--secrets DIR`"
-                }
-            })
-        })
-        .collect()
-}
-
 /// Emits everything the platform needs, or the reasons it cannot (a template that does not
 /// render). The model must have passed every check.
 pub fn emit(input: &Input<'_>) -> Result<Output, Vec<Diagnostic>> {
@@ -178,9 +156,7 @@ pub fn emit(input: &Input<'_>) -> Result<Output, Vec<Diagnostic>> {
 pub fn emit_into(input: &Input<'_>, sink: &mut dyn Sink) -> Result<(), Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
     k8s::emit(input, sink);
-    if let Err(found) = kubeadm::emit(input, sink) {
-        diagnostics.extend(found);
-    }
+    kubeadm::emit(input, sink);
     if let Err(found) = haproxy::emit(input, sink) {
         diagnostics.extend(found);
     }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{Input, MODE_FILE, Sink};
-use crate::check::names::{k8s_name, namespace_of};
+use crate::platform::names::{k8s_name, namespace_of};
 use crate::semantic::views::{NfsExportOrCephRbd, NfsOption, NodeOrDrbdPair};
 use crate::semantic::{EntityId, Model};
 
@@ -71,7 +71,7 @@ pub fn volumes(model: &Model) -> Vec<NfsVolume> {
     let mut found = Vec::new();
     for view in model.apps() {
         let app = view.id().entity();
-        let replicas = view.replicas().unwrap_or(1).max(1);
+        let replicas = view.replicas().max(1);
         let namespace = namespace_of(model, app);
         for volume in view.volumes() {
             let Some(NfsExportOrCephRbd::NfsExport(export)) = volume.storage() else {
@@ -79,7 +79,7 @@ pub fn volumes(model: &Model) -> Vec<NfsVolume> {
             };
             let claim = volume.name().map(k8s_name).unwrap_or_default();
             let bytes = volume.size().unwrap_or(0);
-            let read_only = volume.read_only().unwrap_or(false);
+            let read_only = volume.read_only();
             let id = |value: Option<i64>| value.and_then(|value| u32::try_from(value).ok());
             let (owner, group, mode) = match (id(view.run_as_user()), id(view.fs_group())) {
                 (user, Some(group)) => (user.unwrap_or(squashed_root(model, export.entity())), group, "2770"),

@@ -9,7 +9,7 @@
 //! [`WIDTH`] columns.
 
 use crate::source::{FileId, SourceFile};
-use crate::syntax::{self, SyntaxError, ast};
+use crate::syntax::{self, SyntaxError, ast, quote};
 
 /// The column limit for values kept on one line.
 pub const WIDTH: usize = 100;
@@ -458,24 +458,6 @@ fn type_text(ty: &ast::TypeExpr) -> String {
             max.as_deref().unwrap_or_default()
         ),
     }
-}
-
-/// A string literal with its escapes.
-pub fn quote(text: &str) -> String {
-    let mut quoted = String::with_capacity(text.len() + 2);
-    quoted.push('"');
-    for ch in text.chars() {
-        match ch {
-            '"' => quoted.push_str("\\\""),
-            '\\' => quoted.push_str("\\\\"),
-            '\n' => quoted.push_str("\\n"),
-            '\t' => quoted.push_str("\\t"),
-            '\r' => quoted.push_str("\\r"),
-            other => quoted.push(other),
-        }
-    }
-    quoted.push('"');
-    quoted
 }
 
 #[cfg(test)]

@@ -6,10 +6,10 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use super::plan::{Host, Vip};
 use super::probe::{self, Landing};
 use super::sys;
 use super::world::World;
+use crate::emit::lab::plan::{Host, Vip};
 
 /// How much later than its declared bound a VIP may be seen moving: the lab polls, and
 /// each look at a namespace takes a few milliseconds.
@@ -346,7 +346,7 @@ fn tracked_program(world: &World, what: &str, holder: &str) -> Option<(&'static 
         "ingress" => node
             .standins
             .iter()
-            .any(|standin| standin.service == super::plan::Service::Ingress)
+            .any(|standin| standin.service == crate::emit::lab::plan::Service::Ingress)
             .then_some(("k8sc", "lab-standin")),
         "nfs" => Some(("k8sc", "--port 2049")),
         _ => None,

@@ -1,7 +1,7 @@
 //! `k8sc lab DIR`: the host layer of a built tree run by the real keepalived, haproxy and
 //! etcd, one network namespace per node, on this machine.
 //!
-//! - `plan.rs`: what the build records for the lab (`DIR/lab/plan.json`).
+//! - the plan it reads, `DIR/lab/plan.json`, is the build's record (`crate::emit::lab::plan`).
 //! - `world.rs`: the namespaces, links, per-node files and processes, and their removal.
 //! - `probe.rs`: VIP holders, where connections land, etcd writes.
 //! - `drill.rs`: failing hosts and tracked services, measuring, comparing with simulate.
@@ -9,7 +9,7 @@
 //! - `sys.rs`: root, programs, signals, processes.
 
 pub mod drill;
-pub mod plan;
+
 mod probe;
 pub mod standin;
 mod sys;
@@ -17,8 +17,8 @@ mod world;
 
 use std::path::Path;
 
+use crate::emit::lab::plan::{self, Plan};
 use drill::Report;
-use plan::Plan;
 use sys::Program;
 
 /// Why the lab could not run (as opposed to what it found).

@@ -1,9 +1,9 @@
 //! What the lab looks at: who holds each VIP, where a client's connection to a route
 //! lands, and whether etcd accepts a write. Probes run in the client namespace.
 
-use super::plan::{Route, Service, Vip};
 use super::sys;
 use super::world::World;
+use crate::emit::lab::plan::{Route, Service, Vip};
 
 /// The running members that hold the VIP.
 pub fn holders(world: &World, vip: &Vip) -> Vec<String> {

@@ -11,8 +11,8 @@ use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-use super::plan::{Node, Plan, Service};
 use super::sys::{self, run};
+use crate::emit::lab::plan::{Node, Plan, Service};
 
 /// A running node: its `unshare` process and its PID namespace.
 struct Running {

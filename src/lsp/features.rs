@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::locate::{Found, decl_at, locate, shape_of};
 use super::{Answer, Document, Server};
-use crate::check::{Secrets, quorum, router_ids, tolerance};
+use crate::platform::{Secrets, quorum, router_ids, tolerance};
 use crate::semantic::display::value_text;
 use crate::semantic::schema::{FieldDef, Type};
 use crate::semantic::typeck::example_value;
@@ -114,77 +114,94 @@ fn describe(compilation: &crate::Compilation, id: EntityId) -> String {
         definition.name, entity.name, definition.doc, definition.layer
     );
     let secrets = Secrets::default();
-    let context = crate::check::Context::new(model, &compilation.graph, &secrets);
-    let survives = |failed_ok: &dyn Fn(&crate::check::Assessment) -> bool| {
+    if let Some(platform) = crate::platform::Platform::new(model, &compilation.graph, &secrets) {
+        match entity.kind {
+            NodeId::KIND | ClusterId::KIND
+                if entity.kind == ClusterId::KIND || platform.topology.etcd.contains(&id) =>
+            {
+                text.push_str(&etcd_survival(&platform));
+            }
+            VipGroupId::KIND => text.push_str(&vip_survival(&platform, id)),
+            _ => {}
+        }
+    }
+    text
+}
+
+/// What an etcd member's or the cluster's hover says about etcd's quorum.
+fn etcd_survival(context: &crate::platform::Platform<'_>) -> String {
+    let mut text = String::new();
+    let survives = |failed_ok: &dyn Fn(&crate::platform::Assessment) -> bool| {
         context.topology.hosts().all(|domain| {
             let failed: rustc_hash::FxHashSet<EntityId> = domain.nodes.iter().copied().collect();
-            failed_ok(&crate::check::assess(&context, &failed))
+            failed_ok(&crate::platform::assess(context, &failed))
         })
     };
-    match entity.kind {
-        NodeId::KIND | ClusterId::KIND if entity.kind == ClusterId::KIND || context.topology.etcd.contains(&id) => {
-            let members = context.topology.etcd.len();
-            if members > 0 {
-                let verdict = if survives(&|a| a.etcd_quorum()) {
-                    "survives the loss of any one physical host"
-                } else {
-                    "does NOT survive the loss of every physical host"
-                };
-                text.push_str(&format!(
-                    "\n\netcd: {members} members, quorum {}, tolerates {} failure{}; {verdict}",
-                    quorum(members),
-                    tolerance(members),
-                    if tolerance(members) == 1 { "" } else { "s" }
-                ));
-            }
+    let members = context.topology.etcd.len();
+    if members > 0 {
+        let verdict = if survives(&|a| a.etcd_quorum()) {
+            "survives the loss of any one physical host"
+        } else {
+            "does NOT survive the loss of every physical host"
+        };
+        text.push_str(&format!(
+            "\n\netcd: {members} members, quorum {}, tolerates {} failure{}; {verdict}",
+            quorum(members),
+            tolerance(members),
+            if tolerance(members) == 1 { "" } else { "s" }
+        ));
+    }
+    text
+}
+
+/// What a VIP group's hover says: its members by priority, its router id, and whether it
+/// survives the loss of a host.
+fn vip_survival(context: &crate::platform::Platform<'_>, id: EntityId) -> String {
+    let model = context.model;
+    let mut text = String::new();
+    let members = model.vip_group(id).members().entities();
+    let levels = crate::platform::priorities(model, id);
+    let router = router_ids(model).into_iter().find(|router| router.vip == id);
+    // With nopreempt keepalived starts every member BACKUP (the first to come up
+    // takes the VIP and keeps it); otherwise the highest priority starts MASTER.
+    let preempt = crate::platform::preempts(model, id);
+    let listing: Vec<String> = members
+        .iter()
+        .zip(&levels)
+        .enumerate()
+        .map(|(position, (member, priority))| {
+            format!(
+                "{} {} {priority}",
+                model.name(*member),
+                if position == 0 && preempt { "MASTER" } else { "BACKUP" }
+            )
+        })
+        .collect();
+    let alive_everywhere = context
+        .topology
+        .hosts()
+        .all(|domain| members.iter().any(|m| !domain.nodes.contains(m)));
+    text.push_str(&format!(
+        "\n\n{} members ({}); virtual_router_id {}{}; {}",
+        members.len(),
+        listing.join(", "),
+        router.map_or(0, |r| r.id),
+        if router.is_some_and(|r| r.assigned) {
+            " (assigned by k8sc)"
+        } else {
+            ""
+        },
+        if alive_everywhere {
+            "survives the loss of any one physical host"
+        } else {
+            "does NOT survive the loss of every physical host"
         }
-        VipGroupId::KIND => {
-            let members = model.vip_group(id).members().entities();
-            let levels = crate::check::priorities(model, id);
-            let router = router_ids(model).into_iter().find(|router| router.vip == id);
-            // With nopreempt keepalived starts every member BACKUP (the first to come up
-            // takes the VIP and keeps it); otherwise the highest priority starts MASTER.
-            let preempt = crate::check::preempts(model, id);
-            let listing: Vec<String> = members
-                .iter()
-                .zip(&levels)
-                .enumerate()
-                .map(|(position, (member, priority))| {
-                    format!(
-                        "{} {} {priority}",
-                        model.name(*member),
-                        if position == 0 && preempt { "MASTER" } else { "BACKUP" }
-                    )
-                })
-                .collect();
-            let alive_everywhere = context
-                .topology
-                .hosts()
-                .all(|domain| members.iter().any(|m| !domain.nodes.contains(m)));
-            text.push_str(&format!(
-                "\n\n{} members ({}); virtual_router_id {}{}; {}",
-                members.len(),
-                listing.join(", "),
-                router.map_or(0, |r| r.id),
-                if router.is_some_and(|r| r.assigned) {
-                    " (assigned by k8sc)"
-                } else {
-                    ""
-                },
-                if alive_everywhere {
-                    "survives the loss of any one physical host"
-                } else {
-                    "does NOT survive the loss of every physical host"
-                }
-            ));
-            if !preempt {
-                text.push_str(
-                    "\n\nnopreempt: every member starts BACKUP; the first to come up takes the VIP and keeps it, \
-                     whatever the priorities, until it fails",
-                );
-            }
-        }
-        _ => {}
+    ));
+    if !preempt {
+        text.push_str(
+            "\n\nnopreempt: every member starts BACKUP; the first to come up takes the VIP and keeps it, \
+             whatever the priorities, until it fails",
+        );
     }
     text
 }

@@ -6,7 +6,7 @@ use super::model::Model;
 use super::schema::{Schemas, Shape, Type};
 use super::typeck::first_sentence;
 use super::value::{FieldValue, SecretSource, Value, format_cpu, format_quantity};
-use crate::format::quote;
+use crate::syntax::quote;
 
 /// A value as it would be written in source. References need the model to be named.
 pub fn value_text(schemas: &Schemas, model: Option<&Model>, ty: &Type, value: &Value) -> String {

@@ -185,9 +185,20 @@ impl Model {
 
     /// The field at a shape position (written, from the component, or the default): what
     /// the generated views read, by the positions worked out when they were generated.
+    /// A written value the front end rejected reads as the component's value or the
+    /// default, so a field with a default always has a value to read.
     pub(crate) fn read_at(&self, id: EntityId, position: usize) -> Option<&Spanned> {
         let entity = self.entities.get(id.0 as usize)?;
-        self.field_at(entity, position).map(|(value, _)| value)
+        if let Some(Some(written)) = entity.written(position) {
+            return Some(written);
+        }
+        let schemas: &'static Schemas = self.schemas;
+        let inherited = entity
+            .component
+            .and_then(|component| schemas.component(component).fields.get(position)?.as_ref());
+        inherited
+            .or_else(|| schemas.entity(entity.kind).shape.fields.get(position)?.default.as_ref())
+            .map(|value| &value.value)
     }
 
     /// Where to point at the field at a shape position: its value when the declaration

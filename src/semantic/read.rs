@@ -14,6 +14,17 @@ use super::schema::KindId;
 use super::value::{SecretSource, Spanned, Value};
 use crate::source::Span;
 
+/// A record with no field written, for a record view that has no value to read (each
+/// of its fields then reads its own default).
+pub static EMPTY_RECORD: Spanned = Spanned {
+    value: Value::Record(Vec::new()),
+    span: Span {
+        file: crate::source::FileId(0),
+        start: 0,
+        end: 0,
+    },
+};
+
 /// Reads one value as `T`.
 pub type Reader<'m, T> = fn(&'m Model, &'m Spanned) -> Option<T>;
 

@@ -1069,8 +1069,10 @@ impl<'m> Cluster<'m> {
     // field of `cluster.profile`
     /// How strict the HA rules are.
     /// `profile: profile`.
-    pub(crate) fn profile(self) -> Option<Profile> {
-        self.field(1).and_then(|value| Profile::read(self.model, value))
+    pub(crate) fn profile(self) -> Profile {
+        self.field(1)
+            .and_then(|value| Profile::read(self.model, value))
+            .unwrap_or(Profile::Production)
     }
     /// Where `profile` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -1081,8 +1083,10 @@ impl<'m> Cluster<'m> {
     // field of `cluster.cni`
     /// The pod network plugin.
     /// `cni: cni`.
-    pub(crate) fn cni(self) -> Option<Cni> {
-        self.field(2).and_then(|value| Cni::read(self.model, value))
+    pub(crate) fn cni(self) -> Cni {
+        self.field(2)
+            .and_then(|value| Cni::read(self.model, value))
+            .unwrap_or(Cni::Calico)
     }
     /// Where `cni` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -1093,8 +1097,10 @@ impl<'m> Cluster<'m> {
     // field of `cluster.proxy_mode`
     /// How kube-proxy programs Services.
     /// `proxy_mode: proxy_mode`.
-    pub(crate) fn proxy_mode(self) -> Option<ProxyMode> {
-        self.field(3).and_then(|value| ProxyMode::read(self.model, value))
+    pub(crate) fn proxy_mode(self) -> ProxyMode {
+        self.field(3)
+            .and_then(|value| ProxyMode::read(self.model, value))
+            .unwrap_or(ProxyMode::Nftables)
     }
     /// Where `proxy_mode` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -1130,8 +1136,10 @@ impl<'m> Cluster<'m> {
     // field of `cluster.pod_cidr`
     /// The pod network; it must not overlap the node subnet or the service CIDR.
     /// `pod_cidr: cidr`.
-    pub(crate) fn pod_cidr(self) -> Option<Ipv4Net> {
-        self.field(6).and_then(|value| read::cidr(self.model, value))
+    pub(crate) fn pod_cidr(self) -> Ipv4Net {
+        self.field(6)
+            .and_then(|value| read::cidr(self.model, value))
+            .unwrap_or(Ipv4Net::new_assert(Ipv4Addr::new(10, 244, 0, 0), 16))
     }
     /// Where `pod_cidr` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -1142,8 +1150,10 @@ impl<'m> Cluster<'m> {
     // field of `cluster.service_cidr`
     /// The Service network; it must not overlap the node subnet or the pod CIDR.
     /// `service_cidr: cidr`.
-    pub(crate) fn service_cidr(self) -> Option<Ipv4Net> {
-        self.field(7).and_then(|value| read::cidr(self.model, value))
+    pub(crate) fn service_cidr(self) -> Ipv4Net {
+        self.field(7)
+            .and_then(|value| read::cidr(self.model, value))
+            .unwrap_or(Ipv4Net::new_assert(Ipv4Addr::new(10, 96, 0, 0), 12))
     }
     /// Where `service_cidr` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -1154,8 +1164,10 @@ impl<'m> Cluster<'m> {
     // field of `cluster.etcd`
     /// Where etcd runs; the members are the nodes with the `etcd` role.
     /// `etcd: etcd_topology`.
-    pub(crate) fn etcd(self) -> Option<EtcdTopology> {
-        self.field(8).and_then(|value| EtcdTopology::read(self.model, value))
+    pub(crate) fn etcd(self) -> EtcdTopology {
+        self.field(8)
+            .and_then(|value| EtcdTopology::read(self.model, value))
+            .unwrap_or(EtcdTopology::Stacked)
     }
     /// Where `etcd` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -1166,8 +1178,10 @@ impl<'m> Cluster<'m> {
     // field of `cluster.apiserver_port`
     /// The port kube-apiserver listens on, on every control-plane node.
     /// `apiserver_port: port`.
-    pub(crate) fn apiserver_port(self) -> Option<u16> {
-        self.field(9).and_then(|value| read::port(self.model, value))
+    pub(crate) fn apiserver_port(self) -> u16 {
+        self.field(9)
+            .and_then(|value| read::port(self.model, value))
+            .unwrap_or(6443)
     }
     /// Where `apiserver_port` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -1178,8 +1192,10 @@ impl<'m> Cluster<'m> {
     // field of `cluster.dns_domain`
     /// The cluster's DNS domain.
     /// `dns_domain: string`.
-    pub(crate) fn dns_domain(self) -> Option<&'m str> {
-        self.field(10).and_then(|value| read::string(self.model, value))
+    pub(crate) fn dns_domain(self) -> &'m str {
+        self.field(10)
+            .and_then(|value| read::string(self.model, value))
+            .unwrap_or("cluster.local")
     }
     /// Where `dns_domain` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -1376,8 +1392,10 @@ impl<'m> PhysicalHost<'m> {
     // field of `physical_host.datacenter`
     /// The data centre it sits in; each data centre pulls images from its nearest registry.
     /// `datacenter: string`.
-    pub(crate) fn datacenter(self) -> Option<&'m str> {
-        self.field(2).and_then(|value| read::string(self.model, value))
+    pub(crate) fn datacenter(self) -> &'m str {
+        self.field(2)
+            .and_then(|value| read::string(self.model, value))
+            .unwrap_or("dc1")
     }
     /// Where `datacenter` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -1524,8 +1542,10 @@ impl<'m> Node<'m> {
     // field of `node.cpu`
     /// Total cores.
     /// `cpu: cpu`. In millicores.
-    pub(crate) fn cpu(self) -> Option<u64> {
-        self.field(3).and_then(|value| read::cpu(self.model, value))
+    pub(crate) fn cpu(self) -> u64 {
+        self.field(3)
+            .and_then(|value| read::cpu(self.model, value))
+            .unwrap_or(4000)
     }
     /// Where `cpu` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -1536,8 +1556,10 @@ impl<'m> Node<'m> {
     // field of `node.memory`
     /// Total memory.
     /// `memory: quantity`. In bytes.
-    pub(crate) fn memory(self) -> Option<u64> {
-        self.field(4).and_then(|value| read::quantity(self.model, value))
+    pub(crate) fn memory(self) -> u64 {
+        self.field(4)
+            .and_then(|value| read::quantity(self.model, value))
+            .unwrap_or(8589934592)
     }
     /// Where `memory` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -1548,8 +1570,10 @@ impl<'m> Node<'m> {
     // field of `node.reserved`
     /// Resources kept for the host (kubelet system-reserved).
     /// `reserved: resources`.
-    pub(crate) fn reserved(self) -> Option<Resources<'m>> {
-        self.field(5).and_then(|value| Resources::read(self.model, value))
+    pub(crate) fn reserved(self) -> Resources<'m> {
+        self.field(5)
+            .and_then(|value| Resources::read(self.model, value))
+            .unwrap_or(Resources::empty(self.model))
     }
     /// Where `reserved` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -1572,8 +1596,10 @@ impl<'m> Node<'m> {
     // field of `node.gpu`
     /// The node has GPUs.
     /// `gpu: bool`.
-    pub(crate) fn gpu(self) -> Option<bool> {
-        self.field(7).and_then(|value| read::boolean(self.model, value))
+    pub(crate) fn gpu(self) -> bool {
+        self.field(7)
+            .and_then(|value| read::boolean(self.model, value))
+            .unwrap_or(false)
     }
     /// Where `gpu` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -1921,8 +1947,10 @@ impl<'m> DrbdPair<'m> {
     // field of `drbd_pair.device`
     /// The DRBD device.
     /// `device: string`.
-    pub(crate) fn device(self) -> Option<&'m str> {
-        self.field(3).and_then(|value| read::string(self.model, value))
+    pub(crate) fn device(self) -> &'m str {
+        self.field(3)
+            .and_then(|value| read::string(self.model, value))
+            .unwrap_or("/dev/drbd0")
     }
     /// Where `device` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -1933,8 +1961,10 @@ impl<'m> DrbdPair<'m> {
     // field of `drbd_pair.resource`
     /// The DRBD resource name.
     /// `resource: string`.
-    pub(crate) fn resource(self) -> Option<&'m str> {
-        self.field(4).and_then(|value| read::string(self.model, value))
+    pub(crate) fn resource(self) -> &'m str {
+        self.field(4)
+            .and_then(|value| read::string(self.model, value))
+            .unwrap_or("r0")
     }
     /// Where `resource` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -2069,8 +2099,10 @@ impl<'m> CephRbd<'m> {
     // field of `ceph_rbd.pool`
     /// The RBD pool volumes are created in.
     /// `pool: string`.
-    pub(crate) fn pool(self) -> Option<&'m str> {
-        self.field(1).and_then(|value| read::string(self.model, value))
+    pub(crate) fn pool(self) -> &'m str {
+        self.field(1)
+            .and_then(|value| read::string(self.model, value))
+            .unwrap_or("kube")
     }
     /// Where `pool` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -2081,8 +2113,10 @@ impl<'m> CephRbd<'m> {
     // field of `ceph_rbd.user`
     /// The Ceph user k8sc's StorageClass authenticates as.
     /// `user: string`.
-    pub(crate) fn user(self) -> Option<&'m str> {
-        self.field(2).and_then(|value| read::string(self.model, value))
+    pub(crate) fn user(self) -> &'m str {
+        self.field(2)
+            .and_then(|value| read::string(self.model, value))
+            .unwrap_or("admin")
     }
     /// Where `user` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -2117,8 +2151,10 @@ impl<'m> CephRbd<'m> {
     // field of `ceph_rbd.default_class`
     /// Make it the cluster's default StorageClass.
     /// `default_class: bool`.
-    pub(crate) fn default_class(self) -> Option<bool> {
-        self.field(5).and_then(|value| read::boolean(self.model, value))
+    pub(crate) fn default_class(self) -> bool {
+        self.field(5)
+            .and_then(|value| read::boolean(self.model, value))
+            .unwrap_or(false)
     }
     /// Where `default_class` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -2302,8 +2338,10 @@ impl<'m> VipGroup<'m> {
     // field of `vip_group.track`
     /// What keepalived checks on each member.
     /// `track: vip_track`.
-    pub(crate) fn track(self) -> Option<VipTrack> {
-        self.field(6).and_then(|value| VipTrack::read(self.model, value))
+    pub(crate) fn track(self) -> VipTrack {
+        self.field(6)
+            .and_then(|value| VipTrack::read(self.model, value))
+            .unwrap_or(VipTrack::None)
     }
     /// Where `track` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -2314,8 +2352,10 @@ impl<'m> VipGroup<'m> {
     // field of `vip_group.check_interval`
     /// How often keepalived runs the check of `track` (whole seconds, at least 1s); each run may take as long.
     /// `check_interval: duration`. In milliseconds.
-    pub(crate) fn check_interval(self) -> Option<u64> {
-        self.field(7).and_then(|value| read::duration(self.model, value))
+    pub(crate) fn check_interval(self) -> u64 {
+        self.field(7)
+            .and_then(|value| read::duration(self.model, value))
+            .unwrap_or(2000)
     }
     /// Where `check_interval` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -2326,8 +2366,10 @@ impl<'m> VipGroup<'m> {
     // field of `vip_group.check_fall`
     /// Failed checks in a row before a member gives the VIP up: with `check_interval`, how long a dead service keeps the VIP.
     /// `check_fall: int`.
-    pub(crate) fn check_fall(self) -> Option<i64> {
-        self.field(8).and_then(|value| read::int(self.model, value))
+    pub(crate) fn check_fall(self) -> i64 {
+        self.field(8)
+            .and_then(|value| read::int(self.model, value))
+            .unwrap_or(2)
     }
     /// Where `check_fall` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -2338,8 +2380,10 @@ impl<'m> VipGroup<'m> {
     // field of `vip_group.check_rise`
     /// Passed checks in a row before a member counts as healthy again.
     /// `check_rise: int`.
-    pub(crate) fn check_rise(self) -> Option<i64> {
-        self.field(9).and_then(|value| read::int(self.model, value))
+    pub(crate) fn check_rise(self) -> i64 {
+        self.field(9)
+            .and_then(|value| read::int(self.model, value))
+            .unwrap_or(2)
     }
     /// Where `check_rise` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -2350,8 +2394,10 @@ impl<'m> VipGroup<'m> {
     // field of `vip_group.advert_interval`
     /// How often the MASTER sends VRRP advertisements.
     /// `advert_interval: duration`. In milliseconds.
-    pub(crate) fn advert_interval(self) -> Option<u64> {
-        self.field(10).and_then(|value| read::duration(self.model, value))
+    pub(crate) fn advert_interval(self) -> u64 {
+        self.field(10)
+            .and_then(|value| read::duration(self.model, value))
+            .unwrap_or(1000)
     }
     /// Where `advert_interval` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -2473,8 +2519,10 @@ impl<'m> LoadBalancer<'m> {
     // field of `load_balancer.software`
     /// haproxy (layer 4/7 proxy) or LVS (kernel layer 4, direct routing).
     /// `software: lb_software`.
-    pub(crate) fn software(self) -> Option<LbSoftware> {
-        self.field(0).and_then(|value| LbSoftware::read(self.model, value))
+    pub(crate) fn software(self) -> LbSoftware {
+        self.field(0)
+            .and_then(|value| LbSoftware::read(self.model, value))
+            .unwrap_or(LbSoftware::Haproxy)
     }
     /// Where `software` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -2673,8 +2721,10 @@ impl<'m> IngressController<'m> {
     // field of `ingress_controller.replicas`
     /// How many controller pods; at most one per ingress node with required anti-affinity.
     /// `replicas: int`.
-    pub(crate) fn replicas(self) -> Option<i64> {
-        self.field(4).and_then(|value| read::int(self.model, value))
+    pub(crate) fn replicas(self) -> i64 {
+        self.field(4)
+            .and_then(|value| read::int(self.model, value))
+            .unwrap_or(2)
     }
     /// Where `replicas` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -2697,8 +2747,10 @@ impl<'m> IngressController<'m> {
     // field of `ingress_controller.expose`
     /// How the controller listens on 80/443.
     /// `expose: ingress_expose`.
-    pub(crate) fn expose(self) -> Option<IngressExpose> {
-        self.field(6).and_then(|value| IngressExpose::read(self.model, value))
+    pub(crate) fn expose(self) -> IngressExpose {
+        self.field(6)
+            .and_then(|value| IngressExpose::read(self.model, value))
+            .unwrap_or(IngressExpose::HostNetwork)
     }
     /// Where `expose` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -2709,8 +2761,10 @@ impl<'m> IngressController<'m> {
     // field of `ingress_controller.anti_affinity`
     /// How strictly the controller's pods are kept on distinct nodes.
     /// `anti_affinity: anti_affinity`.
-    pub(crate) fn anti_affinity(self) -> Option<AntiAffinity> {
-        self.field(7).and_then(|value| AntiAffinity::read(self.model, value))
+    pub(crate) fn anti_affinity(self) -> AntiAffinity {
+        self.field(7)
+            .and_then(|value| AntiAffinity::read(self.model, value))
+            .unwrap_or(AntiAffinity::Required)
     }
     /// Where `anti_affinity` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -2721,8 +2775,10 @@ impl<'m> IngressController<'m> {
     // field of `ingress_controller.http_port`
     /// The HTTP port on the ingress nodes.
     /// `http_port: port`.
-    pub(crate) fn http_port(self) -> Option<u16> {
-        self.field(8).and_then(|value| read::port(self.model, value))
+    pub(crate) fn http_port(self) -> u16 {
+        self.field(8)
+            .and_then(|value| read::port(self.model, value))
+            .unwrap_or(80)
     }
     /// Where `http_port` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -2733,8 +2789,10 @@ impl<'m> IngressController<'m> {
     // field of `ingress_controller.https_port`
     /// The HTTPS port on the ingress nodes.
     /// `https_port: port`.
-    pub(crate) fn https_port(self) -> Option<u16> {
-        self.field(9).and_then(|value| read::port(self.model, value))
+    pub(crate) fn https_port(self) -> u16 {
+        self.field(9)
+            .and_then(|value| read::port(self.model, value))
+            .unwrap_or(443)
     }
     /// Where `https_port` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -3033,8 +3091,10 @@ impl<'m> App<'m> {
     // field of `app.workload`
     /// How the app runs: Deployment, StatefulSet or DaemonSet.
     /// `workload: workload`.
-    pub(crate) fn workload(self) -> Option<Workload> {
-        self.field(2).and_then(|value| Workload::read(self.model, value))
+    pub(crate) fn workload(self) -> Workload {
+        self.field(2)
+            .and_then(|value| Workload::read(self.model, value))
+            .unwrap_or(Workload::Stateless)
     }
     /// Where `workload` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -3057,8 +3117,10 @@ impl<'m> App<'m> {
     // field of `app.replicas`
     /// How many pods (ignored for a daemon, which runs one per node).
     /// `replicas: int`.
-    pub(crate) fn replicas(self) -> Option<i64> {
-        self.field(4).and_then(|value| read::int(self.model, value))
+    pub(crate) fn replicas(self) -> i64 {
+        self.field(4)
+            .and_then(|value| read::int(self.model, value))
+            .unwrap_or(2)
     }
     /// Where `replicas` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -3177,8 +3239,10 @@ impl<'m> App<'m> {
     // field of `app.placement`
     /// Where the app's pods may run and how they are spread.
     /// `placement: placement`.
-    pub(crate) fn placement(self) -> Option<Placement<'m>> {
-        self.field(13).and_then(|value| Placement::read(self.model, value))
+    pub(crate) fn placement(self) -> Placement<'m> {
+        self.field(13)
+            .and_then(|value| Placement::read(self.model, value))
+            .unwrap_or(Placement::empty(self.model))
     }
     /// Where `placement` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -3280,8 +3344,10 @@ impl<'m> App<'m> {
     /// Parts of the app's confinement relaxed, each with its reason.
     /// By default its containers run as a user that is not root (`run_as_user`, else 65534), gain no privileges, drop every capability (a port below 1024 keeps NET_BIND_SERVICE), run under the runtime's default seccomp profile with a read-only root filesystem, and mount no service account token.
     /// `relax: confinement`.
-    pub(crate) fn relax(self) -> Option<Confinement<'m>> {
-        self.field(21).and_then(|value| Confinement::read(self.model, value))
+    pub(crate) fn relax(self) -> Confinement<'m> {
+        self.field(21)
+            .and_then(|value| Confinement::read(self.model, value))
+            .unwrap_or(Confinement::empty(self.model))
     }
     /// Where `relax` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -3405,8 +3471,10 @@ impl<'m> Registry<'m> {
     // field of `registry.type`
     /// The registry's implementation.
     /// `type: registry_type`.
-    pub(crate) fn r#type(self) -> Option<RegistryType> {
-        self.field(0).and_then(|value| RegistryType::read(self.model, value))
+    pub(crate) fn r#type(self) -> RegistryType {
+        self.field(0)
+            .and_then(|value| RegistryType::read(self.model, value))
+            .unwrap_or(RegistryType::Harbor)
     }
     /// Where `type` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -3441,8 +3509,10 @@ impl<'m> Registry<'m> {
     // field of `registry.level`
     /// Primary (the source of every image) or sub (a replica near its clusters).
     /// `level: registry_level`.
-    pub(crate) fn level(self) -> Option<RegistryLevel> {
-        self.field(3).and_then(|value| RegistryLevel::read(self.model, value))
+    pub(crate) fn level(self) -> RegistryLevel {
+        self.field(3)
+            .and_then(|value| RegistryLevel::read(self.model, value))
+            .unwrap_or(RegistryLevel::Sub)
     }
     /// Where `level` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -3453,8 +3523,10 @@ impl<'m> Registry<'m> {
     // field of `registry.insecure`
     /// The registry's certificate is not verified: by Harbor when it replicates, and by the nodes' containerd when they pull (plain HTTP for an `http://` URL).
     /// `insecure: bool`.
-    pub(crate) fn insecure(self) -> Option<bool> {
-        self.field(4).and_then(|value| read::boolean(self.model, value))
+    pub(crate) fn insecure(self) -> bool {
+        self.field(4)
+            .and_then(|value| read::boolean(self.model, value))
+            .unwrap_or(false)
     }
     /// Where `insecure` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -3599,8 +3671,10 @@ impl<'m> Replication<'m> {
     // field of `replication.mode`
     /// `push` runs on the source, `pull` on the target.
     /// `mode: replication_mode`.
-    pub(crate) fn mode(self) -> Option<ReplicationMode> {
-        self.field(2).and_then(|value| ReplicationMode::read(self.model, value))
+    pub(crate) fn mode(self) -> ReplicationMode {
+        self.field(2)
+            .and_then(|value| ReplicationMode::read(self.model, value))
+            .unwrap_or(ReplicationMode::Push)
     }
     /// Where `mode` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -3625,9 +3699,10 @@ impl<'m> Replication<'m> {
     // field of `replication.trigger`
     /// When the replication runs.
     /// `trigger: replication_trigger`.
-    pub(crate) fn trigger(self) -> Option<ReplicationTrigger> {
+    pub(crate) fn trigger(self) -> ReplicationTrigger {
         self.field(4)
             .and_then(|value| ReplicationTrigger::read(self.model, value))
+            .unwrap_or(ReplicationTrigger::EventBased)
     }
     /// Where `trigger` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -3650,8 +3725,10 @@ impl<'m> Replication<'m> {
     // field of `replication.deletion`
     /// Replicate deletions too.
     /// `deletion: bool`.
-    pub(crate) fn deletion(self) -> Option<bool> {
-        self.field(6).and_then(|value| read::boolean(self.model, value))
+    pub(crate) fn deletion(self) -> bool {
+        self.field(6)
+            .and_then(|value| read::boolean(self.model, value))
+            .unwrap_or(false)
     }
     /// Where `deletion` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -3662,8 +3739,10 @@ impl<'m> Replication<'m> {
     // field of `replication.override`
     /// Overwrite artifacts that already exist at the destination.
     /// `override: bool`.
-    pub(crate) fn r#override(self) -> Option<bool> {
-        self.field(7).and_then(|value| read::boolean(self.model, value))
+    pub(crate) fn r#override(self) -> bool {
+        self.field(7)
+            .and_then(|value| read::boolean(self.model, value))
+            .unwrap_or(true)
     }
     /// Where `override` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -3674,8 +3753,10 @@ impl<'m> Replication<'m> {
     // field of `replication.enabled`
     /// Whether the rule is active.
     /// `enabled: bool`.
-    pub(crate) fn enabled(self) -> Option<bool> {
-        self.field(8).and_then(|value| read::boolean(self.model, value))
+    pub(crate) fn enabled(self) -> bool {
+        self.field(8)
+            .and_then(|value| read::boolean(self.model, value))
+            .unwrap_or(true)
     }
     /// Where `enabled` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -3796,8 +3877,10 @@ impl<'m> Route<'m> {
     // field of `route.path`
     /// The path prefix routed to the app.
     /// `path: string`.
-    pub(crate) fn path(self) -> Option<&'m str> {
-        self.field(1).and_then(|value| read::string(self.model, value))
+    pub(crate) fn path(self) -> &'m str {
+        self.field(1)
+            .and_then(|value| read::string(self.model, value))
+            .unwrap_or("/")
     }
     /// Where `path` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -3832,8 +3915,10 @@ impl<'m> Route<'m> {
     // field of `route.tls`
     /// Serve the route over HTTPS.
     /// `tls: bool`.
-    pub(crate) fn tls(self) -> Option<bool> {
-        self.field(4).and_then(|value| read::boolean(self.model, value))
+    pub(crate) fn tls(self) -> bool {
+        self.field(4)
+            .and_then(|value| read::boolean(self.model, value))
+            .unwrap_or(false)
     }
     /// Where `tls` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -4162,6 +4247,14 @@ impl<'m> Resources<'m> {
     }
 
     /// Where the record is written (or the default's place in the standard library).
+    /// The record with no field written: every field reads its default.
+    pub fn empty(model: &'m Model) -> Resources<'m> {
+        Resources {
+            model,
+            value: &read::EMPTY_RECORD,
+        }
+    }
+
     pub fn span(self) -> Span {
         self.value.span
     }
@@ -4213,6 +4306,14 @@ impl<'m> PortSpec<'m> {
     }
 
     /// Where the record is written (or the default's place in the standard library).
+    /// The record with no field written: every field reads its default.
+    pub fn empty(model: &'m Model) -> PortSpec<'m> {
+        PortSpec {
+            model,
+            value: &read::EMPTY_RECORD,
+        }
+    }
+
     pub fn span(self) -> Span {
         self.value.span
     }
@@ -4252,8 +4353,10 @@ impl<'m> PortSpec<'m> {
     // field of `port_spec.protocol`
     /// TCP or UDP.
     /// `protocol: protocol`.
-    pub(crate) fn protocol(self) -> Option<Protocol> {
-        self.field(2).and_then(|value| Protocol::read(self.model, value))
+    pub(crate) fn protocol(self) -> Protocol {
+        self.field(2)
+            .and_then(|value| Protocol::read(self.model, value))
+            .unwrap_or(Protocol::Tcp)
     }
     /// Where `protocol` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -4276,6 +4379,14 @@ impl<'m> VolumeClaim<'m> {
     }
 
     /// Where the record is written (or the default's place in the standard library).
+    /// The record with no field written: every field reads its default.
+    pub fn empty(model: &'m Model) -> VolumeClaim<'m> {
+        VolumeClaim {
+            model,
+            value: &read::EMPTY_RECORD,
+        }
+    }
+
     pub fn span(self) -> Span {
         self.value.span
     }
@@ -4340,8 +4451,10 @@ impl<'m> VolumeClaim<'m> {
     // field of `volume_claim.read_only`
     /// Mount the volume read-only.
     /// `read_only: bool`.
-    pub(crate) fn read_only(self) -> Option<bool> {
-        self.field(4).and_then(|value| read::boolean(self.model, value))
+    pub(crate) fn read_only(self) -> bool {
+        self.field(4)
+            .and_then(|value| read::boolean(self.model, value))
+            .unwrap_or(false)
     }
     /// Where `read_only` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -4364,6 +4477,14 @@ impl<'m> Autoscaling<'m> {
     }
 
     /// Where the record is written (or the default's place in the standard library).
+    /// The record with no field written: every field reads its default.
+    pub fn empty(model: &'m Model) -> Autoscaling<'m> {
+        Autoscaling {
+            model,
+            value: &read::EMPTY_RECORD,
+        }
+    }
+
     pub fn span(self) -> Span {
         self.value.span
     }
@@ -4403,8 +4524,10 @@ impl<'m> Autoscaling<'m> {
     // field of `autoscaling.cpu_percent`
     /// The average CPU utilisation (percent of the request) to scale at.
     /// `cpu_percent: int`.
-    pub(crate) fn cpu_percent(self) -> Option<i64> {
-        self.field(2).and_then(|value| read::int(self.model, value))
+    pub(crate) fn cpu_percent(self) -> i64 {
+        self.field(2)
+            .and_then(|value| read::int(self.model, value))
+            .unwrap_or(80)
     }
     /// Where `cpu_percent` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -4428,6 +4551,14 @@ impl<'m> Probe<'m> {
     }
 
     /// Where the record is written (or the default's place in the standard library).
+    /// The record with no field written: every field reads its default.
+    pub fn empty(model: &'m Model) -> Probe<'m> {
+        Probe {
+            model,
+            value: &read::EMPTY_RECORD,
+        }
+    }
+
     pub fn span(self) -> Span {
         self.value.span
     }
@@ -4480,8 +4611,10 @@ impl<'m> Probe<'m> {
     // field of `probe.initial_delay`
     /// How long after the container starts the first probe runs (whole seconds).
     /// `initial_delay: duration`. In milliseconds.
-    pub(crate) fn initial_delay(self) -> Option<u64> {
-        self.field(3).and_then(|value| read::duration(self.model, value))
+    pub(crate) fn initial_delay(self) -> u64 {
+        self.field(3)
+            .and_then(|value| read::duration(self.model, value))
+            .unwrap_or(0)
     }
     /// Where `initial_delay` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -4492,8 +4625,10 @@ impl<'m> Probe<'m> {
     // field of `probe.period`
     /// How often the probe runs (whole seconds, at least 1s).
     /// `period: duration`. In milliseconds.
-    pub(crate) fn period(self) -> Option<u64> {
-        self.field(4).and_then(|value| read::duration(self.model, value))
+    pub(crate) fn period(self) -> u64 {
+        self.field(4)
+            .and_then(|value| read::duration(self.model, value))
+            .unwrap_or(10000)
     }
     /// Where `period` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -4504,8 +4639,10 @@ impl<'m> Probe<'m> {
     // field of `probe.timeout`
     /// How long one probe may take (whole seconds, at least 1s).
     /// `timeout: duration`. In milliseconds.
-    pub(crate) fn timeout(self) -> Option<u64> {
-        self.field(5).and_then(|value| read::duration(self.model, value))
+    pub(crate) fn timeout(self) -> u64 {
+        self.field(5)
+            .and_then(|value| read::duration(self.model, value))
+            .unwrap_or(1000)
     }
     /// Where `timeout` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -4516,8 +4653,10 @@ impl<'m> Probe<'m> {
     // field of `probe.failure_threshold`
     /// Failures in a row that count as failed.
     /// `failure_threshold: int`.
-    pub(crate) fn failure_threshold(self) -> Option<i64> {
-        self.field(6).and_then(|value| read::int(self.model, value))
+    pub(crate) fn failure_threshold(self) -> i64 {
+        self.field(6)
+            .and_then(|value| read::int(self.model, value))
+            .unwrap_or(3)
     }
     /// Where `failure_threshold` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -4541,6 +4680,14 @@ impl<'m> Confinement<'m> {
     }
 
     /// Where the record is written (or the default's place in the standard library).
+    /// The record with no field written: every field reads its default.
+    pub fn empty(model: &'m Model) -> Confinement<'m> {
+        Confinement {
+            model,
+            value: &read::EMPTY_RECORD,
+        }
+    }
+
     pub fn span(self) -> Span {
         self.value.span
     }
@@ -4616,6 +4763,14 @@ impl<'m> Placement<'m> {
     }
 
     /// Where the record is written (or the default's place in the standard library).
+    /// The record with no field written: every field reads its default.
+    pub fn empty(model: &'m Model) -> Placement<'m> {
+        Placement {
+            model,
+            value: &read::EMPTY_RECORD,
+        }
+    }
+
     pub fn span(self) -> Span {
         self.value.span
     }
@@ -4643,8 +4798,10 @@ impl<'m> Placement<'m> {
     // field of `placement.gpu`
     /// Needs GPU nodes (nodes whose `gpu` is true).
     /// `gpu: bool`.
-    pub(crate) fn gpu(self) -> Option<bool> {
-        self.field(1).and_then(|value| read::boolean(self.model, value))
+    pub(crate) fn gpu(self) -> bool {
+        self.field(1)
+            .and_then(|value| read::boolean(self.model, value))
+            .unwrap_or(false)
     }
     /// Where `gpu` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -4655,8 +4812,10 @@ impl<'m> Placement<'m> {
     // field of `placement.anti_affinity`
     /// How replicas are spread over nodes.
     /// `anti_affinity: anti_affinity`.
-    pub(crate) fn anti_affinity(self) -> Option<AntiAffinity> {
-        self.field(2).and_then(|value| AntiAffinity::read(self.model, value))
+    pub(crate) fn anti_affinity(self) -> AntiAffinity {
+        self.field(2)
+            .and_then(|value| AntiAffinity::read(self.model, value))
+            .unwrap_or(AntiAffinity::Required)
     }
     /// Where `anti_affinity` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -4668,8 +4827,10 @@ impl<'m> Placement<'m> {
     /// The failure domain replicas are spread over evenly (a topology spread of skew 1): physical hosts, or the hosts' racks or zones, so that losing a whole rack or zone loses only its share.
     /// The survival rules count by it.
     /// `spread: spread_domain`.
-    pub(crate) fn spread(self) -> Option<SpreadDomain> {
-        self.field(3).and_then(|value| SpreadDomain::read(self.model, value))
+    pub(crate) fn spread(self) -> SpreadDomain {
+        self.field(3)
+            .and_then(|value| SpreadDomain::read(self.model, value))
+            .unwrap_or(SpreadDomain::Host)
     }
     /// Where `spread` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -4692,6 +4853,14 @@ impl<'m> Frontend<'m> {
     }
 
     /// Where the record is written (or the default's place in the standard library).
+    /// The record with no field written: every field reads its default.
+    pub fn empty(model: &'m Model) -> Frontend<'m> {
+        Frontend {
+            model,
+            value: &read::EMPTY_RECORD,
+        }
+    }
+
     pub fn span(self) -> Span {
         self.value.span
     }
@@ -4757,8 +4926,10 @@ impl<'m> Frontend<'m> {
     // field of `frontend.mode`
     /// TCP passthrough or HTTP.
     /// `mode: lb_mode`.
-    pub(crate) fn mode(self) -> Option<LbMode> {
-        self.field(4).and_then(|value| LbMode::read(self.model, value))
+    pub(crate) fn mode(self) -> LbMode {
+        self.field(4)
+            .and_then(|value| LbMode::read(self.model, value))
+            .unwrap_or(LbMode::Tcp)
     }
     /// Where `mode` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
@@ -4781,6 +4952,14 @@ impl<'m> Credential<'m> {
     }
 
     /// Where the record is written (or the default's place in the standard library).
+    /// The record with no field written: every field reads its default.
+    pub fn empty(model: &'m Model) -> Credential<'m> {
+        Credential {
+            model,
+            value: &read::EMPTY_RECORD,
+        }
+    }
+
     pub fn span(self) -> Span {
         self.value.span
     }
@@ -4832,6 +5011,14 @@ impl<'m> ReplicationFilter<'m> {
     }
 
     /// Where the record is written (or the default's place in the standard library).
+    /// The record with no field written: every field reads its default.
+    pub fn empty(model: &'m Model) -> ReplicationFilter<'m> {
+        ReplicationFilter {
+            model,
+            value: &read::EMPTY_RECORD,
+        }
+    }
+
     pub fn span(self) -> Span {
         self.value.span
     }
@@ -4871,8 +5058,10 @@ impl<'m> ReplicationFilter<'m> {
     // field of `replication_filter.resource`
     /// Images only, or every artifact.
     /// `resource: artifact_kind`.
-    pub(crate) fn resource(self) -> Option<ArtifactKind> {
-        self.field(2).and_then(|value| ArtifactKind::read(self.model, value))
+    pub(crate) fn resource(self) -> ArtifactKind {
+        self.field(2)
+            .and_then(|value| ArtifactKind::read(self.model, value))
+            .unwrap_or(ArtifactKind::Image)
     }
     /// Where `resource` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]

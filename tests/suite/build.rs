@@ -9,8 +9,8 @@ use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use k8sc::check::Secrets;
 use k8sc::emit::{self, Templates};
+use k8sc::platform::Secrets;
 use k8sc::semantic::SecretSource;
 
 /// The secrets the examples read, with test values (at most 8 characters for VRRP).
@@ -113,7 +113,7 @@ pub fn emit_text(file_name: &str, text: &str) -> emit::Output {
     let compilation = k8sc::compile_with("example.k8s", text, &secrets);
     assert!(!compilation.has_errors(), "{file_name} does not compile");
     let templates = Templates::default();
-    let input = emit::Input::of(file_name, &compilation, &secrets, &templates);
+    let input = emit::Input::of(file_name, &compilation, &secrets, &templates).expect("a platform with its cluster");
     emit::emit(&input).unwrap_or_else(|d| panic!("{file_name}: {d:?}"))
 }
 
@@ -679,7 +679,7 @@ fn a_large_workload_emits_in_source_order_every_time() {
     let compilation = k8sc::compile_with("w.k8s", &text, &secrets);
     assert!(!compilation.has_errors());
     let templates = Templates::default();
-    let input = emit::Input::of("w.k8s", &compilation, &secrets, &templates);
+    let input = emit::Input::of("w.k8s", &compilation, &secrets, &templates).expect("a platform with its cluster");
     let first = emit::emit(&input).expect("emits");
     for _ in 0..3 {
         assert_eq!(emit::emit(&input).expect("emits"), first);
@@ -984,7 +984,8 @@ fn every_passing_case_builds_into_files_their_programs_accept() {
         );
         let templates = Templates::default();
         // One source name for all, so that the files' headers do not tell equal files apart.
-        let input = emit::Input::of("case.k8s", &compilation, &secrets, &templates);
+        let input =
+            emit::Input::of("case.k8s", &compilation, &secrets, &templates).expect("a platform with its cluster");
         let output = emit::emit(&input).unwrap_or_else(|d| panic!("{name} does not build: {d:?}"));
         cases += 1;
         let tree = write_tree(stem, &output);

@@ -73,13 +73,13 @@ fn literal(value: &str) -> String {
     text
 }
 
-fn build(text: &str, secrets: &k8sc::check::Secrets) -> Result<emit::Output, Vec<k8sc::diagnostic::Diagnostic>> {
+fn build(text: &str, secrets: &k8sc::platform::Secrets) -> Result<emit::Output, Vec<k8sc::diagnostic::Diagnostic>> {
     let compilation = k8sc::compile_with("planted.k8s", text, secrets);
     if compilation.has_errors() {
         return Err(compilation.diagnostics);
     }
     let templates = Templates::default();
-    let input = emit::Input::of("planted.k8s", &compilation, secrets, &templates);
+    let input = emit::Input::of("planted.k8s", &compilation, secrets, &templates).expect("a platform with its cluster");
     emit::emit(&input)
 }
 

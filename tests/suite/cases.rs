@@ -13,8 +13,8 @@
 //!   secret that cannot be read, a template that does not render);
 //! - `# template: NAME=TEXT`: a template override for the build.
 
-use k8sc::check::Secrets;
 use k8sc::diagnostic::Code;
+use k8sc::platform::Secrets;
 use k8sc::report::{HumanStyle, render_human};
 use k8sc::semantic::SecretSource;
 
@@ -37,17 +37,32 @@ fn secrets(text: &str) -> Secrets {
     secrets
 }
 
-/// What a build of a clean file reports: unreadable secrets, then emitter errors.
+/// What a build of a clean file reports, as `k8sc build` does: what only a build needs
+/// (unreadable secrets, what the nodes join with), checked before any emitter runs, then
+/// what the templates raise.
 fn build_findings(compilation: &k8sc::Compilation, text: &str, secrets: &Secrets) -> Vec<k8sc::diagnostic::Diagnostic> {
-    let missing = k8sc::emit::missing_secrets(&compilation.model, secrets, |_| "it is not provided".into());
+    // A case of an unreadable secret is about that secret alone.
+    let missing = k8sc::check::missing_secrets(&compilation.model, secrets, |_| "it is not provided".into());
     if !missing.is_empty() {
         return missing;
+    }
+    let found = k8sc::check::build(&compilation.model, &compilation.graph, secrets, |_| {
+        "it is not provided".into()
+    });
+    // The errors stop the build; its warnings are the check cases' business.
+    let errors: Vec<_> = found
+        .into_iter()
+        .filter(k8sc::diagnostic::Diagnostic::is_error)
+        .collect();
+    if !errors.is_empty() {
+        return errors;
     }
     let mut templates = k8sc::emit::Templates::default();
     if let Some((name, body)) = header(text, "template").and_then(|t| t.split_once('=')) {
         templates.set(name, body.to_string()).expect("a known template");
     }
-    let input = k8sc::emit::Input::of("case.k8s", compilation, secrets, &templates);
+    let input =
+        k8sc::emit::Input::of("case.k8s", compilation, secrets, &templates).expect("a platform with its cluster");
     k8sc::emit::emit(&input).err().unwrap_or_default()
 }
 

@@ -76,7 +76,7 @@ impl Planes {
     /// The control plane of the release of `minor`, and that release.
     pub fn of_minor(&mut self, minor: u32) -> (&ControlPlane, &'static str) {
         let release = (RELEASES.iter().copied())
-            .find(|release| k8sc::check::bootstrap::minor(release).ok() == Some(minor))
+            .find(|release| k8sc::platform::bootstrap::minor(release).ok() == Some(minor))
             .unwrap_or(RELEASE);
         let name = format!("{}-{release}", self.name);
         let plane = (self.started.entry(release))
@@ -398,7 +398,7 @@ pub fn unexplained(
 pub fn platform_minor(text: &str) -> u32 {
     (text.lines())
         .find_map(|line| line.trim().strip_prefix("version = \""))
-        .and_then(|rest| k8sc::check::bootstrap::minor(rest.trim_end_matches('"')).ok())
+        .and_then(|rest| k8sc::platform::bootstrap::minor(rest.trim_end_matches('"')).ok())
         .unwrap_or(0)
 }
 
@@ -421,7 +421,8 @@ pub fn built(source: &Path) -> (String, Vec<k8sc::diagnostic::Diagnostic>, k8sc:
     let compilation = k8sc::compile_with("platform.k8s", &text, &secrets);
     assert!(!compilation.has_errors(), "{} does not compile", source.display());
     let templates = k8sc::emit::Templates::default();
-    let input = k8sc::emit::Input::of("platform.k8s", &compilation, &secrets, &templates);
+    let input =
+        k8sc::emit::Input::of("platform.k8s", &compilation, &secrets, &templates).expect("a platform with its cluster");
     let output = k8sc::emit::emit(&input).unwrap_or_else(|_| panic!("{} builds", source.display()));
     let diagnostics = compilation.diagnostics.clone();
     (text, diagnostics, output)

@@ -394,10 +394,11 @@ fn whatever_check_passes_the_real_programs_accept() {
         }
         // A production platform `check` passes survives the loss of any one failure
         // domain, as `simulate` tells it (unless an `@allow` accepted a risk).
-        let context = k8sc::check::Context::new(&compilation.model, &compilation.graph, &secrets);
+        let context = k8sc::platform::Platform::new(&compilation.model, &compilation.graph, &secrets)
+            .expect("a platform with its cluster");
         if context.production() && !text.contains("@allow") {
             for domain in &context.topology.domains {
-                let Ok(simulation) = k8sc::check::simulate::simulate(&context, std::slice::from_ref(&domain.name))
+                let Ok(simulation) = k8sc::platform::simulate::simulate(&context, std::slice::from_ref(&domain.name))
                 else {
                     continue; // a name two kinds of domain share
                 };
@@ -414,7 +415,8 @@ fn whatever_check_passes_the_real_programs_accept() {
                 simulated += 1;
             }
         }
-        let input = emit::Input::of("mutant.k8s", &compilation, &secrets, &templates);
+        let input =
+            emit::Input::of("mutant.k8s", &compilation, &secrets, &templates).expect("a platform with its cluster");
         let emitted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| emit::emit(&input)))
             .unwrap_or_else(|_| panic!("the build panicked on this mutant of {}:\n{text}", source.display()));
         // A secret the build needs and lacks is the build's finding, by design (`check`

@@ -388,7 +388,7 @@ fn drill(source: &Path) -> (Vec<String>, usize, usize) {
         let original = std::fs::read_to_string(source).expect("readable");
         let text = crate::build::with_bootstrap(&original);
         let compilation = k8sc::compile_with("platform.k8s", &text, &crate::build::secrets_of(&original));
-        k8sc::check::capacity::node_capacity(&compilation.model)
+        k8sc::platform::capacity::node_capacity(&compilation.model)
     };
 
     let labels: std::collections::BTreeSet<String> = {
@@ -436,7 +436,7 @@ fn drill(source: &Path) -> (Vec<String>, usize, usize) {
     let label_of: BTreeMap<String, String> = (hosts.keys())
         .map(|label| {
             let name = (declared.iter())
-                .find(|name| k8sc::check::names::k8s_name(name) == *label)
+                .find(|name| k8sc::platform::names::k8s_name(name) == *label)
                 .map_or_else(|| label.clone(), |name| (*name).to_string());
             (name, label.clone())
         })

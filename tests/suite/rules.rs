@@ -3,8 +3,8 @@
 
 use std::collections::HashSet;
 
-use k8sc::check::simulate::simulate;
-use k8sc::check::{Context, Secrets};
+use k8sc::platform::simulate::simulate;
+use k8sc::platform::{Platform, Secrets};
 
 /// Article 003: five etcd members on two physical hosts, three on one.
 const FIVE_ON_TWO: &str = r#"
@@ -92,7 +92,8 @@ fn every_example_survives_any_one_host_and_not_all_of_them() {
         let text = std::fs::read_to_string(&path).expect("readable example");
         let compilation = k8sc::compile("example.k8s", &text);
         let secrets = Secrets::default();
-        let context = Context::new(&compilation.model, &compilation.graph, &secrets);
+        let context =
+            Platform::new(&compilation.model, &compilation.graph, &secrets).expect("a platform with its cluster");
         let hosts = host_names(&compilation);
         assert!(hosts.len() >= 3, "{}: fewer than 3 hosts", path.display());
         for host in &hosts {
@@ -118,7 +119,7 @@ fn simulating_an_unknown_name_is_an_error_with_a_suggestion() {
     let text = std::fs::read_to_string(crate::root().join("examples/quickstart.k8s")).expect("readable");
     let compilation = k8sc::compile("q.k8s", &text);
     let secrets = Secrets::default();
-    let context = Context::new(&compilation.model, &compilation.graph, &secrets);
+    let context = Platform::new(&compilation.model, &compilation.graph, &secrets).expect("a platform with its cluster");
     let error = simulate(&context, &["pm9".to_string()]).expect_err("unknown");
     assert!(error.contains("did you mean"), "{error}");
 }
@@ -191,7 +192,7 @@ fn simulate_counts_the_apps_that_lose_their_storage() {
         .expect("readable");
     let compilation = k8sc::compile("storage.k8s", &text);
     let secrets = Secrets::default();
-    let context = Context::new(&compilation.model, &compilation.graph, &secrets);
+    let context = Platform::new(&compilation.model, &compilation.graph, &secrets).expect("a platform with its cluster");
     let simulation = simulate(&context, &["pm1".to_string()]).expect("a known host");
     assert!(!simulation.survives, "{:?}", simulation.requirements);
     let db = (simulation.requirements.iter())

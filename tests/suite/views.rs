@@ -328,6 +328,43 @@ fn rust_type(schemas: &Schemas, ty: &Type) -> (String, String) {
     }
 }
 
+/// The Rust value of a field's prelude default: what its view reads when the field has
+/// no value it can read (a value the front end rejected; the rules do not run then, but
+/// the language server does).
+fn default_literal(schemas: &Schemas, ty: &Type, value: &k8sc::semantic::Value) -> String {
+    use k8sc::semantic::Value;
+    match (ty, value) {
+        (_, Value::Str(text)) => format!("{text:?}"),
+        (_, Value::Int(number)) => format!("{number}"),
+        (_, Value::Bool(flag)) => format!("{flag}"),
+        (_, Value::Port(port)) => format!("{port}"),
+        (_, Value::Quantity(number) | Value::Cpu(number) | Value::Duration(number)) => format!("{number}"),
+        (_, Value::Ipv4(address)) => {
+            let [a, b, c, d] = address.octets();
+            format!("Ipv4Addr::new({a}, {b}, {c}, {d})")
+        }
+        (_, Value::Cidr(network)) => {
+            let [a, b, c, d] = network.addr().octets();
+            format!(
+                "Ipv4Net::new_assert(Ipv4Addr::new({a}, {b}, {c}, {d}), {})",
+                network.prefix_len()
+            )
+        }
+        (Type::Enum(id), Value::Enum(variant)) => {
+            format!("{}::{}", camel(&schemas.enum_def(*id).name), camel(variant))
+        }
+        (Type::Record(id), Value::Record(_)) => {
+            // A record's default is read from the prelude itself, so its fields keep
+            // theirs; the empty record is only for a kind the view does not hold.
+            format!("{}::empty(self.model)", camel(&schemas.record(*id).name))
+        }
+        _ => panic!(
+            "no Rust literal for the default {value:?} of type {}",
+            schemas.type_name(ty)
+        ),
+    }
+}
+
 /// A doc comment, one `///` line per sentence-sized piece.
 fn doc(out: &mut String, text: &str) {
     for line in text.split(". ").filter(|line| !line.trim().is_empty()) {
@@ -405,12 +442,25 @@ fn accessor(out: &mut String, schemas: &Schemas, owner: &str, position: usize, f
                 );
             }
         }
-        None => {
-            let _ = writeln!(
-                out,
-                "pub(crate) fn {name}(self) -> Option<{rust}> {{ self.field({position}).and_then(|value| {reader}(self.model, value)) }}"
-            );
-        }
+        None => match field
+            .default
+            .as_ref()
+            .map(|default| default_literal(schemas, &field.ty, &default.value.value))
+        {
+            // The prelude's default, decided once: the view reads the effective value.
+            Some(fallback) => {
+                let _ = writeln!(
+                    out,
+                    "pub(crate) fn {name}(self) -> {rust} {{ self.field({position}).and_then(|value| {reader}(self.model, value)).unwrap_or({fallback}) }}"
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "pub(crate) fn {name}(self) -> Option<{rust}> {{ self.field({position}).and_then(|value| {reader}(self.model, value)) }}"
+                );
+            }
+        },
     }
     let _ = writeln!(
         out,
@@ -633,6 +683,8 @@ fn render(schemas: &Schemas) -> String {
              pub fn read(model: &'m Model, value: &'m Spanned) -> Option<{name}<'m>> {{ \
              matches!(value.value, Value::Record(_)).then_some({name} {{ model, value }}) }}\n\n\
              /// Where the record is written (or the default's place in the standard library).\n\
+             /// The record with no field written: every field reads its default.\n\
+             pub fn empty(model: &'m Model) -> {name}<'m> {{ {name} {{ model, value: &read::EMPTY_RECORD }} }}\n\n\
              pub fn span(self) -> Span {{ self.value.span }}\n\n\
              fn field(self, position: usize) -> Option<&'m Spanned> {{ read::record_field(self.value, position) }}\n\n\
              fn span_of(self, position: usize) -> Span {{ self.field(position).map_or(self.value.span, |value| value.span) }}\n"
@@ -642,7 +694,7 @@ fn render(schemas: &Schemas) -> String {
             schemas,
             kind,
             &record.shape,
-            &["read", "span", "field", "span_of"],
+            &["read", "empty", "span", "field", "span_of"],
         );
         let _ = writeln!(out, "}}\n");
     }

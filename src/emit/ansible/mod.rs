@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::k8s::cni::{Chart, Manifest};
 use super::{Input, MODE_FILE, Sink};
-use crate::check::Topology;
+use crate::platform::Topology;
 use crate::semantic::views::LbSoftware;
 use crate::semantic::{EntityId, Model};
 
@@ -102,11 +102,11 @@ fn groups(model: &Model) -> Vec<(&'static str, Vec<EntityId>)> {
     let mut lvs = Vec::new();
     for balancer in model.load_balancers() {
         match balancer.software() {
-            Some(LbSoftware::Lvs) => {
+            LbSoftware::Lvs => {
                 keepalived.extend(balancer.nodes().entities());
                 lvs.extend(balancer.nodes().entities());
             }
-            Some(LbSoftware::Haproxy) | None => haproxy.extend(balancer.nodes().entities()),
+            LbSoftware::Haproxy => haproxy.extend(balancer.nodes().entities()),
         }
     }
     let nfs: Vec<EntityId> = model
@@ -146,7 +146,7 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
     }
     let drbd: BTreeMap<EntityId, String> = (model.drbd_pairs())
         .flat_map(|pair| {
-            let resource = pair.resource().unwrap_or("r0").to_string();
+            let resource = pair.resource().to_string();
             pair.nodes()
                 .entities()
                 .into_iter()

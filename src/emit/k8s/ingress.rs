@@ -13,8 +13,8 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use super::super::{MODE_FILE, taints};
 use super::workloads::{container_security, pod_security, resources, spread};
 use super::{Documents, NAME_LABEL, Writer, downward_env, grant, int32, labels, meta, rbac_rule, selector};
-use crate::check::names::{k8s_name, namespace_of};
-use crate::check::pods;
+use crate::platform::names::{k8s_name, namespace_of};
+use crate::platform::pods;
 use crate::semantic::views::{self, AntiAffinity, IngressClass, IngressControllerId, IngressExpose};
 use crate::semantic::{EntityId, Model};
 
@@ -54,9 +54,9 @@ pub(super) fn controller(model: &Model, controller: EntityId, writer: &mut Write
         class: view.class().unwrap_or(IngressClass::Traefik),
         class_name,
         controller_string,
-        http: view.http_port().map_or(80, i32::from),
-        https: view.https_port().map_or(443, i32::from),
-        host_network: view.expose() == Some(IngressExpose::HostNetwork),
+        http: i32::from(view.http_port()),
+        https: i32::from(view.https_port()),
+        host_network: view.expose() == IngressExpose::HostNetwork,
         labels: labels(&[(NAME_LABEL, &name)]),
         name,
     };
@@ -65,7 +65,7 @@ pub(super) fn controller(model: &Model, controller: EntityId, writer: &mut Write
     deployment(&c, &mut documents);
     service(&c, &mut documents);
     // Draining the controller's nodes one after the other never takes every replica.
-    if c.view.replicas().unwrap_or(2) >= 2 {
+    if c.view.replicas() >= 2 {
         documents.push(&super::services::budget(&c.name, &c.namespace, c.labels.clone()));
     }
     if !c.host_network && super::policies::enforced(model) {
@@ -183,7 +183,7 @@ fn scheduling(
 ) {
     let model = c.model;
     let nodes: Vec<String> = (c.view.nodes().iter()).map(|node| k8s_name(model.name(node))).collect();
-    let anti_affinity = c.view.anti_affinity().unwrap_or(AntiAffinity::Required);
+    let anti_affinity = c.view.anti_affinity();
     let (affinity, spread_constraints) = spread(&c.name, anti_affinity, super::HOST_LABEL);
     // Run only on the controller's own nodes.
     let mut affinity = affinity.unwrap_or_default();
@@ -292,7 +292,7 @@ fn health(c: &Controller<'_>) -> core::Probe {
 /// A rollout that can finish: with host ports or required anti-affinity a new pod has no
 /// node until an old one is gone, so replace one at a time without a surge.
 fn strategy(c: &Controller<'_>) -> Option<apps::DeploymentStrategy> {
-    let required = c.view.anti_affinity().unwrap_or(AntiAffinity::Required) == AntiAffinity::Required;
+    let required = c.view.anti_affinity() == AntiAffinity::Required;
     (c.host_network || required).then(|| apps::DeploymentStrategy {
         type_: Some("RollingUpdate".into()),
         rolling_update: Some(apps::RollingUpdateDeployment {
@@ -307,7 +307,7 @@ fn deployment(c: &Controller<'_>, documents: &mut Documents) {
     documents.push(&apps::Deployment {
         metadata: meta(&c.name, Some(&c.namespace), c.labels.clone()),
         spec: Some(apps::DeploymentSpec {
-            replicas: Some(int32(c.view.replicas().unwrap_or(2))),
+            replicas: Some(int32(c.view.replicas())),
             selector: selector(&c.name),
             strategy: strategy(c),
             template: core::PodTemplateSpec {
@@ -341,7 +341,7 @@ fn service(c: &Controller<'_>, documents: &mut Documents) {
     let vip = (c.view.vip())
         .and_then(|vip| c.model.vip_group(vip).address())
         .map(|a| a.to_string());
-    let external = c.view.expose() == Some(IngressExpose::ExternalIps);
+    let external = c.view.expose() == IngressExpose::ExternalIps;
     documents.push(&core::Service {
         metadata: meta(&c.name, Some(&c.namespace), c.labels.clone()),
         spec: Some(core::ServiceSpec {
@@ -376,7 +376,7 @@ fn service(c: &Controller<'_>, documents: &mut Documents) {
 
 /// The ingress controller that serves a route: the one `check` holds its routes to.
 pub(super) fn controller_of(model: &Model, route: EntityId) -> Option<IngressControllerId> {
-    crate::check::route::controller_of(model, model.route(route))
+    crate::platform::flows::controller_of(model, model.route(route))
 }
 
 pub(super) fn route_objects(model: &Model, route: EntityId) -> Option<Documents> {
@@ -388,7 +388,7 @@ pub(super) fn route_objects(model: &Model, route: EntityId) -> Option<Documents>
     let port = view.port().map_or(80, i32::from);
     let controller = controller_of(model, route).map(|controller| controller.entity());
     let host = view.host().unwrap_or_default().to_string();
-    let tls = view.tls() == Some(true);
+    let tls = view.tls();
     let ingress = networking::Ingress {
         metadata: meta(&name, Some(&namespace), labels(&[(NAME_LABEL, &app_name)])),
         spec: Some(networking::IngressSpec {
@@ -397,7 +397,7 @@ pub(super) fn route_objects(model: &Model, route: EntityId) -> Option<Documents>
                 host: Some(host.clone()),
                 http: Some(networking::HTTPIngressRuleValue {
                     paths: vec![networking::HTTPIngressPath {
-                        path: Some(view.path().unwrap_or("/").to_string()),
+                        path: Some(view.path().to_string()),
                         path_type: "Prefix".into(),
                         backend: networking::IngressBackend {
                             service: Some(networking::IngressServiceBackend {

@@ -28,8 +28,8 @@ use serde::Serialize;
 
 use super::nfs::{self, NfsVolume};
 use super::{Input, MODE_FILE, Sink};
-use crate::check::names::{k8s_name, namespace_of};
-use crate::check::pods;
+use crate::platform::names::{k8s_name, namespace_of};
+use crate::platform::pods;
 use crate::semantic::views::{self, AppClass, Workload};
 use crate::semantic::{EntityId, Model};
 
@@ -200,7 +200,7 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
     // on at once, so a large platform's manifests are never all in memory.
     let volumes = nfs::volumes(model);
     // Who must reach each app, found once (not by every app's policy over every route).
-    let inbound = crate::check::flows::Inbound::of(model);
+    let inbound = crate::platform::flows::Inbound::of(model);
     let apps = by_namespace(model, model.apps().map(|app| app.id().entity()), "apps", Some);
     let routes = by_namespace(
         model,
@@ -297,7 +297,7 @@ fn namespaces(model: &Model, writer: &mut Writer) {
     let levels = pods::namespace_levels(model);
     let version = (model.clusters().next())
         .and_then(|cluster| cluster.version())
-        .and_then(|version| crate::check::bootstrap::minor(version).ok())
+        .and_then(|version| crate::platform::bootstrap::minor(version).ok())
         .map_or_else(|| "latest".to_string(), |minor| format!("v1.{minor}"));
     for namespace in model.namespaces() {
         let name = k8s_name(namespace.name());
@@ -352,7 +352,7 @@ fn namespaces(model: &Model, writer: &mut Writer) {
 /// its k8sc name, with the same taints).
 fn nodes(model: &Model, writer: &mut Writer) {
     let mut documents = Documents::default();
-    let kubelet = crate::check::Topology::infrastructure(model).kubelet;
+    let kubelet = crate::platform::Topology::infrastructure(model).kubelet;
     for node in kubelet.into_iter().map(|node| model.node(node)) {
         let mut pairs: Vec<(String, String)> = Vec::new();
         if let Some(host) = node.host() {
@@ -369,7 +369,7 @@ fn nodes(model: &Model, writer: &mut Writer) {
         if let Some(pool) = pool {
             pairs.push((POOL_LABEL.into(), pool.to_string()));
         }
-        if node.gpu() == Some(true) {
+        if node.gpu() {
             pairs.push((GPU_LABEL.into(), "true".into()));
         }
         for (key, text) in node.labels().iter() {
@@ -427,12 +427,12 @@ fn app_objects<'m>(
     model: &'m Model,
     app: EntityId,
     volumes: &[NfsVolume],
-    inbound: &'m crate::check::flows::Inbound,
+    inbound: &'m crate::platform::flows::Inbound,
 ) -> Documents {
     let view = model.app(app);
     let name = k8s_name(view.name());
-    let workload = view.workload().unwrap_or(Workload::Stateless);
-    let replicas = int32(view.replicas().unwrap_or(1));
+    let workload = view.workload();
+    let replicas = int32(view.replicas());
     let objects = AppObjects {
         model,
         id: app,
@@ -443,7 +443,7 @@ fn app_objects<'m>(
         replicas,
         // Spread and disruption budgets wherever more than one pod may run: an autoscaled
         // app's count is its autoscaler's, up to `max`.
-        replicated: crate::check::Topology::runs_several(model, app),
+        replicated: crate::platform::Topology::runs_several(model, app),
         ports: workloads::ports(model, app),
         routes: inbound.routes_of(app),
         dependents: inbound.dependents_of(app),

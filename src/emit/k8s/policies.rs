@@ -12,9 +12,9 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::ingress::controller_of;
 use super::{AppObjects, Documents, NAME_LABEL, labels, meta, selector};
-use crate::check::names::{k8s_name, namespace_of};
-use crate::check::pods;
-use crate::semantic::views::{Cni, IngressExpose, NamespaceOrApp, Protocol};
+use crate::platform::names::{k8s_name, namespace_of};
+use crate::platform::pods;
+use crate::semantic::views::{Cni, IngressExpose, NamespaceOrApp};
 use crate::semantic::{EntityId, Model};
 
 /// The name of each namespace's default-deny policy.
@@ -25,7 +25,7 @@ pub(super) fn enforced(model: &Model) -> bool {
     model
         .clusters()
         .next()
-        .is_some_and(|cluster| cluster.cni() != Some(Cni::Flannel))
+        .is_some_and(|cluster| cluster.cni() != Cni::Flannel)
 }
 
 fn namespace_selector(namespace: &str) -> LabelSelector {
@@ -110,7 +110,7 @@ fn policy_of(app: &AppObjects<'_>) -> networking::NetworkPolicy {
     // subnet; another by its own pods.
     for controller in app.routes.iter().filter_map(|route| controller_of(model, *route)) {
         let controller = model.ingress_controller(controller);
-        let peer = if controller.expose() == Some(IngressExpose::HostNetwork) {
+        let peer = if controller.expose() == IngressExpose::HostNetwork {
             cluster
                 .and_then(|cluster| cluster.node_subnet())
                 .map(|subnet| networking::NetworkPolicyPeer {
@@ -158,7 +158,7 @@ fn policy_of(app: &AppObjects<'_>) -> networking::NetworkPolicy {
     for dependency in app.view.depends_on().iter() {
         let ports: Vec<networking::NetworkPolicyPort> = (model.app(dependency).ports().iter())
             .filter_map(|spec| {
-                let protocol = spec.protocol().unwrap_or(Protocol::Tcp).as_str().to_uppercase();
+                let protocol = spec.protocol().as_str().to_uppercase();
                 Some(port(i32::from(spec.port()?), &protocol))
             })
             .collect();
@@ -193,7 +193,7 @@ fn policy_of(app: &AppObjects<'_>) -> networking::NetworkPolicy {
     {
         egress.push(networking::NetworkPolicyEgressRule {
             to: Some(vec![block(subnet.to_string())]),
-            ports: Some(vec![port(i32::from(cluster.apiserver_port().unwrap_or(6443)), "TCP")]),
+            ports: Some(vec![port(i32::from(cluster.apiserver_port()), "TCP")]),
         });
     }
     networking::NetworkPolicy {

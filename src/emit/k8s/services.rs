@@ -89,7 +89,7 @@ pub(super) fn autoscaler(app: &AppObjects<'_>, documents: &mut Documents) {
                     name: "cpu".into(),
                     target: autoscaling::MetricTarget {
                         type_: "Utilization".into(),
-                        average_utilization: bounds.cpu_percent().map(super::int32),
+                        average_utilization: Some(super::int32(bounds.cpu_percent())),
                         ..Default::default()
                     },
                 }),

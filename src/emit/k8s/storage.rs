@@ -10,7 +10,7 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use super::super::nfs::{self, NfsVolume};
 use super::super::{Input, MODE_SECRET};
 use super::{AppObjects, Documents, NAME_LABEL, Writer, labels, meta};
-use crate::check::names::k8s_name;
+use crate::platform::names::k8s_name;
 use crate::semantic::value::format_quantity;
 use crate::semantic::views::NfsExportOrCephRbd;
 use crate::semantic::{EntityId, Model};
@@ -98,14 +98,14 @@ pub(super) fn storage_classes(input: &Input<'_>, writer: &mut Writer) {
         documents.push(&core::Secret {
             metadata: meta(&secret_name, Some("kube-system"), object_labels.clone()),
             string_data: Some(BTreeMap::from([
-                ("userID".to_string(), pool.user().unwrap_or("admin").to_string()),
+                ("userID".to_string(), pool.user().to_string()),
                 ("userKey".to_string(), key),
             ])),
             type_: Some("kubernetes.io/rbd".into()),
             ..Default::default()
         });
         let mut metadata = meta(&name, None, object_labels.clone());
-        if pool.default_class() == Some(true) {
+        if pool.default_class() {
             metadata.annotations = Some(BTreeMap::from([(
                 "storageclass.kubernetes.io/is-default-class".to_string(),
                 "true".to_string(),
@@ -114,7 +114,7 @@ pub(super) fn storage_classes(input: &Input<'_>, writer: &mut Writer) {
         let parameters = BTreeMap::from([
             ("clusterID".to_string(), name.clone()),
             ("monitors".to_string(), monitors.join(",")),
-            ("pool".to_string(), pool.pool().unwrap_or("kube").to_string()),
+            ("pool".to_string(), pool.pool().to_string()),
             (
                 "csi.storage.k8s.io/provisioner-secret-name".to_string(),
                 secret_name.clone(),

@@ -11,10 +11,10 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::storage::{claim_spec, storage_class_of};
 use super::{AppObjects, Documents, GPU_LABEL, HOST_LABEL, POOL_LABEL, RACK_LABEL, ZONE_LABEL, meta, selector};
-use crate::check::names::{k8s_name, namespace_of};
-use crate::check::pods::{self, Confinement, PodResources};
+use crate::platform::names::{k8s_name, namespace_of};
+use crate::platform::pods::{self, Confinement, PodResources};
 use crate::semantic::value::{format_cpu, format_quantity};
-use crate::semantic::views::{AntiAffinity, Probe, Protocol, SpreadDomain, Workload};
+use crate::semantic::views::{AntiAffinity, Probe, SpreadDomain, Workload};
 use crate::semantic::{EntityId, Model};
 
 /// A container's requests and limits, after the defaults (`check::pods::resources`).
@@ -134,8 +134,8 @@ pub(super) fn spread(
 /// Node selector and tolerations of a placement (pool, GPU).
 fn placement(model: &Model, app: EntityId) -> (Option<BTreeMap<String, String>>, Option<Vec<core::Toleration>>) {
     let placement = model.app(app).placement();
-    let pool = placement.and_then(|placement| placement.pool());
-    let gpu = placement.and_then(|placement| placement.gpu()) == Some(true);
+    let pool = placement.pool();
+    let gpu = placement.gpu();
     let mut selector = BTreeMap::new();
     let mut tolerations = Vec::new();
     if let Some(pool) = pool {
@@ -168,7 +168,7 @@ pub(super) fn ports(model: &Model, app: EntityId) -> Vec<PortSpec> {
         .map(|record| PortSpec {
             name: record.name().map(k8s_name).unwrap_or_default(),
             port: record.port().map_or(0, i32::from),
-            protocol: record.protocol().unwrap_or(Protocol::Tcp).as_str().to_uppercase(),
+            protocol: record.protocol().as_str().to_uppercase(),
         })
         .collect()
 }
@@ -187,7 +187,7 @@ fn claims(app: &AppObjects<'_>) -> Vec<Claim> {
             name: volume.name().map(k8s_name).unwrap_or_default(),
             mount: volume.mount().unwrap_or("/data").to_string(),
             bytes: volume.size().unwrap_or(0),
-            read_only: volume.read_only().unwrap_or(false),
+            read_only: volume.read_only(),
         })
         .collect()
 }
@@ -250,7 +250,7 @@ fn container(app: &AppObjects<'_>, claims: &[Claim], confinement: &Confinement) 
 /// in seconds.
 fn probe(probe: Option<Probe<'_>>) -> Option<core::Probe> {
     let probe = probe?;
-    let seconds = |millis: Option<u64>| millis.map(|millis| i32::try_from(millis / 1000).unwrap_or(i32::MAX));
+    let seconds = |millis: u64| Some(i32::try_from(millis / 1000).unwrap_or(i32::MAX));
     let port = probe.port().map(|port| IntOrString::Int(i32::from(port)));
     let (http_get, tcp_socket) = match (probe.path(), port) {
         (Some(path), Some(port)) => (
@@ -279,9 +279,7 @@ fn probe(probe: Option<Probe<'_>>) -> Option<core::Probe> {
         initial_delay_seconds: seconds(probe.initial_delay()).filter(|delay| *delay > 0),
         period_seconds: seconds(probe.period()),
         timeout_seconds: seconds(probe.timeout()),
-        failure_threshold: probe
-            .failure_threshold()
-            .map(|threshold| i32::try_from(threshold).unwrap_or(i32::MAX)),
+        failure_threshold: Some(i32::try_from(probe.failure_threshold()).unwrap_or(i32::MAX)),
         ..Default::default()
     })
 }
@@ -315,9 +313,7 @@ fn wait_for_dependencies(app: &AppObjects<'_>) -> Option<Vec<core::Container>> {
         ..pods::app_confinement(app.view)
     };
     let model = app.model;
-    let domain = (model.clusters().next())
-        .and_then(|cluster| cluster.dns_domain())
-        .unwrap_or("cluster.local");
+    let domain = (model.clusters().next()).map_or("cluster.local", |cluster| cluster.dns_domain());
     let waits: Vec<core::Container> = (app.view.depends_on().iter())
         .filter_map(|dependency| {
             let port = model.app(dependency).ports().first()?.port()?;
@@ -346,12 +342,8 @@ fn wait_for_dependencies(app: &AppObjects<'_>) -> Option<Vec<core::Container>> {
 /// The pods: the container, spread over nodes and physical hosts when replicated, on the
 /// nodes of the app's placement.
 fn pod_template(app: &AppObjects<'_>, claims: &[Claim]) -> core::PodTemplateSpec {
-    let anti_affinity = (app.view.placement())
-        .and_then(|placement| placement.anti_affinity())
-        .unwrap_or(AntiAffinity::Required);
-    let domain = (app.view.placement())
-        .and_then(|placement| placement.spread())
-        .unwrap_or(SpreadDomain::Host);
+    let anti_affinity = app.view.placement().anti_affinity();
+    let domain = app.view.placement().spread();
     let (affinity, spread_constraints) = if app.replicated {
         spread(&app.name, anti_affinity, spread_key(domain))
     } else {

@@ -140,8 +140,8 @@ pub(super) fn installation(pod_cidr: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::bootstrap::MINORS;
-    use crate::check::release::CALICO_MINORS;
+    use crate::platform::bootstrap::MINORS;
+    use crate::platform::release::CALICO_MINORS;
 
     #[test]
     fn every_minor_calico_is_tested_with_has_one_calico_release() {

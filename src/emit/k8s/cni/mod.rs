@@ -23,7 +23,7 @@ use k8s_openapi::api::core::v1 as core;
 use serde::Serialize;
 
 use super::Writer;
-use crate::check::bootstrap;
+use crate::platform::bootstrap;
 use crate::semantic::Model;
 use crate::semantic::views::Cni;
 
@@ -54,7 +54,7 @@ pub struct Install {
 
 pub fn install(model: &Model) -> Option<Install> {
     let cluster = model.clusters().next()?;
-    let cni = cluster.cni().unwrap_or(Cni::Calico);
+    let cni = cluster.cni();
     // A version k8sc does not know is E0206, which stops the build; the newest pin is
     // only what `check`'s own callers see then.
     let minor = (cluster.version()).and_then(|version| bootstrap::minor(version).ok());
@@ -62,7 +62,7 @@ pub fn install(model: &Model) -> Option<Install> {
         cni,
         manifest: (cni == Cni::Calico).then(|| calico::operator(minor)),
         chart: (cni == Cni::Cilium).then_some(cilium::CHART),
-        pod_cidr: cluster.pod_cidr().map(|net| net.to_string()).unwrap_or_default(),
+        pod_cidr: cluster.pod_cidr().to_string(),
     })
 }
 

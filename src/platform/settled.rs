@@ -15,7 +15,7 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use super::Context;
+use super::Platform;
 use super::names::{k8s_name, namespace_of};
 use super::topology::SpreadUnit;
 use crate::semantic::EntityId;
@@ -39,7 +39,7 @@ pub struct Settled {
 }
 
 /// Every app and ingress controller after `failed` went down.
-pub fn settle(context: &Context<'_>, failed: &HashSet<EntityId>) -> Vec<Settled> {
+pub fn settle(context: &Platform<'_>, failed: &HashSet<EntityId>) -> Vec<Settled> {
     let model = context.model;
     let mut settled = Vec::new();
     for info in &context.topology.apps {
@@ -48,10 +48,8 @@ pub fn settle(context: &Context<'_>, failed: &HashSet<EntityId>) -> Vec<Settled>
         let alive: Vec<EntityId> = eligible.iter().copied().filter(|node| !failed.contains(node)).collect();
         let name = k8s_name(app.name());
         let namespace = namespace_of(model, info.app);
-        let workload = app.workload().unwrap_or(Workload::Stateless);
-        let domain = (app.placement())
-            .and_then(|placement| placement.spread())
-            .unwrap_or(SpreadDomain::Host);
+        let workload = app.workload();
+        let domain = app.placement().spread();
         let replicated = super::Topology::runs_several(model, info.app);
         let entry = match workload {
             Workload::Daemon => Settled {
@@ -102,10 +100,10 @@ pub fn settle(context: &Context<'_>, failed: &HashSet<EntityId>) -> Vec<Settled>
     for controller in model.ingress_controllers() {
         let nodes = controller.nodes().entities();
         let alive: Vec<EntityId> = nodes.iter().copied().filter(|node| !failed.contains(node)).collect();
-        let replicas = controller.replicas().unwrap_or(2).max(0);
-        let anti_affinity = controller.anti_affinity().unwrap_or(AntiAffinity::Required);
+        let replicas = controller.replicas().max(0);
+        let anti_affinity = controller.anti_affinity();
         // Host ports: two pods never share a node, whatever the anti-affinity.
-        let spread = if controller.expose() == Some(IngressExpose::HostNetwork) {
+        let spread = if controller.expose() == IngressExpose::HostNetwork {
             AntiAffinity::Required
         } else {
             anti_affinity
@@ -129,7 +127,7 @@ pub fn settle(context: &Context<'_>, failed: &HashSet<EntityId>) -> Vec<Settled>
 /// required anti-affinity, with a skew of at most 1 between the spread units (each unit's
 /// count is at most one above the fullest-constrained unit's); otherwise any number on any
 /// node left.
-fn placeable(context: &Context<'_>, alive: &[EntityId], domain: SpreadDomain, spread: AntiAffinity) -> i64 {
+fn placeable(context: &Platform<'_>, alive: &[EntityId], domain: SpreadDomain, spread: AntiAffinity) -> i64 {
     if alive.is_empty() {
         return 0;
     }
@@ -141,7 +139,7 @@ fn placeable(context: &Context<'_>, alive: &[EntityId], domain: SpreadDomain, sp
     units.values().map(|nodes| (*nodes).min(least + 1) as i64).sum()
 }
 
-fn nodes_per_unit(context: &Context<'_>, nodes: &[EntityId], domain: SpreadDomain) -> HashMap<SpreadUnit, usize> {
+fn nodes_per_unit(context: &Platform<'_>, nodes: &[EntityId], domain: SpreadDomain) -> HashMap<SpreadUnit, usize> {
     let mut units: HashMap<SpreadUnit, usize> = HashMap::default();
     for node in nodes {
         if let Some(unit) = context.topology.unit_of(context.model, *node, domain) {
@@ -154,7 +152,7 @@ fn nodes_per_unit(context: &Context<'_>, nodes: &[EntityId], domain: SpreadDomai
 /// How many of a StatefulSet's `replicas` were on the failed nodes, at least and at most,
 /// for an even spread (skew 1) over the units of its eligible nodes.
 fn lost_between(
-    context: &Context<'_>,
+    context: &Platform<'_>,
     eligible: &[EntityId],
     failed: &HashSet<EntityId>,
     domain: SpreadDomain,

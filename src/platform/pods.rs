@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::check::names::k8s_name;
+use crate::platform::names::k8s_name;
 use crate::semantic::Model;
 use crate::semantic::views::{App, IngressClass, IngressController, IngressExpose, Resources};
 
@@ -135,8 +135,8 @@ const PRIVILEGED_PORTS: u16 = 1024;
 /// An app's confinement: every part on unless `relax` gives a reason.
 pub fn app_confinement(app: App<'_>) -> Confinement {
     let relax = app.relax();
-    let run_as_root = relax.and_then(|relax| relax.run_as_root()).is_some();
-    let privilege_escalation = relax.and_then(|relax| relax.privilege_escalation()).is_some();
+    let run_as_root = relax.run_as_root().is_some();
+    let privilege_escalation = relax.privilege_escalation().is_some();
     let lowest = (app.ports().iter())
         .filter_map(|port| port.port())
         .filter(|port| *port < PRIVILEGED_PORTS)
@@ -158,8 +158,8 @@ pub fn app_confinement(app: App<'_>) -> Confinement {
         run_as_user,
         non_root: !run_as_root,
         privilege_escalation,
-        read_only_root: relax.and_then(|relax| relax.writable_root()).is_none(),
-        token: relax.and_then(|relax| relax.api_access()).is_some(),
+        read_only_root: relax.writable_root().is_none(),
+        token: relax.api_access().is_some(),
         bind_service: lowest.is_some(),
         unprivileged_port_start: lowest.filter(|_| !run_as_root),
         host_network: false,
@@ -173,10 +173,10 @@ pub fn app_confinement(app: App<'_>) -> Confinement {
 /// alone (a host-network pod cannot lower the unprivileged port start), and off it as a
 /// user that is not root.
 pub fn controller_confinement(controller: IngressController<'_>) -> Confinement {
-    let host_network = controller.expose() == Some(IngressExpose::HostNetwork);
+    let host_network = controller.expose() == IngressExpose::HostNetwork;
     let nginx = controller.class() == Some(IngressClass::Nginx);
-    let http = controller.http_port().unwrap_or(80);
-    let https = controller.https_port().unwrap_or(443);
+    let http = controller.http_port();
+    let https = controller.https_port();
     let lowest = Some(http.min(https)).filter(|port| *port < PRIVILEGED_PORTS);
     let name = controller.name();
     let (run_as_user, non_root) = match (nginx, host_network) {

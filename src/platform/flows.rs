@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::semantic::views::{IngressControllerId, Route};
 use crate::semantic::{EntityId, Model};
 
 /// Who must reach each app (by its entity), in source order.
@@ -47,4 +48,11 @@ impl Inbound {
     pub fn dependents_of(&self, app: EntityId) -> &[EntityId] {
         self.dependents.get(&app).map_or(&[], Vec::as_slice)
     }
+}
+
+/// The ingress controller that serves a route: the one it names, else the only (first) one.
+pub fn controller_of(model: &Model, route: Route<'_>) -> Option<IngressControllerId> {
+    route
+        .ingress()
+        .or_else(|| model.ingress_controllers().next().map(|controller| controller.id()))
 }

@@ -123,8 +123,7 @@ impl Topology {
     pub fn infrastructure(model: &Model) -> Topology {
         let mut topology = Topology::default();
         let mut nodes_on_host: HashMap<EntityId, Vec<EntityId>> = HashMap::default();
-        let external_etcd =
-            (model.clusters().next()).and_then(|cluster| cluster.etcd()) == Some(EtcdTopology::External);
+        let external_etcd = (model.clusters().next()).is_some_and(|cluster| cluster.etcd() == EtcdTopology::External);
         for view in model.nodes() {
             let node = view.id().entity();
             topology.nodes.push(node);
@@ -228,14 +227,10 @@ impl Topology {
                 placement,
                 // The autoscaler owns the count: it keeps at least its `min`.
                 replicas: (view.autoscaling().and_then(|autoscaling| autoscaling.min()))
-                    .or_else(|| view.replicas())
-                    .unwrap_or(1)
+                    .unwrap_or_else(|| view.replicas())
                     .max(0),
-                spread: view
-                    .placement()
-                    .and_then(|placement| placement.anti_affinity())
-                    .unwrap_or(AntiAffinity::Required),
-                daemon: view.workload() == Some(Workload::Daemon),
+                spread: view.placement().anti_affinity(),
+                daemon: view.workload() == Workload::Daemon,
             });
         }
     }
@@ -246,9 +241,7 @@ impl Topology {
             .copied()
             .filter(|&node| {
                 let node = model.node(node);
-                node.roles().contains(&Role::Worker)
-                    && node.pool() == key.pool.as_deref()
-                    && (!key.gpu || node.gpu() == Some(true))
+                node.roles().contains(&Role::Worker) && node.pool() == key.pool.as_deref() && (!key.gpu || node.gpu())
             })
             .collect()
     }
@@ -288,19 +281,17 @@ impl Topology {
         let view = model.app(app);
         let most = match view.autoscaling() {
             Some(autoscaling) => autoscaling.max().unwrap_or(1),
-            None => view.replicas().unwrap_or(1),
+            None => view.replicas(),
         };
-        view.workload() != Some(Workload::Daemon) && most >= 2
+        view.workload() != Workload::Daemon && most >= 2
     }
 
     /// Where an app may be scheduled.
     pub fn placement_of(model: &Model, app: EntityId) -> PlacementKey {
         let placement = model.app(app).placement();
-        let pool = placement.and_then(|placement| placement.pool()).map(str::to_string);
-        let gpu = placement.and_then(|placement| placement.gpu()).unwrap_or(false);
-        let spread = placement
-            .and_then(|placement| placement.spread())
-            .unwrap_or(SpreadDomain::Host);
+        let pool = placement.pool().map(str::to_string);
+        let gpu = placement.gpu();
+        let spread = placement.spread();
         PlacementKey { pool, gpu, spread }
     }
 

@@ -10,7 +10,7 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::topology::{Placement, SpreadUnit};
-use super::{Context, quorum};
+use super::{Platform, quorum};
 use crate::semantic::views::{AntiAffinity, LbMode, NfsExportOrCephRbd, NodeOrDrbdPair};
 use crate::semantic::{EntityId, Model};
 use crate::source::Span;
@@ -45,7 +45,7 @@ pub fn frontends(model: &Model) -> Vec<Frontend> {
                 backends: record.backends().entities(),
                 backend_port: record.backend_port().map_or(0, i64::from),
                 backend_port_span: record.backend_port_span(),
-                mode: record.mode().unwrap_or(LbMode::Tcp),
+                mode: record.mode(),
                 mode_span: record.mode_span(),
                 span: record.span(),
             });
@@ -56,7 +56,7 @@ pub fn frontends(model: &Model) -> Vec<Frontend> {
 
 /// The frontends that lead to the apiservers, directly (backends are control-plane nodes on
 /// the apiserver port) or through another load balancer (LVS in front of haproxy).
-pub fn apiserver_frontends(context: &Context<'_>, all: &[Frontend]) -> Vec<usize> {
+pub fn apiserver_frontends(context: &Platform<'_>, all: &[Frontend]) -> Vec<usize> {
     let control_plane: HashSet<EntityId> = context.topology.control_plane.iter().copied().collect();
     let api_port = context.apiserver_port();
     let mut leads: Vec<bool> = all
@@ -191,7 +191,7 @@ impl Assessment {
 }
 
 /// What survives when every node in `failed` is down.
-pub fn assess(context: &Context<'_>, failed: &HashSet<EntityId>) -> Assessment {
+pub fn assess(context: &Platform<'_>, failed: &HashSet<EntityId>) -> Assessment {
     let model = context.model;
     let etcd_total = context.topology.etcd.len();
     let etcd_alive = context
@@ -240,7 +240,7 @@ pub fn assess(context: &Context<'_>, failed: &HashSet<EntityId>) -> Assessment {
     assessment
 }
 
-fn apiserver(context: &Context<'_>, failed: &HashSet<EntityId>) -> ApiserverState {
+fn apiserver(context: &Platform<'_>, failed: &HashSet<EntityId>) -> ApiserverState {
     let model = context.model;
     let total = context.topology.control_plane.len();
     let alive = context
@@ -279,7 +279,7 @@ fn apiserver(context: &Context<'_>, failed: &HashSet<EntityId>) -> ApiserverStat
 /// a backend is alive: a live control-plane node, or a live node running a working
 /// frontend on the backend port.
 fn frontend_alive(
-    context: &Context<'_>,
+    context: &Platform<'_>,
     all: &[Frontend],
     leading: &[usize],
     idx: usize,
@@ -351,8 +351,8 @@ fn lost_replicas(replicas: i64, spread: AntiAffinity, eligible_hosts: usize, fai
 fn ingress(model: &Model, controller: EntityId, failed: &HashSet<EntityId>) -> IngressState {
     let view = model.ingress_controller(controller);
     let nodes = view.nodes().entities();
-    let replicas = view.replicas().unwrap_or(0);
-    let spread = view.anti_affinity().unwrap_or(AntiAffinity::Required);
+    let replicas = view.replicas();
+    let spread = view.anti_affinity();
     let failed_nodes = nodes.iter().filter(|node| failed.contains(node)).count();
     let alive_nodes = nodes.len() - failed_nodes;
     // Ingress replicas are spread over the controller's nodes, one per node when required.
@@ -386,7 +386,7 @@ struct PlacementLoss {
 
 /// What a failure takes from a placement, from the failed nodes alone: one lookup per
 /// failed node, so checking every failure domain stays one pass over the nodes.
-fn placement_loss(context: &Context<'_>, placement: &Placement, failed: &HashSet<EntityId>) -> PlacementLoss {
+fn placement_loss(context: &Platform<'_>, placement: &Placement, failed: &HashSet<EntityId>) -> PlacementLoss {
     let mut failed_per_host: HashMap<SpreadUnit, usize> = HashMap::default();
     let mut failed_eligible = 0;
     for node in failed.iter().filter(|node| placement.eligible.contains(node)) {
@@ -405,7 +405,7 @@ fn placement_loss(context: &Context<'_>, placement: &Placement, failed: &HashSet
 
 /// The apps left with no replica, and how many keep one. The loss of each placement is
 /// computed once; an app whose nodes all survive costs one comparison.
-fn app_states(context: &Context<'_>, failed: &HashSet<EntityId>) -> (Vec<AppState>, usize) {
+fn app_states(context: &Platform<'_>, failed: &HashSet<EntityId>) -> (Vec<AppState>, usize) {
     let losses: Vec<PlacementLoss> = context
         .topology
         .placements

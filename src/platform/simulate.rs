@@ -4,7 +4,7 @@
 use rustc_hash::FxHashSet as HashSet;
 
 use super::survival::{Assessment, assess};
-use super::{Context, Profile, quorum};
+use super::{Platform, Profile, quorum};
 use crate::semantic::{EntityId, suggest};
 
 /// One thing the platform needs, after the failure.
@@ -35,7 +35,7 @@ pub struct Simulation {
 
 /// Fails the named parts and assesses the rest. A name that matches nothing, or more than
 /// one kind of part, is an error message.
-pub fn simulate(context: &Context<'_>, names: &[String]) -> Result<Simulation, String> {
+pub fn simulate(context: &Platform<'_>, names: &[String]) -> Result<Simulation, String> {
     let model = context.model;
     let mut failed_nodes: HashSet<EntityId> = HashSet::default();
     let mut failed = Vec::new();

@@ -1,12 +1,14 @@
-//! `lab/plan.json` ([`crate::lab::plan`]): written for every platform with a host layer (a
+//! `lab/plan.json` ([`plan`], the contract between a build and `k8sc lab`): written for every platform with a host layer (a
 //! VIP, a load balancer or external etcd), so that `k8sc lab DIR` can run the tree.
 
+pub mod plan;
+
 use super::{Input, MODE_FILE, Sink};
-use crate::check::simulate::simulate;
-use crate::check::{Context, priorities};
-use crate::lab::plan::{Drbd, Etcd, Expectation, Host, Node, Plan, Route, Service, Standin, Target, Tracked, Vip};
+use crate::platform::simulate::simulate;
+use crate::platform::{Platform, priorities};
 use crate::semantic::views::{LbSoftware, NodeOrDrbdPair, VipTrack};
 use crate::semantic::{EntityId, Model};
+use plan::{Drbd, Etcd, Expectation, Host, Node, Plan, Route, Service, Standin, Target, Tracked, Vip};
 
 const NFS_PORT: u16 = 2049;
 
@@ -43,15 +45,14 @@ fn on_nodes(model: &Model, nodes: &[EntityId], port: impl std::fmt::Display) -> 
 
 pub fn plan(input: &Input<'_>) -> Option<Plan> {
     let model = input.model;
-    let context = Context::infrastructure(model, input.graph, input.secrets);
+    // The apps' survival is not the lab's: it probes the host layer.
+    let context = Platform::infrastructure(model, input.platform.graph, input.secrets)?;
     let etcd_members = super::etcd::members(model);
     if model.vip_groups().len() == 0 && model.load_balancers().len() == 0 && etcd_members.is_empty() {
         return None;
     }
-    let api_port = u16::try_from(context.apiserver_port()).unwrap_or(6443);
-    let prefix = (model.clusters().next())
-        .and_then(|cluster| cluster.node_subnet())
-        .map_or(24, |net| net.prefix_len());
+    let api_port = context.cluster().apiserver_port();
+    let prefix = context.cluster().node_subnet().map_or(24, |net| net.prefix_len());
     let nodes = (model.nodes())
         .filter_map(|node| {
             let id = node.id().entity();
@@ -59,9 +60,9 @@ pub fn plan(input: &Input<'_>) -> Option<Plan> {
             // node's address is.
             let interface = (model.vip_groups())
                 .filter(|vip| vip.members().entities().contains(&id))
-                .find_map(|vip| crate::check::vrrp_interface(model, vip.id().entity(), id))
+                .find_map(|vip| crate::platform::interface(model, vip.id().entity(), id))
                 .or(node.interface())
-                .or_else(|| model.clusters().next().and_then(|cluster| cluster.interface()))
+                .or_else(|| context.cluster().interface())
                 .unwrap_or("eth0");
             Some(Node {
                 name: node.name().to_string(),
@@ -122,7 +123,7 @@ pub fn plan(input: &Input<'_>) -> Option<Plan> {
         etcd,
         drbd: (model.drbd_pairs())
             .map(|pair| Drbd {
-                resource: pair.resource().unwrap_or("r0").to_string(),
+                resource: pair.resource().to_string(),
                 nodes: pair.nodes().entities().iter().map(|node| name(model, *node)).collect(),
             })
             .collect(),
@@ -131,7 +132,7 @@ pub fn plan(input: &Input<'_>) -> Option<Plan> {
 }
 
 /// What a node serves that the lab stands in for.
-fn standins(model: &Model, context: &Context<'_>, node: EntityId, api_port: u16) -> Vec<Standin> {
+fn standins(model: &Model, context: &Platform<'_>, node: EntityId, api_port: u16) -> Vec<Standin> {
     let mut found = Vec::new();
     if context.topology.control_plane.contains(&node) {
         found.push(Standin {
@@ -143,7 +144,7 @@ fn standins(model: &Model, context: &Context<'_>, node: EntityId, api_port: u16)
         if controller.nodes().entities().contains(&node) {
             found.push(Standin {
                 service: Service::Ingress,
-                port: controller.http_port().unwrap_or(80),
+                port: controller.http_port(),
             });
         }
     }
@@ -172,8 +173,8 @@ fn vips(model: &Model) -> Vec<Vip> {
                 .collect();
             members.sort_by_key(|member| std::cmp::Reverse(member.0));
             let track = match view.track() {
-                Some(VipTrack::None) | None => None,
-                Some(what) => crate::check::vrrp_black_hole(view).map(|bound_seconds| Tracked {
+                VipTrack::None => None,
+                what => crate::platform::black_hole(view).map(|bound_seconds| Tracked {
                     what: what.as_str().to_string(),
                     bound_seconds,
                 }),
@@ -183,8 +184,8 @@ fn vips(model: &Model) -> Vec<Vip> {
                 address: view.address()?,
                 priorities: members.iter().map(|(level, _)| *level).collect(),
                 members: members.into_iter().map(|(_, member)| member).collect(),
-                advert_ms: view.advert_interval().unwrap_or(1000).max(1),
-                preempt: crate::check::preempts(model, vip),
+                advert_ms: view.advert_interval().max(1),
+                preempt: crate::platform::preempts(model, vip),
                 track,
             })
         })
@@ -192,7 +193,7 @@ fn vips(model: &Model) -> Vec<Vip> {
 }
 
 /// The paths the lab probes: to the apiservers, each ingress controller, each NFS export.
-fn routes(model: &Model, context: &Context<'_>, api_port: u16) -> Vec<Route> {
+fn routes(model: &Model, context: &Platform<'_>, api_port: u16) -> Vec<Route> {
     let mut routes = Vec::new();
     let vip_of = |vip: Option<crate::semantic::views::VipGroupId>| {
         vip.and_then(|vip| Some((model.vip_group(vip).name().to_string(), model.vip_group(vip).address()?)))
@@ -205,13 +206,13 @@ fn routes(model: &Model, context: &Context<'_>, api_port: u16) -> Vec<Route> {
         .collect();
     // The apiservers: through the haproxy frontend that balances them (an LVS tier in
     // front of it is not run by the lab), else directly.
-    let lvs_in_front = (model.load_balancers()).any(|lb| lb.software() == Some(LbSoftware::Lvs));
+    let lvs_in_front = (model.load_balancers()).any(|lb| lb.software() == LbSoftware::Lvs);
     let not_run = lvs_in_front.then(|| {
         "LVS forwarding (the lab runs keepalived's VRRP on the LVS nodes, not IPVS): clients are sent to the haproxy tier behind it".to_string()
     });
     let haproxy = (context.frontends.iter()).find(|frontend| {
         let balancer = model.load_balancer(frontend.balancer);
-        balancer.software() != Some(LbSoftware::Lvs)
+        balancer.software() != LbSoftware::Lvs
             && i64::from(api_port) == frontend.backend_port
             && frontend
                 .backends
@@ -249,7 +250,7 @@ fn routes(model: &Model, context: &Context<'_>, api_port: u16) -> Vec<Route> {
         None => {}
     }
     for controller in model.ingress_controllers() {
-        let port = controller.http_port().unwrap_or(80);
+        let port = controller.http_port();
         let nodes = controller.nodes().entities();
         let (via, targets) = match vip_of(controller.vip()) {
             Some((vip, address)) => (format!("VIP {vip} ({address}:{port})"), on_vip(address, port)),
