@@ -38,7 +38,9 @@ pub fn compile(data: &[u8]) {
     let _ = crate::report::render_json(&compilation.diagnostics, &compilation.sources);
     // SARIF carries every code's page on every run (a constant 100 KB): once in a while.
     if data.len().is_multiple_of(64) {
-        let _ = crate::report::render_sarif(&compilation.diagnostics[..shown], &compilation.sources);
+        let _ = crate::report::render_sarif(&compilation.diagnostics[..shown], &compilation.sources, &|code| {
+            crate::check::rule_of(code).map(|(family, rule)| (family.name, rule.name))
+        });
     }
     if compilation.has_errors() || !compilation.model.secret_uses().is_empty() {
         return;

@@ -14,6 +14,9 @@ use crate::platform::bootstrap::{
 };
 use crate::semantic::views::Profile;
 
+/// The family's rules, in the order of their codes.
+pub(super) const RULES: &[super::Rule] = &[super::rule!(check: E0206, E0219)];
+
 pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let cluster = context.cluster();
     // E0206: a version kubeadm can be configured for.

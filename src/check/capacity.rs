@@ -11,6 +11,9 @@ use crate::semantic::EntityId;
 use crate::semantic::value::{describe_cpu, describe_memory};
 use crate::semantic::views::{AntiAffinity, App, Role, Workload};
 
+/// The family's rules, in the order of their codes.
+pub(super) const RULES: &[super::Rule] = &[super::rule!(check: HA100, HA101, HA102, HA103)];
+
 /// The share of allocatable capacity requests may use; the rest is headroom.
 const USABLE_PERCENT: u64 = 80;
 

@@ -9,6 +9,15 @@ use crate::semantic::views::{LbMode, LbSoftware};
 use crate::semantic::{EntityId, Model};
 use crate::source::Span;
 
+/// The family's rules, in the order of their codes.
+pub(super) const RULES: &[super::Rule] = &[
+    super::rule!(check: HA020, HA021, HA022, HA023, HA024),
+    super::rule!(check_frontend_modes: HA025),
+    super::rule!(check_backends: HA026, HA027),
+    super::rule!(check_vips: HA028),
+    super::rule!(check_lvs: HA029),
+];
+
 pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     let masters = &context.topology.control_plane;
@@ -253,13 +262,18 @@ pub fn check_backends(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
             Diagnostic::error(
                 Code::HA027,
                 format!(
-                    "frontend `{}` balances to port {} of {}, where nothing listens: kube-apiserver listens on {api_port}",
+                    "load balancer `{}` fronts the apiservers with `{}`, but balances to port {} of {}, where nothing listens: kube-apiserver listens on {api_port}",
+                    model.name(frontend.balancer),
                     frontend.name,
                     frontend.backend_port,
                     names(context, &frontend.backends)
                 ),
                 frontend.backend_port_span,
-                "no listener on the backends",
+                format!("port {}: no listener on the backends", frontend.backend_port),
+            )
+            .with_label(
+                context.cluster().apiserver_port_span(),
+                format!("the apiservers listen on {api_port}"),
             )
             .with_help(format!(
                 "set `backend_port = {api_port}` to reach the apiservers (the cluster's `apiserver_port`)"

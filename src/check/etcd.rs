@@ -4,6 +4,9 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::platform::{Platform, plural, quorum, tolerance};
 use crate::semantic::views::EtcdTopology;
 
+/// The family's rules, in the order of their codes.
+pub(super) const RULES: &[super::Rule] = &[super::rule!(check: HA001, HA002, HA003)];
+
 pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     let members = &context.topology.etcd;

@@ -3,22 +3,30 @@
 //! over racks or zones needs its nodes' hosts to declare them (every profile: it is how
 //! the scheduler works, not a risk).
 
-use rustc_hash::FxHashSet as HashSet;
-
 use crate::diagnostic::{Code, Diagnostic};
-use crate::platform::survival::assess;
 use crate::platform::topology::{Domain, DomainKind, PlacementKey, Topology};
 use crate::platform::{Platform, join_and, join_or, plural, quorum};
 use crate::semantic::EntityId;
 use crate::semantic::views::{AntiAffinity, SpreadDomain};
 
-pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+/// The family's rules, in the order of their codes.
+pub(super) const RULES: &[super::Rule] = &[
+    super::rule!(enough_hosts: HA010),
+    super::rule!(etcd_keeps_quorum: HA011),
+    super::rule!(apiserver_stays_reachable: HA012),
+    super::rule!(ingress_keeps_replica: HA013),
+    super::rule!(apps_keep_a_replica: HA014),
+    super::rule!(ha_exports_stay_available: HA015),
+    super::rule!(apps_keep_storage: HA016),
+    super::rule!(check_spread: HA017),
+];
+
+/// HA010: production runs on at least 3 physical hosts (that carry nodes).
+fn enough_hosts(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     if !context.production() {
         return;
     }
     let model = context.model;
-
-    // HA010: production runs on at least 3 physical hosts (that carry nodes).
     let hosts: Vec<EntityId> = model
         .physical_hosts()
         .map(|host| host.id().entity())
@@ -43,29 +51,25 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
         }
         out.push(diagnostic);
     }
+}
 
-    let apiserver_vip_misplaced = (context.apiserver_frontends.iter())
-        .any(|&idx| !super::control_plane::vip_strangers(model, context.frontends[idx].balancer).is_empty());
-    let mut lost_apps: Vec<(EntityId, i64, Vec<&Domain>)> = Vec::new();
-    // Exports a failure takes with app volumes on them: the domains, the apps.
-    type Lost<'d> = (EntityId, Vec<&'d Domain>, Vec<(EntityId, String, crate::source::Span)>);
-    let mut lost_storage: Vec<Lost<'_>> = Vec::new();
-    for domain in &context.topology.domains {
-        if domain.nodes.is_empty() {
-            continue;
-        }
-        let failed: HashSet<EntityId> = domain.nodes.iter().copied().collect();
-        let assessment = assess(context, &failed);
+/// HA011: etcd keeps its quorum.
+fn etcd_keeps_quorum(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    if !context.production() {
+        return;
+    }
+    let model = context.model;
+
+    for (domain, assessment) in context.losses() {
         let losing = format!("losing {}", domain.describe());
 
-        // HA011: etcd keeps its quorum.
         if !assessment.etcd_quorum() {
             let on_domain: Vec<EntityId> = context
                 .topology
                 .etcd
                 .iter()
                 .copied()
-                .filter(|m| failed.contains(m))
+                .filter(|m| domain.nodes.contains(m))
                 .collect();
             let total = assessment.etcd_total;
             let mut diagnostic = context
@@ -88,9 +92,22 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
             }
             out.push(diagnostic);
         }
+    }
+}
 
-        // HA012: some apiserver stays reachable (through the VIP when there is one). A VIP
-        // that can move off its balancer's nodes is HA028's finding, on the VIP.
+/// HA012: some apiserver stays reachable (through the VIP when there is one). A VIP
+/// that can move off its balancer's nodes is HA028's finding, on the VIP.
+fn apiserver_stays_reachable(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    if !context.production() {
+        return;
+    }
+    let model = context.model;
+
+    let apiserver_vip_misplaced = (context.apiserver_frontends.iter())
+        .any(|&idx| !super::control_plane::vip_strangers(model, context.frontends[idx].balancer).is_empty());
+    for (domain, assessment) in context.losses() {
+        let losing = format!("losing {}", domain.describe());
+
         if assessment.apiserver.total > 0 && !assessment.apiserver.reachable && !apiserver_vip_misplaced {
             let message = match assessment.apiserver.vip {
                 Some(vip) => format!(
@@ -124,8 +141,19 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
             label_nodes(context, domain, &balancer_nodes, "load-balancer node", &mut diagnostic);
             out.push(diagnostic);
         }
+    }
+}
 
-        // HA013: every ingress controller keeps a replica and its VIP a live member.
+/// HA013: every ingress controller keeps a replica and its VIP a live member.
+fn ingress_keeps_replica(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    if !context.production() {
+        return;
+    }
+    let model = context.model;
+
+    for (domain, assessment) in context.losses() {
+        let losing = format!("losing {}", domain.describe());
+
         for state in &assessment.ingress {
             // Too few replicas or nodes are HA041 and HA040's findings already.
             if crate::platform::Assessment::ingress_ok(state)
@@ -159,8 +187,18 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
             label_nodes(context, domain, &nodes, "ingress node", &mut diagnostic);
             out.push(diagnostic);
         }
+    }
+}
 
-        // HA014: every app keeps at least one replica (reported once per app, below).
+/// HA014: every app keeps at least one replica (reported once per app, below).
+fn apps_keep_a_replica(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    if !context.production() {
+        return;
+    }
+    let model = context.model;
+
+    let mut lost_apps: Vec<(EntityId, i64, Vec<&Domain>)> = Vec::new();
+    for (domain, assessment) in context.losses() {
         for state in &assessment.apps {
             // A single replica is HA060's finding already.
             if state.surviving < 1 && state.replicas >= 2 {
@@ -170,75 +208,7 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
-
-        // HA016: apps keep their storage (reported once per export, below).
-        for loss in &assessment.storage_lost {
-            let at = match lost_storage.iter().position(|(export, _, _)| *export == loss.export) {
-                Some(at) => at,
-                None => {
-                    lost_storage.push((loss.export, Vec::new(), Vec::new()));
-                    lost_storage.len() - 1
-                }
-            };
-            let entry = &mut lost_storage[at];
-            if !entry.1.iter().any(|known: &&Domain| std::ptr::eq(*known, domain)) {
-                entry.1.push(domain);
-            }
-            if !entry.2.iter().any(|(app, _, _)| *app == loss.app) {
-                entry.2.push((loss.app, loss.volume.clone(), loss.volume_span));
-            }
-        }
-
-        // HA015: an export declared highly available (on a DRBD pair) stays available.
-        for state in &assessment.exports {
-            if !state.ha || state.available {
-                continue;
-            }
-            let export = state.export;
-            out.push(
-                context
-                    .finding(
-                        Code::HA015,
-                        format!("{losing} makes the NFS export `{}` unavailable", model.name(export)),
-                        model.nfs_export(export).server_span(),
-                        "served by this DRBD pair",
-                    )
-                    .with_label(domain.span, "this failure domain")
-                    .with_help("put the DRBD pair's two nodes (and its VIP's members) on distinct physical hosts"),
-            );
-        }
     }
-
-    for (export, domains, apps) in lost_storage {
-        let names: Vec<String> = domains.iter().map(|domain| domain.describe()).collect();
-        let app_names: Vec<String> = apps
-            .iter()
-            .map(|(app, _, _)| format!("`{}`", model.name(*app)))
-            .collect();
-        let view = model.nfs_export(export);
-        let mut diagnostic = context
-            .finding(
-                Code::HA016,
-                format!(
-                    "losing {} takes nfs_export `{}`, and with it the volumes of {} {}",
-                    join_or(&names),
-                    view.name(),
-                    if apps.len() == 1 { "app" } else { "apps" },
-                    join_and(&app_names)
-                ),
-                view.server_span(),
-                "served by one node",
-            )
-            .with_help(
-                "serve the export from a `drbd_pair` behind its own VIP (the data is mirrored and the VIP follows the Primary), \
-                 or accept the risk with `@allow(HA016, \"why\")` on the export",
-            );
-        for (_, volume, span) in apps.iter().take(3) {
-            diagnostic = diagnostic.with_label(*span, format!("volume `{volume}`"));
-        }
-        out.push(diagnostic);
-    }
-
     for (app, replicas, domains) in lost_apps {
         if domains.is_empty() {
             continue;
@@ -277,6 +247,95 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
             diagnostic = diagnostic.with_label(domain.span, format!("losing {}", domain.describe()));
         }
         out.push(diagnostic);
+    }
+}
+
+/// HA016: apps keep their storage (reported once per export, below).
+fn apps_keep_storage(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    if !context.production() {
+        return;
+    }
+    let model = context.model;
+
+    // Exports a failure takes with app volumes on them: the domains, the apps.
+    type Lost<'d> = (EntityId, Vec<&'d Domain>, Vec<(EntityId, String, crate::source::Span)>);
+    let mut lost_storage: Vec<Lost<'_>> = Vec::new();
+    for (domain, assessment) in context.losses() {
+        for loss in &assessment.storage_lost {
+            let at = match lost_storage.iter().position(|(export, _, _)| *export == loss.export) {
+                Some(at) => at,
+                None => {
+                    lost_storage.push((loss.export, Vec::new(), Vec::new()));
+                    lost_storage.len() - 1
+                }
+            };
+            let entry = &mut lost_storage[at];
+            if !entry.1.iter().any(|known: &&Domain| std::ptr::eq(*known, domain)) {
+                entry.1.push(domain);
+            }
+            if !entry.2.iter().any(|(app, _, _)| *app == loss.app) {
+                entry.2.push((loss.app, loss.volume.clone(), loss.volume_span));
+            }
+        }
+    }
+    for (export, domains, apps) in lost_storage {
+        let names: Vec<String> = domains.iter().map(|domain| domain.describe()).collect();
+        let app_names: Vec<String> = apps
+            .iter()
+            .map(|(app, _, _)| format!("`{}`", model.name(*app)))
+            .collect();
+        let view = model.nfs_export(export);
+        let mut diagnostic = context
+            .finding(
+                Code::HA016,
+                format!(
+                    "losing {} takes nfs_export `{}`, and with it the volumes of {} {}",
+                    join_or(&names),
+                    view.name(),
+                    if apps.len() == 1 { "app" } else { "apps" },
+                    join_and(&app_names)
+                ),
+                view.server_span(),
+                "served by one node",
+            )
+            .with_help(
+                "serve the export from a `drbd_pair` behind its own VIP (the data is mirrored and the VIP follows the Primary), \
+                 or accept the risk with `@allow(HA016, \"why\")` on the export",
+            );
+        for (_, volume, span) in apps.iter().take(3) {
+            diagnostic = diagnostic.with_label(*span, format!("volume `{volume}`"));
+        }
+        out.push(diagnostic);
+    }
+}
+
+/// HA015: an export declared highly available (on a DRBD pair) stays available.
+fn ha_exports_stay_available(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    if !context.production() {
+        return;
+    }
+    let model = context.model;
+
+    for (domain, assessment) in context.losses() {
+        let losing = format!("losing {}", domain.describe());
+
+        for state in &assessment.exports {
+            if !state.ha || state.available {
+                continue;
+            }
+            let export = state.export;
+            out.push(
+                context
+                    .finding(
+                        Code::HA015,
+                        format!("{losing} makes the NFS export `{}` unavailable", model.name(export)),
+                        model.nfs_export(export).server_span(),
+                        "served by this DRBD pair",
+                    )
+                    .with_label(domain.span, "this failure domain")
+                    .with_help("put the DRBD pair's two nodes (and its VIP's members) on distinct physical hosts"),
+            );
+        }
     }
 }
 

@@ -16,6 +16,9 @@ use crate::platform::accepted::*;
 use crate::semantic::{EntityId, Model, Type, Value};
 use crate::source::Span;
 
+/// The family's rules, in the order of their codes.
+pub(super) const RULES: &[super::Rule] = &[super::rule!(check: E0214, E0215, E0216, E0217, E0218, E0222)];
+
 /// Every string a declaration wrote, where it stands.
 #[derive(Debug, Clone)]
 pub struct WrittenString<'m> {

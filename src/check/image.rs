@@ -5,6 +5,9 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::platform::Platform;
 use crate::source::Span;
 
+/// The family's rules, in the order of their codes.
+pub(super) const RULES: &[super::Rule] = &[super::rule!(check: HA095)];
+
 /// Why an image reference does not pin a version, if it does not.
 pub fn unpinned(image: &str) -> Option<&'static str> {
     if image.contains('@') {

@@ -10,6 +10,9 @@ use crate::semantic::EntityId;
 use crate::semantic::views::{AntiAffinity, IngressClass, IngressExpose};
 use crate::source::Span;
 
+/// The family's rules, in the order of their codes.
+pub(super) const RULES: &[super::Rule] = &[super::rule!(check: HA040, HA041, HA042, HA043, HA044, HA045)];
+
 pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     // Host ports claimed on each node: (node, port) -> what claims it and where.

@@ -31,46 +31,132 @@ mod workload;
 
 pub use build::{build, missing_secrets};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::graph::Graph;
 use crate::platform::{Platform, Secrets};
 use crate::semantic::Model;
 
-/// One family's rules.
-type Family = fn(&Platform<'_>, &mut Vec<Diagnostic>);
+/// One rule: a function that proves one invariant (its doc comment's first line) and
+/// reports the codes it names when a platform breaks it.
+pub struct Rule {
+    /// The function's name, as `explain --list` and SARIF show it.
+    pub name: &'static str,
+    pub codes: &'static [Code],
+    pub check: fn(&Platform<'_>, &mut Vec<Diagnostic>),
+}
 
-/// Every family, in the order their findings are produced (the output is sorted anyway),
-/// in two groups of about equal work on a large platform: the per-app workload rules, and
-/// the rest.
-const FAMILIES: [&[Family]; 2] = [
-    &[
-        etcd::check,
-        failure_domain::check,
-        failure_domain::check_spread,
-        control_plane::check,
-        control_plane::check_frontend_modes,
-        control_plane::check_backends,
-        control_plane::check_lvs,
-        control_plane::check_vips,
-        vrrp::check,
-        vrrp::check_carried,
-        ingress::check,
-        route::check,
-        namespace::check,
-        network::check,
-        storage::check,
-        registry::check,
-        image::check,
-        capacity::check,
-        names::check,
-        security::check,
-        fields::check,
-        sets::check,
-        overrides::check,
-        bootstrap::check,
-    ],
-    &[workload::check],
+/// A family's rules: one file of `check/`.
+pub struct Family {
+    pub name: &'static str,
+    pub rules: &'static [Rule],
+}
+
+/// `rule!(two_members: HA030)`: the rule of that function, reporting those codes.
+macro_rules! rule {
+    ($check:ident: $($code:ident),+) => {
+        crate::check::Rule {
+            name: stringify!($check),
+            codes: &[$(crate::diagnostic::Code::$code),+],
+            check: $check,
+        }
+    };
+}
+pub(crate) use rule;
+
+/// Every rule, by family: what `check` runs, what `explain --list` and the SARIF rules
+/// show beside each code, and what the mutation suite counts. The per-app workload
+/// family is about half the work on a large platform, so it runs on a thread of its own.
+pub const FAMILIES: &[Family] = &[
+    Family {
+        name: "etcd",
+        rules: etcd::RULES,
+    },
+    Family {
+        name: "failure_domain",
+        rules: failure_domain::RULES,
+    },
+    Family {
+        name: "control_plane",
+        rules: control_plane::RULES,
+    },
+    Family {
+        name: "vrrp",
+        rules: vrrp::RULES,
+    },
+    Family {
+        name: "ingress",
+        rules: ingress::RULES,
+    },
+    Family {
+        name: "route",
+        rules: route::RULES,
+    },
+    Family {
+        name: "namespace",
+        rules: namespace::RULES,
+    },
+    Family {
+        name: "network",
+        rules: network::RULES,
+    },
+    Family {
+        name: "storage",
+        rules: storage::RULES,
+    },
+    Family {
+        name: "registry",
+        rules: registry::RULES,
+    },
+    Family {
+        name: "image",
+        rules: image::RULES,
+    },
+    Family {
+        name: "capacity",
+        rules: capacity::RULES,
+    },
+    Family {
+        name: "names",
+        rules: names::RULES,
+    },
+    Family {
+        name: "security",
+        rules: security::RULES,
+    },
+    Family {
+        name: "fields",
+        rules: fields::RULES,
+    },
+    Family {
+        name: "sets",
+        rules: sets::RULES,
+    },
+    Family {
+        name: "overrides",
+        rules: overrides::RULES,
+    },
+    Family {
+        name: "bootstrap",
+        rules: bootstrap::RULES,
+    },
+    Family {
+        name: "workload",
+        rules: workload::RULES,
+    },
 ];
+
+/// The family that runs on a thread of its own on a large platform.
+const SEPARATE: &str = "workload";
+
+/// The rule and family that report `code`, if a rule does (the front end's codes, `@allow`'s
+/// and a build's are no rule's).
+pub fn rule_of(code: Code) -> Option<(&'static Family, &'static Rule)> {
+    FAMILIES.iter().find_map(|family| {
+        (family.rules.iter())
+            .find(|rule| rule.codes.contains(&code))
+            .map(|rule| (family, rule))
+    })
+}
 
 /// From this many declarations on, the two groups of families run on two threads.
 const PARALLEL_FROM: usize = 2_000;
@@ -81,14 +167,16 @@ pub fn check(model: &Model, graph: &Graph, secrets: &Secrets) -> Vec<Diagnostic>
     let Some(platform) = Platform::new(model, graph, secrets) else {
         return Vec::new();
     };
-    let run = |families: &[Family]| {
+    let run = |separate: bool| {
         let mut findings = Vec::new();
-        for family in families {
-            family(&platform, &mut findings);
+        for family in FAMILIES.iter().filter(|family| (family.name == SEPARATE) == separate) {
+            for rule in family.rules {
+                (rule.check)(&platform, &mut findings);
+            }
         }
         findings
     };
-    let [first, second] = FAMILIES;
+    let (first, second) = (false, true);
     let findings = if model.entities.len() >= PARALLEL_FROM {
         std::thread::scope(|threads| {
             let later = threads.spawn(|| run(second));

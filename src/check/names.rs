@@ -15,6 +15,9 @@ use crate::semantic::views::{AppId, CephRbdId, IngressControllerId, NamespaceId,
 use crate::semantic::{EntityId, KindId, Model};
 use crate::source::Span;
 
+/// The family's rules, in the order of their codes.
+pub(super) const RULES: &[super::Rule] = &[super::rule!(check: E0201, E0202, E0205, E0210, E0211, E0213)];
+
 /// The kinds whose names become Kubernetes object names, and the scope names must be
 /// unique in once converted (`None`: cluster-wide; `Some(field)`: per namespace).
 /// The kinds whose names become Kubernetes names, and whether each is named within its

@@ -7,6 +7,9 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::platform::Platform;
 use crate::semantic::EntityId;
 
+/// The family's rules, in the order of their codes.
+pub(super) const RULES: &[super::Rule] = &[super::rule!(check: HA050, HA051, HA052)];
+
 /// Namespaces Kubernetes owns.
 const RESERVED: &[&str] = &["default", "kube-system", "kube-public", "kube-node-lease"];
 

@@ -12,6 +12,9 @@ use crate::semantic::EntityId;
 use crate::semantic::views::Cni;
 use crate::source::Span;
 
+/// The family's rules, in the order of their codes.
+pub(super) const RULES: &[super::Rule] = &[super::rule!(check: HA070, HA071, HA072, HA073, HA074, HA075, HA076)];
+
 /// Whether two networks share any address.
 pub fn overlap(a: Ipv4Net, b: Ipv4Net) -> bool {
     a.contains(&b.network()) || b.contains(&a.network())

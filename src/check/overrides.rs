@@ -8,6 +8,9 @@ use crate::semantic::views::VipTrack;
 use crate::semantic::{EntityId, Model};
 use crate::source::Span;
 
+/// The family's rules, in the order of their codes.
+pub(super) const RULES: &[super::Rule] = &[super::rule!(check: E0123)];
+
 /// Where a declaration writes a field itself (not through a component or a default).
 fn written(model: &Model, id: EntityId, field: &str) -> Option<Span> {
     (model.fields(id))

@@ -10,6 +10,9 @@ use crate::platform::Platform;
 use crate::semantic::EntityId;
 use crate::semantic::views::{RegistryLevel, ReplicationTrigger};
 
+/// The family's rules, in the order of their codes.
+pub(super) const RULES: &[super::Rule] = &[super::rule!(check: HA090, HA091, HA092, HA093, HA094)];
+
 /// Why a cron expression is not one Harbor's scheduler accepts, if it is not.
 pub fn cron_problem(cron: &str) -> Option<String> {
     let fields: Vec<&str> = cron.split_whitespace().collect();

@@ -8,6 +8,9 @@ use crate::platform::Platform;
 use crate::platform::flows::controller_of;
 use crate::semantic::views::{IngressControllerId, Route};
 
+/// The family's rules, in the order of their codes.
+pub(super) const RULES: &[super::Rule] = &[super::rule!(check: HA046, HA047, HA048, HA049)];
+
 pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     // HA046: one route per host and path on a controller (its IngressClass).

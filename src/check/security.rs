@@ -18,6 +18,9 @@ use crate::platform::flows::Inbound;
 use crate::semantic::views::{App, Cni};
 use crate::source::Span;
 
+/// The family's rules, in the order of their codes.
+pub(super) const RULES: &[super::Rule] = &[super::rule!(check: E0220, E0221, HA111, HA112)];
+
 pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     let enforced = context.cluster().cni() != Cni::Flannel;

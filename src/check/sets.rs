@@ -10,6 +10,9 @@ use crate::semantic::EntityId;
 use crate::semantic::value::Value;
 use crate::source::Span;
 
+/// The family's rules, in the order of their codes.
+pub(super) const RULES: &[super::Rule] = &[super::rule!(check: E0122)];
+
 /// An item of a set-like list.
 #[derive(PartialEq, Eq, Hash)]
 enum Item {

@@ -11,6 +11,10 @@ use crate::semantic::value::describe_memory;
 use crate::semantic::views::NfsOption;
 use crate::source::Span;
 
+/// The family's rules, in the order of their codes.
+pub(super) const RULES: &[super::Rule] =
+    &[super::rule!(check: HA080, HA081, HA082, HA083, HA084, HA085, HA086, HA087, HA088)];
+
 /// Options that cannot stand together in one exports entry.
 const CONTRADICTIONS: &[(NfsOption, NfsOption)] = &[
     (NfsOption::Rw, NfsOption::Ro),

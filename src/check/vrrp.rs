@@ -10,8 +10,25 @@ use ipnet::Ipv4Net;
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::platform::Platform;
 use crate::platform::vrrp::{BLACK_HOLE_SECONDS, black_hole, interface, router_ids, segment, version};
-use crate::semantic::EntityId;
+use crate::semantic::{EntityId, Model};
 use crate::source::Span;
+
+/// The family's rules, in the order of their codes.
+pub(super) const RULES: &[super::Rule] = &[
+    super::rule!(two_members: HA030),
+    super::rule!(vip_in_subnet: HA031),
+    super::rule!(vip_unowned: HA032),
+    super::rule!(router_ids_unique: HA033),
+    super::rule!(priorities_ordered: HA034),
+    super::rule!(auth_pass_length: HA035),
+    super::rule!(router_ids_in_range: HA036),
+    super::rule!(auth_pass_carried: HA037),
+    super::rule!(tracked_service_released: HA038),
+    super::rule!(interface_declared: HA039),
+    super::rule!(services_tracked: HA110),
+    super::rule!(check_interval_in_seconds: E0212),
+    super::rule!(advert_interval_in_vrrp: E0212),
+];
 
 /// How far apart two members' VRRP takeover timers must be, at least: a backup's
 /// Master_Down_Interval has a skew of (256 - priority) / 256 advertisements, and two timers
@@ -35,7 +52,7 @@ const VRRP3_MAX_ADVERT_MILLIS: u64 = 40_950;
 /// HA110: a VIP group tracks every service its VIP carries: the balancers, ingress
 /// controllers and DRBD pairs that name it. A holder whose untracked service died keeps
 /// the VIP at full priority, and that service's clients reach nothing.
-pub fn check_carried(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+fn services_tracked(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     use crate::semantic::views::{LbSoftware, VipTrack};
     let model = context.model;
     for view in model.vip_groups() {
@@ -94,10 +111,8 @@ pub fn check_carried(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
-    let model = context.model;
-    let node_subnet = context.cluster().node_subnet();
-    // Who owns each address: the owner, what it is, and where its address is written.
+/// Who owns each address: the owner, what it is, and where its address is written.
+fn address_owners(model: &Model) -> HashMap<Ipv4Addr, (EntityId, &'static str, Span)> {
     let mut owners: HashMap<Ipv4Addr, (EntityId, &'static str, Span)> = HashMap::default();
     for node in model.nodes() {
         if let Some(address) = node.address() {
@@ -106,12 +121,82 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
                 .or_insert((node.id().entity(), "node", node.address_span()));
         }
     }
+    owners
+}
+
+/// HA036: every router id is in 1..255.
+fn router_ids_in_range(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    for router in router_ids(model) {
+        if !(1..=255).contains(&router.id) {
+            out.push(
+                Diagnostic::error(
+                    Code::HA036,
+                    format!(
+                        "virtual_router_id {} of `{}` is outside 1..255",
+                        router.id,
+                        model.name(router.vip)
+                    ),
+                    model.vip_group(router.vip).router_id_span(),
+                    "out of range",
+                )
+                .with_help("use an id from 1 to 255, or leave `router_id` out and k8sc assigns one"),
+            );
+        }
+    }
+}
+
+/// HA033: no two groups on one segment share a router id.
+fn router_ids_unique(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    let ids = router_ids(model);
+    let mut seen: HashMap<(Option<Ipv4Net>, i64), EntityId> = HashMap::default();
+    for router in ids.iter().filter(|router| (1..=255).contains(&router.id)) {
+        let key = (segment(model, router.vip), router.id);
+        if let Some(&first) = seen.get(&key) {
+            let free = (1..=255).find(|candidate| {
+                !ids.iter()
+                    .any(|other| other.id == *candidate && segment(model, other.vip) == key.0)
+            });
+            out.push(
+                Diagnostic {
+                    severity: Severity::Error,
+                    ..Diagnostic::error(
+                        Code::HA033,
+                        format!(
+                            "VIP groups `{}` and `{}` both use virtual_router_id {} on one subnet",
+                            model.name(first),
+                            model.name(router.vip),
+                            router.id
+                        ),
+                        model.vip_group(router.vip).router_id_span(),
+                        format!("router id {}", router.id),
+                    )
+                }
+                .with_label(
+                    model.vip_group(first).router_id_span(),
+                    format!("`{}` uses {} too", model.name(first), router.id),
+                )
+                .with_help(match free {
+                    Some(free) => {
+                        format!("use a free id such as {free}, or leave `router_id` out and k8sc assigns one")
+                    }
+                    None => "every id of this subnet is taken: move a group to another segment".to_string(),
+                }),
+            );
+        } else {
+            seen.insert(key, router.vip);
+        }
+    }
+}
+
+/// HA030: at least 2 members, or the VIP cannot move anywhere.
+fn two_members(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
     for view in model.vip_groups() {
-        let vip = view.id().entity();
         let members = view.members().entities();
         let name = view.name();
 
-        // HA030: at least 2 members, or the VIP cannot move anywhere.
         if members.len() < 2 {
             out.push(
                 context
@@ -127,11 +212,19 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
                     .with_help("add a second node on another physical host"),
             );
         }
+    }
+}
 
+/// HA031: the VIP lies in the members' subnet.
+fn vip_in_subnet(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    let node_subnet = context.cluster().node_subnet();
+    for view in model.vip_groups() {
+        let name = view.name();
         let Some(address) = view.address() else {
             continue;
         };
-        // HA031: the VIP lies in the members' subnet.
+
         if let Some(subnet) = node_subnet
             && !subnet.contains(&address)
         {
@@ -146,7 +239,20 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
                 .with_help(format!("pick a free address in {subnet}")),
             );
         }
-        // HA032: nobody's own address, and no other group's VIP.
+    }
+}
+
+/// HA032: nobody's own address, and no other group's VIP.
+fn vip_unowned(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    let mut owners = address_owners(model);
+    for view in model.vip_groups() {
+        let vip = view.id().entity();
+        let name = view.name();
+        let Some(address) = view.address() else {
+            continue;
+        };
+
         match owners.get(&address) {
             Some(&(owner, kind, owner_span)) => out.push(
                 Diagnostic::error(
@@ -165,8 +271,16 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
                 owners.insert(address, (vip, "VIP group", view.address_span()));
             }
         }
+    }
+}
 
-        // HA034: one preferred MASTER (the first member), distinct priorities in 1..254.
+/// HA034: one preferred MASTER (the first member), distinct priorities in 1..254.
+fn priorities_ordered(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    for view in model.vip_groups() {
+        let members = view.members().entities();
+        let name = view.name();
+
         if let Some(declared) = view.priorities() {
             let values: Vec<i64> = declared.to_vec();
             let span = view.priorities_span();
@@ -202,10 +316,17 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
+    }
+}
 
-        // HA037: a password keepalived.conf can carry: not empty (keepalived would run
-        // without authentication), one word of printable ASCII without a quote, not
-        // beginning with a comment sign.
+/// HA037: a password keepalived.conf can carry: not empty (keepalived would run
+/// without authentication), one word of printable ASCII without a quote, not
+/// beginning with a comment sign.
+fn auth_pass_carried(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    for view in model.vip_groups() {
+        let name = view.name();
+
         if let Some(source) = view.auth_pass()
             && let Some(secret) = context.secrets.get(source)
             && let Some(problem) = auth_pass_problem(secret)
@@ -220,7 +341,17 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
                 .with_help("use 1 to 8 printable ASCII characters other than a space and `\" ' \\ { } # ! $ ~`"),
             );
         }
-        // HA039: keepalived binds VRRP and the VIP to an interface someone declared.
+    }
+}
+
+/// HA039: keepalived binds VRRP and the VIP to an interface someone declared.
+fn interface_declared(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    for view in model.vip_groups() {
+        let vip = view.id().entity();
+        let members = view.members().entities();
+        let name = view.name();
+
         let undeclared: Vec<&str> = (members.iter())
             .filter(|member| interface(model, vip, **member).is_none())
             .map(|member| model.name(*member))
@@ -239,8 +370,16 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
                 .with_help("declare the node subnet's interface on the cluster (`interface = \"eth0\"`), or `interface` on each node or on the VIP group"),
             );
         }
-        // HA038: a dead tracked service gives the VIP up within a few seconds: detection
-        // (check_interval x check_fall) and the next member's takeover timer.
+    }
+}
+
+/// HA038: a dead tracked service gives the VIP up within a few seconds: detection
+/// (check_interval x check_fall) and the next member's takeover timer.
+fn tracked_service_released(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    for view in model.vip_groups() {
+        let name = view.name();
+
         if let Some(seconds) = black_hole(view)
             && seconds > BLACK_HOLE_SECONDS
         {
@@ -255,7 +394,15 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
                 .with_help(format!("keep check_interval x check_fall + 4 x advert_interval within {BLACK_HOLE_SECONDS} s: the defaults (2s, 2, 1s) give 8 s")),
             );
         }
-        // E0212: keepalived runs a check script every whole number of seconds.
+    }
+}
+
+/// E0212: keepalived runs a check script every whole number of seconds.
+fn check_interval_in_seconds(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    for view in model.vip_groups() {
+        let name = view.name();
+
         let millis = view.check_interval();
         if !millis.is_multiple_of(1000) {
             out.push(
@@ -274,8 +421,16 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
                 )),
             );
         }
-        // E0212: an advert interval that is not whole seconds needs VRRPv3, which counts
-        // in 10 ms steps up to 40.95 s and has no authentication.
+    }
+}
+
+/// E0212: an advert interval that is not whole seconds needs VRRPv3, which counts
+/// in 10 ms steps up to 40.95 s and has no authentication.
+fn advert_interval_in_vrrp(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    for view in model.vip_groups() {
+        let name = view.name();
+
         let millis = view.advert_interval();
         if version(view) == 3 {
             let problem = if !millis.is_multiple_of(10) {
@@ -312,7 +467,15 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
                 out.push(diagnostic);
             }
         }
-        // HA035: keepalived uses only the first 8 characters of auth_pass.
+    }
+}
+
+/// HA035: keepalived uses only the first 8 characters of auth_pass.
+fn auth_pass_length(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    for view in model.vip_groups() {
+        let name = view.name();
+
         if let Some(source) = view.auth_pass()
             && let Some(secret) = context.secrets.get(source)
             && secret.chars().count() > 8
@@ -327,63 +490,6 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
                 )
                 .with_help("use a password of at most 8 characters (members compare only the first 8)"),
             );
-        }
-    }
-
-    // HA036 and HA033: router ids in 1..255, unique per segment.
-    let ids = router_ids(model);
-    let mut seen: HashMap<(Option<Ipv4Net>, i64), EntityId> = HashMap::default();
-    for router in &ids {
-        if !(1..=255).contains(&router.id) {
-            out.push(
-                Diagnostic::error(
-                    Code::HA036,
-                    format!(
-                        "virtual_router_id {} of `{}` is outside 1..255",
-                        router.id,
-                        model.name(router.vip)
-                    ),
-                    model.vip_group(router.vip).router_id_span(),
-                    "out of range",
-                )
-                .with_help("use an id from 1 to 255, or leave `router_id` out and k8sc assigns one"),
-            );
-            continue;
-        }
-        let key = (segment(model, router.vip), router.id);
-        if let Some(&first) = seen.get(&key) {
-            let free = (1..=255).find(|candidate| {
-                !ids.iter()
-                    .any(|other| other.id == *candidate && segment(model, other.vip) == key.0)
-            });
-            out.push(
-                Diagnostic {
-                    severity: Severity::Error,
-                    ..Diagnostic::error(
-                        Code::HA033,
-                        format!(
-                            "VIP groups `{}` and `{}` both use virtual_router_id {} on one subnet",
-                            model.name(first),
-                            model.name(router.vip),
-                            router.id
-                        ),
-                        model.vip_group(router.vip).router_id_span(),
-                        format!("router id {}", router.id),
-                    )
-                }
-                .with_label(
-                    model.vip_group(first).router_id_span(),
-                    format!("`{}` uses {} too", model.name(first), router.id),
-                )
-                .with_help(match free {
-                    Some(free) => {
-                        format!("use a free id such as {free}, or leave `router_id` out and k8sc assigns one")
-                    }
-                    None => "every id of this subnet is taken: move a group to another segment".to_string(),
-                }),
-            );
-        } else {
-            seen.insert(key, router.vip);
         }
     }
 }

@@ -8,6 +8,10 @@ use crate::platform::Platform;
 use crate::semantic::views::{Probe, Resources, Workload};
 use crate::source::Span;
 
+/// The family's rules, in the order of their codes.
+pub(super) const RULES: &[super::Rule] =
+    &[super::rule!(check: HA060, HA061, HA062, HA063, HA064, HA065, HA066, HA067, HA068, HA069)];
+
 /// Cores (in millicores) and memory (in bytes) of a resources record.
 fn amounts(resources: Option<Resources<'_>>) -> [Option<u64>; 2] {
     [

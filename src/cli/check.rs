@@ -11,7 +11,12 @@ pub fn run(args: &CheckArgs) -> Status {
     };
     match args.format {
         OutputFormat::Json => print!("{}", render_json(&compilation.diagnostics, &compilation.sources)),
-        OutputFormat::Sarif => print!("{}", render_sarif(&compilation.diagnostics, &compilation.sources)),
+        OutputFormat::Sarif => print!(
+            "{}",
+            render_sarif(&compilation.diagnostics, &compilation.sources, &|code| {
+                crate::check::rule_of(code).map(|(family, rule)| (family.name, rule.name))
+            },)
+        ),
         OutputFormat::Human => {
             let style = HumanStyle {
                 color: stderr_color(),

@@ -7,7 +7,6 @@ use serde::Serialize;
 use super::{Input, MODE_FILE, Sink};
 use crate::diagnostic::Diagnostic;
 use crate::platform::names::proxy_name;
-use crate::platform::survival::frontends;
 use crate::semantic::EntityId;
 use crate::semantic::views::{LbSoftware, Role};
 
@@ -41,13 +40,13 @@ struct Context<'a> {
 
 pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnostic>> {
     let model = input.model;
-    let api_port = (model.clusters().next()).map_or(6443, |cluster| i64::from(cluster.apiserver_port()));
+    let api_port = input.platform.apiserver_port();
     let control_plane: Vec<EntityId> = (model.nodes())
         .filter(|node| node.roles().contains(&Role::ControlPlane))
         .map(|node| node.id().entity())
         .collect();
     let mut per_node: BTreeMap<String, (EntityId, Vec<Frontend>)> = BTreeMap::new();
-    for frontend in frontends(model) {
+    for frontend in &input.platform.frontends {
         let balancer = model.load_balancer(frontend.balancer);
         if balancer.software() != LbSoftware::Haproxy {
             continue;

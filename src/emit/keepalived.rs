@@ -7,7 +7,6 @@ use serde::Serialize;
 
 use super::{Input, MODE_FILE, MODE_SCRIPT, MODE_SECRET, Sink};
 use crate::diagnostic::Diagnostic;
-use crate::platform::survival::frontends;
 use crate::platform::{priorities, router_ids};
 use crate::semantic::views::{LbSoftware, VipTrack};
 use crate::semantic::{EntityId, Model};
@@ -118,11 +117,11 @@ fn seconds(millis: u64) -> String {
 
 pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnostic>> {
     let model = input.model;
-    let cluster = model.clusters().next();
-    let prefix = (cluster.and_then(|c| c.node_subnet())).map_or(24, |net| net.prefix_len());
-    let api_port = cluster.map_or(6443, |c| i64::from(c.apiserver_port()));
+    let cluster = input.platform.cluster();
+    let prefix = cluster.node_subnet().map_or(24, |net| net.prefix_len());
+    let api_port = input.platform.apiserver_port();
     let ids = router_ids(model);
-    let all_frontends = frontends(model);
+    let all_frontends = &input.platform.frontends;
     let mut configs: BTreeMap<String, (EntityId, NodeConfig)> = BTreeMap::new();
 
     for view in model.vip_groups() {
@@ -279,7 +278,7 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
 
     // LVS: virtual servers in the keepalived.conf of the LVS nodes.
     let mut dr_reals: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for frontend in &all_frontends {
+    for frontend in all_frontends {
         let balancer = model.load_balancer(frontend.balancer);
         if balancer.software() != LbSoftware::Lvs {
             continue;

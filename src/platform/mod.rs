@@ -68,6 +68,8 @@ pub struct Platform<'m> {
     pub frontends: Vec<survival::Frontend>,
     /// The positions in `frontends` of those that lead to the apiservers.
     pub apiserver_frontends: Vec<usize>,
+    /// What losing each failure domain leaves, worked out once when first asked.
+    losses: std::sync::OnceLock<Vec<Option<Assessment>>>,
 }
 
 impl<'m> Platform<'m> {
@@ -99,9 +101,27 @@ impl<'m> Platform<'m> {
             topology,
             frontends: survival::frontends(model),
             apiserver_frontends: Vec::new(),
+            losses: std::sync::OnceLock::new(),
         };
         platform.apiserver_frontends = survival::apiserver_frontends(&platform, &platform.frontends);
         Some(platform)
+    }
+
+    /// What losing each failure domain that carries nodes leaves ([`assess`]), in the
+    /// order of `topology.domains`: worked out once, for every rule that judges survival.
+    pub fn losses(&self) -> impl Iterator<Item = (&topology::Domain, &Assessment)> {
+        let losses = self.losses.get_or_init(|| {
+            (self.topology.domains.iter())
+                .map(|domain| {
+                    let failed: rustc_hash::FxHashSet<crate::semantic::EntityId> =
+                        domain.nodes.iter().copied().collect();
+                    (!domain.nodes.is_empty()).then(|| assess(self, &failed))
+                })
+                .collect()
+        });
+        (self.topology.domains.iter())
+            .zip(losses)
+            .filter_map(|(domain, loss)| loss.as_ref().map(|loss| (domain, loss)))
     }
 
     /// The cluster's view.

@@ -35,12 +35,22 @@ fn location(sources: &SourceMap, span: Span, message: Option<&str>) -> Value {
     location
 }
 
-/// One SARIF log with one run: every code as a rule, every diagnostic as a result.
-pub fn render_sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
+/// Where a code comes from, for the SARIF rules: the family and the rule function that
+/// report it (`check::rule_of`), when a rule does.
+pub type RuleOf<'a> = &'a dyn Fn(Code) -> Option<(&'static str, &'static str)>;
+
+/// One SARIF log with one run: every code as a rule (with the family and function of the
+/// rule that reports it), every diagnostic as a result.
+pub fn render_sarif(diagnostics: &[Diagnostic], sources: &SourceMap, rule_of: RuleOf<'_>) -> String {
     let rules: Vec<Value> = Code::ALL
         .iter()
         .map(|code| {
+            let properties = match rule_of(*code) {
+                Some((family, rule)) => json!({ "family": family, "rule": rule }),
+                None => json!({ "family": "front end" }),
+            };
             json!({
+                "properties": properties,
                 "id": code.as_str(),
                 "name": code.as_str(),
                 "shortDescription": { "text": code.summary() },

@@ -201,6 +201,7 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
     let volumes = nfs::volumes(model);
     // Who must reach each app, found once (not by every app's policy over every route).
     let inbound = crate::platform::flows::Inbound::of(model);
+    let cluster = input.platform.cluster();
     let apps = by_namespace(model, model.apps().map(|app| app.id().entity()), "apps", Some);
     let routes = by_namespace(
         model,
@@ -211,7 +212,7 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
     for (files, make) in [
         (
             apps,
-            &(|app| Some(app_objects(model, app, &volumes, &inbound)))
+            &(|app| Some(app_objects(model, cluster, app, &volumes, &inbound)))
                 as &(dyn Fn(EntityId) -> Option<Documents> + Sync),
         ),
         (routes, &|route| ingress::route_objects(model, route)),
@@ -405,6 +406,8 @@ fn nodes(model: &Model, writer: &mut Writer) {
 /// What every object of one app is made from.
 struct AppObjects<'m> {
     model: &'m Model,
+    /// The platform's cluster.
+    cluster: views::Cluster<'m>,
     id: EntityId,
     view: views::App<'m>,
     name: String,
@@ -425,6 +428,7 @@ struct AppObjects<'m> {
 /// autoscaler, network policy and static volumes.
 fn app_objects<'m>(
     model: &'m Model,
+    cluster: views::Cluster<'m>,
     app: EntityId,
     volumes: &[NfsVolume],
     inbound: &'m crate::platform::flows::Inbound,
@@ -435,6 +439,7 @@ fn app_objects<'m>(
     let replicas = int32(view.replicas());
     let objects = AppObjects {
         model,
+        cluster,
         id: app,
         view,
         namespace: namespace_of(model, app),

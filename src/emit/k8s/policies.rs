@@ -88,7 +88,7 @@ pub(super) fn network_policy(app: &AppObjects<'_>, documents: &mut Documents) {
 
 fn policy_of(app: &AppObjects<'_>) -> networking::NetworkPolicy {
     let model = app.model;
-    let cluster = model.clusters().next();
+    let cluster = app.cluster;
     let mut from: Vec<networking::NetworkPolicyPeer> = Vec::new();
     let add = |peer: networking::NetworkPolicyPeer, peers: &mut Vec<networking::NetworkPolicyPeer>| {
         if !peers.contains(&peer) {
@@ -111,15 +111,13 @@ fn policy_of(app: &AppObjects<'_>) -> networking::NetworkPolicy {
     for controller in app.routes.iter().filter_map(|route| controller_of(model, *route)) {
         let controller = model.ingress_controller(controller);
         let peer = if controller.expose() == IngressExpose::HostNetwork {
-            cluster
-                .and_then(|cluster| cluster.node_subnet())
-                .map(|subnet| networking::NetworkPolicyPeer {
-                    ip_block: Some(networking::IPBlock {
-                        cidr: subnet.to_string(),
-                        ..Default::default()
-                    }),
+            cluster.node_subnet().map(|subnet| networking::NetworkPolicyPeer {
+                ip_block: Some(networking::IPBlock {
+                    cidr: subnet.to_string(),
                     ..Default::default()
-                })
+                }),
+                ..Default::default()
+            })
         } else {
             Some(networking::NetworkPolicyPeer {
                 namespace_selector: Some(namespace_selector(&namespace_of(model, controller.id().entity()))),
@@ -188,7 +186,6 @@ fn policy_of(app: &AppObjects<'_>) -> networking::NetworkPolicy {
     // An app that reads the API reaches the apiservers on the nodes (the `kubernetes`
     // Service's endpoints, after its address is translated).
     if pods::app_confinement(app.view).token
-        && let Some(cluster) = cluster
         && let Some(subnet) = cluster.node_subnet()
     {
         egress.push(networking::NetworkPolicyEgressRule {

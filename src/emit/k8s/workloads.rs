@@ -313,7 +313,7 @@ fn wait_for_dependencies(app: &AppObjects<'_>) -> Option<Vec<core::Container>> {
         ..pods::app_confinement(app.view)
     };
     let model = app.model;
-    let domain = (model.clusters().next()).map_or("cluster.local", |cluster| cluster.dns_domain());
+    let domain = app.cluster.dns_domain();
     let waits: Vec<core::Container> = (app.view.depends_on().iter())
         .filter_map(|dependency| {
             let port = model.app(dependency).ports().first()?.port()?;
