@@ -11,9 +11,19 @@ use crate::semantic::views::{AntiAffinity, IngressClass, IngressExpose};
 use crate::source::Span;
 
 /// The family's rules, in the order of their codes.
-pub(super) const RULES: &[super::Rule] = &[super::rule!(check: HA040, HA041, HA042, HA043, HA044, HA045)];
+pub(super) const RULES: &[super::Rule] = &[
+    super::rule!(two_ingress_nodes: HA040),
+    super::rule!(two_replicas: HA041),
+    super::rule!(replicas_fit_nodes: HA042),
+    super::rule!(nodes_on_distinct_hosts: HA043),
+    super::rule!(host_ports_unshared: HA044),
+    super::rule!(vip_on_ingress_nodes: HA045),
+];
 
-pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+/// HA044: one listener per host port on a node: the platform's own (apiserver, etcd,
+/// kubelet), load-balancer frontends, and ingress controllers on the host network with
+/// their health endpoints.
+fn host_ports_unshared(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     // Host ports claimed on each node: (node, port) -> what claims it and where.
     // The flag marks the platform's own listeners, which cannot move.
@@ -92,9 +102,6 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
         let controller = view.id().entity();
         let name = view.name();
         let nodes = view.nodes().entities();
-        let replicas = view.replicas();
-        let required = view.anti_affinity() == AntiAffinity::Required;
-
         if view.expose() == IngressExpose::HostNetwork {
             for port in [view.http_port(), view.https_port()] {
                 let port = i64::from(port);
@@ -120,8 +127,16 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
+    }
+}
 
-        // HA040: at least 2 ingress nodes.
+/// HA040: at least 2 ingress nodes.
+fn two_ingress_nodes(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    for view in model.ingress_controllers() {
+        let name = view.name();
+        let nodes = view.nodes().entities();
+
         if context.production() && nodes.len() < 2 {
             out.push(
                 context
@@ -137,7 +152,16 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
                     .with_help("add a second dedicated ingress node on another physical host"),
             );
         }
-        // HA041: at least 2 replicas.
+    }
+}
+
+/// HA041: at least 2 replicas.
+fn two_replicas(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    for view in model.ingress_controllers() {
+        let name = view.name();
+        let replicas = view.replicas();
+
         if context.production() && replicas < 2 {
             out.push(
                 context
@@ -150,7 +174,18 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
                     .with_help("set `replicas = 2` (one per ingress node)"),
             );
         }
-        // HA042: with required anti-affinity, no more replicas than nodes.
+    }
+}
+
+/// HA042: with required anti-affinity, no more replicas than nodes.
+fn replicas_fit_nodes(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    for view in model.ingress_controllers() {
+        let name = view.name();
+        let nodes = view.nodes().entities();
+        let replicas = view.replicas();
+        let required = view.anti_affinity() == AntiAffinity::Required;
+
         if required && replicas > nodes.len() as i64 {
             out.push(
                 Diagnostic::error(
@@ -167,7 +202,16 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
                 .with_help(format!("set `replicas = {}` or add ingress nodes", nodes.len())),
             );
         }
-        // HA043: ingress nodes on distinct physical hosts.
+    }
+}
+
+/// HA043: ingress nodes on distinct physical hosts.
+fn nodes_on_distinct_hosts(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    for view in model.ingress_controllers() {
+        let name = view.name();
+        let nodes = view.nodes().entities();
+
         let mut on_host: HashMap<EntityId, EntityId> = HashMap::default();
         for &node in &nodes {
             let Some(&host) = context.topology.host_of.get(&node) else {
@@ -194,7 +238,16 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
                 on_host.insert(host, node);
             }
         }
-        // HA045: the VIP is held by the ingress nodes, so it lands where the controller listens.
+    }
+}
+
+/// HA045: the VIP is held by the ingress nodes, so it lands where the controller listens.
+fn vip_on_ingress_nodes(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    for view in model.ingress_controllers() {
+        let name = view.name();
+        let nodes = view.nodes().entities();
+
         if let Some(vip) = view.vip() {
             let strangers: Vec<EntityId> = model
                 .vip_group(vip)

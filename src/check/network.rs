@@ -13,22 +13,25 @@ use crate::semantic::views::Cni;
 use crate::source::Span;
 
 /// The family's rules, in the order of their codes.
-pub(super) const RULES: &[super::Rule] = &[super::rule!(check: HA070, HA071, HA072, HA073, HA074, HA075, HA076)];
+pub(super) const RULES: &[super::Rule] = &[
+    super::rule!(networks_disjoint: HA070),
+    super::rule!(node_addresses_in_subnet: HA071, HA072),
+    super::rule!(policies_enforced: HA073),
+    super::rule!(no_external_ips: HA074),
+    super::rule!(calico_release_tested: HA075),
+    super::rule!(proxy_mode_offered: HA076),
+];
 
 /// Whether two networks share any address.
 pub fn overlap(a: Ipv4Net, b: Ipv4Net) -> bool {
     a.contains(&b.network()) || b.contains(&a.network())
 }
 
-pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
-    let model = context.model;
+/// HA075: a Calico release k8sc pins is tested with the cluster's minor.
+fn calico_release_tested(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let cluster = context.cluster();
-    // The cluster's Kubernetes minor, when it is one k8sc knows (E0206 says when not).
-    let minor = cluster
-        .version()
-        .and_then(|version| crate::platform::bootstrap::minor(version).ok());
+    let minor = context.minor();
 
-    // HA075: a Calico release k8sc pins is tested with the cluster's minor.
     if cluster.cni() == Cni::Calico
         && let Some(minor) = minor
         && !crate::platform::release::CALICO_MINORS.contains(&minor)
@@ -50,9 +53,15 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
             )),
         );
     }
-    // HA074: an ingress controller exposed through Services' externalIPs, which the
-    // apiserver warns about from 1.36 on (deprecated, and no longer implemented by some
-    // clusters).
+}
+
+/// HA074: an ingress controller exposed through Services' externalIPs, which the
+/// apiserver warns about from 1.36 on (deprecated, and no longer implemented by some
+/// clusters).
+fn no_external_ips(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    let minor = context.minor();
+
     if minor.is_some_and(|minor| minor >= 36) {
         for controller in model.ingress_controllers() {
             if controller.expose() == crate::semantic::views::IngressExpose::ExternalIps {
@@ -71,7 +80,13 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    // HA076: a kube-proxy mode the release offers and has not deprecated.
+}
+
+/// HA076: a kube-proxy mode the release offers and has not deprecated.
+fn proxy_mode_offered(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let cluster = context.cluster();
+    let minor = context.minor();
+
     if let Some(minor) = minor {
         let mode = cluster.proxy_mode();
         let problem = match mode {
@@ -101,7 +116,12 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
             );
         }
     }
-    // HA070: the three networks do not overlap.
+}
+
+/// HA070: the three networks do not overlap.
+fn networks_disjoint(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let cluster = context.cluster();
+
     let networks: Vec<(&str, Ipv4Net, Span)> = [
         ("node_subnet", cluster.node_subnet(), cluster.node_subnet_span()),
         ("pod_cidr", Some(cluster.pod_cidr()), cluster.pod_cidr_span()),
@@ -130,8 +150,13 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
 
-    // HA071 and HA072: every node address on the node subnet, and unique.
+/// HA071 and HA072: every node address on the node subnet, and unique.
+fn node_addresses_in_subnet(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    let cluster = context.cluster();
+
     let node_subnet = cluster.node_subnet();
     let mut owners: HashMap<Ipv4Addr, EntityId> = HashMap::default();
     for view in model.nodes() {
@@ -178,8 +203,13 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
             owners.insert(address, node);
         }
     }
+}
 
-    // HA073: network policies need a CNI that enforces them.
+/// HA073: network policies need a CNI that enforces them.
+fn policies_enforced(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    let cluster = context.cluster();
+
     if cluster.cni() == Cni::Flannel {
         for app in model.apps() {
             if app.allow_from().is_some() {

@@ -6,14 +6,23 @@ use rustc_hash::FxHashMap as HashMap;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::platform::{Platform, join_and};
-use crate::semantic::EntityId;
 use crate::semantic::value::describe_memory;
 use crate::semantic::views::NfsOption;
+use crate::semantic::{EntityId, Model};
 use crate::source::Span;
 
 /// The family's rules, in the order of their codes.
-pub(super) const RULES: &[super::Rule] =
-    &[super::rule!(check: HA080, HA081, HA082, HA083, HA084, HA085, HA086, HA087, HA088)];
+pub(super) const RULES: &[super::Rule] = &[
+    super::rule!(consumers_are_clients: HA080),
+    super::rule!(root_squashed: HA081),
+    super::rule!(claims_fit: HA082),
+    super::rule!(drbd_pairs_of_two: HA083),
+    super::rule!(options_consistent: HA084),
+    super::rule!(fsids_and_paths_unique: HA085),
+    super::rule!(writes_synced: HA086),
+    super::rule!(not_world_writable: HA087),
+    super::rule!(drbd_collisions: HA088),
+];
 
 /// Options that cannot stand together in one exports entry.
 const CONTRADICTIONS: &[(NfsOption, NfsOption)] = &[
@@ -30,9 +39,8 @@ fn server_key(context: &Platform<'_>, export: EntityId) -> Option<EntityId> {
     context.model.nfs_export(export).server().map(|server| server.entity())
 }
 
-pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
-    let model = context.model;
-    // What claims each storage: (app, claim size, number of claims).
+/// What claims each storage: (app, claim size, number of claims).
+fn claims_by_storage(model: &Model) -> HashMap<EntityId, Vec<(EntityId, u64, u64)>> {
     let mut claims: HashMap<EntityId, Vec<(EntityId, u64, u64)>> = HashMap::default();
     for view in model.apps() {
         let app = view.id().entity();
@@ -44,153 +52,13 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+    claims
+}
 
-    let mut fsids: HashMap<(Option<EntityId>, i64), EntityId> = HashMap::default();
-    let mut paths: HashMap<(Option<EntityId>, String), EntityId> = HashMap::default();
-    for view in model.nfs_exports() {
-        let export = view.id().entity();
-        let name = view.name();
-        let options = view.options().to_vec();
-        let clients = view.clients().to_vec();
-        let options_span = view.options_span();
-
-        // HA084: no contradictory options.
-        for (a, b) in CONTRADICTIONS {
-            if options.contains(a) && options.contains(b) {
-                out.push(
-                    Diagnostic::error(
-                        Code::HA084,
-                        format!("NFS export `{name}` has both `{a}` and `{b}`"),
-                        options_span,
-                        "contradictory options",
-                    )
-                    .with_help(format!(
-                        "keep one of `{a}` and `{b}`; exportfs silently lets the last one win"
-                    )),
-                );
-            }
-        }
-        // HA081: no_root_squash gives every client root on the export.
-        if options.contains(&NfsOption::NoRootSquash) {
-            out.push(
-                Diagnostic::warning(
-                    Code::HA081,
-                    format!("NFS export `{name}` uses no_root_squash: root on any client is root on the export"),
-                    options_span,
-                    "no_root_squash",
-                )
-                .with_help("use root_squash (the default) and give the volume's files the pods' user"),
-            );
-        }
-        // HA086: async acknowledges writes before they reach the disk.
-        if options.contains(&NfsOption::Async) {
-            out.push(
-                Diagnostic::warning(
-                    Code::HA086,
-                    format!("NFS export `{name}` uses async: a server crash loses writes the clients saw succeed"),
-                    options_span,
-                    "async",
-                )
-                .with_help("use sync (the default) for volumes that hold data"),
-            );
-        }
-        // HA087: never writable by the whole world.
-        if !options.contains(&NfsOption::Ro) && clients.iter().any(|net| net.prefix_len() == 0) {
-            out.push(
-                Diagnostic::error(
-                    Code::HA087,
-                    format!("NFS export `{name}` is writable by every address (0.0.0.0/0)"),
-                    view.clients_span(),
-                    "world-writable",
-                )
-                .with_help("list the node subnet (or the consumers' addresses) as clients"),
-            );
-        }
-        // HA085: one fsid and one path per server.
-        let server = server_key(context, export);
-        if let Some(fsid) = view.fsid() {
-            if let Some(&first) = fsids.get(&(server, fsid)) {
-                out.push(
-                    Diagnostic::error(
-                        Code::HA085,
-                        format!(
-                            "NFS exports `{}` and `{name}` share fsid {fsid} on one server",
-                            model.name(first)
-                        ),
-                        view.fsid_span(),
-                        format!("fsid {fsid}"),
-                    )
-                    .with_label(model.nfs_export(first).fsid_span(), "first used here")
-                    .with_help("give every export of a server its own fsid"),
-                );
-            } else {
-                fsids.insert((server, fsid), export);
-            }
-        }
-        if let Some(path) = view.path() {
-            if let Some(&first) = paths.get(&(server, path.to_string())) {
-                out.push(
-                    Diagnostic::error(
-                        Code::HA085,
-                        format!(
-                            "NFS exports `{}` and `{name}` export the same path {path} of one server",
-                            model.name(first)
-                        ),
-                        view.path_span(),
-                        "exported twice",
-                    )
-                    .with_label(model.nfs_export(first).path_span(), "first exported here")
-                    .with_help("merge them into one export"),
-                );
-            } else {
-                paths.insert((server, path.to_string()), export);
-            }
-        }
-
-        // HA080: every node that may mount it is a client.
-        let consumers = claims.get(&export).map_or(&[][..], Vec::as_slice);
-        let mut uncovered: Vec<EntityId> = Vec::new();
-        for &(app, _, _) in consumers {
-            for &node in context.topology.eligible(model, app) {
-                let covered = model
-                    .node(node)
-                    .address()
-                    .is_none_or(|address| clients.iter().any(|net| net.contains(&address)));
-                if !covered && !uncovered.contains(&node) {
-                    uncovered.push(node);
-                }
-            }
-        }
-        if let Some(&first) = uncovered.first() {
-            let mut diagnostic = Diagnostic::error(
-                Code::HA080,
-                format!(
-                    "NFS export `{name}` does not list {} node{} that mount{} it",
-                    uncovered.len(),
-                    if uncovered.len() == 1 { "" } else { "s" },
-                    if uncovered.len() == 1 { "s" } else { "" }
-                ),
-                view.clients_span(),
-                "clients",
-            )
-            .with_help(format!(
-                "add the node subnet (or `{}`) to `clients`",
-                model
-                    .node(first)
-                    .address()
-                    .map_or_else(String::new, |address| address.to_string())
-            ));
-            for node in uncovered.iter().take(5) {
-                diagnostic = diagnostic.with_label(
-                    model.node(*node).address_span(),
-                    format!("`{}` mounts it", model.name(*node)),
-                );
-            }
-            out.push(diagnostic);
-        }
-    }
-
-    // HA082: claims within the declared capacity.
+/// HA082: claims within the declared capacity.
+fn claims_fit(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    let claims = claims_by_storage(model);
     let capacities = (model.nfs_exports())
         .map(|export| (export.id().entity(), export.capacity(), export.capacity_span()))
         .chain((model.ceph_rbds()).map(|pool| (pool.id().entity(), pool.capacity(), pool.capacity_span())));
@@ -227,8 +95,11 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
             out.push(diagnostic);
         }
     }
+}
 
-    // HA083: a DRBD pair is exactly two nodes, and its VIP moves between them.
+/// HA083: a DRBD pair is exactly two nodes, and its VIP moves between them.
+fn drbd_pairs_of_two(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
     for view in model.drbd_pairs() {
         let pair = view.id();
         let nodes = view.nodes().entities();
@@ -271,7 +142,201 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    drbd_collisions(context, out);
+}
+
+/// HA084: no contradictory options.
+fn options_consistent(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    for view in model.nfs_exports() {
+        let name = view.name();
+        let options = view.options().to_vec();
+        let options_span = view.options_span();
+
+        for (a, b) in CONTRADICTIONS {
+            if options.contains(a) && options.contains(b) {
+                out.push(
+                    Diagnostic::error(
+                        Code::HA084,
+                        format!("NFS export `{name}` has both `{a}` and `{b}`"),
+                        options_span,
+                        "contradictory options",
+                    )
+                    .with_help(format!(
+                        "keep one of `{a}` and `{b}`; exportfs silently lets the last one win"
+                    )),
+                );
+            }
+        }
+    }
+}
+
+/// HA081: no_root_squash gives every client root on the export.
+fn root_squashed(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    for view in model.nfs_exports() {
+        let name = view.name();
+        let options = view.options().to_vec();
+        let options_span = view.options_span();
+
+        if options.contains(&NfsOption::NoRootSquash) {
+            out.push(
+                Diagnostic::warning(
+                    Code::HA081,
+                    format!("NFS export `{name}` uses no_root_squash: root on any client is root on the export"),
+                    options_span,
+                    "no_root_squash",
+                )
+                .with_help("use root_squash (the default) and give the volume's files the pods' user"),
+            );
+        }
+    }
+}
+
+/// HA086: async acknowledges writes before they reach the disk.
+fn writes_synced(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    for view in model.nfs_exports() {
+        let name = view.name();
+        let options = view.options().to_vec();
+        let options_span = view.options_span();
+
+        if options.contains(&NfsOption::Async) {
+            out.push(
+                Diagnostic::warning(
+                    Code::HA086,
+                    format!("NFS export `{name}` uses async: a server crash loses writes the clients saw succeed"),
+                    options_span,
+                    "async",
+                )
+                .with_help("use sync (the default) for volumes that hold data"),
+            );
+        }
+    }
+}
+
+/// HA087: never writable by the whole world.
+fn not_world_writable(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    for view in model.nfs_exports() {
+        let name = view.name();
+        let options = view.options().to_vec();
+        let clients = view.clients().to_vec();
+
+        if !options.contains(&NfsOption::Ro) && clients.iter().any(|net| net.prefix_len() == 0) {
+            out.push(
+                Diagnostic::error(
+                    Code::HA087,
+                    format!("NFS export `{name}` is writable by every address (0.0.0.0/0)"),
+                    view.clients_span(),
+                    "world-writable",
+                )
+                .with_help("list the node subnet (or the consumers' addresses) as clients"),
+            );
+        }
+    }
+}
+
+/// HA085: one fsid and one path per server.
+fn fsids_and_paths_unique(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    let mut fsids: HashMap<(Option<EntityId>, i64), EntityId> = HashMap::default();
+    let mut paths: HashMap<(Option<EntityId>, String), EntityId> = HashMap::default();
+    for view in model.nfs_exports() {
+        let export = view.id().entity();
+        let name = view.name();
+
+        let server = server_key(context, export);
+        if let Some(fsid) = view.fsid() {
+            if let Some(&first) = fsids.get(&(server, fsid)) {
+                out.push(
+                    Diagnostic::error(
+                        Code::HA085,
+                        format!(
+                            "NFS exports `{}` and `{name}` share fsid {fsid} on one server",
+                            model.name(first)
+                        ),
+                        view.fsid_span(),
+                        format!("fsid {fsid}"),
+                    )
+                    .with_label(model.nfs_export(first).fsid_span(), "first used here")
+                    .with_help("give every export of a server its own fsid"),
+                );
+            } else {
+                fsids.insert((server, fsid), export);
+            }
+        }
+        if let Some(path) = view.path() {
+            if let Some(&first) = paths.get(&(server, path.to_string())) {
+                out.push(
+                    Diagnostic::error(
+                        Code::HA085,
+                        format!(
+                            "NFS exports `{}` and `{name}` export the same path {path} of one server",
+                            model.name(first)
+                        ),
+                        view.path_span(),
+                        "exported twice",
+                    )
+                    .with_label(model.nfs_export(first).path_span(), "first exported here")
+                    .with_help("merge them into one export"),
+                );
+            } else {
+                paths.insert((server, path.to_string()), export);
+            }
+        }
+    }
+}
+
+/// HA080: every node that may mount it is a client.
+fn consumers_are_clients(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    let claims = claims_by_storage(model);
+    for view in model.nfs_exports() {
+        let export = view.id().entity();
+        let name = view.name();
+        let clients = view.clients().to_vec();
+
+        let consumers = claims.get(&export).map_or(&[][..], Vec::as_slice);
+        let mut uncovered: Vec<EntityId> = Vec::new();
+        for &(app, _, _) in consumers {
+            for &node in context.topology.eligible(model, app) {
+                let covered = model
+                    .node(node)
+                    .address()
+                    .is_none_or(|address| clients.iter().any(|net| net.contains(&address)));
+                if !covered && !uncovered.contains(&node) {
+                    uncovered.push(node);
+                }
+            }
+        }
+        if let Some(&first) = uncovered.first() {
+            let mut diagnostic = Diagnostic::error(
+                Code::HA080,
+                format!(
+                    "NFS export `{name}` does not list {} node{} that mount{} it",
+                    uncovered.len(),
+                    if uncovered.len() == 1 { "" } else { "s" },
+                    if uncovered.len() == 1 { "s" } else { "" }
+                ),
+                view.clients_span(),
+                "clients",
+            )
+            .with_help(format!(
+                "add the node subnet (or `{}`) to `clients`",
+                model
+                    .node(first)
+                    .address()
+                    .map_or_else(String::new, |address| address.to_string())
+            ));
+            for node in uncovered.iter().take(5) {
+                diagnostic = diagnostic.with_label(
+                    model.node(*node).address_span(),
+                    format!("`{}` mounts it", model.name(*node)),
+                );
+            }
+            out.push(diagnostic);
+        }
+    }
 }
 
 /// A field two DRBD pairs share: what it is, and this pair's and the first pair's value

@@ -9,8 +9,15 @@ use crate::semantic::views::{Probe, Resources, Workload};
 use crate::source::Span;
 
 /// The family's rules, in the order of their codes.
-pub(super) const RULES: &[super::Rule] =
-    &[super::rule!(check: HA060, HA061, HA062, HA063, HA064, HA065, HA066, HA067, HA068, HA069)];
+pub(super) const RULES: &[super::Rule] = &[
+    super::rule!(replicas_kept: HA060),
+    super::rule!(volumes_match_workload: HA061, HA062),
+    super::rule!(autoscaling_sound: HA063, HA064),
+    super::rule!(limits_cover_requests: HA065),
+    super::rule!(no_dependency_cycles: HA066),
+    super::rule!(schedulable: HA067),
+    super::rule!(probes_sound: HA068, HA069),
+];
 
 /// Cores (in millicores) and memory (in bytes) of a resources record.
 fn amounts(resources: Option<Resources<'_>>) -> [Option<u64>; 2] {
@@ -20,17 +27,40 @@ fn amounts(resources: Option<Resources<'_>>) -> [Option<u64>; 2] {
     ]
 }
 
-pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+/// HA066: no dependency cycle among apps.
+fn no_dependency_cycles(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    for cycle in cycles(context.graph, EdgeKind::DependsOn, NodeKind::App) {
+        let names: Vec<&str> = cycle.members.iter().map(|app| model.name(*app)).collect();
+        let Some(&first) = cycle.members.first() else { continue };
+        let path = format!("{} -> {}", names.join(" -> "), names[0]);
+        let mut diagnostic = Diagnostic::error(
+            Code::HA066,
+            format!("apps depend on each other in a cycle: {path}"),
+            model.app(first).depends_on_span(),
+            format!("`{}` depends on `{}`", names[0], names.get(1).unwrap_or(&names[0])),
+        )
+        .with_help("break the cycle: no start order exists while each app waits for the next");
+        for (position, &member) in cycle.members.iter().enumerate().skip(1) {
+            let next = names[(position + 1) % names.len()];
+            diagnostic = diagnostic.with_label(
+                model.app(member).depends_on_span(),
+                format!("`{}` depends on `{next}`", names[position]),
+            );
+        }
+        out.push(diagnostic);
+    }
+}
+
+/// HA060: production apps run at least 2 replicas; an autoscaled app's count is
+/// its autoscaler's (the Deployment leaves `replicas` to it), never below `min`.
+fn replicas_kept(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     for view in model.apps() {
-        let app = view.id().entity();
         let name = view.name();
         let workload = view.workload();
         let replicas = view.replicas();
-        let volumes = view.volumes().len();
 
-        // HA060: production apps run at least 2 replicas; an autoscaled app's count is
-        // its autoscaler's (the Deployment leaves `replicas` to it), never below `min`.
         let (kept, kept_span, field) = match view.autoscaling() {
             Some(autoscaling) => (autoscaling.min().unwrap_or(1), autoscaling.min_span(), "min"),
             None => (replicas, view.replicas_span(), "replicas"),
@@ -49,7 +79,17 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
                     )),
             );
         }
-        // HA061 / HA062: stateful apps claim volumes; the others claim none.
+    }
+}
+
+/// HA061 / HA062: stateful apps claim volumes; the others claim none.
+fn volumes_match_workload(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    for view in model.apps() {
+        let name = view.name();
+        let workload = view.workload();
+        let volumes = view.volumes().len();
+
         if workload == Workload::Stateful && volumes == 0 {
             out.push(
                 context
@@ -78,6 +118,15 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
                 ),
             );
         }
+    }
+}
+
+/// HA063 and HA064: the autoscaler scales on cpu, between sound bounds.
+fn autoscaling_sound(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    for view in model.apps() {
+        let name = view.name();
+
         if let Some(autoscaling) = view.autoscaling() {
             // HA063: the HPA scales on CPU utilisation, a share of the cpu request. A cpu
             // limit alone is a request too: Kubernetes copies it into the request.
@@ -108,7 +157,15 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        // HA065: limits at least the requests.
+    }
+}
+
+/// HA065: limits at least the requests.
+fn limits_cover_requests(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    for view in model.apps() {
+        let name = view.name();
+
         let (requests, limits) = (amounts(view.requests()), amounts(view.limits()));
         for ((resource, request), limit) in ["cpu", "memory"].into_iter().zip(requests).zip(limits) {
             if let (Some(request), Some(limit)) = (request, limit)
@@ -128,8 +185,16 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        // HA068: each probe is one check that can run; HA069: production apps with ports
-        // say when they are ready.
+    }
+}
+
+/// HA068: each probe is one check that can run; HA069: production apps with ports
+/// say when they are ready.
+fn probes_sound(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    for view in model.apps() {
+        let name = view.name();
+
         let ports: Vec<u16> = (view.ports().iter()).filter_map(|port| port.port()).collect();
         for (kind, probe) in [
             ("readiness", view.readiness()),
@@ -156,7 +221,16 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
                 .with_help("add `readiness = { path = \"/healthz\", port = ... }` (or `port` alone for a TCP check)"),
             );
         }
-        // HA067: some node can run it.
+    }
+}
+
+/// HA067: some node can run it.
+fn schedulable(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    for view in model.apps() {
+        let app = view.id().entity();
+        let name = view.name();
+
         if context.topology.eligible(model, app).is_empty() {
             let placement = crate::platform::topology::Topology::placement_of(model, app);
             let wanted = match (&placement.pool, placement.gpu) {
@@ -175,28 +249,6 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
                 .with_help("add worker nodes that match, or change the app's placement"),
             );
         }
-    }
-
-    // HA066: no dependency cycle among apps.
-    for cycle in cycles(context.graph, EdgeKind::DependsOn, NodeKind::App) {
-        let names: Vec<&str> = cycle.members.iter().map(|app| model.name(*app)).collect();
-        let Some(&first) = cycle.members.first() else { continue };
-        let path = format!("{} -> {}", names.join(" -> "), names[0]);
-        let mut diagnostic = Diagnostic::error(
-            Code::HA066,
-            format!("apps depend on each other in a cycle: {path}"),
-            model.app(first).depends_on_span(),
-            format!("`{}` depends on `{}`", names[0], names.get(1).unwrap_or(&names[0])),
-        )
-        .with_help("break the cycle: no start order exists while each app waits for the next");
-        for (position, &member) in cycle.members.iter().enumerate().skip(1) {
-            let next = names[(position + 1) % names.len()];
-            diagnostic = diagnostic.with_label(
-                model.app(member).depends_on_span(),
-                format!("`{}` depends on `{next}`", names[position]),
-            );
-        }
-        out.push(diagnostic);
     }
 }
 

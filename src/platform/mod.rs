@@ -124,6 +124,11 @@ impl<'m> Platform<'m> {
             .filter_map(|(domain, loss)| loss.as_ref().map(|loss| (domain, loss)))
     }
 
+    /// The cluster's Kubernetes minor, when it is one k8sc knows (E0206 says when not).
+    pub fn minor(&self) -> Option<u32> {
+        (self.cluster().version()).and_then(|version| bootstrap::minor(version).ok())
+    }
+
     /// The cluster's view.
     pub fn cluster(&self) -> Cluster<'m> {
         self.model.cluster(self.cluster_id)
