@@ -11,18 +11,22 @@ use crate::source::Span;
 
 /// The family's rules, in the order of their codes.
 pub(super) const RULES: &[super::Rule] = &[
-    super::rule!(check: HA020, HA021, HA022, HA023, HA024),
+    super::rule!(masters_counted: HA020),
+    super::rule!(masters_on_distinct_hosts: HA021),
+    super::rule!(masters_fronted: HA022),
+    super::rule!(front_port_free: HA023),
+    super::rule!(backends_are_masters: HA024),
     super::rule!(check_frontend_modes: HA025),
     super::rule!(check_backends: HA026, HA027),
     super::rule!(check_vips: HA028),
     super::rule!(check_lvs: HA029),
 ];
 
-pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+/// HA020: at least one control-plane node; at least 2 in production.
+fn masters_counted(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     let masters = &context.topology.control_plane;
 
-    // HA020: at least one control-plane node; at least 2 in production.
     if masters.is_empty() {
         out.push(
             Diagnostic::error(
@@ -50,8 +54,13 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
                 .with_help("give the `control_plane` role to 2 or more nodes (3 is usual) on distinct physical hosts"),
         );
     }
+}
 
-    // HA021: masters on distinct physical hosts.
+/// HA021: masters on distinct physical hosts.
+fn masters_on_distinct_hosts(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    let masters = &context.topology.control_plane;
+
     let mut by_host: HashMap<EntityId, Vec<EntityId>> = HashMap::default();
     for &master in masters {
         if let Some(&host) = context.topology.host_of.get(&master) {
@@ -79,12 +88,16 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
         }
         out.push(diagnostic);
     }
+}
 
+/// HA022: more than one master needs a load balancer and a VIP in front.
+fn masters_fronted(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    let masters = &context.topology.control_plane;
     let all = &context.frontends;
     let leading = &context.apiserver_frontends;
     let api_port = context.apiserver_port();
 
-    // HA022: more than one master needs a load balancer and a VIP in front.
     if masters.len() > 1 {
         let has_vip = leading
             .iter()
@@ -112,10 +125,18 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
             out.push(diagnostic);
         }
     }
+}
+
+/// HA023: a front port equal to the apiserver port on a node that runs both.
+fn front_port_free(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    let masters = &context.topology.control_plane;
+    let all = &context.frontends;
+    let leading = &context.apiserver_frontends;
+    let api_port = context.apiserver_port();
 
     for &idx in leading {
         let frontend = &all[idx];
-        // HA023: a front port equal to the apiserver port on a node that runs both.
         if frontend.port == api_port {
             let colliding: Vec<EntityId> = (model.load_balancer(frontend.balancer).nodes().entities())
                 .into_iter()
@@ -142,7 +163,19 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
                 out.push(diagnostic);
             }
         }
-        // HA024: the backends of a frontend that reaches the masters directly are exactly them.
+    }
+}
+
+/// HA024: the backends of a frontend that reaches the masters directly are exactly them.
+fn backends_are_masters(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    let masters = &context.topology.control_plane;
+    let all = &context.frontends;
+    let leading = &context.apiserver_frontends;
+    let api_port = context.apiserver_port();
+
+    for &idx in leading {
+        let frontend = &all[idx];
         let direct = frontend.backend_port == api_port && frontend.backends.iter().any(|b| masters.contains(b));
         if !direct {
             continue;

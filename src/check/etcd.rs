@@ -5,15 +5,19 @@ use crate::platform::{Platform, plural, quorum, tolerance};
 use crate::semantic::views::EtcdTopology;
 
 /// The family's rules, in the order of their codes.
-pub(super) const RULES: &[super::Rule] = &[super::rule!(check: HA001, HA002, HA003)];
+pub(super) const RULES: &[super::Rule] = &[
+    super::rule!(odd_members: HA001),
+    super::rule!(enough_members: HA002),
+    super::rule!(topology_matches: HA003),
+];
 
-pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+/// HA002: a production etcd has at least 3 members; any cluster has at least one.
+fn enough_members(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     let members = &context.topology.etcd;
     let count = members.len();
     let cluster_span = context.cluster_span();
 
-    // HA002: a production etcd has at least 3 members; any cluster has at least one.
     if count == 0 {
         out.push(
             Diagnostic::error(
@@ -44,8 +48,14 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
         }
         out.push(diagnostic);
     }
+}
 
-    // HA001: an odd member count; an even one tolerates no more failures than one fewer.
+/// HA001: an odd member count; an even one tolerates no more failures than one fewer.
+fn odd_members(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    let members = &context.topology.etcd;
+    let count = members.len();
+
     if count.is_multiple_of(2) {
         let Some(&last) = members.last() else { return };
         let mut diagnostic = context
@@ -75,9 +85,14 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
         }
         out.push(diagnostic);
     }
+}
 
-    // HA003: the topology matches the members: stacked on control-plane nodes, external on
-    // nodes of their own.
+/// HA003: the topology matches the members: stacked on control-plane nodes, external on
+/// nodes of their own.
+fn topology_matches(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    let members = &context.topology.etcd;
+
     let topology = context.cluster().etcd();
     for &member in members {
         let is_control_plane = context.topology.control_plane.contains(&member);

@@ -11,7 +11,13 @@ use crate::semantic::EntityId;
 use crate::semantic::views::{RegistryLevel, ReplicationTrigger};
 
 /// The family's rules, in the order of their codes.
-pub(super) const RULES: &[super::Rule] = &[super::rule!(check: HA090, HA091, HA092, HA093, HA094)];
+pub(super) const RULES: &[super::Rule] = &[
+    super::rule!(no_replication_cycle: HA090),
+    super::rule!(subs_reached: HA091),
+    super::rule!(one_primary: HA092),
+    super::rule!(datacenters_served: HA093),
+    super::rule!(triggers_sound: HA094),
+];
 
 /// Why a cron expression is not one Harbor's scheduler accepts, if it is not.
 pub fn cron_problem(cron: &str) -> Option<String> {
@@ -39,11 +45,10 @@ pub fn cron_problem(cron: &str) -> Option<String> {
         .map(|field| format!("has the field `{field}`, which is not cron syntax"))
 }
 
-pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+/// HA090: no replication cycle.
+fn no_replication_cycle(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
-    let registries: Vec<EntityId> = model.registries().map(|registry| registry.id().entity()).collect();
 
-    // HA090: no replication cycle.
     for cycle in cycles(context.graph, EdgeKind::ReplicatesTo, NodeKind::Registry) {
         let names: Vec<&str> = cycle.members.iter().map(|registry| model.name(*registry)).collect();
         let Some(&first) = cycle.members.first() else { continue };
@@ -63,13 +68,18 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
         }
         out.push(diagnostic);
     }
+}
 
-    // HA092: one primary.
+/// HA092: one primary.
+fn one_primary(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    let registries: Vec<EntityId> = model.registries().map(|registry| registry.id().entity()).collect();
     let primaries: Vec<EntityId> = registries
         .iter()
         .copied()
         .filter(|registry| model.registry(*registry).level() == RegistryLevel::Primary)
         .collect();
+
     if !registries.is_empty() && primaries.len() != 1 {
         let (span, message) = match primaries.as_slice() {
             [] => (
@@ -90,8 +100,18 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
         }
         out.push(diagnostic);
     }
+}
 
-    // HA091: every sub-registry is reachable from the primary.
+/// HA091: every sub-registry is reachable from the primary.
+fn subs_reached(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    let registries: Vec<EntityId> = model.registries().map(|registry| registry.id().entity()).collect();
+    let primaries: Vec<EntityId> = registries
+        .iter()
+        .copied()
+        .filter(|registry| model.registry(*registry).level() == RegistryLevel::Primary)
+        .collect();
+
     if let [primary] = primaries.as_slice() {
         let mut reached: HashSet<EntityId> = std::iter::once(*primary).collect();
         let mut queue = VecDeque::from([*primary]);
@@ -129,8 +149,13 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
 
-    // HA093: every data centre that runs nodes has a registry to pull from.
+/// HA093: every data centre that runs nodes has a registry to pull from.
+fn datacenters_served(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    let registries: Vec<EntityId> = model.registries().map(|registry| registry.id().entity()).collect();
+
     if !registries.is_empty() {
         let served: BTreeSet<&str> = registries
             .iter()
@@ -156,8 +181,12 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
 
-    // HA094: a scheduled trigger needs a cron Harbor accepts; a cron needs a scheduled trigger.
+/// HA094: a scheduled trigger needs a cron Harbor accepts; a cron needs a scheduled trigger.
+fn triggers_sound(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+
     for replication in model.replications() {
         let trigger = replication.trigger();
         let cron = replication.cron();

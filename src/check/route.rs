@@ -9,11 +9,16 @@ use crate::platform::flows::controller_of;
 use crate::semantic::views::{IngressControllerId, Route};
 
 /// The family's rules, in the order of their codes.
-pub(super) const RULES: &[super::Rule] = &[super::rule!(check: HA046, HA047, HA048, HA049)];
+pub(super) const RULES: &[super::Rule] = &[
+    super::rule!(one_route_per_path: HA046),
+    super::rule!(paths_absolute: HA047),
+    super::rule!(port_is_the_apps: HA048),
+    super::rule!(https_has_certificate: HA049),
+];
 
-pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+/// HA046: one route per host and path on a controller (its IngressClass).
+fn one_route_per_path(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
-    // HA046: one route per host and path on a controller (its IngressClass).
     let mut claimed: HashMap<(Option<IngressControllerId>, String, &str), Route<'_>> = HashMap::default();
     for route in model.routes() {
         let name = route.name();
@@ -40,9 +45,16 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
         } else {
             claimed.insert(key, route);
         }
+    }
+}
 
-        // HA047: a path is absolute. An error in every profile: kube-apiserver refuses an
-        // Ingress path that is not.
+/// HA047: a path is absolute. An error in every profile: kube-apiserver refuses an
+/// Ingress path that is not.
+fn paths_absolute(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    for route in model.routes() {
+        let name = route.name();
+        let path = route.path();
         if !path.starts_with('/') {
             out.push(
                 crate::diagnostic::Diagnostic::error(
@@ -54,8 +66,14 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
                 .with_help(format!("write `path = \"/{}\"`", path.trim_start_matches('/'))),
             );
         }
+    }
+}
 
-        // HA048: the port is one of the app's.
+/// HA048: the port is one of the app's.
+fn port_is_the_apps(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    for route in model.routes() {
+        let name = route.name();
         if let (Some(app), Some(port)) = (route.app(), route.port()) {
             let view = model.app(app);
             let ports: Vec<u16> = view.ports().iter().filter_map(|spec| spec.port()).collect();
@@ -90,8 +108,14 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
+    }
+}
 
-        // HA049: HTTPS needs a certificate.
+/// HA049: HTTPS needs a certificate.
+fn https_has_certificate(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    for route in model.routes() {
+        let name = route.name();
         if route.tls() && route.tls_secret().is_none() {
             out.push(
                 context
