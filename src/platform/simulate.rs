@@ -36,6 +36,27 @@ pub struct Simulation {
 /// Fails the named parts and assesses the rest. A name that matches nothing, or more than
 /// one kind of part, is an error message.
 pub fn simulate(context: &Platform<'_>, names: &[String]) -> Result<Simulation, String> {
+    let (failed, failed_nodes) = resolve(context, names)?;
+    let assessment = assess(context, &failed_nodes);
+    let requirements = requirements(context, &assessment);
+    let survives = requirements
+        .iter()
+        .all(|requirement| requirement.ok || !requirement.required);
+    let settled = super::settled::settle(context, &failed_nodes);
+    let mut failed_nodes: Vec<EntityId> = failed_nodes.into_iter().collect();
+    failed_nodes.sort();
+    Ok(Simulation {
+        failed,
+        failed_nodes,
+        requirements,
+        survives,
+        assessment,
+        settled,
+    })
+}
+
+/// The parts `names` fail, in words, and the nodes they take.
+fn resolve(context: &Platform<'_>, names: &[String]) -> Result<(Vec<String>, HashSet<EntityId>), String> {
     let model = context.model;
     let mut failed_nodes: HashSet<EntityId> = HashSet::default();
     let mut failed = Vec::new();
@@ -84,8 +105,12 @@ pub fn simulate(context: &Platform<'_>, names: &[String]) -> Result<Simulation, 
             }
         }
     }
-    let assessment = assess(context, &failed_nodes);
-    let production = context.profile == Profile::Production;
+    Ok((failed, failed_nodes))
+}
+
+/// What the profile requires to survive, and whether each does.
+fn requirements(context: &Platform<'_>, assessment: &Assessment) -> Vec<Requirement> {
+    let model = context.model;
     let mut requirements = Vec::new();
     if assessment.etcd_total > 0 {
         requirements.push(Requirement {
@@ -117,6 +142,15 @@ pub fn simulate(context: &Platform<'_>, names: &[String]) -> Result<Simulation, 
         ),
         required: true,
     });
+    requirements.extend(workload_requirements(context, assessment));
+    requirements
+}
+
+/// The ingress controllers', apps' and exports' requirements (in production).
+fn workload_requirements(context: &Platform<'_>, assessment: &Assessment) -> Vec<Requirement> {
+    let model = context.model;
+    let production = context.profile == Profile::Production;
+    let mut requirements = Vec::new();
     for state in &assessment.ingress {
         let vip = match state.vip_alive {
             Some(true) => "; its VIP has a live member",
@@ -177,18 +211,5 @@ pub fn simulate(context: &Platform<'_>, names: &[String]) -> Result<Simulation, 
             required: production,
         });
     }
-    let survives = requirements
-        .iter()
-        .all(|requirement| requirement.ok || !requirement.required);
-    let settled = super::settled::settle(context, &failed_nodes);
-    let mut failed_nodes: Vec<EntityId> = failed_nodes.into_iter().collect();
-    failed_nodes.sort();
-    Ok(Simulation {
-        failed,
-        failed_nodes,
-        requirements,
-        survives,
-        assessment,
-        settled,
-    })
+    requirements
 }

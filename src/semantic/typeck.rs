@@ -306,25 +306,7 @@ impl<'a> Typer<'a> {
                 Err(why) => return self.invalid(expr, "a CIDR", &why),
             },
             (Type::Secret, ExprKind::Call(call)) if matches!(call.function.text.as_str(), "env" | "file") => {
-                let [argument] = call.args.as_slice() else {
-                    return self.report(Diagnostic::error(
-                        Code::E0106,
-                        format!("`{}` takes one string argument", call.function.text),
-                        span,
-                        format!("{} arguments", call.args.len()),
-                    ));
-                };
-                let ExprKind::Str(text) = &argument.kind else {
-                    return self.mismatch(argument, "a string");
-                };
-                if text.is_empty() {
-                    return self.invalid(argument, "a secret source", "is empty");
-                }
-                Value::Secret(if call.function.text == "env" {
-                    SecretSource::Env(text.clone())
-                } else {
-                    SecretSource::File(text.clone())
-                })
+                return self.secret(call, span);
             }
             (Type::Secret, ExprKind::Str(_)) => {
                 return self.report(
@@ -338,35 +320,9 @@ impl<'a> Typer<'a> {
                 );
             }
             (_, ExprKind::Call(call)) if !matches!(call.function.text.as_str(), "env" | "file") => {
-                return self.report(
-                    Diagnostic::error(
-                        Code::E0117,
-                        format!("there is no function `{}`", call.function.text),
-                        call.function.span,
-                        "unknown function",
-                    )
-                    .with_help("the functions are `env(\"VARIABLE\")` and `file(\"path\")`, for secrets"),
-                );
+                return self.unknown_function(call);
             }
-            (Type::Enum(id), ExprKind::Name(name)) => {
-                let definition = self.schemas.enum_def(*id);
-                match definition.variants.iter().find(|variant| variant.name == name.text) {
-                    Some(variant) => Value::Enum(variant.name),
-                    None => {
-                        let names: Vec<&str> = definition.variants.iter().map(|v| v.name).collect();
-                        return self.report(
-                            Diagnostic::error(
-                                Code::E0110,
-                                format!("`{}` is not a `{}`", name.text, definition.name),
-                                name.span,
-                                format!("not a `{}`", definition.name),
-                            )
-                            .with_note(format!("`{}` is one of: {}", definition.name, names.join(", ")))
-                            .with_help_opt(did_you_mean(&name.text, names.iter().copied())),
-                        );
-                    }
-                }
-            }
+            (Type::Enum(id), ExprKind::Name(name)) => Value::Enum(self.variant(*id, name)?),
             (Type::Ref(kinds), ExprKind::Name(name)) => return self.resolve(kinds, &name.text, span),
             (Type::Record(id), ExprKind::Record(record)) => {
                 let definition = self.schemas.record(*id);
@@ -381,42 +337,104 @@ impl<'a> Typer<'a> {
             (Type::List(inner), ExprKind::List(list)) => {
                 Value::List(list.items.iter().filter_map(|item| self.check(item, inner)).collect())
             }
-            (Type::Map(inner), ExprKind::Record(record)) => {
-                let mut entries: Vec<(super::value::MapKey, Spanned)> = Vec::with_capacity(record.fields.len());
-                let mut keys: Vec<(&str, Span)> = Vec::new();
-                for field in &record.fields {
-                    if let Some((_, first)) = keys.iter().find(|(key, _)| *key == field.name.text) {
-                        self.diagnostics.push(
-                            Diagnostic::error(
-                                Code::E0105,
-                                format!("key `{}` is set twice", field.name.text),
-                                field.name.span,
-                                "set again here",
-                            )
-                            .with_label(*first, "first set here")
-                            .with_help("keep one of the two"),
-                        );
-                        continue;
-                    }
-                    keys.push((&field.name.text, field.name.span));
-                    if let Some(checked) = self.check(&field.value, inner) {
-                        entries.push((
-                            super::value::MapKey {
-                                text: field.name.text.to_string(),
-                                span: field.name.span,
-                            },
-                            checked,
-                        ));
-                    }
-                }
-                Value::Map(entries)
-            }
+            (Type::Map(inner), ExprKind::Record(record)) => Value::Map(self.map(record, inner)),
             _ => {
                 let expected = with_article(&self.schemas.type_name(ty));
                 return self.mismatch(expr, &expected);
             }
         };
         Some(Spanned { value, span })
+    }
+
+    /// E0117: a call of a function the language does not have.
+    fn unknown_function(&mut self, call: &crate::syntax::ast::Call) -> Option<Spanned> {
+        return self.report(
+            Diagnostic::error(
+                Code::E0117,
+                format!("there is no function `{}`", call.function.text),
+                call.function.span,
+                "unknown function",
+            )
+            .with_help("the functions are `env(\"VARIABLE\")` and `file(\"path\")`, for secrets"),
+        );
+    }
+
+    /// `env("NAME")` or `file("path")` where a secret goes.
+    fn secret(&mut self, call: &crate::syntax::ast::Call, span: Span) -> Option<Spanned> {
+        let [argument] = call.args.as_slice() else {
+            return self.report(Diagnostic::error(
+                Code::E0106,
+                format!("`{}` takes one string argument", call.function.text),
+                span,
+                format!("{} arguments", call.args.len()),
+            ));
+        };
+        let ExprKind::Str(text) = &argument.kind else {
+            return self.mismatch(argument, "a string");
+        };
+        if text.is_empty() {
+            return self.invalid(argument, "a secret source", "is empty");
+        }
+        let value = Value::Secret(if call.function.text == "env" {
+            SecretSource::Env(text.clone())
+        } else {
+            SecretSource::File(text.clone())
+        });
+        Some(Spanned { value, span })
+    }
+
+    /// The variant of an enum a name is.
+    fn variant(&mut self, id: super::schema::EnumId, name: &crate::syntax::ast::Ident) -> Option<&'static str> {
+        let definition = self.schemas.enum_def(id);
+        match definition.variants.iter().find(|variant| variant.name == name.text) {
+            Some(variant) => Some(variant.name),
+            None => {
+                let names: Vec<&str> = definition.variants.iter().map(|v| v.name).collect();
+                self.report(
+                    Diagnostic::error(
+                        Code::E0110,
+                        format!("`{}` is not a `{}`", name.text, definition.name),
+                        name.span,
+                        format!("not a `{}`", definition.name),
+                    )
+                    .with_note(format!("`{}` is one of: {}", definition.name, names.join(", ")))
+                    .with_help_opt(did_you_mean(&name.text, names.iter().copied())),
+                );
+                None
+            }
+        }
+    }
+
+    /// A map's entries, each key once.
+    fn map(&mut self, record: &crate::syntax::ast::Record, inner: &Type) -> Vec<(super::value::MapKey, Spanned)> {
+        let mut entries: Vec<(super::value::MapKey, Spanned)> = Vec::with_capacity(record.fields.len());
+        let mut keys: Vec<(&str, Span)> = Vec::new();
+        for field in &record.fields {
+            if let Some((_, first)) = keys.iter().find(|(key, _)| *key == field.name.text) {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        Code::E0105,
+                        format!("key `{}` is set twice", field.name.text),
+                        field.name.span,
+                        "set again here",
+                    )
+                    .with_label(*first, "first set here")
+                    .with_help("keep one of the two"),
+                );
+                continue;
+            }
+            keys.push((&field.name.text, field.name.span));
+            if let Some(checked) = self.check(&field.value, inner) {
+                entries.push((
+                    super::value::MapKey {
+                        text: field.name.text.to_string(),
+                        span: field.name.span,
+                    },
+                    checked,
+                ));
+            }
+        }
+        entries
     }
 
     fn resolve(&mut self, kinds: &[KindId], name: &str, span: Span) -> Option<Spanned> {
