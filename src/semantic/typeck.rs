@@ -348,7 +348,7 @@ impl<'a> Typer<'a> {
 
     /// E0117: a call of a function the language does not have.
     fn unknown_function(&mut self, call: &crate::syntax::ast::Call) -> Option<Spanned> {
-        return self.report(
+        self.report(
             Diagnostic::error(
                 Code::E0117,
                 format!("there is no function `{}`", call.function.text),
@@ -356,7 +356,7 @@ impl<'a> Typer<'a> {
                 "unknown function",
             )
             .with_help("the functions are `env(\"VARIABLE\")` and `file(\"path\")`, for secrets"),
-        );
+        )
     }
 
     /// `env("NAME")` or `file("path")` where a secret goes.

@@ -87,6 +87,21 @@ pub(super) fn network_policy(app: &AppObjects<'_>, documents: &mut Documents) {
 }
 
 fn policy_of(app: &AppObjects<'_>) -> networking::NetworkPolicy {
+    let (ingress, egress) = (ingress_rules(app), egress_rules(app));
+    networking::NetworkPolicy {
+        metadata: meta(&app.name, Some(&app.namespace), labels(&[(NAME_LABEL, &app.name)])),
+        spec: Some(networking::NetworkPolicySpec {
+            pod_selector: Some(selector(&app.name)),
+            policy_types: Some(vec!["Ingress".into(), "Egress".into()]),
+            ingress: Some(ingress),
+            egress: Some(egress),
+        }),
+    }
+}
+
+/// Who may reach an app, on its ports: its `allow_from`, the ingress controllers of its
+/// routes, the apps that depend on it, and its own pods.
+fn ingress_rules(app: &AppObjects<'_>) -> Vec<networking::NetworkPolicyIngressRule> {
     let model = app.model;
     let cluster = app.cluster;
     let mut from: Vec<networking::NetworkPolicyPeer> = Vec::new();
@@ -135,14 +150,21 @@ fn policy_of(app: &AppObjects<'_>) -> networking::NetworkPolicy {
     // Its own pods reach each other: the members of a replicated store (a Redis cluster's
     // bus, Elasticsearch's transport) talk on their ports.
     add(app_peer(model, app.id), &mut from);
-    let ingress = if app.ports.is_empty() {
+    if app.ports.is_empty() {
         Vec::new()
     } else {
         vec![networking::NetworkPolicyIngressRule {
             from: Some(from),
             ports: Some((app.ports.iter()).map(|spec| port(spec.port, &spec.protocol)).collect()),
         }]
-    };
+    }
+}
+
+/// Where an app may go: its own pods, its dependencies' ports, its `egress_to`, and the
+/// apiservers when it reads the API.
+fn egress_rules(app: &AppObjects<'_>) -> Vec<networking::NetworkPolicyEgressRule> {
+    let model = app.model;
+    let cluster = app.cluster;
     let own_ports = || -> Vec<networking::NetworkPolicyPort> {
         (app.ports.iter()).map(|spec| port(spec.port, &spec.protocol)).collect()
     };
@@ -193,15 +215,7 @@ fn policy_of(app: &AppObjects<'_>) -> networking::NetworkPolicy {
             ports: Some(vec![port(i32::from(cluster.apiserver_port()), "TCP")]),
         });
     }
-    networking::NetworkPolicy {
-        metadata: meta(&app.name, Some(&app.namespace), labels(&[(NAME_LABEL, &app.name)])),
-        spec: Some(networking::NetworkPolicySpec {
-            pod_selector: Some(selector(&app.name)),
-            policy_types: Some(vec!["Ingress".into(), "Egress".into()]),
-            ingress: Some(ingress),
-            egress: Some(egress),
-        }),
-    }
+    egress
 }
 
 /// An ingress controller's pods off the host network, in a namespace that may deny by
