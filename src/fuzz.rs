@@ -147,9 +147,9 @@ pub fn lsp(data: &[u8]) {
     session(&String::from_utf8_lossy(data));
 }
 
-/// A whole session on one document: every feature at positions spread over it, an edit,
-/// shutdown, a request after it, and exit.
-fn session(text: &str) {
+/// The client's side of [`session`]: its messages, and how many requests they hold (the
+/// last one is sent after `exit`, and must never be answered).
+fn session_messages(text: &str) -> (Vec<Message>, i32) {
     let uri = "file:///fuzz/cluster.k8s";
     let document = json!({ "uri": uri });
     let lines = text.split('\n').count();
@@ -232,7 +232,13 @@ fn session(text: &str) {
         "shutdown".into(),
         serde_json::Value::Null,
     )));
+    (messages, requests)
+}
 
+/// A whole session on one document: every feature at positions spread over it, an edit,
+/// shutdown, a request after it, and exit.
+fn session(text: &str) {
+    let (messages, requests) = session_messages(text);
     let (server, client) = Connection::memory();
     for message in messages {
         client.sender.send(message).expect("the channel is open");

@@ -20,15 +20,11 @@ pub(super) const RULES: &[super::Rule] = &[
     super::rule!(vip_on_ingress_nodes: HA045),
 ];
 
-/// HA044: one listener per host port on a node: the platform's own (apiserver, etcd,
-/// kubelet), load-balancer frontends, and ingress controllers on the host network with
-/// their health endpoints.
-fn host_ports_unshared(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+/// Host ports claimed on each node: (node, port) -> what claims it and where. The flag
+/// marks the platform's own listeners, which cannot move; they claim their ports first.
+fn platform_listeners(context: &Platform<'_>) -> HashMap<(EntityId, i64), (String, Span, bool)> {
     let model = context.model;
-    // Host ports claimed on each node: (node, port) -> what claims it and where.
-    // The flag marks the platform's own listeners, which cannot move.
     let mut claims: HashMap<(EntityId, i64), (String, Span, bool)> = HashMap::default();
-    // What the platform itself runs on its nodes claims their ports first.
     let api_port = context.apiserver_port();
     let kubelets: rustc_hash::FxHashSet<EntityId> = context.topology.kubelet.iter().copied().collect();
     for view in model.nodes() {
@@ -51,6 +47,16 @@ fn host_ports_unshared(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
             claims.insert((node, port), (what.to_string(), view.roles_span(), true));
         }
     }
+    claims
+}
+
+/// HA044: one listener per host port on a node: the platform's own (apiserver, etcd,
+/// kubelet), load-balancer frontends, and ingress controllers on the host network with
+/// their health endpoints.
+fn host_ports_unshared(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    let mut claims = platform_listeners(context);
+    let api_port = context.apiserver_port();
     let mut claim = |node: EntityId, port: i64, what: String, span: Span, out: &mut Vec<Diagnostic>| {
         // HA044: one listener per host port on a node.
         if let Some((first, first_span, platform)) = claims.get(&(node, port)) {
