@@ -38,6 +38,32 @@ struct Context<'a> {
     frontends: Vec<Frontend>,
 }
 
+/// Unique in the node's file: E0210 keeps a balancer's own names apart; a
+/// frontend of another balancer on this node is prefixed with its balancer's
+/// name, and numbered if that is taken too.
+fn unique_name(
+    model: &crate::semantic::Model,
+    frontend: &crate::platform::survival::Frontend,
+    existing: &[Frontend],
+) -> String {
+    let taken = |name: &str| existing.iter().any(|known: &Frontend| known.name == name);
+    let mut name = proxy_name(&frontend.name);
+    if taken(&name) {
+        let prefixed = proxy_name(&format!("{}-{}", model.name(frontend.balancer), frontend.name));
+        name = (1..)
+            .map(|n| {
+                if n == 1 {
+                    prefixed.clone()
+                } else {
+                    format!("{prefixed}-{n}")
+                }
+            })
+            .find(|candidate| !taken(candidate))
+            .unwrap_or(prefixed);
+    }
+    name
+}
+
 pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnostic>> {
     let model = input.model;
     let api_port = input.platform.apiserver_port();
@@ -64,24 +90,7 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
             let entry = per_node
                 .entry(model.name(node).to_string())
                 .or_insert_with(|| (node, Vec::new()));
-            // Unique in the node's file: E0210 keeps a balancer's own names apart; a
-            // frontend of another balancer on this node is prefixed with its balancer's
-            // name, and numbered if that is taken too.
-            let taken = |name: &str| entry.1.iter().any(|existing: &Frontend| existing.name == name);
-            let mut name = proxy_name(&frontend.name);
-            if taken(&name) {
-                let prefixed = proxy_name(&format!("{}-{}", model.name(frontend.balancer), frontend.name));
-                name = (1..)
-                    .map(|n| {
-                        if n == 1 {
-                            prefixed.clone()
-                        } else {
-                            format!("{prefixed}-{n}")
-                        }
-                    })
-                    .find(|candidate| !taken(candidate))
-                    .unwrap_or(prefixed);
-            }
+            let name = unique_name(model, frontend, &entry.1);
             let binds = match vip {
                 Some(vip) => {
                     let own = model.node(node).address().map(|a| a.to_string()).unwrap_or_default();
@@ -109,6 +118,17 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
             });
         }
     }
+    let errors = write_configs(input, per_node, output);
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
+}
+
+/// Each node's haproxy.cfg, and the sysctl that lets haproxy bind a VIP the node may not hold.
+fn write_configs(
+    input: &Input<'_>,
+    per_node: BTreeMap<String, (EntityId, Vec<Frontend>)>,
+    output: &mut dyn Sink,
+) -> Vec<Diagnostic> {
+    let model = input.model;
     let mut errors = Vec::new();
     for (node_name, (node, frontends)) in per_node {
         let binds_vip = frontends
@@ -138,5 +158,5 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
             );
         }
     }
-    if errors.is_empty() { Ok(()) } else { Err(errors) }
+    errors
 }
