@@ -84,13 +84,8 @@ fn programs(tree: &Path, plan: &Plan) -> Vec<Program> {
     needed
 }
 
-/// Runs the lab on a built tree: brings it up and, with `fail` or `drill`, fails hosts.
-pub fn run(tree: &Path, fail: &[String], drill: bool, logs: Option<&Path>) -> Result<Report, Trouble> {
-    if !cfg!(target_os = "linux") {
-        return Err(Trouble(
-            "the lab needs Linux (network, mount and PID namespaces)".into(),
-        ));
-    }
+/// The plan a build recorded in the tree.
+fn read_plan(tree: &Path) -> Result<Plan, Trouble> {
     let plan_path = tree.join("lab/plan.json");
     let text = std::fs::read_to_string(&plan_path).map_err(|_| {
         Trouble(format!(
@@ -98,7 +93,38 @@ pub fn run(tree: &Path, fail: &[String], drill: bool, logs: Option<&Path>) -> Re
             tree.display()
         ))
     })?;
-    let plan: Plan = serde_json::from_str(&text).map_err(|err| Trouble(format!("{}: {err}", plan_path.display())))?;
+    serde_json::from_str(&text).map_err(|err| Trouble(format!("{}: {err}", plan_path.display())))
+}
+
+/// The physical hosts to fail: every host for a drill, else the ones named.
+fn chosen_hosts(plan: &Plan, fail: &[String], drill: bool) -> Result<Vec<plan::Host>, Trouble> {
+    if drill {
+        return Ok(plan.hosts.clone());
+    }
+    let mut chosen = Vec::new();
+    for name in fail {
+        let Some(host) = plan.hosts.iter().find(|host| host.name == *name) else {
+            let known: Vec<&str> = plan.hosts.iter().map(|host| host.name.as_str()).collect();
+            let hint = crate::semantic::suggest::did_you_mean(name, known.iter().copied())
+                .map_or_else(String::new, |hint| format!("; {hint}"));
+            return Err(Trouble(format!(
+                "`{name}` is no physical host of this platform (the lab fails physical hosts: {}){hint}",
+                known.join(", ")
+            )));
+        };
+        chosen.push(host.clone());
+    }
+    Ok(chosen)
+}
+
+/// Runs the lab on a built tree: brings it up and, with `fail` or `drill`, fails hosts.
+pub fn run(tree: &Path, fail: &[String], drill: bool, logs: Option<&Path>) -> Result<Report, Trouble> {
+    if !cfg!(target_os = "linux") {
+        return Err(Trouble(
+            "the lab needs Linux (network, mount and PID namespaces)".into(),
+        ));
+    }
+    let plan = read_plan(tree)?;
     if !sys::is_root() {
         return Err(Trouble(
             "the lab makes network namespaces and mounts: run it as root".into(),
@@ -111,24 +137,7 @@ pub fn run(tree: &Path, fail: &[String], drill: bool, logs: Option<&Path>) -> Re
             missing.join(", ")
         )));
     }
-    let hosts: Vec<plan::Host> = if drill {
-        plan.hosts.clone()
-    } else {
-        let mut chosen = Vec::new();
-        for name in fail {
-            let Some(host) = plan.hosts.iter().find(|host| host.name == *name) else {
-                let known: Vec<&str> = plan.hosts.iter().map(|host| host.name.as_str()).collect();
-                let hint = crate::semantic::suggest::did_you_mean(name, known.iter().copied())
-                    .map_or_else(String::new, |hint| format!("; {hint}"));
-                return Err(Trouble(format!(
-                    "`{name}` is no physical host of this platform (the lab fails physical hosts: {}){hint}",
-                    known.join(", ")
-                )));
-            };
-            chosen.push(host.clone());
-        }
-        chosen
-    };
+    let hosts = chosen_hosts(&plan, fail, drill)?;
     let lvs_nodes: Vec<String> = (plan.nodes.iter())
         .filter(|node| {
             tree.join("hosts")

@@ -257,57 +257,9 @@ fn allows(attributes: &[ast::Attribute], diagnostics: &mut Vec<Diagnostic>) -> V
             );
             continue;
         }
-        let code = match attribute.args.first().map(|arg| &arg.kind) {
-            Some(ast::ExprKind::Name(name)) => match crate::diagnostic::Code::parse(&name.text) {
-                Some(code) if crate::diagnostic::UNALLOWABLE.contains(&code) => {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            Code::E0118,
-                            format!(
-                                "`{code}` cannot be allowed: what the build would write for it is refused by the program that reads it"
-                            ),
-                            name.span,
-                            "cannot be allowed",
-                        )
-                        .with_help(format!("fix what {code} reports; `k8sc explain {code}` says how")),
-                    );
-                    None
-                }
-                Some(code) if code.as_str().starts_with("HA") => Some((code, name.span)),
-                Some(code) => {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            Code::E0118,
-                            format!("`{code}` cannot be allowed: only the HA rules can be suppressed"),
-                            name.span,
-                            "not an HA rule",
-                        )
-                        .with_help("fix the error instead; syntax and type errors leave nothing to build"),
-                    );
-                    None
-                }
-                None => {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            Code::E0118,
-                            format!("`{}` is not a diagnostic code", name.text),
-                            name.span,
-                            "unknown code",
-                        )
-                        .with_help("`k8sc explain --list` lists the codes"),
-                    );
-                    None
-                }
-            },
-            _ => {
-                diagnostics.push(
-                    Diagnostic::error(Code::E0118, "`@allow` names a code first", attribute.span, "no code")
-                        .with_help("write `@allow(HA042, \"why this is acceptable here\")`"),
-                );
-                None
-            }
+        let Some((code, code_span)) = allowed_code(attribute, diagnostics) else {
+            continue;
         };
-        let Some((code, code_span)) = code else { continue };
         let reason = match attribute.args.get(1).map(|arg| &arg.kind) {
             Some(ast::ExprKind::Str(reason)) if !reason.trim().is_empty() => reason.clone(),
             _ => {
@@ -340,6 +292,60 @@ fn allows(attributes: &[ast::Attribute], diagnostics: &mut Vec<Diagnostic>) -> V
         });
     }
     found
+}
+
+/// The code an `@allow` names first, when it is one that may be allowed.
+fn allowed_code(attribute: &ast::Attribute, diagnostics: &mut Vec<Diagnostic>) -> Option<(Code, Span)> {
+    match attribute.args.first().map(|arg| &arg.kind) {
+        Some(ast::ExprKind::Name(name)) => match crate::diagnostic::Code::parse(&name.text) {
+            Some(code) if crate::diagnostic::UNALLOWABLE.contains(&code) => {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::E0118,
+                        format!(
+                            "`{code}` cannot be allowed: what the build would write for it is refused by the program that reads it"
+                        ),
+                        name.span,
+                        "cannot be allowed",
+                    )
+                    .with_help(format!("fix what {code} reports; `k8sc explain {code}` says how")),
+                );
+                None
+            }
+            Some(code) if code.as_str().starts_with("HA") => Some((code, name.span)),
+            Some(code) => {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::E0118,
+                        format!("`{code}` cannot be allowed: only the HA rules can be suppressed"),
+                        name.span,
+                        "not an HA rule",
+                    )
+                    .with_help("fix the error instead; syntax and type errors leave nothing to build"),
+                );
+                None
+            }
+            None => {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::E0118,
+                        format!("`{}` is not a diagnostic code", name.text),
+                        name.span,
+                        "unknown code",
+                    )
+                    .with_help("`k8sc explain --list` lists the codes"),
+                );
+                None
+            }
+        },
+        _ => {
+            diagnostics.push(
+                Diagnostic::error(Code::E0118, "`@allow` names a code first", attribute.span, "no code")
+                    .with_help("write `@allow(HA042, \"why this is acceptable here\")`"),
+            );
+            None
+        }
+    }
 }
 
 fn schema_outside_stdlib(span: Span, keyword: &str) -> Diagnostic {

@@ -194,18 +194,26 @@ fn vips(model: &Model) -> Vec<Vip> {
 
 /// The paths the lab probes: to the apiservers, each ingress controller, each NFS export.
 fn routes(model: &Model, context: &Platform<'_>, api_port: u16) -> Vec<Route> {
-    let mut routes = Vec::new();
-    let vip_of = |vip: Option<crate::semantic::views::VipGroupId>| {
-        vip.and_then(|vip| Some((model.vip_group(vip).name().to_string(), model.vip_group(vip).address()?)))
-    };
+    let mut routes: Vec<Route> = apiserver_route(model, context, api_port).into_iter().collect();
+    routes.extend(ingress_routes(model));
+    routes.extend(nfs_routes(model));
+    routes
+}
+
+/// A VIP group's name and address.
+fn vip_of(model: &Model, vip: Option<crate::semantic::views::VipGroupId>) -> Option<(String, std::net::Ipv4Addr)> {
+    vip.and_then(|vip| Some((model.vip_group(vip).name().to_string(), model.vip_group(vip).address()?)))
+}
+
+/// The apiservers: through the haproxy frontend that balances them (an LVS tier in front
+/// of it is not run by the lab), else directly.
+fn apiserver_route(model: &Model, context: &Platform<'_>, api_port: u16) -> Option<Route> {
     let control_plane: Vec<String> = context
         .topology
         .control_plane
         .iter()
         .map(|node| name(model, *node))
         .collect();
-    // The apiservers: through the haproxy frontend that balances them (an LVS tier in
-    // front of it is not run by the lab), else directly.
     let lvs_in_front = (model.load_balancers()).any(|lb| lb.software() == LbSoftware::Lvs);
     let not_run = lvs_in_front.then(|| {
         "LVS forwarding (the lab runs keepalived's VRRP on the LVS nodes, not IPVS): clients are sent to the haproxy tier behind it".to_string()
@@ -223,23 +231,23 @@ fn routes(model: &Model, context: &Platform<'_>, api_port: u16) -> Vec<Route> {
         Some(frontend) => {
             let balancer = model.load_balancer(frontend.balancer);
             let port = u16::try_from(frontend.port).unwrap_or_default();
-            let (via, targets) = match vip_of(balancer.vip()) {
+            let (via, targets) = match vip_of(model, balancer.vip()) {
                 Some((vip, address)) => (format!("VIP {vip} ({address}:{port})"), on_vip(address, port)),
                 None => (
                     format!("load balancer {} (its nodes, port {port})", balancer.name()),
                     on_nodes(model, &balancer.nodes().entities(), port),
                 ),
             };
-            routes.push(Route {
+            Some(Route {
                 subject: "apiserver".into(),
                 via,
                 targets,
                 service: Service::Apiserver,
                 backends: frontend.backends.iter().map(|node| name(model, *node)).collect(),
                 not_run,
-            });
+            })
         }
-        None if !control_plane.is_empty() => routes.push(Route {
+        None if !control_plane.is_empty() => Some(Route {
             subject: "apiserver".into(),
             via: format!("the control plane (port {api_port})"),
             targets: on_nodes(model, &context.topology.control_plane, api_port),
@@ -247,12 +255,17 @@ fn routes(model: &Model, context: &Platform<'_>, api_port: u16) -> Vec<Route> {
             backends: control_plane.clone(),
             not_run,
         }),
-        None => {}
+        None => None,
     }
+}
+
+/// Each ingress controller: through its VIP, else its nodes.
+fn ingress_routes(model: &Model) -> Vec<Route> {
+    let mut routes = Vec::new();
     for controller in model.ingress_controllers() {
         let port = controller.http_port();
         let nodes = controller.nodes().entities();
-        let (via, targets) = match vip_of(controller.vip()) {
+        let (via, targets) = match vip_of(model, controller.vip()) {
             Some((vip, address)) => (format!("VIP {vip} ({address}:{port})"), on_vip(address, port)),
             None => (format!("its nodes (port {port})"), on_nodes(model, &nodes, port)),
         };
@@ -265,6 +278,12 @@ fn routes(model: &Model, context: &Platform<'_>, api_port: u16) -> Vec<Route> {
             not_run: None,
         });
     }
+    routes
+}
+
+/// Each NFS export: through its DRBD pair's VIP, else its server.
+fn nfs_routes(model: &Model) -> Vec<Route> {
+    let mut routes = Vec::new();
     for export in model.nfs_exports() {
         let servers = super::nfs::servers(model, export.id().entity());
         let address = super::nfs::server_address(model, export.id().entity());
