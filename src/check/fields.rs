@@ -179,84 +179,129 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn finding(syntax: Syntax, written: &WrittenString<'_>, problem: &str) -> Diagnostic {
-    let (code, what, help) = match syntax {
-        Syntax::RegistryUrl => (
-            Code::E0214,
-            "registry URL",
-            "write `https://` or `http://`, a host name or IPv4 address, an optional port and path: `https://harbor.dc1.example.com`",
-        ),
-        Syntax::DnsSubdomain => (
-            Code::E0215,
-            "DNS name",
-            "write lower-case labels of letters, digits and `-`, joined by `.`: `cluster.local`, `shop.example.com`",
-        ),
-        Syntax::IngressHost => (
-            Code::E0215,
-            "host name",
-            "write a DNS name such as `shop.example.com`, or a wildcard such as `*.example.com`",
-        ),
-        Syntax::DnsLabel => (
-            Code::E0216,
-            "name",
-            "write at most 63 lower-case letters, digits and `-`, beginning and ending with a letter or digit: `data`",
-        ),
-        Syntax::NamespaceLabelKey if written.text.starts_with(POD_SECURITY_PREFIX) => (
+/// What each syntax's finding says: its code, what a value of it is called, and how to
+/// write one.
+const DESCRIBED: &[(Syntax, Code, &str, &str)] = &[
+    (
+        Syntax::RegistryUrl,
+        Code::E0214,
+        "registry URL",
+        "write `https://` or `http://`, a host name or IPv4 address, an optional port and path: `https://harbor.dc1.example.com`",
+    ),
+    (
+        Syntax::DnsSubdomain,
+        Code::E0215,
+        "DNS name",
+        "write lower-case labels of letters, digits and `-`, joined by `.`: `cluster.local`, `shop.example.com`",
+    ),
+    (
+        Syntax::IngressHost,
+        Code::E0215,
+        "host name",
+        "write a DNS name such as `shop.example.com`, or a wildcard such as `*.example.com`",
+    ),
+    (
+        Syntax::DnsLabel,
+        Code::E0216,
+        "name",
+        "write at most 63 lower-case letters, digits and `-`, beginning and ending with a letter or digit: `data`",
+    ),
+    (
+        Syntax::LabelKey,
+        Code::E0216,
+        "label key",
+        "write an optional DNS prefix and `/`, then at most 63 letters, digits, `-`, `_` and `.`: `example.com/tier`",
+    ),
+    (
+        Syntax::NamespaceLabelKey,
+        Code::E0216,
+        "label key",
+        "write an optional DNS prefix and `/`, then at most 63 letters, digits, `-`, `_` and `.`: `example.com/tier`",
+    ),
+    (
+        Syntax::LabelValue,
+        Code::E0216,
+        "label value",
+        "write at most 63 letters, digits, `-`, `_` and `.`, beginning and ending with a letter or digit",
+    ),
+    (
+        Syntax::LabelName,
+        Code::E0216,
+        "label value",
+        "write at most 63 letters, digits, `-`, `_` and `.`, beginning and ending with a letter or digit",
+    ),
+    (
+        Syntax::PortName,
+        Code::E0216,
+        "port name",
+        "write at most 15 lower-case letters, digits and `-`, with a letter, no `--`, and no `-` at either end: `http`",
+    ),
+    (
+        Syntax::EnvName,
+        Code::E0216,
+        "environment variable name",
+        "write letters, digits, `_`, `-` and `.`, not beginning with a digit: `LOG_LEVEL`",
+    ),
+    (
+        Syntax::Image,
+        Code::E0217,
+        "image reference",
+        "write `[registry[:port]/]repository[:tag][@sha256:digest]` in lower case: `registry.example.com/shop/web:1.4.2`",
+    ),
+    (
+        Syntax::ImageRepository,
+        Code::E0217,
+        "image repository",
+        "write a registry host with an optional port and path: `registry.example.com/k8s`",
+    ),
+    (
+        Syntax::HttpPath,
+        Code::E0218,
+        "HTTP path",
+        "write a path beginning with `/`, of letters, digits and `/ - . _ ~ % ! $ & ' ( ) * + , ; = : @`, and an optional `?` query",
+    ),
+    (
+        Syntax::RoutePath,
+        Code::E0218,
+        "route path",
+        "write a path beginning with `/`, of letters, digits and `/ - _ . ~`: `/api/v1`",
+    ),
+    (
+        Syntax::ContainerPath,
+        Code::E0218,
+        "mount path",
+        "write an absolute path without `..` segments, `:`, white space or quotes: `/var/lib/data`",
+    ),
+    (
+        Syntax::CephName,
+        Code::E0218,
+        "Ceph name",
+        "write letters, digits, `_`, `-` and `.`: `kube`",
+    ),
+];
+
+/// A syntax's code, what a value of it is called, and how to write one (a namespace label
+/// of Pod Security's is E0222: k8sc sets those).
+fn described(syntax: Syntax, text: &str) -> (Code, &'static str, &'static str) {
+    if syntax == Syntax::NamespaceLabelKey && text.starts_with(POD_SECURITY_PREFIX) {
+        return (
             Code::E0222,
             "namespace label",
             "leave the Pod Security labels to k8sc: it sets each namespace to the lowest level its pods run under, and an app's `relax` says why",
-        ),
-        Syntax::LabelKey | Syntax::NamespaceLabelKey => (
-            Code::E0216,
-            "label key",
-            "write an optional DNS prefix and `/`, then at most 63 letters, digits, `-`, `_` and `.`: `example.com/tier`",
-        ),
-        Syntax::LabelValue | Syntax::LabelName => (
-            Code::E0216,
-            "label value",
-            "write at most 63 letters, digits, `-`, `_` and `.`, beginning and ending with a letter or digit",
-        ),
-        Syntax::PortName => (
-            Code::E0216,
-            "port name",
-            "write at most 15 lower-case letters, digits and `-`, with a letter, no `--`, and no `-` at either end: `http`",
-        ),
-        Syntax::EnvName => (
-            Code::E0216,
-            "environment variable name",
-            "write letters, digits, `_`, `-` and `.`, not beginning with a digit: `LOG_LEVEL`",
-        ),
-        Syntax::Image => (
-            Code::E0217,
-            "image reference",
-            "write `[registry[:port]/]repository[:tag][@sha256:digest]` in lower case: `registry.example.com/shop/web:1.4.2`",
-        ),
-        Syntax::ImageRepository => (
-            Code::E0217,
-            "image repository",
-            "write a registry host with an optional port and path: `registry.example.com/k8s`",
-        ),
-        Syntax::HttpPath => (
-            Code::E0218,
-            "HTTP path",
-            "write a path beginning with `/`, of letters, digits and `/ - . _ ~ % ! $ & ' ( ) * + , ; = : @`, and an optional `?` query",
-        ),
-        Syntax::RoutePath => (
-            Code::E0218,
-            "route path",
-            "write a path beginning with `/`, of letters, digits and `/ - _ . ~`: `/api/v1`",
-        ),
-        Syntax::ContainerPath => (
-            Code::E0218,
-            "mount path",
-            "write an absolute path without `..` segments, `:`, white space or quotes: `/var/lib/data`",
-        ),
-        Syntax::CephName => (
-            Code::E0218,
-            "Ceph name",
-            "write letters, digits, `_`, `-` and `.`: `kube`",
-        ),
+        );
+    }
+    let syntax = if syntax == Syntax::NamespaceLabelKey {
+        Syntax::LabelKey
+    } else {
+        syntax
     };
+    (DESCRIBED.iter())
+        .find(|(described, ..)| *described == syntax)
+        .map_or((Code::E0216, "value", ""), |&(_, code, what, help)| (code, what, help))
+}
+
+fn finding(syntax: Syntax, written: &WrittenString<'_>, problem: &str) -> Diagnostic {
+    let (code, what, help) = described(syntax, written.text);
     let field = written
         .path
         .split_once('.')

@@ -393,59 +393,71 @@ fn drbd_collisions(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
         let Some((first, node)) = with else { continue };
-        let listed: Vec<String> = (shared.iter())
-            .map(|entry| {
-                let ((ours, _), (theirs, _)) = (entry.ours, entry.theirs);
-                if ours == theirs {
-                    format!("the {} `{ours}`", entry.what)
-                } else {
-                    format!("the {} `{ours}` (`{theirs}`: one minor)", entry.what)
-                }
-            })
-            .collect();
-        // One label per place: a pair's defaults all stand on its name.
-        let label = |span: Span, first_side: bool| {
-            let values: Vec<String> = (shared.iter())
-                .map(|entry| if first_side { entry.theirs } else { entry.ours })
-                .filter(|(_, at)| *at == span)
-                .map(|(value, _)| format!("`{value}`"))
-                .collect();
-            let defaults = span == model.entity(pair).name_span || span == model.entity(first).name_span;
-            match (defaults, values.len()) {
-                (false, _) => join_and(&values),
-                (true, 1) => format!("{} (the default)", values[0]),
-                (true, _) => format!("{} (the defaults)", join_and(&values)),
-            }
-        };
-        let primary = shared[0].ours.1;
-        let mut diagnostic = Diagnostic::error(
-            Code::HA088,
-            format!(
-                "DRBD pairs `{}` and `{}` both use {} on node `{}`",
-                model.name(first),
-                view.name(),
-                join_and(&listed),
-                model.name(node)
-            ),
-            primary,
-            label(primary, false),
-        );
-        let mut labelled = vec![primary];
-        for span in shared.iter().map(|entry| entry.ours.1) {
-            if !labelled.contains(&span) {
-                labelled.push(span);
-                diagnostic = diagnostic.with_label(span, label(span, false));
-            }
-        }
-        let mut first_labels = Vec::new();
-        for span in shared.iter().map(|entry| entry.theirs.1) {
-            if !first_labels.contains(&span) {
-                first_labels.push(span);
-                diagnostic = diagnostic.with_label(span, format!("{} of `{}`", label(span, true), model.name(first)));
-            }
-        }
-        out.push(diagnostic.with_help(
-            "give each DRBD pair on a node its own `resource`, `device` (/dev/drbd0, /dev/drbd1, ...), `disk` and `mount`",
-        ));
+        out.push(collision(model, view, first, node, &shared));
     }
+}
+
+/// HA088's finding: what a pair shares with the first earlier pair on one node.
+fn collision(
+    model: &Model,
+    view: crate::semantic::views::DrbdPair<'_>,
+    first: EntityId,
+    node: EntityId,
+    shared: &[Shared<'_>],
+) -> Diagnostic {
+    let pair = view.id().entity();
+    let listed: Vec<String> = (shared.iter())
+        .map(|entry| {
+            let ((ours, _), (theirs, _)) = (entry.ours, entry.theirs);
+            if ours == theirs {
+                format!("the {} `{ours}`", entry.what)
+            } else {
+                format!("the {} `{ours}` (`{theirs}`: one minor)", entry.what)
+            }
+        })
+        .collect();
+    // One label per place: a pair's defaults all stand on its name.
+    let label = |span: Span, first_side: bool| {
+        let values: Vec<String> = (shared.iter())
+            .map(|entry| if first_side { entry.theirs } else { entry.ours })
+            .filter(|(_, at)| *at == span)
+            .map(|(value, _)| format!("`{value}`"))
+            .collect();
+        let defaults = span == model.entity(pair).name_span || span == model.entity(first).name_span;
+        match (defaults, values.len()) {
+            (false, _) => join_and(&values),
+            (true, 1) => format!("{} (the default)", values[0]),
+            (true, _) => format!("{} (the defaults)", join_and(&values)),
+        }
+    };
+    let primary = shared[0].ours.1;
+    let mut diagnostic = Diagnostic::error(
+        Code::HA088,
+        format!(
+            "DRBD pairs `{}` and `{}` both use {} on node `{}`",
+            model.name(first),
+            view.name(),
+            join_and(&listed),
+            model.name(node)
+        ),
+        primary,
+        label(primary, false),
+    );
+    let mut labelled = vec![primary];
+    for span in shared.iter().map(|entry| entry.ours.1) {
+        if !labelled.contains(&span) {
+            labelled.push(span);
+            diagnostic = diagnostic.with_label(span, label(span, false));
+        }
+    }
+    let mut first_labels = Vec::new();
+    for span in shared.iter().map(|entry| entry.theirs.1) {
+        if !first_labels.contains(&span) {
+            first_labels.push(span);
+            diagnostic = diagnostic.with_label(span, format!("{} of `{}`", label(span, true), model.name(first)));
+        }
+    }
+    diagnostic.with_help(
+        "give each DRBD pair on a node its own `resource`, `device` (/dev/drbd0, /dev/drbd1, ...), `disk` and `mount`",
+    )
 }

@@ -86,34 +86,7 @@ pub fn plan(input: &Input<'_>) -> Option<Plan> {
         })
     };
     let hosts = (model.physical_hosts())
-        .map(|host| {
-            let host_name = host.name().to_string();
-            let simulation = simulate(&context, std::slice::from_ref(&host_name));
-            let expectations = (simulation.iter())
-                .flat_map(|simulation| &simulation.requirements)
-                .filter(|requirement| {
-                    let subject = requirement.subject.as_str();
-                    subject == "etcd"
-                        || subject == "apiserver"
-                        || subject.starts_with("ingress_controller ")
-                        || subject.starts_with("nfs_export ")
-                })
-                .map(|requirement| Expectation {
-                    subject: requirement.subject.clone(),
-                    ok: requirement.ok,
-                    detail: requirement.detail.clone(),
-                })
-                .collect();
-            let nodes = (model.nodes())
-                .filter(|node| node.host().map(|h| h.entity()) == Some(host.id().entity()))
-                .map(|node| node.name().to_string())
-                .collect();
-            Host {
-                name: host_name,
-                nodes,
-                simulate: expectations,
-            }
-        })
+        .map(|host| host_plan(model, &context, host))
         .collect();
     Some(Plan {
         source: input.source.to_string(),
@@ -129,6 +102,37 @@ pub fn plan(input: &Input<'_>) -> Option<Plan> {
             .collect(),
         hosts,
     })
+}
+
+/// A physical host of the plan: its nodes, and what `simulate --fail HOST` says of the
+/// host layer (etcd, the apiservers, the ingress controllers, the NFS exports).
+fn host_plan(model: &Model, context: &Platform<'_>, host: crate::semantic::views::PhysicalHost<'_>) -> Host {
+    let host_name = host.name().to_string();
+    let simulation = simulate(context, std::slice::from_ref(&host_name));
+    let expectations = (simulation.iter())
+        .flat_map(|simulation| &simulation.requirements)
+        .filter(|requirement| {
+            let subject = requirement.subject.as_str();
+            subject == "etcd"
+                || subject == "apiserver"
+                || subject.starts_with("ingress_controller ")
+                || subject.starts_with("nfs_export ")
+        })
+        .map(|requirement| Expectation {
+            subject: requirement.subject.clone(),
+            ok: requirement.ok,
+            detail: requirement.detail.clone(),
+        })
+        .collect();
+    let nodes = (model.nodes())
+        .filter(|node| node.host().map(|h| h.entity()) == Some(host.id().entity()))
+        .map(|node| node.name().to_string())
+        .collect();
+    Host {
+        name: host_name,
+        nodes,
+        simulate: expectations,
+    }
 }
 
 /// What a node serves that the lab stands in for.
