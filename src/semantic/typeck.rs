@@ -180,34 +180,39 @@ impl<'a> Typer<'a> {
                     });
                 }
             } else if !definition.optional && owner.report_missing && !misspelt.contains(&definition.name.as_str()) {
-                let mut diagnostic = Diagnostic::error(
-                    Code::E0103,
-                    format!(
-                        "{} `{}` is missing the required field `{}`",
-                        owner.description.0, owner.description.1, definition.name
-                    ),
-                    owner.span,
-                    format!("`{}` is not set", definition.name),
-                )
-                .with_help(format!(
-                    "add `{} = {}`",
-                    definition.name,
-                    example_value(self.schemas, &definition.ty)
-                ));
-                diagnostic = diagnostic.with_note(format!(
-                    "`{}` is {}{}",
-                    definition.name,
-                    with_article(&self.schemas.type_name(&definition.ty)),
-                    if definition.doc.is_empty() {
-                        String::new()
-                    } else {
-                        format!(": {}", first_sentence(&definition.doc))
-                    }
-                ));
-                self.diagnostics.push(diagnostic);
+                let missing = self.missing(definition, owner);
+                self.diagnostics.push(missing);
             }
         }
         (values, written)
+    }
+
+    /// E0103: a required field the declaration does not set.
+    fn missing(&self, definition: &FieldDef, owner: &Owner<'_>) -> Diagnostic {
+        let diagnostic = Diagnostic::error(
+            Code::E0103,
+            format!(
+                "{} `{}` is missing the required field `{}`",
+                owner.description.0, owner.description.1, definition.name
+            ),
+            owner.span,
+            format!("`{}` is not set", definition.name),
+        )
+        .with_help(format!(
+            "add `{} = {}`",
+            definition.name,
+            example_value(self.schemas, &definition.ty)
+        ));
+        diagnostic.with_note(format!(
+            "`{}` is {}{}",
+            definition.name,
+            with_article(&self.schemas.type_name(&definition.ty)),
+            if definition.doc.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", first_sentence(&definition.doc))
+            }
+        ))
     }
 
     /// Reports an unknown field; returns the field it probably meant.

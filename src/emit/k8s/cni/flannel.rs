@@ -116,50 +116,8 @@ fn flannel_daemon_set(object_labels: BTreeMap<String, String>) -> apps::DaemonSe
                             "/etc/cni/net.d",
                         ),
                     ]),
-                    containers: vec![core::Container {
-                        name: "kube-flannel".into(),
-                        image: Some(FLANNEL_IMAGE.into()),
-                        command: Some(vec!["/opt/bin/flanneld".into()]),
-                        args: Some(vec!["--ip-masq".into(), "--kube-subnet-mgr".into()]),
-                        env: Some(
-                            downward_env()
-                                .into_iter()
-                                .chain([core::EnvVar {
-                                    name: "EVENT_QUEUE_DEPTH".into(),
-                                    value: Some("5000".into()),
-                                    ..Default::default()
-                                }])
-                                .collect(),
-                        ),
-                        security_context: Some(core::SecurityContext {
-                            privileged: Some(false),
-                            capabilities: Some(core::Capabilities {
-                                add: Some(vec!["NET_ADMIN".into(), "NET_RAW".into()]),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        }),
-                        volume_mounts: Some(vec![
-                            mount("run", "/run/flannel"),
-                            mount("flannel-cfg", "/etc/kube-flannel/"),
-                            mount("xtables-lock", "/run/xtables.lock"),
-                        ]),
-                        ..Default::default()
-                    }],
-                    volumes: Some(vec![
-                        host_path("run", "/run/flannel", None),
-                        host_path("cni-plugin", "/opt/cni/bin", None),
-                        host_path("cni", "/etc/cni/net.d", None),
-                        core::Volume {
-                            name: "flannel-cfg".into(),
-                            config_map: Some(core::ConfigMapVolumeSource {
-                                name: "kube-flannel-cfg".into(),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                        host_path("xtables-lock", "/run/xtables.lock", Some("FileOrCreate")),
-                    ]),
+                    containers: vec![flanneld()],
+                    volumes: Some(flannel_volumes()),
                     ..Default::default()
                 }),
             },
@@ -167,4 +125,56 @@ fn flannel_daemon_set(object_labels: BTreeMap<String, String>) -> apps::DaemonSe
         }),
         ..Default::default()
     }
+}
+
+/// flanneld, with the capabilities it programs the node's network with.
+fn flanneld() -> core::Container {
+    core::Container {
+        name: "kube-flannel".into(),
+        image: Some(FLANNEL_IMAGE.into()),
+        command: Some(vec!["/opt/bin/flanneld".into()]),
+        args: Some(vec!["--ip-masq".into(), "--kube-subnet-mgr".into()]),
+        env: Some(
+            downward_env()
+                .into_iter()
+                .chain([core::EnvVar {
+                    name: "EVENT_QUEUE_DEPTH".into(),
+                    value: Some("5000".into()),
+                    ..Default::default()
+                }])
+                .collect(),
+        ),
+        security_context: Some(core::SecurityContext {
+            privileged: Some(false),
+            capabilities: Some(core::Capabilities {
+                add: Some(vec!["NET_ADMIN".into(), "NET_RAW".into()]),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+        volume_mounts: Some(vec![
+            mount("run", "/run/flannel"),
+            mount("flannel-cfg", "/etc/kube-flannel/"),
+            mount("xtables-lock", "/run/xtables.lock"),
+        ]),
+        ..Default::default()
+    }
+}
+
+/// The node's paths flannel writes, and its configuration.
+fn flannel_volumes() -> Vec<core::Volume> {
+    vec![
+        host_path("run", "/run/flannel", None),
+        host_path("cni-plugin", "/opt/cni/bin", None),
+        host_path("cni", "/etc/cni/net.d", None),
+        core::Volume {
+            name: "flannel-cfg".into(),
+            config_map: Some(core::ConfigMapVolumeSource {
+                name: "kube-flannel-cfg".into(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+        host_path("xtables-lock", "/run/xtables.lock", Some("FileOrCreate")),
+    ]
 }

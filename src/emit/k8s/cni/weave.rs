@@ -126,33 +126,7 @@ fn daemon_set(pod_cidr: &str, object_labels: std::collections::BTreeMap<String, 
             ],
         )
     };
-    let router = core::Container {
-        command: Some(vec!["/home/weave/launch.sh".into()]),
-        readiness_probe: Some(core::Probe {
-            http_get: Some(core::HTTPGetAction {
-                host: Some("127.0.0.1".into()),
-                path: Some("/status".into()),
-                port: IntOrString::Int(6784),
-                ..Default::default()
-            }),
-            ..Default::default()
-        }),
-        ..container(
-            "weave",
-            WEAVE_IMAGE,
-            vec![
-                env("INIT_CONTAINER", "true"),
-                node_name(),
-                env("IPALLOC_RANGE", pod_cidr),
-            ],
-            vec![
-                mount("weavedb", "/weavedb"),
-                read_only("dbus", "/host/var/lib/dbus"),
-                read_only("cni-machine-id", "/host/etc/machine-id"),
-                xtables(),
-            ],
-        )
-    };
+    let router = router(pod_cidr);
     let npc = container("weave-npc", WEAVE_NPC_IMAGE, vec![node_name()], vec![xtables()]);
     let toleration = |effect: &str| core::Toleration {
         effect: Some(effect.into()),
@@ -195,5 +169,37 @@ fn daemon_set(pod_cidr: &str, object_labels: std::collections::BTreeMap<String, 
             ..Default::default()
         }),
         ..Default::default()
+    }
+}
+
+/// The Weave router: its peers and the pod network's range.
+fn router(pod_cidr: &str) -> core::Container {
+    let xtables = || mount("xtables-lock", "/run/xtables.lock");
+    core::Container {
+        command: Some(vec!["/home/weave/launch.sh".into()]),
+        readiness_probe: Some(core::Probe {
+            http_get: Some(core::HTTPGetAction {
+                host: Some("127.0.0.1".into()),
+                path: Some("/status".into()),
+                port: IntOrString::Int(6784),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+        ..container(
+            "weave",
+            WEAVE_IMAGE,
+            vec![
+                env("INIT_CONTAINER", "true"),
+                node_name(),
+                env("IPALLOC_RANGE", pod_cidr),
+            ],
+            vec![
+                mount("weavedb", "/weavedb"),
+                read_only("dbus", "/host/var/lib/dbus"),
+                read_only("cni-machine-id", "/host/etc/machine-id"),
+                xtables(),
+            ],
+        )
     }
 }
