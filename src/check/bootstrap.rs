@@ -15,11 +15,15 @@ use crate::platform::bootstrap::{
 use crate::semantic::views::Profile;
 
 /// The family's rules, in the order of their codes.
-pub(super) const RULES: &[super::Rule] = &[super::rule!(check: E0206, E0219)];
+pub(super) const RULES: &[super::Rule] = &[
+    super::rule!(version_known: E0206),
+    super::rule!(secrets_well_formed: E0207, E0208, E0209),
+    super::rule!(release_supported: E0219),
+];
 
-pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+/// E0206: a version kubeadm can be configured for.
+fn version_known(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let cluster = context.cluster();
-    // E0206: a version kubeadm can be configured for.
     if let Some(version) = cluster.version()
         && let Err(problem) = kubeadm_api(version)
     {
@@ -31,7 +35,11 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
             )),
         );
     }
-    // E0219: a release still supported (a warning: the platform works, unpatched).
+}
+
+/// E0219: a release still supported (a warning: the platform works, unpatched).
+fn release_supported(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let cluster = context.cluster();
     if let Some(version) = cluster.version()
         && let Ok(minor) = minor(version)
         && let Some(release) = crate::platform::release::of(minor)
@@ -57,7 +65,11 @@ pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
             )),
         );
     }
-    // The secrets' formats, when their values are known.
+}
+
+/// E0207, E0208, E0209: the secrets' formats, when their values are known.
+fn secrets_well_formed(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let cluster = context.cluster();
     let value = |source: Option<&crate::semantic::SecretSource>| source.and_then(|source| context.secrets.get(source));
     if let Some(problem) = value(cluster.bootstrap_token()).and_then(token_problem) {
         out.push(

@@ -156,6 +156,25 @@ fn placement(context: &Platform<'_>, app: App<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// What the apps request in all: millicores and bytes, every pod counted.
+fn requested(context: &Platform<'_>) -> (u64, u64) {
+    let model = context.model;
+    let (mut cpu_requests, mut memory_requests) = (0u64, 0u64);
+    for app in model.apps() {
+        let pods = if app.workload() == Workload::Daemon {
+            u64::try_from(context.topology.eligible(model, app.id().entity()).len()).unwrap_or(u64::MAX)
+        } else {
+            u64::try_from(app.replicas()).unwrap_or(0)
+        };
+        let (cpu, memory) = per_pod(app);
+        // Requests saturate instead of wrapping: four replicas of a 4Ei request are more
+        // than any platform has, not zero.
+        cpu_requests = cpu_requests.saturating_add(pods.saturating_mul(cpu));
+        memory_requests = memory_requests.saturating_add(pods.saturating_mul(memory));
+    }
+    (cpu_requests, memory_requests)
+}
+
 /// HA100: the platform's requests fit what is left after losing the largest host.
 fn whole_platform(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
@@ -188,19 +207,7 @@ fn whole_platform(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
             lost_host = **host;
         }
     }
-    let (mut cpu_requests, mut memory_requests) = (0u64, 0u64);
-    for app in model.apps() {
-        let pods = if app.workload() == Workload::Daemon {
-            u64::try_from(context.topology.eligible(model, app.id().entity()).len()).unwrap_or(u64::MAX)
-        } else {
-            u64::try_from(app.replicas()).unwrap_or(0)
-        };
-        let (cpu, memory) = per_pod(app);
-        // Requests saturate instead of wrapping: four replicas of a 4Ei request are more
-        // than any platform has, not zero.
-        cpu_requests = cpu_requests.saturating_add(pods.saturating_mul(cpu));
-        memory_requests = memory_requests.saturating_add(pods.saturating_mul(memory));
-    }
+    let (cpu_requests, memory_requests) = requested(context);
     let workers = match lost_host {
         Some(host) => format!("the workers left after losing `{}`", model.name(host)),
         None => "the workers".to_string(),

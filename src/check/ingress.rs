@@ -50,6 +50,39 @@ fn platform_listeners(context: &Platform<'_>) -> HashMap<(EntityId, i64), (Strin
     claims
 }
 
+/// HA044's finding: `what` listens on a port of a node that `first` holds.
+fn shared_port(
+    model: &crate::semantic::Model,
+    node: EntityId,
+    port: i64,
+    what: &str,
+    span: Span,
+    (first, first_span, platform): &(String, Span, bool),
+) -> Diagnostic {
+    let (label, help) = if *platform {
+        (
+            format!("{first} listens on it (this node's role)"),
+            format!("port {port} is the platform's own on this node: give {what} another port, or other nodes"),
+        )
+    } else {
+        (
+            format!("{first} listens on it first"),
+            "move one of them to other nodes or another port".to_string(),
+        )
+    };
+    Diagnostic::error(
+        Code::HA044,
+        format!(
+            "{what} and {first} both listen on port {port} of node `{}`",
+            model.name(node)
+        ),
+        span,
+        format!("port {port} on `{}`", model.name(node)),
+    )
+    .with_label(*first_span, label)
+    .with_help(help)
+}
+
 /// HA044: one listener per host port on a node: the platform's own (apiserver, etcd,
 /// kubelet), load-balancer frontends, and ingress controllers on the host network with
 /// their health endpoints.
@@ -59,31 +92,8 @@ fn host_ports_unshared(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let api_port = context.apiserver_port();
     let mut claim = |node: EntityId, port: i64, what: String, span: Span, out: &mut Vec<Diagnostic>| {
         // HA044: one listener per host port on a node.
-        if let Some((first, first_span, platform)) = claims.get(&(node, port)) {
-            let (label, help) = if *platform {
-                (
-                    format!("{first} listens on it (this node's role)"),
-                    format!("port {port} is the platform's own on this node: give {what} another port, or other nodes"),
-                )
-            } else {
-                (
-                    format!("{first} listens on it first"),
-                    "move one of them to other nodes or another port".to_string(),
-                )
-            };
-            out.push(
-                Diagnostic::error(
-                    Code::HA044,
-                    format!(
-                        "{what} and {first} both listen on port {port} of node `{}`",
-                        model.name(node)
-                    ),
-                    span,
-                    format!("port {port} on `{}`", model.name(node)),
-                )
-                .with_label(*first_span, label)
-                .with_help(help),
-            );
+        if let Some(first) = claims.get(&(node, port)) {
+            out.push(shared_port(model, node, port, &what, span, first));
         } else {
             claims.insert((node, port), (what, span, false));
         }

@@ -97,30 +97,42 @@ pub fn settle(context: &Platform<'_>, failed: &HashSet<EntityId>) -> Vec<Settled
         };
         settled.push(entry);
     }
-    for controller in model.ingress_controllers() {
-        let nodes = controller.nodes().entities();
-        let alive: Vec<EntityId> = nodes.iter().copied().filter(|node| !failed.contains(node)).collect();
-        let replicas = controller.replicas().max(0);
-        let anti_affinity = controller.anti_affinity();
-        // Host ports: two pods never share a node, whatever the anti-affinity.
-        let spread = if controller.expose() == IngressExpose::HostNetwork {
-            AntiAffinity::Required
-        } else {
-            anti_affinity
-        };
-        let running = placeable(context, &alive, SpreadDomain::Host, spread).min(replicas);
-        settled.push(Settled {
-            kind: "Deployment",
-            name: k8s_name(controller.name()),
-            namespace: namespace_of(model, controller.id().entity()),
-            replicas,
-            min: running,
-            max: running,
-            detail: (running < replicas)
-                .then(|| format!("{running} of {replicas} fit on the controller's nodes that are left")),
-        });
-    }
+    settled.extend(
+        model
+            .ingress_controllers()
+            .map(|controller| controller_settled(context, controller, failed)),
+    );
     settled
+}
+
+/// An ingress controller's Deployment once the controllers settle.
+fn controller_settled(
+    context: &Platform<'_>,
+    controller: crate::semantic::views::IngressController<'_>,
+    failed: &HashSet<EntityId>,
+) -> Settled {
+    let model = context.model;
+    let nodes = controller.nodes().entities();
+    let alive: Vec<EntityId> = nodes.iter().copied().filter(|node| !failed.contains(node)).collect();
+    let replicas = controller.replicas().max(0);
+    let anti_affinity = controller.anti_affinity();
+    // Host ports: two pods never share a node, whatever the anti-affinity.
+    let spread = if controller.expose() == IngressExpose::HostNetwork {
+        AntiAffinity::Required
+    } else {
+        anti_affinity
+    };
+    let running = placeable(context, &alive, SpreadDomain::Host, spread).min(replicas);
+    Settled {
+        kind: "Deployment",
+        name: k8s_name(controller.name()),
+        namespace: namespace_of(model, controller.id().entity()),
+        replicas,
+        min: running,
+        max: running,
+        detail: (running < replicas)
+            .then(|| format!("{running} of {replicas} fit on the controller's nodes that are left")),
+    }
 }
 
 /// How many pods of one workload the scheduler can place on `alive`: one per node under
