@@ -17,6 +17,34 @@ use crate::semantic::SecretSource;
 /// The file that marks a folder as k8sc's, so a rebuild may replace it.
 const MARKER: &str = ".k8sc-build";
 
+/// Each secret read once: the checks see the values, the build writes them. Returns what
+/// each read gave (the error says why it could not be read) and the values read.
+fn compile_reading_secrets(
+    name: &str,
+    text: String,
+    source_dir: &Path,
+) -> (
+    crate::Compilation,
+    HashMap<SecretSource, Result<String, String>>,
+    Secrets,
+) {
+    let read: RefCell<HashMap<SecretSource, Result<String, String>>> = RefCell::new(HashMap::default());
+    let compilation = crate::compile_model_only(name, text, |source| {
+        let value = secrets::read(source, source_dir);
+        read.borrow_mut().insert(source.clone(), value.clone());
+        value.ok()
+    });
+    let read = read.into_inner();
+    // Every secret must be readable now (check did not need them; build writes them).
+    let mut resolved = Secrets::default();
+    for (source, value) in &read {
+        if let Ok(value) = value {
+            resolved.insert(source.clone(), value.clone());
+        }
+    }
+    (compilation, read, resolved)
+}
+
 pub fn run(args: &BuildArgs) -> Status {
     let text = match read_source(&args.file) {
         Ok(text) => text,
@@ -35,26 +63,12 @@ pub fn run(args: &BuildArgs) -> Status {
     }
     let name = args.file.display().to_string();
     let source_dir = args.file.parent().unwrap_or(Path::new("."));
-    // Each secret is read once: the checks see the values, the build writes them.
-    let read: RefCell<HashMap<SecretSource, Result<String, String>>> = RefCell::new(HashMap::default());
-    let compilation = crate::compile_model_only(&name, text, |source| {
-        let value = secrets::read(source, source_dir);
-        read.borrow_mut().insert(source.clone(), value.clone());
-        value.ok()
-    });
-    let read = read.into_inner();
+    let (compilation, read, resolved) = compile_reading_secrets(&name, text, source_dir);
     let style = HumanStyle {
         color: stderr_color(),
         ..HumanStyle::default()
     };
     let mut diagnostics = compilation.diagnostics.clone();
-    // Every secret must be readable now (check did not need them; build writes them).
-    let mut resolved = Secrets::default();
-    for (source, value) in &read {
-        if let Ok(value) = value {
-            resolved.insert(source.clone(), value.clone());
-        }
-    }
     if compilation.front_end_ok {
         // What a build needs beyond check (every secret, what the nodes join with): it
         // stops the build before any emitter runs.

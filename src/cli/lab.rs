@@ -40,6 +40,31 @@ fn mark(ok: bool) -> &'static str {
     if ok { "up" } else { "DOWN" }
 }
 
+/// Where a VIP went when its host was lost, and how fast.
+fn vip_moved(vip: &crate::lab::drill::VipMove) -> String {
+    match (&vip.before, &vip.after, vip.seconds) {
+        (before, after, Some(seconds)) if before == after => {
+            format!("stays on {}", after.clone().unwrap_or_else(|| "no member".into()))
+                + &(if before.is_none() {
+                    String::new()
+                } else {
+                    format!(" ({seconds} s)")
+                })
+        }
+        (before, Some(after), Some(seconds)) => format!(
+            "{} -> {after} in {seconds} s (bound {} s)",
+            before.clone().unwrap_or_else(|| "none".into()),
+            vip.bound_seconds
+        ),
+        (_, None, Some(_)) => "held by no member (none is alive)".to_string(),
+        (_, after, None) => format!(
+            "not held by {} within the watch (now: {})",
+            vip.expected.clone().unwrap_or_else(|| "nobody".into()),
+            after.clone().unwrap_or_else(|| "nobody".into())
+        ),
+    }
+}
+
 fn human(report: &Report) -> String {
     let mut out = format!(
         "{}: the host layer of {} nodes, each in its own namespaces\n",
@@ -68,27 +93,7 @@ fn human(report: &Report) -> String {
             if agree { "as simulate says" } else { "DISAGREES" }
         ));
         for vip in &host.vips {
-            let moved = match (&vip.before, &vip.after, vip.seconds) {
-                (before, after, Some(seconds)) if before == after => {
-                    format!("stays on {}", after.clone().unwrap_or_else(|| "no member".into()))
-                        + &(if before.is_none() {
-                            String::new()
-                        } else {
-                            format!(" ({seconds} s)")
-                        })
-                }
-                (before, Some(after), Some(seconds)) => format!(
-                    "{} -> {after} in {seconds} s (bound {} s)",
-                    before.clone().unwrap_or_else(|| "none".into()),
-                    vip.bound_seconds
-                ),
-                (_, None, Some(_)) => "held by no member (none is alive)".to_string(),
-                (_, after, None) => format!(
-                    "not held by {} within the watch (now: {})",
-                    vip.expected.clone().unwrap_or_else(|| "nobody".into()),
-                    after.clone().unwrap_or_else(|| "nobody".into())
-                ),
-            };
+            let moved = vip_moved(vip);
             out.push_str(&format!(
                 "  {} VIP {}: {moved}\n",
                 if vip.ok { "ok  " } else { "LATE" },

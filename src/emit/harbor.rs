@@ -111,6 +111,20 @@ fn json(value: &impl Serialize) -> String {
 
 pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
     let model = input.model;
+    registries(input, output);
+    policies(input, output);
+    let replications: Vec<EntityId> = model
+        .replications()
+        .map(|replication| replication.id().entity())
+        .collect();
+    if !replications.is_empty() {
+        output.add("harbor/apply.sh", apply_script(input, &replications), MODE_SCRIPT);
+    }
+}
+
+/// Each registry as Harbor's Registry object (0600 with its credentials).
+fn registries(input: &Input<'_>, output: &mut dyn Sink) {
+    let model = input.model;
     for view in model.registries() {
         let registry = view.id().entity();
         let credential = view.credential().and_then(|credential| {
@@ -142,10 +156,11 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
             mode,
         );
     }
-    let replications: Vec<EntityId> = model
-        .replications()
-        .map(|replication| replication.id().entity())
-        .collect();
+}
+
+/// Each replication as Harbor's ReplicationPolicy objects, one per filter record.
+fn policies(input: &Input<'_>, output: &mut dyn Sink) {
+    let model = input.model;
     for view in model.replications() {
         let replication = view.id().entity();
         let Some((source, target, push)) = sides(model, replication) else {
@@ -189,9 +204,6 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
             };
             output.add(format!("harbor/policies/{name}.json"), json(&policy), MODE_FILE);
         }
-    }
-    if !replications.is_empty() {
-        output.add("harbor/apply.sh", apply_script(input, &replications), MODE_SCRIPT);
     }
 }
 

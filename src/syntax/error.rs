@@ -95,23 +95,7 @@ impl SyntaxError {
             .with_help(
                 "flatten the value: no platform needs this depth, and k8sc stops here rather than exhaust its stack",
             ),
-            SyntaxErrorKind::ControlCharacter(ch) => Diagnostic::error(
-                Code::E0007,
-                format!(
-                    "a raw control character U+{:04X} ({}) in a string",
-                    u32::from(*ch),
-                    char_name(*ch)
-                ),
-                self.span,
-                "this character",
-            )
-            .with_help(match ch {
-                '\r' => "remove it, or write `\\r` if the value needs a carriage return",
-                '\u{1b}' => "remove it: an escape sequence in a value rewrites the terminal that shows it",
-                _ => {
-                    "remove it: it changes how an emitted file reads (YAML, shell, host configs) or how the value looks"
-                }
-            }),
+            SyntaxErrorKind::ControlCharacter(ch) => control_character(*ch, self.span),
             SyntaxErrorKind::StringTooLong { len, limit } => Diagnostic::error(
                 Code::E0008,
                 format!("a string of {len} bytes; a string holds at most {limit}"),
@@ -127,6 +111,25 @@ impl SyntaxError {
             None => diagnostic,
         }
     }
+}
+
+/// E0007: a raw control character in a string.
+fn control_character(ch: char, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        Code::E0007,
+        format!(
+            "a raw control character U+{:04X} ({}) in a string",
+            u32::from(ch),
+            char_name(ch)
+        ),
+        span,
+        "this character",
+    )
+    .with_help(match ch {
+        '\r' => "remove it, or write `\\r` if the value needs a carriage return",
+        '\u{1b}' => "remove it: an escape sequence in a value rewrites the terminal that shows it",
+        _ => "remove it: it changes how an emitted file reads (YAML, shell, host configs) or how the value looks",
+    })
 }
 
 /// A control character's usual name, for messages.
