@@ -147,6 +147,36 @@ pub fn lsp(data: &[u8]) {
     session(&String::from_utf8_lossy(data));
 }
 
+/// The requests at positions spread over the document: hover, completion, definition,
+/// references, rename and code actions at up to 8 places.
+fn positioned_requests(document: &serde_json::Value, lines: usize) -> Vec<(&'static str, serde_json::Value)> {
+    let mut wanted = Vec::new();
+    for step in 0..lines.min(8) {
+        let line = step * lines / 8;
+        let character = (step * 7) % 40;
+        let at = json!({ "textDocument": document, "position": { "line": line, "character": character } });
+        for method in [
+            "textDocument/hover",
+            "textDocument/completion",
+            "textDocument/definition",
+        ] {
+            wanted.push((method, at.clone()));
+        }
+        let mut references = at.clone();
+        references["context"] = json!({ "includeDeclaration": true });
+        wanted.push(("textDocument/references", references));
+        let mut rename = at.clone();
+        rename["newName"] = json!("renamed");
+        wanted.push(("textDocument/rename", rename));
+        let range = json!({ "start": { "line": line, "character": 0 }, "end": { "line": line + 1, "character": 0 } });
+        wanted.push((
+            "textDocument/codeAction",
+            json!({ "textDocument": document, "range": range, "context": { "diagnostics": [] } }),
+        ));
+    }
+    wanted
+}
+
 /// The client's side of [`session`]: its messages, and how many requests they hold (the
 /// last one is sent after `exit`, and must never be answered).
 fn session_messages(text: &str) -> (Vec<Message>, i32) {
@@ -173,29 +203,8 @@ fn session_messages(text: &str) -> (Vec<Message>, i32) {
         "textDocument/didOpen",
         json!({ "textDocument": { "uri": uri, "languageId": "k8s", "version": 1, "text": text } }),
     );
-    for step in 0..lines.min(8) {
-        let line = step * lines / 8;
-        let character = (step * 7) % 40;
-        let at = json!({ "textDocument": document, "position": { "line": line, "character": character } });
-        for method in [
-            "textDocument/hover",
-            "textDocument/completion",
-            "textDocument/definition",
-        ] {
-            request(&mut messages, method, at.clone());
-        }
-        let mut references = at.clone();
-        references["context"] = json!({ "includeDeclaration": true });
-        request(&mut messages, "textDocument/references", references);
-        let mut rename = at.clone();
-        rename["newName"] = json!("renamed");
-        request(&mut messages, "textDocument/rename", rename);
-        let range = json!({ "start": { "line": line, "character": 0 }, "end": { "line": line + 1, "character": 0 } });
-        request(
-            &mut messages,
-            "textDocument/codeAction",
-            json!({ "textDocument": document, "range": range, "context": { "diagnostics": [] } }),
-        );
+    for (method, params) in positioned_requests(&document, lines) {
+        request(&mut messages, method, params);
     }
     request(
         &mut messages,

@@ -552,39 +552,8 @@ pub fn code_actions(server: &Server, params: CodeActionParams) -> Answer {
                         TextEdit::new(document.range(span), free.to_string()),
                     )
                 }),
-            // An item listed twice: remove the repeat and the separator before it.
-            "E0122" => {
-                let start = span.start as usize;
-                let before = document.text[..start].trim_end();
-                before.strip_suffix(',').map(|kept| {
-                    let from = crate::source::Span::new(span.file, kept.len(), span.end as usize);
-                    (
-                        "Remove the repeat".to_string(),
-                        TextEdit::new(document.range(from), String::new()),
-                    )
-                })
-            }
-            // A field with no effect: remove its line, when it has one to itself.
-            "E0123" => {
-                let (start, end) = (span.start as usize, span.end as usize);
-                let line_start = document.text[..start].rfind('\n').map_or(0, |at| at + 1);
-                let line_end = document.text[end..]
-                    .find('\n')
-                    .map_or(document.text.len(), |at| end + at + 1);
-                let head = document.text[line_start..start].trim_start();
-                let alone = head.ends_with(" = ")
-                    && head[..head.len() - 3]
-                        .chars()
-                        .all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
-                    && document.text[end..line_end].trim().is_empty();
-                alone.then(|| {
-                    let line = crate::source::Span::new(span.file, line_start, line_end);
-                    (
-                        format!("Remove `{}`", &head[..head.len() - 3]),
-                        TextEdit::new(document.range(line), String::new()),
-                    )
-                })
-            }
+            "E0122" => remove_repeat(document, span),
+            "E0123" => remove_field(document, span),
             _ => None,
         };
         if let Some((title, edit)) = edit {
@@ -602,4 +571,39 @@ pub fn code_actions(server: &Server, params: CodeActionParams) -> Answer {
         }
     }
     json(actions)
+}
+
+/// An item listed twice: remove the repeat and the separator before it.
+fn remove_repeat(document: &Document, span: crate::source::Span) -> Option<(String, TextEdit)> {
+    let start = span.start as usize;
+    let before = document.text[..start].trim_end();
+    before.strip_suffix(',').map(|kept| {
+        let from = crate::source::Span::new(span.file, kept.len(), span.end as usize);
+        (
+            "Remove the repeat".to_string(),
+            TextEdit::new(document.range(from), String::new()),
+        )
+    })
+}
+
+/// A field with no effect: remove its line, when it has one to itself.
+fn remove_field(document: &Document, span: crate::source::Span) -> Option<(String, TextEdit)> {
+    let (start, end) = (span.start as usize, span.end as usize);
+    let line_start = document.text[..start].rfind('\n').map_or(0, |at| at + 1);
+    let line_end = document.text[end..]
+        .find('\n')
+        .map_or(document.text.len(), |at| end + at + 1);
+    let head = document.text[line_start..start].trim_start();
+    let alone = head.ends_with(" = ")
+        && head[..head.len() - 3]
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
+        && document.text[end..line_end].trim().is_empty();
+    alone.then(|| {
+        let line = crate::source::Span::new(span.file, line_start, line_end);
+        (
+            format!("Remove `{}`", &head[..head.len() - 3]),
+            TextEdit::new(document.range(line), String::new()),
+        )
+    })
 }

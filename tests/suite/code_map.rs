@@ -133,3 +133,80 @@ fn the_layering_test_hears_an_upward_import() {
         .collect();
     assert_eq!(upward, vec![(2, "check")]);
 }
+
+/// The longest a function in `src/` may be, in lines from its signature to its closing
+/// brace: past this it holds more than one idea, which want names of their own.
+const LONGEST_FUNCTION: usize = 80;
+
+/// Every function of a source file longer than [`LONGEST_FUNCTION`]: its name, first line
+/// and length. A function is its signature's line through the line that closes it at the
+/// signature's indentation (rustfmt's layout).
+fn long_functions(text: &str) -> Vec<(String, usize, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut long = Vec::new();
+    for (index, line) in lines.iter().enumerate() {
+        let trimmed = line.trim_start();
+        let indent = &line[..line.len() - trimmed.len()];
+        let signature = [
+            "pub fn ",
+            "pub(crate) fn ",
+            "pub(super) fn ",
+            "fn ",
+            "const fn ",
+            "pub const fn ",
+        ]
+        .iter()
+        .find_map(|prefix| trimmed.strip_prefix(prefix));
+        let Some(rest) = signature else { continue };
+        let name: String = rest
+            .chars()
+            .take_while(|ch| ch.is_alphanumeric() || *ch == '_')
+            .collect();
+        if name.is_empty() || line.trim_end().ends_with(';') {
+            continue;
+        }
+        let closing = format!("{indent}}}");
+        let Some(end) = (index..lines.len()).find(|at| lines[*at] == closing) else {
+            continue;
+        };
+        let length = end - index + 1;
+        if length > LONGEST_FUNCTION {
+            long.push((name, index + 1, length));
+        }
+    }
+    long
+}
+
+#[test]
+fn no_function_in_src_is_longer_than_a_screen() {
+    let src = crate::root().join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    files.sort();
+    let mut found = Vec::new();
+    for file in &files {
+        // Generated from the prelude: one accessor per field, never read as a whole.
+        if file.ends_with("semantic/views.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(file).expect("a readable source file");
+        for (name, line, length) in long_functions(&text) {
+            found.push(format!("{}:{line}: `{name}` is {length} lines", file.display()));
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "functions over {LONGEST_FUNCTION} lines (split them into named parts):\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_length_test_hears_a_long_function() {
+    let body = "    let x = 1;\n".repeat(LONGEST_FUNCTION);
+    let text = format!("fn short() {{\n}}\n\npub fn long() {{\n{body}}}\n\nfn declared();\n");
+    assert_eq!(
+        long_functions(&text),
+        vec![("long".to_string(), 4, LONGEST_FUNCTION + 2)]
+    );
+}
