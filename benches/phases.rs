@@ -74,16 +74,14 @@ fn emitter<const N: u64>(bencher: divan::Bencher, target: &str) {
     let compilation = k8sc::compile_with("w.k8s", workload(N), &secrets);
     let templates = Templates::default();
     let input = emit::Input::of("w.k8s", &compilation, &secrets, &templates).expect("a platform with its cluster");
+    let emitter = (emit::EMITTERS.iter())
+        .find(|emitter| emitter.name == target)
+        .expect("an emitter of that name");
     bencher.bench(|| {
         let mut output = Output::default();
-        match target {
-            "kubernetes" => emit::k8s::emit(&input, &mut output),
-            "kubeadm" => emit::kubeadm::emit(&input, &mut output),
-            "haproxy" => drop(emit::haproxy::emit(&input, &mut output)),
-            "keepalived" => drop(emit::keepalived::emit(&input, &mut output)),
-            "nfs" => drop(emit::nfs::emit(&input, &mut output)),
-            _ => emit::harbor::emit(&input, &mut output),
-        }
+        let mut files = emit::Files::new(&mut output);
+        (emitter.emit)(&input, &mut files);
+        drop(files.errors());
         output
     });
 }

@@ -6,7 +6,7 @@
 //! from the primary itself; an `insecure` registry is reached without verifying its
 //! certificate (or over plain HTTP for an `http://` URL).
 
-use super::{Input, MODE_FILE, Sink};
+use super::{Files, Input, MODE_FILE};
 use crate::platform::Topology;
 use crate::platform::bootstrap::minor;
 use crate::semantic::views::{Registry, RegistryLevel};
@@ -141,7 +141,7 @@ fn config_toml(source: &str, pause: String) -> String {
     )
 }
 
-pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
+pub fn emit(input: &Input<'_>, output: &mut Files<'_>) {
     let model = input.model;
     let Some(minor) = (model.clusters().next())
         .and_then(|cluster| cluster.version())

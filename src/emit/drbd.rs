@@ -5,12 +5,12 @@
 
 use std::fmt::Write as _;
 
-use super::{Input, MODE_FILE, Sink};
+use super::{Files, Input, MODE_FILE};
 
 /// The TCP port of the first pair's resource; each further pair takes the next one.
 const FIRST_PORT: u16 = 7789;
 
-pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
+pub fn emit(input: &Input<'_>, output: &mut Files<'_>) {
     let model = input.model;
     for (index, pair) in model.drbd_pairs().enumerate() {
         let nodes = pair.nodes().entities();

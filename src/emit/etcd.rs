@@ -20,7 +20,7 @@
 
 use serde::Serialize;
 
-use super::{Input, MODE_FILE, MODE_SCRIPT, Sink};
+use super::{Files, Input, MODE_FILE, MODE_SCRIPT};
 use crate::platform::names::k8s_name;
 use crate::semantic::Model;
 use crate::semantic::views::{EtcdTopology, NodeId, Role};
@@ -87,7 +87,7 @@ struct Member {
     address: String,
 }
 
-pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
+pub fn emit(input: &Input<'_>, output: &mut Files<'_>) {
     let model = input.model;
     let members: Vec<Member> = (members(model).into_iter())
         .filter_map(|id| {

@@ -4,8 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{Input, MODE_FILE, Sink};
-use crate::diagnostic::Diagnostic;
+use super::{Files, Input, MODE_FILE};
 use crate::platform::names::proxy_name;
 use crate::semantic::EntityId;
 use crate::semantic::views::{LbSoftware, Role};
@@ -64,7 +63,7 @@ fn unique_name(
     name
 }
 
-pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnostic>> {
+pub fn emit(input: &Input<'_>, output: &mut Files<'_>) {
     let model = input.model;
     let api_port = input.platform.apiserver_port();
     let control_plane: Vec<EntityId> = (model.nodes())
@@ -118,18 +117,12 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<Diagnost
             });
         }
     }
-    let errors = write_configs(input, per_node, output);
-    if errors.is_empty() { Ok(()) } else { Err(errors) }
+    write_configs(input, per_node, output);
 }
 
 /// Each node's haproxy.cfg, and the sysctl that lets haproxy bind a VIP the node may not hold.
-fn write_configs(
-    input: &Input<'_>,
-    per_node: BTreeMap<String, (EntityId, Vec<Frontend>)>,
-    output: &mut dyn Sink,
-) -> Vec<Diagnostic> {
+fn write_configs(input: &Input<'_>, per_node: BTreeMap<String, (EntityId, Vec<Frontend>)>, output: &mut Files<'_>) {
     let model = input.model;
-    let mut errors = Vec::new();
     for (node_name, (node, frontends)) in per_node {
         let binds_vip = frontends
             .iter()
@@ -145,7 +138,6 @@ fn write_configs(
                 .templates
                 .render("haproxy.cfg.j2", &context, model.entity(node).name_span),
             MODE_FILE,
-            &mut errors,
         );
         if binds_vip {
             output.add(
@@ -158,5 +150,4 @@ fn write_configs(
             );
         }
     }
-    errors
 }

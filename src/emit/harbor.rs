@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use super::{Input, MODE_FILE, MODE_SCRIPT, MODE_SECRET, Sink};
+use super::{Files, Input, MODE_FILE, MODE_SCRIPT, MODE_SECRET};
 use crate::semantic::views::{RegistryType, ReplicationFilter, ReplicationMode, ReplicationTrigger};
 use crate::semantic::{EntityId, Model};
 
@@ -109,7 +109,7 @@ fn json(value: &impl Serialize) -> String {
     text
 }
 
-pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
+pub fn emit(input: &Input<'_>, output: &mut Files<'_>) {
     let model = input.model;
     registries(input, output);
     policies(input, output);
@@ -123,7 +123,7 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
 }
 
 /// Each registry as Harbor's Registry object (0600 with its credentials).
-fn registries(input: &Input<'_>, output: &mut dyn Sink) {
+fn registries(input: &Input<'_>, output: &mut Files<'_>) {
     let model = input.model;
     for view in model.registries() {
         let registry = view.id().entity();
@@ -159,7 +159,7 @@ fn registries(input: &Input<'_>, output: &mut dyn Sink) {
 }
 
 /// Each replication as Harbor's ReplicationPolicy objects, one per filter record.
-fn policies(input: &Input<'_>, output: &mut dyn Sink) {
+fn policies(input: &Input<'_>, output: &mut Files<'_>) {
     let model = input.model;
     for view in model.replications() {
         let replication = view.id().entity();

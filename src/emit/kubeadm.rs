@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{Input, MODE_FILE, MODE_SECRET, Sink};
+use super::{Files, Input, MODE_FILE, MODE_SECRET};
 use crate::platform::Platform;
 use crate::platform::bootstrap::{Bootstrap, KubeadmApi, ca_cert_hash};
 use crate::platform::names::k8s_name;
@@ -282,7 +282,7 @@ fn address(model: &Model, node: EntityId) -> String {
 
 /// The kubeadm files. What the nodes join with was checked before any emitter ran
 /// (`check::build`: E0207-E0209).
-pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
+pub fn emit(input: &Input<'_>, output: &mut Files<'_>) {
     let model = input.model;
     let context = &input.platform;
     let Some(bootstrap) = Bootstrap::of(context) else {
@@ -349,7 +349,7 @@ fn with_newline(text: &str) -> String {
 }
 
 /// `kubeadm/join/<node>.yaml` for every node but the first control-plane node.
-fn joins(input: &Input<'_>, context: &Platform<'_>, bootstrap: &Bootstrap, endpoint: &str, output: &mut dyn Sink) {
+fn joins(input: &Input<'_>, context: &Platform<'_>, bootstrap: &Bootstrap, endpoint: &str, output: &mut Files<'_>) {
     let model = input.model;
     let pins: Vec<String> = (bootstrap.ca_certificate.as_deref())
         .and_then(|pem| ca_cert_hash(pem).ok())

@@ -59,25 +59,96 @@ pub trait Sink {
     fn file(&mut self, path: String, contents: String, mode: u32);
 }
 
-impl dyn Sink + '_ {
-    fn add(&mut self, path: impl Into<String>, contents: String, mode: u32) {
-        self.file(path.into(), contents, mode);
+/// What an emitter writes into: the sink, and the failures of the templates it renders
+/// (a template given with `--templates` may not render; nothing else an emitter does can
+/// fail, since `check` proved the platform first).
+pub struct Files<'s> {
+    sink: &'s mut dyn Sink,
+    errors: Vec<Diagnostic>,
+}
+
+impl<'s> Files<'s> {
+    pub fn new(sink: &'s mut dyn Sink) -> Files<'s> {
+        Files {
+            sink,
+            errors: Vec::new(),
+        }
     }
 
-    /// A rendered template as the file at `path`, or its failure added to `errors`.
-    fn add_rendered(
-        &mut self,
-        path: String,
-        rendered: Result<String, Box<Diagnostic>>,
-        mode: u32,
-        errors: &mut Vec<Diagnostic>,
-    ) {
+    /// The templates' failures, each once.
+    pub fn errors(mut self) -> Vec<Diagnostic> {
+        // A broken template fails once per file it renders; say it once.
+        self.errors.dedup_by(|a, b| a.message == b.message);
+        self.errors
+    }
+
+    fn add(&mut self, path: impl Into<String>, contents: String, mode: u32) {
+        self.sink.file(path.into(), contents, mode);
+    }
+
+    /// A rendered template as the file at `path`, or its failure kept.
+    fn add_rendered(&mut self, path: String, rendered: Result<String, Box<Diagnostic>>, mode: u32) {
         match rendered {
-            Ok(text) => self.file(path, text, mode),
-            Err(diagnostic) => errors.push(*diagnostic),
+            Ok(text) => self.sink.file(path, text, mode),
+            Err(diagnostic) => self.errors.push(*diagnostic),
         }
     }
 }
+
+/// One emitter: a kind of file and the function that writes every file of that kind.
+pub struct Emitter {
+    /// What `benches/` and the tests call it.
+    pub name: &'static str,
+    pub emit: fn(&Input<'_>, &mut Files<'_>),
+}
+
+/// Every emitter, in the order a build runs them.
+pub const EMITTERS: &[Emitter] = &[
+    Emitter {
+        name: "kubernetes",
+        emit: k8s::emit,
+    },
+    Emitter {
+        name: "kubeadm",
+        emit: kubeadm::emit,
+    },
+    Emitter {
+        name: "haproxy",
+        emit: haproxy::emit,
+    },
+    Emitter {
+        name: "keepalived",
+        emit: keepalived::emit,
+    },
+    Emitter {
+        name: "nfs",
+        emit: nfs::emit,
+    },
+    Emitter {
+        name: "harbor",
+        emit: harbor::emit,
+    },
+    Emitter {
+        name: "containerd",
+        emit: containerd::emit,
+    },
+    Emitter {
+        name: "drbd",
+        emit: drbd::emit,
+    },
+    Emitter {
+        name: "etcd",
+        emit: etcd::emit,
+    },
+    Emitter {
+        name: "lab",
+        emit: lab::emit,
+    },
+    Emitter {
+        name: "ansible",
+        emit: ansible::emit,
+    },
+];
 
 impl Sink for Output {
     fn file(&mut self, path: String, contents: String, mode: u32) {
@@ -154,31 +225,12 @@ pub fn emit(input: &Input<'_>) -> Result<Output, Vec<Diagnostic>> {
 /// [`emit`], handing each file to `sink` as soon as it is made. On `Err` some files may
 /// have been given already: the caller discards them.
 pub fn emit_into(input: &Input<'_>, sink: &mut dyn Sink) -> Result<(), Vec<Diagnostic>> {
-    let mut diagnostics = Vec::new();
-    k8s::emit(input, sink);
-    kubeadm::emit(input, sink);
-    if let Err(found) = haproxy::emit(input, sink) {
-        diagnostics.extend(found);
+    let mut files = Files::new(sink);
+    for emitter in EMITTERS {
+        (emitter.emit)(input, &mut files);
     }
-    if let Err(found) = keepalived::emit(input, sink) {
-        diagnostics.extend(found);
-    }
-    if let Err(found) = nfs::emit(input, sink) {
-        diagnostics.extend(found);
-    }
-    harbor::emit(input, sink);
-    containerd::emit(input, sink);
-    drbd::emit(input, sink);
-    etcd::emit(input, sink);
-    lab::emit(input, sink);
-    ansible::emit(input, sink);
-    // A broken template fails once per file it renders; say it once.
-    diagnostics.dedup_by(|a, b| a.message == b.message);
-    if diagnostics.is_empty() {
-        Ok(())
-    } else {
-        Err(diagnostics)
-    }
+    let errors = files.errors();
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
 
 #[cfg(test)]

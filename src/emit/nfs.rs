@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{Input, MODE_FILE, Sink};
+use super::{Files, Input, MODE_FILE};
 use crate::platform::names::{k8s_name, namespace_of};
 use crate::semantic::views::{NfsExportOrCephRbd, NfsOption, NodeOrDrbdPair};
 use crate::semantic::{EntityId, Model};
@@ -128,7 +128,7 @@ struct Context<'a> {
     exports: Vec<Export>,
 }
 
-pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<crate::diagnostic::Diagnostic>> {
+pub fn emit(input: &Input<'_>, output: &mut Files<'_>) {
     let model = input.model;
     let mut per_node: BTreeMap<String, (EntityId, Vec<Export>)> = BTreeMap::new();
     for view in model.nfs_exports() {
@@ -168,7 +168,6 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<crate::d
                 });
         }
     }
-    let mut errors = Vec::new();
     for (node_name, (node, exports)) in per_node {
         let context = Context {
             source: &input.source,
@@ -181,12 +180,10 @@ pub fn emit(input: &Input<'_>, output: &mut dyn Sink) -> Result<(), Vec<crate::d
                 .templates
                 .render("exports.j2", &context, model.entity(node).name_span),
             MODE_FILE,
-            &mut errors,
         );
     }
     // The volumes' directories are created empty by the playbook (ansible/inventory.yaml
     // lists them per server), with their owner and mode.
-    if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
 
 /// k8sc's own lint of an exports file, for what `exportfs` accepts silently: a space

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::k8s::cni::{Chart, Manifest};
-use super::{Input, MODE_FILE, Sink};
+use super::{Files, Input, MODE_FILE};
 use crate::platform::Topology;
 use crate::semantic::views::LbSoftware;
 use crate::semantic::{EntityId, Model};
@@ -131,7 +131,7 @@ fn groups(model: &Model) -> Vec<(&'static str, Vec<EntityId>)> {
     ]
 }
 
-pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
+pub fn emit(input: &Input<'_>, output: &mut Files<'_>) {
     let model = input.model;
     let mut volumes: BTreeMap<EntityId, Vec<Volume>> = BTreeMap::new();
     for volume in super::nfs::volumes(model) {

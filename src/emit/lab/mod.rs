@@ -3,7 +3,7 @@
 
 pub mod plan;
 
-use super::{Input, MODE_FILE, Sink};
+use super::{Files, Input, MODE_FILE};
 use crate::platform::simulate::simulate;
 use crate::platform::{Platform, priorities};
 use crate::semantic::views::{LbSoftware, NodeOrDrbdPair, VipTrack};
@@ -12,7 +12,7 @@ use plan::{Drbd, Etcd, Expectation, Host, Node, Plan, Route, Service, Standin, T
 
 const NFS_PORT: u16 = 2049;
 
-pub fn emit(input: &Input<'_>, output: &mut dyn Sink) {
+pub fn emit(input: &Input<'_>, output: &mut Files<'_>) {
     if let Some(plan) = plan(input) {
         let text = serde_json::to_string_pretty(&plan).unwrap_or_default();
         output.add("lab/plan.json", format!("{text}\n"), MODE_FILE);
