@@ -12,17 +12,20 @@ use crate::semantic::value::{describe_cpu, describe_memory};
 use crate::semantic::views::{AntiAffinity, App, Role, Workload};
 
 /// The family's rules, in the order of their codes.
-pub(super) const RULES: &[super::Rule] = &[super::rule!(check: HA100, HA101, HA102, HA103)];
+pub(super) const RULES: &[super::Rule] = &[
+    super::rule!(whole_platform: HA100),
+    super::rule!(placements: HA101, HA102),
+    super::rule!(reservations: HA103),
+];
 
 /// The share of allocatable capacity requests may use; the rest is headroom.
 const USABLE_PERCENT: u64 = 80;
 
-pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
-    reservations(context, out);
+/// HA101 and HA102: each app's pods can be placed on the nodes it may use.
+fn placements(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     for app in context.model.apps() {
         placement(context, app, out);
     }
-    whole_platform(context, out);
 }
 
 /// HA103: a node's reservations leave it something.

@@ -17,7 +17,7 @@ use crate::semantic::{EntityId, Model, Type, Value};
 use crate::source::Span;
 
 /// The family's rules, in the order of their codes.
-pub(super) const RULES: &[super::Rule] = &[super::rule!(check: E0214, E0215, E0216, E0217, E0218, E0222)];
+pub(super) const RULES: &[super::Rule] = &[super::rule!(field_syntax: E0214, E0215, E0216, E0217, E0218, E0222)];
 
 /// Every string a declaration wrote, where it stands.
 #[derive(Debug, Clone)]
@@ -165,7 +165,7 @@ const FIELDS: &[(&str, bool, Syntax)] = &[
 
 /// E0214, E0215, E0216, E0217 and E0218: every string field with a syntax holds a value of
 /// that syntax.
-pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+pub fn field_syntax(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     for written in written_strings(context.model) {
         let Some(&(_, _, syntax)) = FIELDS
             .iter()

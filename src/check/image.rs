@@ -6,7 +6,7 @@ use crate::platform::Platform;
 use crate::source::Span;
 
 /// The family's rules, in the order of their codes.
-pub(super) const RULES: &[super::Rule] = &[super::rule!(check: HA095)];
+pub(super) const RULES: &[super::Rule] = &[super::rule!(images_pinned: HA095)];
 
 /// Why an image reference does not pin a version, if it does not.
 pub fn unpinned(image: &str) -> Option<&'static str> {
@@ -24,7 +24,7 @@ pub fn unpinned(image: &str) -> Option<&'static str> {
     }
 }
 
-pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+pub fn images_pinned(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     let images = model
         .apps()

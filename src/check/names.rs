@@ -16,7 +16,7 @@ use crate::semantic::{EntityId, KindId, Model};
 use crate::source::Span;
 
 /// The family's rules, in the order of their codes.
-pub(super) const RULES: &[super::Rule] = &[super::rule!(check: E0201, E0202, E0205, E0210, E0211, E0213)];
+pub(super) const RULES: &[super::Rule] = &[super::rule!(names_land_cleanly: E0201, E0202, E0205, E0210, E0211, E0213)];
 
 /// The kinds whose names become Kubernetes object names, and the scope names must be
 /// unique in once converted (`None`: cluster-wide; `Some(field)`: per namespace).
@@ -49,7 +49,7 @@ fn host_paths(model: &Model) -> Vec<(&str, Span)> {
 /// E0201 and E0202: every emitted name is valid and unique once converted; E0205: every
 /// host path is absolute and clean; E0210: every frontend has a name of its own in its
 /// balancer.
-pub fn check(context: &crate::platform::Platform<'_>, out: &mut Vec<Diagnostic>) {
+pub fn names_land_cleanly(context: &crate::platform::Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     frontend_names(model, out);
     interface_names(model, out);

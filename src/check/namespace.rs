@@ -8,12 +8,12 @@ use crate::platform::Platform;
 use crate::semantic::EntityId;
 
 /// The family's rules, in the order of their codes.
-pub(super) const RULES: &[super::Rule] = &[super::rule!(check: HA050, HA051, HA052)];
+pub(super) const RULES: &[super::Rule] = &[super::rule!(namespace_plan: HA050, HA051, HA052)];
 
 /// Namespaces Kubernetes owns.
 const RESERVED: &[&str] = &["default", "kube-system", "kube-public", "kube-node-lease"];
 
-pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+pub fn namespace_plan(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     let mut used: HashSet<EntityId> = HashSet::default();
     for controller in model.ingress_controllers() {

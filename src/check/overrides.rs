@@ -9,7 +9,7 @@ use crate::semantic::{EntityId, Model};
 use crate::source::Span;
 
 /// The family's rules, in the order of their codes.
-pub(super) const RULES: &[super::Rule] = &[super::rule!(check: E0123)];
+pub(super) const RULES: &[super::Rule] = &[super::rule!(no_ignored_fields: E0123)];
 
 /// Where a declaration writes a field itself (not through a component or a default).
 fn written(model: &Model, id: EntityId, field: &str) -> Option<Span> {
@@ -21,7 +21,7 @@ fn written(model: &Model, id: EntityId, field: &str) -> Option<Span> {
 /// E0123: a field another field overrides: `replicas` beside `autoscaling` (the
 /// autoscaler owns the count), a VIP group's check timing without a `track` (nothing is
 /// checked), a route's `tls_secret` without `tls = true` (no TLS is served).
-pub fn check(context: &crate::platform::Platform<'_>, out: &mut Vec<Diagnostic>) {
+pub fn no_ignored_fields(context: &crate::platform::Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     let mut ignored = |field_span: Option<Span>, message: String, by: Span, label: &str, help: &str| {
         if let Some(span) = field_span {

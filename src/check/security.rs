@@ -19,22 +19,40 @@ use crate::semantic::views::{App, Cni};
 use crate::source::Span;
 
 /// The family's rules, in the order of their codes.
-pub(super) const RULES: &[super::Rule] = &[super::rule!(check: E0220, E0221, HA111, HA112)];
+pub(super) const RULES: &[super::Rule] = &[
+    super::rule!(mounts_distinct: E0220),
+    super::rule!(relaxations_with_reasons: E0221),
+    super::rule!(ports_reachable: HA111),
+    super::rule!(root_with_reason: HA112),
+];
 
-pub fn check(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+/// HA111: in production, under enforced default-deny policies, every app port is
+/// reachable by something the platform declares. A development platform is often reached
+/// by hand (port-forwards).
+fn ports_reachable(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
-    let enforced = context.cluster().cni() != Cni::Flannel;
-    // A development platform is often reached by hand (port-forwards): HA111 is for
-    // production.
-    let inbound = (enforced && context.production()).then(|| Inbound::of(model));
-    for app in model.apps() {
-        root(app, out);
-        reasons(app, out);
-        mounts(app, out);
-        if let Some(inbound) = &inbound {
-            unreachable(app, inbound, out);
-        }
+    if context.cluster().cni() == Cni::Flannel || !context.production() {
+        return;
     }
+    let inbound = Inbound::of(model);
+    for app in model.apps() {
+        unreachable(app, &inbound, out);
+    }
+}
+
+/// HA112: an app runs as root only with a reason.
+fn root_with_reason(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    context.model.apps().for_each(|app| root(app, out));
+}
+
+/// E0221: every relaxation of an app's confinement says why.
+fn relaxations_with_reasons(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    context.model.apps().for_each(|app| reasons(app, out));
+}
+
+/// E0220: no two volumes or scratch paths of an app share a name or a path.
+fn mounts_distinct(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    context.model.apps().for_each(|app| mounts(app, out));
 }
 
 /// HA112: root only with a reason.

@@ -11,7 +11,7 @@ use crate::semantic::value::Value;
 use crate::source::Span;
 
 /// The family's rules, in the order of their codes.
-pub(super) const RULES: &[super::Rule] = &[super::rule!(check: E0122)];
+pub(super) const RULES: &[super::Rule] = &[super::rule!(no_repeats: E0122)];
 
 /// An item of a set-like list.
 #[derive(PartialEq, Eq, Hash)]
@@ -23,7 +23,7 @@ enum Item {
 /// E0122: no declaration or choice twice in a list a declaration writes. A frontend's
 /// `backends` (in the `frontends` records) are HA026's, which says what haproxy makes of
 /// the repeat; no other record holds such a list.
-pub fn check(context: &crate::platform::Platform<'_>, out: &mut Vec<Diagnostic>) {
+pub fn no_repeats(context: &crate::platform::Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     let mut seen: HashMap<Item, Span> = HashMap::default();
     for (index, entity) in model.entities.iter().enumerate() {

@@ -358,6 +358,7 @@ fn whatever_check_passes_the_real_programs_accept() {
     let mutants = usize::try_from(setting("K8SC_MUTANTS", MUTANTS as u64)).unwrap_or(MUTANTS);
     let mut seen_mutants = HashSet::new();
     let mut seen_files = HashSet::new();
+    let mut rules_heard: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     let (mut built, mut rejected, mut checked, mut simulated) = (0, 0, 0, 0);
     let templates = Templates::default();
     let batches = crate::build::scratch_dir("mutant-batches");
@@ -389,6 +390,19 @@ fn whatever_check_passes_the_real_programs_accept() {
         };
         if compilation.has_errors() {
             spanned(&compilation.diagnostics);
+            // Which rule of the registry said so (an HA code is always some rule's).
+            for diagnostic in compilation.diagnostics.iter().filter(|d| d.is_error()) {
+                match k8sc::check::rule_of(diagnostic.code) {
+                    Some((family, rule)) => {
+                        rules_heard.insert(format!("{}/{}", family.name, rule.name));
+                    }
+                    None => assert!(
+                        !diagnostic.code.as_str().starts_with("HA"),
+                        "{} is in no family of check::FAMILIES",
+                        diagnostic.code
+                    ),
+                }
+            }
             rejected += 1;
             continue;
         }
@@ -554,8 +568,11 @@ fn whatever_check_passes_the_real_programs_accept() {
         checked += files.len();
     }
     let _ = std::fs::remove_dir_all(&batches);
+    let rules: usize = k8sc::check::FAMILIES.iter().map(|family| family.rules.len()).sum();
     eprintln!(
-        "{built} mutants built, {rejected} rejected with a diagnostic; {checked} distinct files checked; {simulated} failure domains simulated; {admitted} distinct manifest sets applied to kube-apiserver"
+        "{built} mutants built, {rejected} rejected with a diagnostic; {checked} distinct files checked; {simulated} failure domains simulated; {admitted} distinct manifest sets applied to kube-apiserver; the rejections drew {} of the {rules} rules: {}",
+        rules_heard.len(),
+        rules_heard.iter().cloned().collect::<Vec<_>>().join(", ")
     );
     assert!(
         refused.is_empty(),

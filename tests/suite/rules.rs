@@ -211,3 +211,30 @@ fn simulate_counts_the_apps_that_lose_their_storage() {
             .all(|requirement| requirement.subject != "app db" || requirement.ok)
     );
 }
+
+/// The rule registry is whole: every HA code and every check-phase code is reported by a
+/// rule of `check::FAMILIES`, each rule's name is its own, and each family is named once.
+#[test]
+fn every_rule_code_has_one_registered_rule() {
+    use k8sc::check::FAMILIES;
+    use k8sc::diagnostic::Code;
+    let mut names = std::collections::BTreeSet::new();
+    let mut families = std::collections::BTreeSet::new();
+    for family in FAMILIES {
+        assert!(families.insert(family.name), "the family `{}` twice", family.name);
+        for rule in family.rules {
+            assert!(!rule.codes.is_empty(), "`{}` reports no code", rule.name);
+            assert!(
+                names.insert(rule.name),
+                "two rules are called `{}`: a name says which function reports a code",
+                rule.name
+            );
+        }
+    }
+    let unregistered: Vec<&str> = (Code::ALL.iter())
+        .filter(|code| code.as_str().starts_with("HA"))
+        .filter(|code| k8sc::check::rule_of(**code).is_none())
+        .map(|code| code.as_str())
+        .collect();
+    assert!(unregistered.is_empty(), "HA codes no rule reports: {unregistered:?}");
+}
