@@ -210,6 +210,7 @@ codes! {
     HA110 => "a VIP that carries services its group does not all track",
     HA111 => "an app with ports that no route, dependent app or `allow_from` may reach under the default-deny policies",
     HA112 => "an app that runs as root (`run_as_user = 0`) without `relax.run_as_root`",
+    HA113 => "a VIP group that tracks a service its VIP does not carry (`nfs` without a DRBD pair behind it, `ingress` without a controller, `haproxy` without a haproxy balancer)",
 }
 
 impl std::fmt::Display for Code {

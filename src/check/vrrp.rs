@@ -26,6 +26,7 @@ pub(super) const RULES: &[super::Rule] = &[
     super::rule!(tracked_service_released: HA038),
     super::rule!(interface_declared: HA039),
     super::rule!(services_tracked: HA110),
+    super::rule!(tracks_what_it_carries: HA113),
     super::rule!(check_interval_in_seconds: E0212),
     super::rule!(advert_interval_in_vrrp: E0212),
 ];
@@ -122,6 +123,52 @@ fn address_owners(model: &Model) -> HashMap<Ipv4Addr, (EntityId, &'static str, S
         }
     }
     owners
+}
+
+/// HA113: a group tracks a service its VIP carries: `nfs` a DRBD pair behind it,
+/// `ingress` an ingress controller on it, `haproxy` a haproxy balancer on it (the
+/// apiserver's check asks the apiserver itself, so `apiserver` may stand alone).
+fn tracks_what_it_carries(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    use crate::semantic::views::{LbSoftware, VipTrack};
+    let model = context.model;
+    for view in model.vip_groups() {
+        let (id, name) = (view.id(), view.name());
+        let (carried, what, how) = match view.track() {
+            VipTrack::Nfs => (
+                model.drbd_pairs().any(|pair| pair.vip() == Some(id)),
+                "DRBD pair",
+                format!("`vip = {name}` on the DRBD pair whose NFS it serves"),
+            ),
+            VipTrack::Ingress => (
+                model
+                    .ingress_controllers()
+                    .any(|controller| controller.vip() == Some(id)),
+                "ingress controller",
+                format!("`vip = {name}` on the ingress controller it fronts"),
+            ),
+            VipTrack::Haproxy => (
+                (model.load_balancers())
+                    .any(|balancer| balancer.vip() == Some(id) && balancer.software() == LbSoftware::Haproxy),
+                "haproxy load balancer",
+                format!("`vip = {name}` on the haproxy load balancer it fronts"),
+            ),
+            VipTrack::Apiserver | VipTrack::None => continue,
+        };
+        if !carried {
+            out.push(
+                Diagnostic::error(
+                    Code::HA113,
+                    format!(
+                        "VIP group `{name}` tracks {}, but no {what} is behind its VIP: keepalived's check would watch a service the VIP does not carry",
+                        view.track()
+                    ),
+                    view.track_span(),
+                    format!("no {what} on this VIP"),
+                )
+                .with_help(format!("write {how}, or track what the VIP carries (`track = none` when nothing)")),
+            );
+        }
+    }
 }
 
 /// HA036: every router id is in 1..255.

@@ -280,9 +280,10 @@ fn track_script(
             )
         }
         VipTrack::Ingress => {
+            // HA113 makes sure one is behind the VIP.
             let port = (model.ingress_controllers())
-                .find(|c| c.vip() == Some(view.id()))
-                .map_or(80, |c| c.http_port());
+                .find(|c| c.vip() == Some(view.id()))?
+                .http_port();
             (
                 "check_ingress",
                 "check_ingress.sh.j2",
@@ -290,7 +291,8 @@ fn track_script(
             )
         }
         VipTrack::Nfs => {
-            let resource = plan.pair.map_or("r0", |p| p.resource()).to_string();
+            // HA113 makes sure a DRBD pair is behind the VIP.
+            let resource = plan.pair?.resource().to_string();
             let values = serde_json::json!({
                 "resource": resource,
                 "vip": plan.vip_address,
