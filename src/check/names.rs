@@ -16,7 +16,13 @@ use crate::semantic::{EntityId, KindId, Model};
 use crate::source::Span;
 
 /// The family's rules, in the order of their codes.
-pub(super) const RULES: &[super::Rule] = &[super::rule!(names_land_cleanly: E0201, E0202, E0205, E0210, E0211, E0213)];
+pub(super) const RULES: &[super::Rule] = &[
+    super::rule!(kubernetes_names: E0201, E0202),
+    super::rule!(host_paths_clean: E0205),
+    super::rule!(frontend_names: E0210),
+    super::rule!(interface_names: E0211),
+    super::rule!(drbd_names: E0213),
+];
 
 /// The kinds whose names become Kubernetes object names, and the scope names must be
 /// unique in once converted (`None`: cluster-wide; `Some(field)`: per namespace).
@@ -46,14 +52,9 @@ fn host_paths(model: &Model) -> Vec<(&str, Span)> {
     paths
 }
 
-/// E0201 and E0202: every emitted name is valid and unique once converted; E0205: every
-/// host path is absolute and clean; E0210: every frontend has a name of its own in its
-/// balancer.
-pub fn names_land_cleanly(context: &crate::platform::Platform<'_>, out: &mut Vec<Diagnostic>) {
+/// E0205: every host path (exports, DRBD disks, devices and mounts) is absolute and clean.
+fn host_paths_clean(context: &crate::platform::Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
-    frontend_names(model, out);
-    interface_names(model, out);
-    drbd_names(model, out);
     for (path, span) in host_paths(model) {
         if !is_clean_path(path) {
             out.push(
@@ -67,6 +68,13 @@ pub fn names_land_cleanly(context: &crate::platform::Platform<'_>, out: &mut Vec
             );
         }
     }
+}
+
+/// E0201 and E0202: every declaration's name is a Kubernetes name (a DNS label), and no
+/// two objects of one kind (apps and ingress controllers of one namespace together) get
+/// the same one.
+fn kubernetes_names(context: &crate::platform::Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
     // Apps and ingress controllers share their namespace's names: each becomes a
     // Deployment (or DaemonSet) and a Service named after it. The other kinds are named
     // apart, each kind its own objects.
@@ -127,7 +135,8 @@ pub fn names_land_cleanly(context: &crate::platform::Platform<'_>, out: &mut Vec
 
 /// E0211: every declared network interface is a name Linux accepts: keepalived binds its
 /// VRRP instances to it, and the lab and the playbook name it to `ip`.
-fn interface_names(model: &Model, out: &mut Vec<Diagnostic>) {
+fn interface_names(context: &crate::platform::Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
     let declared = (model.clusters().map(|view| (view.interface(), view.interface_span())))
         .chain(model.nodes().map(|view| (view.interface(), view.interface_span())))
         .chain(model.vip_groups().map(|view| (view.interface(), view.interface_span())));
@@ -151,7 +160,8 @@ fn interface_names(model: &Model, out: &mut Vec<Diagnostic>) {
 }
 
 /// E0213: each DRBD pair's resource name and device are ones drbdadm parses.
-fn drbd_names(model: &Model, out: &mut Vec<Diagnostic>) {
+fn drbd_names(context: &crate::platform::Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
     for pair in model.drbd_pairs() {
         let resource = pair.resource();
         if !is_drbd_resource(resource) {
@@ -183,7 +193,8 @@ fn drbd_names(model: &Model, out: &mut Vec<Diagnostic>) {
 /// E0210: a haproxy frontend's name is not empty, and no other frontend of its balancer
 /// becomes the same proxy name: haproxy refuses a `frontend` without a name and two
 /// proxies of one name.
-fn frontend_names(model: &Model, out: &mut Vec<Diagnostic>) {
+fn frontend_names(context: &crate::platform::Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
     // LVS frontends become virtual servers, which have no names.
     let haproxy =
         (model.load_balancers()).filter(|balancer| balancer.software() != crate::semantic::views::LbSoftware::Lvs);
