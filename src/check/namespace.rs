@@ -8,24 +8,38 @@ use crate::platform::Platform;
 use crate::semantic::EntityId;
 
 /// The family's rules, in the order of their codes.
-pub(super) const RULES: &[super::Rule] = &[super::rule!(namespace_plan: HA050, HA051, HA052)];
+pub(super) const RULES: &[super::Rule] = &[
+    super::rule!(not_reserved: HA050),
+    super::rule!(classes_match: HA051),
+    super::rule!(not_empty: HA052),
+];
 
 /// Namespaces Kubernetes owns.
 const RESERVED: &[&str] = &["default", "kube-system", "kube-public", "kube-node-lease"];
 
-pub fn namespace_plan(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
-    let model = context.model;
+/// The namespaces something runs in: each app's, and each ingress controller's.
+fn used_namespaces(model: &crate::semantic::Model) -> HashSet<EntityId> {
     let mut used: HashSet<EntityId> = HashSet::default();
     for controller in model.ingress_controllers() {
         used.extend(controller.namespace().map(|namespace| namespace.entity()));
     }
+    used.extend(
+        model
+            .apps()
+            .filter_map(|app| app.namespace())
+            .map(|namespace| namespace.entity()),
+    );
+    used
+}
+
+/// HA051: an app's class is its namespace's class.
+fn classes_match(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
     for app in model.apps() {
         let Some(namespace) = app.namespace() else {
             continue;
         };
-        used.insert(namespace.entity());
         let namespace = model.namespace(namespace);
-        // HA051: the app's class is its namespace's class.
         let (Some(app_class), Some(namespace_class)) = (app.class(), namespace.class()) else {
             continue;
         };
@@ -49,9 +63,12 @@ pub fn namespace_plan(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
             );
         }
     }
-    for namespace in model.namespaces() {
+}
+
+/// HA050: no namespace is one of Kubernetes' own.
+fn not_reserved(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    for namespace in context.model.namespaces() {
         let name = namespace.name();
-        // HA050: not one of Kubernetes' own namespaces.
         if RESERVED.contains(&name) || name.replace('_', "-").starts_with("kube-") {
             out.push(
                 Diagnostic::error(
@@ -63,7 +80,14 @@ pub fn namespace_plan(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
                 .with_help("name the namespace after the class of applications it serves, such as `monitor` or `shop`"),
             );
         }
-        // HA052: a namespace with nothing in it.
+    }
+}
+
+/// HA052: every namespace holds something.
+fn not_empty(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let used = used_namespaces(context.model);
+    for namespace in context.model.namespaces() {
+        let name = namespace.name();
         if !used.contains(&namespace.id().entity()) {
             out.push(
                 Diagnostic::warning(
