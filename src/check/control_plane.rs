@@ -17,7 +17,8 @@ pub(super) const RULES: &[super::Rule] = &[
     super::rule!(front_port_free: HA023),
     super::rule!(backends_are_masters: HA024),
     super::rule!(check_frontend_modes: HA025),
-    super::rule!(check_backends: HA026, HA027),
+    super::rule!(backends_listed_once: HA026),
+    super::rule!(apiserver_port_balanced: HA027),
     super::rule!(check_vips: HA028),
     super::rule!(check_lvs: HA029),
 ];
@@ -255,15 +256,12 @@ pub fn check_frontend_modes(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// HA026 and HA027: each frontend lists a backend once, and one meant for the apiservers
-/// balances to a port they listen on.
-pub fn check_backends(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+/// HA026: each frontend lists a backend once (haproxy refuses a `server` name twice).
+fn backends_listed_once(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
-    let api_port = context.apiserver_port();
     for balancer in model.load_balancers() {
         for frontend in balancer.frontends() {
             let name = frontend.name().unwrap_or_default();
-            // HA026: haproxy refuses a server line that repeats (a `server` name twice).
             let mut seen: HashMap<EntityId, Span> = HashMap::default();
             for (backend, span) in frontend.backends().spanned() {
                 let node = backend.entity();
@@ -284,8 +282,13 @@ pub fn check_backends(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    // HA027: while no frontend reaches the apiservers, one whose backends are all
-    // control-plane nodes balancing to a port nothing there listens on was meant for them.
+}
+
+/// HA027: while no frontend reaches the apiservers, one whose backends are all
+/// control-plane nodes, balancing to a port nothing there listens on, was meant for them.
+fn apiserver_port_balanced(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    let api_port = context.apiserver_port();
     for frontend in context
         .frontends
         .iter()
