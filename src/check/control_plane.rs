@@ -132,12 +132,8 @@ fn masters_fronted(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
 fn front_port_free(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     let masters = &context.topology.control_plane;
-    let all = &context.frontends;
-    let leading = &context.apiserver_frontends;
     let api_port = context.apiserver_port();
-
-    for &idx in leading {
-        let frontend = &all[idx];
+    for frontend in context.frontends_to_apiservers() {
         if frontend.port == api_port {
             let colliding: Vec<EntityId> = (model.load_balancer(frontend.balancer).nodes().entities())
                 .into_iter()
@@ -171,12 +167,8 @@ fn front_port_free(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
 fn backends_are_masters(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     let masters = &context.topology.control_plane;
-    let all = &context.frontends;
-    let leading = &context.apiserver_frontends;
     let api_port = context.apiserver_port();
-
-    for &idx in leading {
-        let frontend = &all[idx];
+    for frontend in context.frontends_to_apiservers() {
         let direct = frontend.backend_port == api_port && frontend.backends.iter().any(|b| masters.contains(b));
         if !direct {
             continue;

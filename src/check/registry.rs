@@ -45,6 +45,16 @@ pub fn cron_problem(cron: &str) -> Option<String> {
         .map(|field| format!("has the field `{field}`, which is not cron syntax"))
 }
 
+/// Every registry, and the primary ones, in source order.
+fn registries_and_primaries(model: &crate::semantic::Model) -> (Vec<EntityId>, Vec<EntityId>) {
+    let registries: Vec<EntityId> = model.registries().map(|registry| registry.id().entity()).collect();
+    let primaries = (registries.iter())
+        .copied()
+        .filter(|registry| model.registry(*registry).level() == RegistryLevel::Primary)
+        .collect();
+    (registries, primaries)
+}
+
 /// HA090: no replication cycle.
 fn no_replication_cycle(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
@@ -73,12 +83,7 @@ fn no_replication_cycle(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
 /// HA092: one primary.
 fn one_primary(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
-    let registries: Vec<EntityId> = model.registries().map(|registry| registry.id().entity()).collect();
-    let primaries: Vec<EntityId> = registries
-        .iter()
-        .copied()
-        .filter(|registry| model.registry(*registry).level() == RegistryLevel::Primary)
-        .collect();
+    let (registries, primaries) = registries_and_primaries(model);
 
     if !registries.is_empty() && primaries.len() != 1 {
         let (span, message) = match primaries.as_slice() {
@@ -105,12 +110,7 @@ fn one_primary(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
 /// HA091: every sub-registry is reachable from the primary.
 fn subs_reached(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
-    let registries: Vec<EntityId> = model.registries().map(|registry| registry.id().entity()).collect();
-    let primaries: Vec<EntityId> = registries
-        .iter()
-        .copied()
-        .filter(|registry| model.registry(*registry).level() == RegistryLevel::Primary)
-        .collect();
+    let (registries, primaries) = registries_and_primaries(model);
 
     if let [primary] = primaries.as_slice() {
         let mut reached: HashSet<EntityId> = std::iter::once(*primary).collect();

@@ -124,6 +124,11 @@ impl<'m> Platform<'m> {
             .filter_map(|(domain, loss)| loss.as_ref().map(|loss| (domain, loss)))
     }
 
+    /// The frontends that lead to the apiservers.
+    pub fn frontends_to_apiservers(&self) -> impl Iterator<Item = &survival::Frontend> {
+        (self.apiserver_frontends.iter()).map(|&position| &self.frontends[position])
+    }
+
     /// The cluster's Kubernetes minor, when it is one k8sc knows (E0206 says when not).
     pub fn minor(&self) -> Option<u32> {
         (self.cluster().version()).and_then(|version| bootstrap::minor(version).ok())
