@@ -47,11 +47,8 @@ pub fn compile(data: &[u8]) {
     }
     let secrets = crate::platform::Secrets::default();
     let templates = crate::emit::Templates::default();
-    let Some(input) = crate::emit::Input::of("fuzz.k8s", &compilation, &secrets, &templates) else {
-        return;
-    };
-    let first = crate::emit::emit(&input).map_err(|found| found.len());
-    let second = crate::emit::emit(&input).map_err(|found| found.len());
+    let first = crate::build("fuzz.k8s", &compilation, &secrets, &templates).map_err(|found| found.len());
+    let second = crate::build("fuzz.k8s", &compilation, &secrets, &templates).map_err(|found| found.len());
     assert!(first == second, "two emissions of one model differ");
     // Whatever strings the input holds, every structured file reads back as its format.
     if let Ok(output) = first {

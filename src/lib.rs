@@ -49,6 +49,37 @@ impl Compilation {
     }
 }
 
+/// What `k8sc build` makes of a compilation whose front end passed, in memory: what only a
+/// build needs is checked first (`check::build`: every secret readable, what the nodes join
+/// with), and its errors stop it before any emitter runs; then every emitter. Pure: the
+/// secrets are the caller's, and a secret it does not hold is one it could not read.
+pub fn build(
+    source: &str,
+    compilation: &Compilation,
+    secrets: &platform::Secrets,
+    templates: &emit::Templates,
+) -> Result<emit::Output, Vec<Diagnostic>> {
+    let errors: Vec<Diagnostic> = check::build(&compilation.model, &compilation.graph, secrets, |_| {
+        "it was not given".to_string()
+    })
+    .into_iter()
+    .filter(Diagnostic::is_error)
+    .collect();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    match emit::Input::of(source, compilation, secrets, templates) {
+        Some(input) => emit::emit(&input),
+        // No cluster: the front end said so (E0115), and nothing is built.
+        None => Err(compilation
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .cloned()
+            .collect()),
+    }
+}
+
 /// Compiles one file: parse, resolve, type-check, build the graph, run every HA rule.
 /// Pure: no IO. Secrets are not known, so rules that need their values are skipped.
 pub fn compile(name: &str, text: &str) -> Compilation {

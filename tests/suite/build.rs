@@ -113,8 +113,7 @@ pub fn emit_text(file_name: &str, text: &str) -> emit::Output {
     let compilation = k8sc::compile_with("example.k8s", text, &secrets);
     assert!(!compilation.has_errors(), "{file_name} does not compile");
     let templates = Templates::default();
-    let input = emit::Input::of(file_name, &compilation, &secrets, &templates).expect("a platform with its cluster");
-    emit::emit(&input).unwrap_or_else(|d| panic!("{file_name}: {d:?}"))
+    k8sc::build(file_name, &compilation, &secrets, &templates).unwrap_or_else(|d| panic!("{file_name}: {d:?}"))
 }
 
 /// Builds every example with the CLI into one scratch folder each.
@@ -984,9 +983,8 @@ fn every_passing_case_builds_into_files_their_programs_accept() {
         );
         let templates = Templates::default();
         // One source name for all, so that the files' headers do not tell equal files apart.
-        let input =
-            emit::Input::of("case.k8s", &compilation, &secrets, &templates).expect("a platform with its cluster");
-        let output = emit::emit(&input).unwrap_or_else(|d| panic!("{name} does not build: {d:?}"));
+        let output = k8sc::build("case.k8s", &compilation, &secrets, &templates)
+            .unwrap_or_else(|d| panic!("{name} does not build: {d:?}"));
         cases += 1;
         let tree = write_tree(stem, &output);
         let consumers: [(&str, &[&str]); 3] = [

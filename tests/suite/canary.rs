@@ -79,8 +79,7 @@ fn build(text: &str, secrets: &k8sc::platform::Secrets) -> Result<emit::Output, 
         return Err(compilation.diagnostics);
     }
     let templates = Templates::default();
-    let input = emit::Input::of("planted.k8s", &compilation, secrets, &templates).expect("a platform with its cluster");
-    emit::emit(&input)
+    k8sc::build("planted.k8s", &compilation, secrets, &templates)
 }
 
 /// Every string of a YAML, JSON or TOML tree with `planted` put back to `original`.

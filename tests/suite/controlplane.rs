@@ -421,9 +421,8 @@ pub fn built(source: &Path) -> (String, Vec<k8sc::diagnostic::Diagnostic>, k8sc:
     let compilation = k8sc::compile_with("platform.k8s", &text, &secrets);
     assert!(!compilation.has_errors(), "{} does not compile", source.display());
     let templates = k8sc::emit::Templates::default();
-    let input =
-        k8sc::emit::Input::of("platform.k8s", &compilation, &secrets, &templates).expect("a platform with its cluster");
-    let output = k8sc::emit::emit(&input).unwrap_or_else(|_| panic!("{} builds", source.display()));
+    let output = k8sc::build("platform.k8s", &compilation, &secrets, &templates)
+        .unwrap_or_else(|_| panic!("{} builds", source.display()));
     let diagnostics = compilation.diagnostics.clone();
     (text, diagnostics, output)
 }

@@ -14,7 +14,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use k8sc::emit::{self, Templates};
+use k8sc::emit::Templates;
 
 use crate::build::{assert_valid, files_named, run_validator, with_bootstrap, write_tree};
 use crate::no_panic::Rng;
@@ -429,10 +429,10 @@ fn whatever_check_passes_the_real_programs_accept() {
                 simulated += 1;
             }
         }
-        let input =
-            emit::Input::of("mutant.k8s", &compilation, &secrets, &templates).expect("a platform with its cluster");
-        let emitted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| emit::emit(&input)))
-            .unwrap_or_else(|_| panic!("the build panicked on this mutant of {}:\n{text}", source.display()));
+        let emitted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            k8sc::build("mutant.k8s", &compilation, &secrets, &templates)
+        }))
+        .unwrap_or_else(|_| panic!("the build panicked on this mutant of {}:\n{text}", source.display()));
         // A secret the build needs and lacks is the build's finding, by design (`check`
         // judges a platform, not a deployment): a diagnostic, with its span.
         let output = match emitted {
