@@ -15,7 +15,8 @@ use crate::source::Span;
 /// The family's rules, in the order of their codes.
 pub(super) const RULES: &[super::Rule] = &[
     super::rule!(networks_disjoint: HA070),
-    super::rule!(node_addresses_in_subnet: HA071, HA072),
+    super::rule!(node_addresses_in_subnet: HA071),
+    super::rule!(node_addresses_unique: HA072),
     super::rule!(policies_enforced: HA073),
     super::rule!(no_external_ips: HA074),
     super::rule!(calico_release_tested: HA075),
@@ -151,14 +152,13 @@ fn networks_disjoint(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
 }
-
+/// HA071: every node address is on the node subnet.
 /// HA071 and HA072: every node address on the node subnet, and unique.
 fn node_addresses_in_subnet(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     let cluster = context.cluster();
 
     let node_subnet = cluster.node_subnet();
-    let mut owners: HashMap<Ipv4Addr, EntityId> = HashMap::default();
     for view in model.nodes() {
         let node = view.id().entity();
         let Some(address) = view.address() else {
@@ -181,6 +181,18 @@ fn node_addresses_in_subnet(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
                 .with_help(format!("give the node an address in {subnet}, or widen `node_subnet`")),
             );
         }
+    }
+}
+
+/// HA072: every node has an address of its own.
+fn node_addresses_unique(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    let mut owners: HashMap<Ipv4Addr, EntityId> = HashMap::default();
+    for view in model.nodes() {
+        let node = view.id().entity();
+        let Some(address) = view.address() else {
+            continue;
+        };
         if let Some(&first) = owners.get(&address) {
             out.push(
                 Diagnostic::error(

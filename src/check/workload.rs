@@ -11,12 +11,15 @@ use crate::source::Span;
 /// The family's rules, in the order of their codes.
 pub(super) const RULES: &[super::Rule] = &[
     super::rule!(replicas_kept: HA060),
-    super::rule!(volumes_match_workload: HA061, HA062),
-    super::rule!(autoscaling_sound: HA063, HA064),
+    super::rule!(stateful_claims_volume: HA061),
+    super::rule!(only_stateful_claims: HA062),
+    super::rule!(autoscaled_requests_cpu: HA063),
+    super::rule!(autoscaling_bounds: HA064),
     super::rule!(limits_cover_requests: HA065),
     super::rule!(no_dependency_cycles: HA066),
     super::rule!(schedulable: HA067),
-    super::rule!(probes_sound: HA068, HA069),
+    super::rule!(probes_runnable: HA068),
+    super::rule!(ready_when_serving: HA069),
 ];
 
 /// Cores (in millicores) and memory (in bytes) of a resources record.
@@ -82,33 +85,38 @@ fn replicas_kept(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// HA061 / HA062: stateful apps claim volumes; the others claim none.
-fn volumes_match_workload(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
-    let model = context.model;
-    for view in model.apps() {
-        let name = view.name();
-        let workload = view.workload();
-        let volumes = view.volumes().len();
-
-        if workload == Workload::Stateful && volumes == 0 {
+/// HA061: a stateful app claims a volume.
+fn stateful_claims_volume(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    for view in context.model.apps() {
+        if view.workload() == Workload::Stateful && view.volumes().is_empty() {
             out.push(
                 context
                     .finding(
                         Code::HA061,
-                        format!("stateful app `{name}` claims no volume"),
+                        format!("stateful app `{}` claims no volume", view.name()),
                         view.workload_span(),
                         "stateful",
                     )
                     .with_help("add `volumes = [{ name = \"data\", storage = ..., size = 10Gi, mount = \"/data\" }]`, or make it stateless"),
             );
         }
-        // An error in every profile: the build writes volume claims for a StatefulSet only,
-        // and kube-apiserver refuses a pod that mounts a volume it does not have.
-        if workload != Workload::Stateful && volumes > 0 {
+    }
+}
+
+/// HA062: only a stateful app claims volumes. An error in every profile: the build writes
+/// volume claims for a StatefulSet only, and kube-apiserver refuses a pod that mounts a
+/// volume it does not have.
+fn only_stateful_claims(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    for view in context.model.apps() {
+        let workload = view.workload();
+        if workload != Workload::Stateful && !view.volumes().is_empty() {
             out.push(
                 Diagnostic::error(
                     Code::HA062,
-                    format!("{workload} app `{name}` claims volumes; only stateful apps get volume claims"),
+                    format!(
+                        "{workload} app `{}` claims volumes; only stateful apps get volume claims",
+                        view.name()
+                    ),
                     view.volumes_span(),
                     "volume claims",
                 )
@@ -121,41 +129,46 @@ fn volumes_match_workload(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// HA063 and HA064: the autoscaler scales on cpu, between sound bounds.
-fn autoscaling_sound(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
-    let model = context.model;
-    for view in model.apps() {
-        let name = view.name();
+/// HA063: the HPA scales on CPU utilisation, a share of the cpu request. A cpu limit
+/// alone is a request too: Kubernetes copies it into the request.
+fn autoscaled_requests_cpu(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let cpu = |resources: Option<crate::semantic::views::Resources<'_>>| resources.and_then(|r| r.cpu());
+    for view in context.model.apps().filter(|view| view.autoscaling().is_some()) {
+        if cpu(view.requests()).is_none() && cpu(view.limits()).is_none() {
+            out.push(
+                Diagnostic::error(
+                    Code::HA063,
+                    format!("app `{}` autoscales but requests no cpu", view.name()),
+                    view.autoscaling_span(),
+                    "autoscaling on CPU utilisation",
+                )
+                .with_help("add `requests = { cpu = 250m, ... }`: utilisation is measured against the request"),
+            );
+        }
+    }
+}
 
-        if let Some(autoscaling) = view.autoscaling() {
-            // HA063: the HPA scales on CPU utilisation, a share of the cpu request. A cpu
-            // limit alone is a request too: Kubernetes copies it into the request.
-            let cpu = |resources: Option<crate::semantic::views::Resources<'_>>| resources.and_then(|r| r.cpu());
-            if cpu(view.requests()).is_none() && cpu(view.limits()).is_none() {
-                out.push(
-                    Diagnostic::error(
-                        Code::HA063,
-                        format!("app `{name}` autoscales but requests no cpu"),
-                        view.autoscaling_span(),
-                        "autoscaling on CPU utilisation",
-                    )
-                    .with_help("add `requests = { cpu = 250m, ... }`: utilisation is measured against the request"),
-                );
-            }
-            // HA064: 1 <= min <= max.
-            if let (Some(min), Some(max)) = (autoscaling.min(), autoscaling.max())
-                && (min < 1 || max < min)
-            {
-                out.push(
-                    Diagnostic::error(
-                        Code::HA064,
-                        format!("app `{name}` autoscales between min {min} and max {max}; it needs max >= min >= 1"),
-                        view.autoscaling_span(),
-                        "autoscaling bounds",
-                    )
-                    .with_help("set `min` to at least 1 (2 in production) and `max` to at least `min`"),
-                );
-            }
+/// HA064: an autoscaler's bounds are 1 <= min <= max.
+fn autoscaling_bounds(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    for view in context.model.apps() {
+        let Some(autoscaling) = view.autoscaling() else {
+            continue;
+        };
+        if let (Some(min), Some(max)) = (autoscaling.min(), autoscaling.max())
+            && (min < 1 || max < min)
+        {
+            out.push(
+                Diagnostic::error(
+                    Code::HA064,
+                    format!(
+                        "app `{}` autoscales between min {min} and max {max}; it needs max >= min >= 1",
+                        view.name()
+                    ),
+                    view.autoscaling_span(),
+                    "autoscaling bounds",
+                )
+                .with_help("set `min` to at least 1 (2 in production) and `max` to at least `min`"),
+            );
         }
     }
 }
@@ -188,13 +201,10 @@ fn limits_cover_requests(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// HA068: each probe is one check that can run; HA069: production apps with ports
-/// say when they are ready.
-fn probes_sound(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
-    let model = context.model;
-    for view in model.apps() {
+/// HA068: each probe is one check that can run.
+fn probes_runnable(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    for view in context.model.apps() {
         let name = view.name();
-
         let ports: Vec<u16> = (view.ports().iter()).filter_map(|port| port.port()).collect();
         for (kind, probe) in [
             ("readiness", view.readiness()),
@@ -210,11 +220,23 @@ fn probes_sound(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        if context.production() && !ports.is_empty() && view.readiness().is_none() {
+    }
+}
+
+/// HA069: a production app with ports says when it is ready.
+fn ready_when_serving(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    if !context.production() {
+        return;
+    }
+    for view in context.model.apps() {
+        if !view.ports().is_empty() && view.readiness().is_none() {
             out.push(
                 Diagnostic::warning(
                     Code::HA069,
-                    format!("app `{name}` has ports but no readiness probe: its Service sends it traffic before it can answer"),
+                    format!(
+                        "app `{}` has ports but no readiness probe: its Service sends it traffic before it can answer",
+                        view.name()
+                    ),
                     view.ports_span(),
                     "ports without a readiness probe",
                 )
