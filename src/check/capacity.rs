@@ -14,18 +14,22 @@ use crate::semantic::views::{AntiAffinity, App, Role, Workload};
 /// The family's rules, in the order of their codes.
 pub(super) const RULES: &[super::Rule] = &[
     super::rule!(whole_platform: HA100),
-    super::rule!(placements: HA101, HA102),
+    super::rule!(replicas_have_nodes: HA101),
+    super::rule!(pods_fit: HA102),
     super::rule!(reservations: HA103),
 ];
 
 /// The share of allocatable capacity requests may use; the rest is headroom.
 const USABLE_PERCENT: u64 = 80;
 
-/// HA101 and HA102: each app's pods can be placed on the nodes it may use.
-fn placements(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
-    for app in context.model.apps() {
-        placement(context, app, out);
-    }
+/// HA101: every replica of an app under required anti-affinity has a node of its own.
+fn replicas_have_nodes(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    context.model.apps().for_each(|app| pods_fit_nodes(context, app, out));
+}
+
+/// HA102: a pod of every app fits on some node it may run on.
+fn pods_fit(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    context.model.apps().for_each(|app| pod_fits(context, app, out));
 }
 
 /// HA103: a node's reservations leave it something.
@@ -79,7 +83,9 @@ fn per_pod(app: App<'_>) -> (u64, u64) {
 }
 
 /// HA101 and HA102: an app's pods can all be placed.
-fn placement(context: &Platform<'_>, app: App<'_>, out: &mut Vec<Diagnostic>) {
+/// HA101: required anti-affinity puts one pod per node; the autoscaler keeps at least its
+/// `min` (and then owns `replicas`).
+fn pods_fit_nodes(context: &Platform<'_>, app: App<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     let eligible = context.topology.eligible(model, app.id().entity());
     if eligible.is_empty() {
@@ -88,8 +94,6 @@ fn placement(context: &Platform<'_>, app: App<'_>, out: &mut Vec<Diagnostic>) {
     }
     let name = app.name();
     let daemon = app.workload() == Workload::Daemon;
-    // HA101: required anti-affinity puts one pod per node; the autoscaler keeps at least
-    // its `min` (and then owns `replicas`).
     let required = app.placement().anti_affinity() == AntiAffinity::Required;
     let (pods, pods_span, counted) = match app.autoscaling() {
         Some(autoscaling) => (
@@ -119,7 +123,13 @@ fn placement(context: &Platform<'_>, app: App<'_>, out: &mut Vec<Diagnostic>) {
             )),
         );
     }
-    // HA102: one pod fits on the largest node it may run on.
+}
+
+/// HA102: one pod fits on the largest node it may run on.
+fn pod_fits(context: &Platform<'_>, app: App<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    let eligible = context.topology.eligible(model, app.id().entity());
+    let name = app.name();
     let (cpu, memory) = per_pod(app);
     let span = if app.requests().is_some() {
         app.requests_span()
