@@ -17,7 +17,9 @@ use crate::semantic::views::Profile;
 /// The family's rules, in the order of their codes.
 pub(super) const RULES: &[super::Rule] = &[
     super::rule!(version_known: E0206),
-    super::rule!(secrets_well_formed: E0207, E0208, E0209),
+    super::rule!(token_well_formed: E0207),
+    super::rule!(certificate_key_well_formed: E0208),
+    super::rule!(ca_well_formed: E0209),
     super::rule!(release_supported: E0219),
 ];
 
@@ -67,11 +69,15 @@ fn release_supported(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// E0207, E0208, E0209: the secrets' formats, when their values are known.
-fn secrets_well_formed(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+/// The value of a cluster secret, when the caller could read it.
+fn secret<'p>(context: &'p Platform<'_>, source: Option<&crate::semantic::SecretSource>) -> Option<&'p str> {
+    source.and_then(|source| context.secrets.get(source))
+}
+
+/// E0207: a bootstrap token in kubeadm's format, when its value is known.
+fn token_well_formed(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let cluster = context.cluster();
-    let value = |source: Option<&crate::semantic::SecretSource>| source.and_then(|source| context.secrets.get(source));
-    if let Some(problem) = value(cluster.bootstrap_token()).and_then(token_problem) {
+    if let Some(problem) = secret(context, cluster.bootstrap_token()).and_then(token_problem) {
         out.push(
             Diagnostic::error(
                 Code::E0207,
@@ -82,7 +88,12 @@ fn secrets_well_formed(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
             .with_help("make one with `kubeadm token generate` (such as abcdef.0123456789abcdef)"),
         );
     }
-    if let Some(problem) = value(cluster.certificate_key()).and_then(certificate_key_problem) {
+}
+
+/// E0208: a certificate key kubeadm can use, when its value is known.
+fn certificate_key_well_formed(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let cluster = context.cluster();
+    if let Some(problem) = secret(context, cluster.certificate_key()).and_then(certificate_key_problem) {
         out.push(
             Diagnostic::error(
                 Code::E0208,
@@ -93,7 +104,12 @@ fn secrets_well_formed(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
             .with_help("make one with `kubeadm certs certificate-key` (or `openssl rand -hex 32`)"),
         );
     }
-    if let Some(Err(problem)) = value(cluster.ca_certificate()).map(ca_cert_hash) {
+}
+
+/// E0209: the cluster CA is a certificate and a private key, when their values are known.
+fn ca_well_formed(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let cluster = context.cluster();
+    if let Some(Err(problem)) = secret(context, cluster.ca_certificate()).map(ca_cert_hash) {
         out.push(
             Diagnostic::error(
                 Code::E0209,
@@ -104,7 +120,7 @@ fn secrets_well_formed(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
             .with_help(CA_HELP),
         );
     }
-    if let Some(problem) = value(cluster.ca_key()).and_then(key_problem) {
+    if let Some(problem) = secret(context, cluster.ca_key()).and_then(key_problem) {
         out.push(
             Diagnostic::error(
                 Code::E0209,
