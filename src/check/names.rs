@@ -17,7 +17,8 @@ use crate::source::Span;
 
 /// The family's rules, in the order of their codes.
 pub(super) const RULES: &[super::Rule] = &[
-    super::rule!(kubernetes_names: E0201, E0202),
+    super::rule!(kubernetes_names: E0201),
+    super::rule!(kubernetes_names_unique: E0202),
     super::rule!(host_paths_clean: E0205),
     super::rule!(frontend_names: E0210),
     super::rule!(interface_names: E0211),
@@ -70,18 +71,11 @@ fn host_paths_clean(context: &crate::platform::Platform<'_>, out: &mut Vec<Diagn
     }
 }
 
-/// E0201 and E0202: every declaration's name is a Kubernetes name (a DNS label), and no
-/// two objects of one kind (apps and ingress controllers of one namespace together) get
-/// the same one.
+/// E0201: every declaration's name becomes a Kubernetes name (a DNS label).
 fn kubernetes_names(context: &crate::platform::Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
-    // Apps and ingress controllers share their namespace's names: each becomes a
-    // Deployment (or DaemonSet) and a Service named after it. The other kinds are named
-    // apart, each kind its own objects.
-    let mut seen: HashMap<(&str, Option<String>, String), EntityId> = HashMap::default();
-    for &(kind_id, scoped) in NAMED_KINDS {
+    for &(kind_id, _) in NAMED_KINDS {
         let kind = model.schemas.entity(kind_id).name.as_str();
-        let group = if scoped { "workload" } else { kind };
         for &id in model.of_kind(kind_id) {
             let name = k8s_name(model.name(id));
             if !is_dns_label(&name) {
@@ -99,6 +93,24 @@ fn kubernetes_names(context: &crate::platform::Platform<'_>, out: &mut Vec<Diagn
                         "use at most 63 letters, digits, `-` and `_`, starting and ending with a letter or digit",
                     ),
                 );
+            }
+        }
+    }
+}
+
+/// E0202: no two objects of one kind get the same Kubernetes name. Apps and ingress
+/// controllers share their namespace's names: each becomes a Deployment (or DaemonSet) and
+/// a Service named after it. The other kinds are named apart, each kind its own objects.
+fn kubernetes_names_unique(context: &crate::platform::Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    let mut seen: HashMap<(&str, Option<String>, String), EntityId> = HashMap::default();
+    for &(kind_id, scoped) in NAMED_KINDS {
+        let kind = model.schemas.entity(kind_id).name.as_str();
+        let group = if scoped { "workload" } else { kind };
+        for &id in model.of_kind(kind_id) {
+            let name = k8s_name(model.name(id));
+            // A name that is no DNS label is E0201's.
+            if !is_dns_label(&name) {
                 continue;
             }
             let scope_name = scoped.then(|| namespace_of(model, id));
