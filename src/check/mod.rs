@@ -1,11 +1,13 @@
-//! The HA rules: one file per family, each rule a stable code with a one-line invariant.
+//! The HA rules: one file per family, each rule a function with its invariant as its doc
+//! line, registered once in [`FAMILIES`].
 //!
 //! Input: the platform (the model's effective values and derived facts, `crate::platform`).
-//! Output: every finding, never stopping at the first. Invariants: pure (secrets are
-//! passed in, never read here); rules read the model through typed accessors and report
-//! on the declaration that must change, with the other parties as secondary labels;
-//! severity follows the cluster's profile (see [`Platform::severity`]); `@allow`
-//! attributes suppress a code on one declaration and must give a reason.
+//! Output: every finding, never stopping at the first; and, for a build, what only a build
+//! needs ([`build`]), before any emitter runs. Invariants: pure (secrets are passed in,
+//! never read here); rules read the platform, never an emitter, and report on the
+//! declaration that must change, with the other parties as secondary labels; severity
+//! follows the cluster's profile (see [`Platform::severity`]); `@allow` attributes
+//! suppress a code on one declaration and must give a reason.
 
 mod bootstrap;
 mod build;
@@ -63,86 +65,39 @@ macro_rules! rule {
 }
 pub(crate) use rule;
 
+/// `family!(vrrp)`: the family of a module of `check/`, by its file's name.
+macro_rules! family {
+    ($module:ident) => {
+        Family {
+            name: stringify!($module),
+            rules: $module::RULES,
+        }
+    };
+}
+
 /// Every rule, by family: what `check` runs, what `explain --list` and the SARIF rules
 /// show beside each code, and what the mutation suite counts. The per-app workload
 /// family is about half the work on a large platform, so it runs on a thread of its own.
 pub const FAMILIES: &[Family] = &[
-    Family {
-        name: "etcd",
-        rules: etcd::RULES,
-    },
-    Family {
-        name: "failure_domain",
-        rules: failure_domain::RULES,
-    },
-    Family {
-        name: "control_plane",
-        rules: control_plane::RULES,
-    },
-    Family {
-        name: "vrrp",
-        rules: vrrp::RULES,
-    },
-    Family {
-        name: "ingress",
-        rules: ingress::RULES,
-    },
-    Family {
-        name: "route",
-        rules: route::RULES,
-    },
-    Family {
-        name: "namespace",
-        rules: namespace::RULES,
-    },
-    Family {
-        name: "network",
-        rules: network::RULES,
-    },
-    Family {
-        name: "storage",
-        rules: storage::RULES,
-    },
-    Family {
-        name: "registry",
-        rules: registry::RULES,
-    },
-    Family {
-        name: "image",
-        rules: image::RULES,
-    },
-    Family {
-        name: "capacity",
-        rules: capacity::RULES,
-    },
-    Family {
-        name: "names",
-        rules: names::RULES,
-    },
-    Family {
-        name: "security",
-        rules: security::RULES,
-    },
-    Family {
-        name: "fields",
-        rules: fields::RULES,
-    },
-    Family {
-        name: "sets",
-        rules: sets::RULES,
-    },
-    Family {
-        name: "overrides",
-        rules: overrides::RULES,
-    },
-    Family {
-        name: "bootstrap",
-        rules: bootstrap::RULES,
-    },
-    Family {
-        name: "workload",
-        rules: workload::RULES,
-    },
+    family!(etcd),
+    family!(failure_domain),
+    family!(control_plane),
+    family!(vrrp),
+    family!(ingress),
+    family!(route),
+    family!(namespace),
+    family!(network),
+    family!(storage),
+    family!(registry),
+    family!(image),
+    family!(capacity),
+    family!(names),
+    family!(security),
+    family!(fields),
+    family!(sets),
+    family!(overrides),
+    family!(bootstrap),
+    family!(workload),
 ];
 
 /// The family that runs on a thread of its own on a large platform.
