@@ -183,7 +183,7 @@ pub enum WriteError {
 
 /// Writes the files `produce` hands over into a fresh folder beside `target`, then swaps it
 /// in: a failure at any point leaves `target` as it was. A second thread writes each file
-/// as it comes (at most [`IN_FLIGHT`] wait), so the tree is never whole in memory.
+/// as it comes (at most `IN_FLIGHT` wait), so the tree is never whole in memory.
 /// Returns how many files were written.
 pub fn write_atomically_with(
     target: &Path,

@@ -1,8 +1,11 @@
-//! The emitters: one module per target, all writing into one in-memory file map.
+//! The emitters: one module per target, each a function of the [`Input`] into [`Files`],
+//! listed once in [`EMITTERS`].
 //!
-//! Input: a model that passed every check, its graph, every secret's value (the caller
-//! read them) and the templates (the embedded ones, or the caller's overrides). Output: an
-//! [`Output`] mapping relative paths to contents and file modes. Invariants: pure (no IO:
+//! Input: the platform that passed every check (and `check::build`), every secret's
+//! value (the caller read them) and the templates (the embedded ones, or the caller's
+//! overrides). Output: the files, handed to a [`Sink`] (an in-memory [`Output`], or the
+//! disk as they come), and the failures of templates the caller gave, the only errors an
+//! emitter can meet. Invariants: pure (no IO:
 //! the CLI writes the map atomically); deterministic (ordered maps, no clock, no
 //! randomness); every path is built from checked names, so none escapes the output
 //! folder; files holding secrets get mode 0600.

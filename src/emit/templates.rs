@@ -1,6 +1,6 @@
 //! The minijinja templates of the text configs, embedded, with per-template overrides.
 //!
-//! `k8sc build --templates DIR` reads `DIR/<name>` for any of [`NAMES`] and passes the
+//! `k8sc build --templates DIR` reads `DIR/<name>` for any of `NAMES` and passes the
 //! texts here; every other template stays the embedded one.
 
 use std::collections::BTreeMap;

@@ -11,7 +11,7 @@
 #[derive(Debug, Clone, Copy)]
 pub struct Release {
     pub minor: u32,
-    /// The day 1.<minor>.0 was released.
+    /// The day `1.<minor>.0` was released.
     pub released: &'static str,
     /// The day its patch releases end.
     pub end_of_life: &'static str,

@@ -7,9 +7,11 @@
 //! field, returning the field's Rust type (memory in bytes, cpu in millicores,
 //! durations in milliseconds, enums as Rust enums, references as ids typed by the kind
 //! they point to, records as views, lists and maps read lazily). Each accessor reads by
-//! the field's position, fixed here; defaults and component values apply as in
-//! [`Model::read_at`]; a field that is absent or was rejected reads as `None` (a list or
-//! map as empty). The accessors are crate-private, so the compiler reports a field that
+//! the field's position, fixed here; component values and defaults apply as in
+//! `Model::read_at`. A field with a prelude default reads as its effective value, never
+//! an `Option`: the default is written into its accessor, so no reader supplies its own.
+//! Another field that is absent or was rejected reads as `None` (a list or map as
+//! empty). The accessors are crate-private, so the compiler reports a field that
 //! nothing reads (see the test `every_prelude_field_is_read_or_informational`).
 
 use std::net::Ipv4Addr;

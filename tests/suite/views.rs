@@ -483,9 +483,11 @@ fn render(schemas: &Schemas) -> String {
          //! field, returning the field's Rust type (memory in bytes, cpu in millicores,\n\
          //! durations in milliseconds, enums as Rust enums, references as ids typed by the kind\n\
          //! they point to, records as views, lists and maps read lazily). Each accessor reads by\n\
-         //! the field's position, fixed here; defaults and component values apply as in\n\
-         //! [`Model::read_at`]; a field that is absent or was rejected reads as `None` (a list or\n\
-         //! map as empty). The accessors are crate-private, so the compiler reports a field that\n\
+         //! the field's position, fixed here; component values and defaults apply as in\n\
+         //! `Model::read_at`. A field with a prelude default reads as its effective value, never\n\
+         //! an `Option`: the default is written into its accessor, so no reader supplies its own.\n\
+         //! Another field that is absent or was rejected reads as `None` (a list or map as\n\
+         //! empty). The accessors are crate-private, so the compiler reports a field that\n\
          //! nothing reads (see the test `every_prelude_field_is_read_or_informational`).\n\n\
          use std::net::Ipv4Addr;\n\n\
          use ipnet::Ipv4Net;\n\n\

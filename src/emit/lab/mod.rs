@@ -1,4 +1,4 @@
-//! `lab/plan.json` ([`plan`], the contract between a build and `k8sc lab`): written for every platform with a host layer (a
+//! `lab/plan.json` ([`mod@plan`], the contract between a build and `k8sc lab`): written for every platform with a host layer (a
 //! VIP, a load balancer or external etcd), so that `k8sc lab DIR` can run the tree.
 
 pub mod plan;
