@@ -123,6 +123,23 @@ fn masters_fronted(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
                 diagnostic =
                     diagnostic.with_label(model.entity(all[idx].balancer).name_span, "load balancer without a VIP");
             }
+            // A frontend over the control-plane nodes on another port was meant for them
+            // (where nothing listens there, HA027 says so instead).
+            if leading.is_empty() {
+                for frontend in all.iter().filter(|frontend| {
+                    !frontend.backends.is_empty() && frontend.backends.iter().all(|node| masters.contains(node))
+                }) {
+                    diagnostic = diagnostic.with_label(
+                        frontend.backend_port_span,
+                        format!(
+                            "load balancer `{}` balances `{}` to port {} of the control-plane nodes; kube-apiserver listens on {api_port}",
+                            model.name(frontend.balancer),
+                            frontend.name,
+                            frontend.backend_port
+                        ),
+                    );
+                }
+            }
             out.push(diagnostic);
         }
     }

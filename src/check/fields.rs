@@ -352,6 +352,40 @@ fn problem(syntax: Syntax, text: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// Every syntax has its description: the match names every variant, so a new one
+    /// fails to compile here until it is listed, and then here until it is described.
+    #[test]
+    fn every_syntax_is_described() {
+        use Syntax::*;
+        let all = [
+            RegistryUrl,
+            DnsSubdomain,
+            IngressHost,
+            DnsLabel,
+            LabelKey,
+            LabelValue,
+            LabelName,
+            PortName,
+            EnvName,
+            Image,
+            ImageRepository,
+            HttpPath,
+            RoutePath,
+            ContainerPath,
+            CephName,
+            NamespaceLabelKey,
+        ];
+        for syntax in all {
+            match syntax {
+                RegistryUrl | DnsSubdomain | IngressHost | DnsLabel | LabelKey | LabelValue | LabelName | PortName
+                | EnvName | Image | ImageRepository | HttpPath | RoutePath | ContainerPath | CephName
+                | NamespaceLabelKey => {}
+            }
+            let described = DESCRIBED.iter().any(|(known, ..)| *known == syntax) || syntax == NamespaceLabelKey;
+            assert!(described, "{syntax:?} has no row in DESCRIBED");
+        }
+    }
+
     #[test]
     fn dns_names_follow_rfc_1123() {
         assert_eq!(dns_subdomain("cluster.local"), None);

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{Files, Input, MODE_FILE, MODE_SCRIPT, MODE_SECRET};
-use crate::platform::{priorities, router_ids};
+use crate::platform::{RouterId, priorities, router_ids};
 use crate::semantic::views::{LbSoftware, VipTrack};
 use crate::semantic::{EntityId, Model};
 use crate::source::Span;
@@ -131,7 +131,7 @@ struct GroupPlan<'m> {
 }
 
 impl<'m> GroupPlan<'m> {
-    fn of(input: &Input<'m>, view: crate::semantic::views::VipGroup<'m>) -> GroupPlan<'m> {
+    fn of(input: &Input<'m>, view: crate::semantic::views::VipGroup<'m>, ids: &[RouterId]) -> GroupPlan<'m> {
         let model = input.model;
         let vip = view.id().entity();
         let levels = priorities(model, vip);
@@ -147,7 +147,7 @@ impl<'m> GroupPlan<'m> {
             weight: if preempt { -(spread + 1).clamp(2, 253) } else { 0 },
             levels,
             preempt,
-            router_id: (router_ids(model).iter())
+            router_id: (ids.iter())
                 .find(|router| router.vip == vip)
                 .map_or(51, |router| router.id),
             auth_pass: view.auth_pass().map(|source| input.secret(source)),
@@ -170,8 +170,10 @@ impl<'m> GroupPlan<'m> {
 pub fn emit(input: &Input<'_>, output: &mut Files<'_>) {
     let model = input.model;
     let mut configs: BTreeMap<String, (EntityId, NodeConfig)> = BTreeMap::new();
+    // Worked out once: each group's id depends on the others' on its segment.
+    let ids = router_ids(model);
     for view in model.vip_groups() {
-        let plan = GroupPlan::of(input, view);
+        let plan = GroupPlan::of(input, view, &ids);
         for (position, &member) in plan.members.iter().enumerate() {
             let (_, config) = configs
                 .entry(model.name(member).to_string())
