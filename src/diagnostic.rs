@@ -92,6 +92,9 @@ codes! {
     E0121 => "a number outside the bounds its field declares",
     E0122 => "a declaration or choice listed twice in a list that names each once",
     E0123 => "a field that has no effect: another field of the declaration decides instead",
+    E0124 => "a `use` cycle among the platform's files",
+    E0125 => "a `use` of a file or folder that does not exist, or is not a `.k8s` file or a folder",
+    E0126 => "a `use` of a file or folder outside the platform's folder",
     // Platform objects and builds.
     E0201 => "a name that is not valid as a Kubernetes object name once converted",
     E0202 => "two names that become one Kubernetes name",

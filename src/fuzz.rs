@@ -4,7 +4,8 @@
 //! Each takes arbitrary bytes and panics only when an invariant breaks: a crash of the
 //! compiler, the formatter or the language server is a panic inside them too.
 //!
-//! - [`compile`]: the whole front end, every HA rule and the three renderers (the terminal
+//! - [`compile`]: loading a platform of several files (`#--- PATH` lines split the
+//!   bytes), the whole front end, every HA rule and the three renderers (the terminal
 //!   and SARIF on a few diagnostics, SARIF on one input in 64); a platform
 //!   that checks clean and needs no secret is emitted, twice, to the same tree, whose
 //!   YAML, JSON and TOML files all parse.
@@ -23,10 +24,13 @@ use serde_json::json;
 
 use crate::source::FileId;
 
-/// Compiles `data` (as UTF-8, lossily) and renders its diagnostics.
+/// Compiles `data` (as UTF-8, lossily) and renders its diagnostics. The text is a platform
+/// of several files: each `#--- PATH` line starts another, which the first may `use`.
 pub fn compile(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
-    let compilation = crate::compile("fuzz.k8s", &text);
+    let files = crate::load::Memory::split("fuzz.k8s", &text);
+    let first = files.files.get("fuzz.k8s").cloned().unwrap_or_default();
+    let compilation = crate::compile_platform(vec![("fuzz.k8s".to_string(), first)], "", &files, |_| None);
     // The terminal renderer draws every excerpt: the first few exercise it as well as
     // thousands would (a mangled input draws thousands), at a fraction of the time.
     let shown = compilation.diagnostics.len().min(16);

@@ -15,6 +15,7 @@ pub mod format;
 pub mod fuzz;
 pub mod graph;
 pub mod lab;
+pub mod load;
 pub mod lsp;
 pub mod platform;
 pub mod report;
@@ -23,17 +24,19 @@ pub mod source;
 pub mod syntax;
 
 use diagnostic::Diagnostic;
-use source::{FileId, SourceFile, SourceMap};
+use source::{FileId, SourceMap};
 
-/// Everything known about one compiled file.
+/// Everything known about one compiled platform.
 pub struct Compilation {
     /// The dependency graph (empty when the front end found errors).
     pub graph: graph::Graph,
-    /// The standard library's files and the user's file.
+    /// The standard library's files and the platform's.
     pub sources: SourceMap,
-    /// The user's file.
+    /// The platform's first file: the one given, or the first of the folder given.
     pub file: FileId,
-    /// The syntax tree; empty when compiled by [`compile_model_only`].
+    /// Every file of the platform, in the order they were loaded.
+    pub files: Vec<FileId>,
+    /// The syntax tree of every file; empty when compiled by [`compile_model_only`].
     pub module: syntax::ast::Module,
     pub model: semantic::Model,
     /// Every finding, sorted by position.
@@ -81,7 +84,8 @@ pub fn build(
 }
 
 /// Compiles one file: parse, resolve, type-check, build the graph, run every HA rule.
-/// Pure: no IO. Secrets are not known, so rules that need their values are skipped.
+/// Pure: no IO. Secrets are not known, so rules that need their values are skipped. A
+/// `use` of another file finds none: [`compile_platform`] compiles several.
 pub fn compile(name: &str, text: &str) -> Compilation {
     compile_with(name, text, &platform::Secrets::default())
 }
@@ -98,34 +102,60 @@ pub fn compile_resolving(
     text: &str,
     resolve: impl Fn(&semantic::SecretSource) -> Option<String>,
 ) -> Compilation {
-    compile_keeping(name, text.into(), resolve, true)
+    let (prefix, file) = split_name(name);
+    let loaded = load::load(
+        vec![(file.to_string(), text.to_string())],
+        prefix,
+        &load::Memory::default(),
+    );
+    compile_loaded(loaded, resolve, true)
 }
 
-/// [`compile_resolving`] without keeping the syntax tree: each declaration's tree is
-/// dropped once its block is type-checked, so a large platform's tree and model are never
-/// both whole in memory. For callers that read only the model and the diagnostics. It
-/// takes the text, so the source map's copy is the only one while it compiles.
-pub fn compile_model_only(
-    name: &str,
-    text: String,
+/// A file's name as its folder and its name in that folder.
+fn split_name(name: &str) -> (&str, &str) {
+    name.rsplit_once('/').unwrap_or(("", name))
+}
+
+/// Compiles a whole platform: the root files (their paths in the platform's folder and
+/// their texts, as [`load::roots`] reads them) and every file their `use`s reach, read
+/// from `files`. `prefix` is the platform's folder as the user wrote it, for the files'
+/// names. Pure: the reading is the caller's [`load::Files`].
+pub fn compile_platform(
+    roots: Vec<(String, String)>,
+    prefix: &str,
+    files: &dyn load::Files,
     resolve: impl Fn(&semantic::SecretSource) -> Option<String>,
 ) -> Compilation {
-    compile_keeping(name, text.into(), resolve, false)
+    compile_loaded(load::load(roots, prefix, files), resolve, true)
 }
 
-fn compile_keeping(
-    name: &str,
-    text: std::sync::Arc<str>,
+/// [`compile_platform`] without keeping the syntax tree: each declaration's tree is
+/// dropped once its block is type-checked, so a large platform's tree and model are never
+/// both whole in memory. For callers that read only the model and the diagnostics.
+pub fn compile_model_only(
+    roots: Vec<(String, String)>,
+    prefix: &str,
+    files: &dyn load::Files,
+    resolve: impl Fn(&semantic::SecretSource) -> Option<String>,
+) -> Compilation {
+    compile_loaded(load::load(roots, prefix, files), resolve, false)
+}
+
+fn compile_loaded(
+    loaded: load::Loaded,
     resolve: impl Fn(&semantic::SecretSource) -> Option<String>,
     keep_tree: bool,
 ) -> Compilation {
-    let mut sources = semantic::stdlib::source_map();
-    let file = sources.add(SourceFile::new(name, text.clone()));
-    let text: &str = &text;
-    debug_assert_eq!(file, semantic::stdlib::USER_FILE);
-    let (module, syntax_errors) = syntax::parse(file, text);
+    let load::Loaded {
+        sources,
+        files,
+        module,
+        diagnostics: load_diagnostics,
+        ..
+    } = loaded;
+    let file = files.first().copied().unwrap_or(semantic::stdlib::USER_FILE);
     let mut diagnostics: Vec<Diagnostic> = semantic::stdlib::stdlib().diagnostics.clone();
-    diagnostics.extend(syntax_errors.iter().map(syntax::SyntaxError::to_diagnostic));
+    diagnostics.extend(load_diagnostics);
     let (module, (model, semantic_diagnostics)) = if keep_tree {
         let analyzed = semantic::analyze(&module);
         (module, analyzed)
@@ -156,6 +186,7 @@ fn compile_keeping(
         graph,
         sources,
         file,
+        files,
         module,
         model,
         diagnostics,

@@ -8,8 +8,9 @@ const EXAMPLES: &str = "\
 Examples:
   k8sc check examples/quickstart.k8s            check a platform, diagnostics on the terminal
   k8sc check cluster.k8s --format json          the same diagnostics as JSON (or sarif), for CI
+  k8sc check platform/                          a platform of several files: every .k8s file in it
   k8sc build examples/quickstart.k8s -o out/    check, then write every manifest and host config
-  k8sc fmt cluster.k8s                          rewrite a file in canonical form
+  k8sc fmt cluster.k8s                          rewrite a file (and the files it uses) in canonical form
   k8sc fmt --check examples/*.k8s               fail when a file is not formatted
   k8sc graph cluster.k8s | dot -Tsvg > g.svg    draw the dependency graph
   k8sc simulate cluster.k8s --fail pm1          what survives the loss of physical host pm1
@@ -19,13 +20,15 @@ Examples:
 
 /// k8sc: a compiler for production Kubernetes platforms.
 ///
-/// One typed `.k8s` file describes the platform's four layers (client, access,
-/// application, infrastructure); k8sc checks it and emits what the platform needs.
+/// Typed `.k8s` files describe the platform's four layers (client, access,
+/// application, infrastructure); k8sc checks them and emits what the platform needs. A
+/// command takes a platform as a file (with the files its `use`s reach) or a folder (every
+/// `.k8s` file directly in it, and what they use).
 #[derive(Debug, Parser)]
 #[command(name = "k8sc", version, about, long_about, after_help = EXAMPLES)]
 pub struct Cli {
-    /// A folder `file("...")` secrets may be read from, besides the source file's own
-    /// (repeatable). Without it, a `file()` path may not leave the source file's folder.
+    /// A folder `file("...")` secrets may be read from, besides the platform's own
+    /// (repeatable). Without it, a `file()` path may not leave the platform's folder.
     #[arg(long = "secrets", value_name = "DIR", global = true)]
     pub secrets: Vec<PathBuf>,
     #[command(subcommand)]
@@ -34,10 +37,10 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Parse, resolve and type-check a file and run every HA rule; exit 1 on any error.
+    /// Parse, resolve and type-check a platform and run every HA rule; exit 1 on any error.
     #[command(after_help = "Exit status: 0 no error (warnings allowed), 1 errors, 2 usage or IO problem.")]
     Check(CheckArgs),
-    /// Check a file and, when it has no error, write everything the platform needs to a
+    /// Check a platform and, when it has no error, write everything the platform needs to a
     /// folder: Kubernetes manifests, kubeadm config, per-host haproxy, keepalived and NFS
     /// configs, Harbor objects.
     #[command(
@@ -48,7 +51,7 @@ pub enum Command {
     Build(BuildArgs),
     /// Run the language server on stdin and stdout (for editors).
     Lsp,
-    /// Rewrite files in canonical form (comments are kept).
+    /// Rewrite a platform's files in canonical form (comments are kept).
     #[command(
         after_help = "Exit status: 0 formatted (or already canonical), 1 a file needs formatting \
                             (--check) or does not parse, 2 usage or IO problem."
@@ -113,7 +116,8 @@ pub struct LabStandinArgs {
 
 #[derive(Debug, Args)]
 pub struct GraphArgs {
-    /// The `.k8s` file.
+    /// The platform: a `.k8s` file, or a folder of them.
+    #[arg(value_name = "PLATFORM")]
     pub file: PathBuf,
     #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
     pub format: GraphFormat,
@@ -139,7 +143,8 @@ pub struct ExplainArgs {
 
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
-    /// The `.k8s` file.
+    /// The platform: a `.k8s` file, or a folder of them.
+    #[arg(value_name = "PLATFORM")]
     pub file: PathBuf,
     /// What fails: physical hosts, racks, zones or nodes, by name, comma-separated.
     #[arg(long, value_delimiter = ',', required = true, num_args = 1..)]
@@ -156,7 +161,8 @@ pub enum SimulateFormat {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The `.k8s` file to check.
+    /// The platform to check: a `.k8s` file, or a folder of them.
+    #[arg(value_name = "PLATFORM")]
     pub file: PathBuf,
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
@@ -165,7 +171,8 @@ pub struct CheckArgs {
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
-    /// The `.k8s` file to build.
+    /// The platform to build: a `.k8s` file, or a folder of them.
+    #[arg(value_name = "PLATFORM")]
     pub file: PathBuf,
     /// The output folder; replaced as a whole, atomically.
     #[arg(short, long)]
@@ -181,7 +188,7 @@ pub struct BuildArgs {
 
 #[derive(Debug, Args)]
 pub struct FmtArgs {
-    /// The files to format.
+    /// The platforms to format: `.k8s` files (with the files they use), or folders.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// Change nothing; exit 1 when a file is not in canonical form.

@@ -7,7 +7,7 @@ use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
 
 use super::args::BuildArgs;
-use super::{Status, read_source, secrets, stderr_color};
+use super::{Status, input, secrets, stderr_color};
 use crate::diagnostic::Diagnostic;
 use crate::emit::{self, Sink, Templates};
 use crate::platform::Secrets;
@@ -20,17 +20,15 @@ const MARKER: &str = ".k8sc-build";
 /// Each secret read once: the checks see the values, the build writes them. Returns what
 /// each read gave (the error says why it could not be read) and the values read.
 fn compile_reading_secrets(
-    name: &str,
-    text: String,
-    source_dir: &Path,
+    platform: input::Platform,
 ) -> (
     crate::Compilation,
     HashMap<SecretSource, Result<String, String>>,
     Secrets,
 ) {
     let read: RefCell<HashMap<SecretSource, Result<String, String>>> = RefCell::new(HashMap::default());
-    let compilation = crate::compile_model_only(name, text, |source| {
-        let value = secrets::read(source, source_dir);
+    let compilation = crate::compile_model_only(platform.roots, &platform.prefix, &platform.disk, |source| {
+        let value = secrets::read(source, &platform.folder);
         read.borrow_mut().insert(source.clone(), value.clone());
         value.ok()
     });
@@ -46,8 +44,8 @@ fn compile_reading_secrets(
 }
 
 pub fn run(args: &BuildArgs) -> Status {
-    let text = match read_source(&args.file) {
-        Ok(text) => text,
+    let platform = match input::Platform::read(&args.file) {
+        Ok(platform) => platform,
         Err(status) => return status,
     };
     let templates = match load_templates(args.templates.as_deref()) {
@@ -61,9 +59,9 @@ pub fn run(args: &BuildArgs) -> Status {
         eprintln!("error: {message}");
         return Status::Trouble;
     }
-    let name = args.file.display().to_string();
-    let source_dir = args.file.parent().unwrap_or(Path::new("."));
-    let (compilation, read, resolved) = compile_reading_secrets(&name, text, source_dir);
+    let name = platform.name.clone();
+    let source_name = platform.cited.clone();
+    let (compilation, read, resolved) = compile_reading_secrets(platform);
     let style = HumanStyle {
         color: stderr_color(),
         ..HumanStyle::default()
@@ -89,10 +87,6 @@ pub fn run(args: &BuildArgs) -> Status {
         eprintln!("{}: not built; `{}` is unchanged", name, args.output.display());
         return Status::Findings;
     }
-    let source_name = args
-        .file
-        .file_name()
-        .map_or_else(|| name.clone(), |file| file.to_string_lossy().into_owned());
     // The front end passed, so the platform has its one cluster (E0115).
     let Some(input) = emit::Input::of(&source_name, &compilation, &resolved, &templates) else {
         eprintln!("{}: not built; it declares no cluster", name);

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::args::FmtArgs;
-use super::{Status, read_source, stderr_color};
+use super::{Status, stderr_color};
 use crate::report::{HumanStyle, render_human};
 use crate::semantic::stdlib;
 use crate::source::SourceFile;
@@ -11,8 +11,22 @@ use crate::source::SourceFile;
 pub fn run(args: &FmtArgs) -> Status {
     let mut status = Status::Ok;
     for path in &args.files {
-        let file_status = format_one(path, args.check);
-        status = worse(status, file_status);
+        let platform = match super::input::Platform::read(path) {
+            Ok(platform) => platform,
+            Err(trouble) => {
+                status = worse(status, trouble);
+                continue;
+            }
+        };
+        // Every file of the platform, each formatted on its own.
+        let loaded = crate::load::load(platform.roots, &platform.prefix, &platform.disk);
+        for (file, relative) in loaded.files.iter().zip(&loaded.paths) {
+            let Some(source) = loaded.sources.get(*file) else {
+                continue;
+            };
+            let file_status = format_one(&platform.folder.join(relative), &source.text, args.check);
+            status = worse(status, file_status);
+        }
     }
     status
 }
@@ -21,16 +35,12 @@ fn worse(a: Status, b: Status) -> Status {
     if a as u8 >= b as u8 { a } else { b }
 }
 
-fn format_one(path: &Path, check: bool) -> Status {
-    let text = match read_source(path) {
-        Ok(text) => text,
-        Err(status) => return status,
-    };
-    let formatted = match crate::format::format(stdlib::USER_FILE, &text) {
+fn format_one(path: &Path, text: &str, check: bool) -> Status {
+    let formatted = match crate::format::format(stdlib::USER_FILE, text) {
         Ok(formatted) => formatted,
         Err(errors) => {
             let mut sources = stdlib::source_map();
-            sources.add(SourceFile::new(path.display().to_string(), text.as_str()));
+            sources.add(SourceFile::new(path.display().to_string(), text));
             let diagnostics: Vec<_> = errors.iter().map(|error| error.to_diagnostic()).collect();
             let style = HumanStyle {
                 color: stderr_color(),

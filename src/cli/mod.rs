@@ -7,6 +7,7 @@ mod check;
 mod explain;
 mod fmt;
 mod graph;
+mod input;
 mod lab;
 pub mod secrets;
 mod simulate;
@@ -73,27 +74,15 @@ fn stderr_color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
-/// Reads a source file, or says why not.
-fn read_source(path: &std::path::Path) -> Result<String, Status> {
-    if std::fs::metadata(path).is_ok_and(|meta| meta.len() > crate::source::MAX_SOURCE_BYTES) {
-        eprintln!("error: `{}` is over 4 GiB, more than k8sc reads", path.display());
-        return Err(Status::Trouble);
-    }
-    std::fs::read_to_string(path).map_err(|err| {
-        eprintln!("error: cannot read `{}`: {err}", path.display());
-        Status::Trouble
-    })
-}
-
-/// Reads and compiles a file, with the secrets that can be read now: returns the name it
-/// was given and the compilation.
+/// Reads and compiles a platform (a file, or a folder), with the secrets that can be read
+/// now: returns the name it was given and the compilation.
 fn compile_file(path: &std::path::Path) -> Result<(String, crate::Compilation), Status> {
-    let text = read_source(path)?;
-    let name = path.display().to_string();
-    let source_dir = path.parent().unwrap_or(std::path::Path::new("."));
+    let platform = input::Platform::read(path)?;
     // Secrets that cannot be read now are left out: only `build` needs every one.
-    let compilation = crate::compile_model_only(&name, text, |source| secrets::read(source, source_dir).ok());
-    Ok((name, compilation))
+    let compilation = crate::compile_model_only(platform.roots, &platform.prefix, &platform.disk, |source| {
+        secrets::read(source, &platform.folder).ok()
+    });
+    Ok((platform.name, compilation))
 }
 
 /// Compiles a file for a command that needs a model the front end accepted (`graph`,

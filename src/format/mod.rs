@@ -128,9 +128,14 @@ impl Printer<'_> {
         self.start_line(start, 0);
         match item {
             ast::Item::Use(use_item) => {
-                let path: Vec<&str> = use_item.path.iter().map(|segment| segment.text.as_str()).collect();
                 self.out.push_str("use ");
-                self.out.push_str(&path.join("."));
+                match &use_item.target {
+                    ast::UseTarget::Module(path) => {
+                        let path: Vec<&str> = path.iter().map(|segment| segment.text.as_str()).collect();
+                        self.out.push_str(&path.join("."));
+                    }
+                    ast::UseTarget::Path { text, .. } => self.out.push_str(&crate::syntax::quote(text)),
+                }
                 self.end_line(use_item.span.end as usize);
             }
             ast::Item::Decl(decl) => {

@@ -388,6 +388,20 @@ fn check_one_cluster(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
     }
 }
 
+/// E0111: a `use` of a module the standard library does not have.
+fn unknown_module(module_name: &ast::Ident) -> Diagnostic {
+    Diagnostic::error(
+        Code::E0111,
+        format!("the standard library has no module `{}`", module_name.text),
+        module_name.span,
+        "unknown module",
+    )
+    .with_help(
+        did_you_mean(&module_name.text, stdlib::modules())
+            .unwrap_or_else(|| format!("the modules are: {}", stdlib::modules().collect::<Vec<_>>().join(", "))),
+    )
+}
+
 /// The components a file's `use` items bring into scope.
 struct Scope {
     components: HashMap<&'static str, ComponentId>,
@@ -397,22 +411,18 @@ impl Scope {
     fn build(module: &ast::Module, schemas: &'static Schemas, diagnostics: &mut Vec<Diagnostic>) -> Scope {
         let mut components = HashMap::default();
         for item in &module.items {
-            let ast::Item::Use(use_item) = item else { continue };
-            let Some(module_name) = use_item.path.first() else {
+            let ast::Item::Use(ast::Use {
+                target: ast::UseTarget::Module(path),
+                ..
+            }) = item
+            else {
+                continue;
+            };
+            let Some(module_name) = path.first() else {
                 continue;
             };
             if !stdlib::modules().any(|name| name == module_name.text) {
-                diagnostics.push(
-                    Diagnostic::error(
-                        Code::E0111,
-                        format!("the standard library has no module `{}`", module_name.text),
-                        module_name.span,
-                        "unknown module",
-                    )
-                    .with_help(did_you_mean(&module_name.text, stdlib::modules()).unwrap_or_else(
-                        || format!("the modules are: {}", stdlib::modules().collect::<Vec<_>>().join(", ")),
-                    )),
-                );
+                diagnostics.push(unknown_module(module_name));
                 continue;
             }
             let in_module = schemas
@@ -420,7 +430,7 @@ impl Scope {
                 .iter()
                 .enumerate()
                 .filter(|(_, component)| component.module == module_name.text);
-            match use_item.path.as_slice() {
+            match path.as_slice() {
                 [_] => {
                     for (idx, component) in in_module {
                         components.insert(component.name.as_str(), ComponentId(crate::source::to_u32(idx)));

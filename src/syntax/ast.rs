@@ -151,11 +151,21 @@ impl Item {
     }
 }
 
-/// `use monitoring` or `use monitoring.prometheus`.
+/// `use monitoring`, `use monitoring.prometheus`, or `use "./nodes.k8s"`.
 #[derive(Debug, Clone)]
 pub struct Use {
-    pub path: Vec<Ident>,
+    pub target: UseTarget,
     pub span: Span,
+}
+
+/// What a `use` names.
+#[derive(Debug, Clone)]
+pub enum UseTarget {
+    /// A standard-library module, or one component of it: `monitoring.prometheus`.
+    Module(Vec<Ident>),
+    /// One of the platform's own files or folders, as written between the quotes
+    /// (`./nodes.k8s`, `./apps/`), relative to the file that writes it.
+    Path { text: String, span: Span },
 }
 
 /// `node master1 { ... }` or `app metrics from prometheus { ... }`, with the attributes

@@ -529,11 +529,31 @@ impl<'a> Parser<'a> {
 
     fn use_item(&mut self, input: &'a str) -> PResult<'a, Item> {
         let (mut rest, _) = self.keyword(input, "use")?;
+        let at = inline_ws(rest);
+        if at.starts_with('"') {
+            let (after, text) = self.string(at)?;
+            let target = UseTarget::Path {
+                text,
+                span: self.span(at, after),
+            };
+            return Ok((
+                after,
+                Item::Use(Use {
+                    target,
+                    span: self.span(input, after),
+                }),
+            ));
+        }
         let mut path = Vec::new();
         loop {
             let (after, segment) = match self.ident(inline_ws(rest)) {
                 Ok(ok) => ok,
-                Err(_) => return fail(inline_ws(rest), "a module name"),
+                Err(_) => {
+                    return fail(
+                        inline_ws(rest),
+                        "a module name, or a quoted path of your own file or folder (`use \"./nodes.k8s\"`)",
+                    );
+                }
             };
             path.push(segment);
             rest = after;
@@ -545,7 +565,7 @@ impl<'a> Parser<'a> {
         Ok((
             rest,
             Item::Use(Use {
-                path,
+                target: UseTarget::Module(path),
                 span: self.span(input, rest),
             }),
         ))

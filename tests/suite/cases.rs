@@ -12,6 +12,9 @@
 //! - `# phase: build`: the file compiles clean and the finding comes from the build (a
 //!   secret that cannot be read, a template that does not render);
 //! - `# template: NAME=TEXT`: a template override for the build.
+//!
+//! A case of several files writes each after a `#--- PATH` line; the text before the
+//! first is the case's own file, which may `use` the others.
 
 use k8sc::diagnostic::Code;
 use k8sc::platform::Secrets;
@@ -66,6 +69,17 @@ fn build_findings(compilation: &k8sc::Compilation, text: &str, secrets: &Secrets
     k8sc::emit::emit(&input).err().unwrap_or_default()
 }
 
+/// Compiles a case: a platform of one file, or of several when `#--- PATH` lines start
+/// the others (paths relative to the case's folder).
+fn compile_case(name: &str, text: &str, secrets: &Secrets) -> k8sc::Compilation {
+    let (folder, file) = name.rsplit_once('/').expect("a case in a folder");
+    let files = k8sc::load::Memory::split(file, text);
+    let first = files.files[file].clone();
+    k8sc::compile_platform(vec![(file.to_string(), first)], folder, &files, |source| {
+        secrets.get(source).map(str::to_string)
+    })
+}
+
 #[test]
 fn every_case_reports_exactly_what_it_expects() {
     let cases = crate::k8s_files("tests/cases");
@@ -78,7 +92,7 @@ fn every_case_reports_exactly_what_it_expects() {
         let expected =
             header(&text, "expect").unwrap_or_else(|| panic!("{name} needs `# expect: CODE` or `# expect: ok`"));
         let secrets = secrets(&text);
-        let mut compilation = k8sc::compile_with(&name, &text, &secrets);
+        let mut compilation = compile_case(&name, &text, &secrets);
         if header(&text, "phase") == Some("build") && !compilation.has_errors() {
             compilation
                 .diagnostics

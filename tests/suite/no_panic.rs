@@ -128,7 +128,12 @@ fn a_mangled_large_platform_never_panics_on_two_threads() {
     for _ in 0..12 {
         let mangled = mangle(&text, &mut rng);
         let full = k8sc::compile("mangled.k8s", &mangled);
-        let lean = k8sc::compile_model_only("mangled.k8s", mangled.clone(), |_| None);
+        let lean = k8sc::compile_model_only(
+            vec![("mangled.k8s".to_string(), mangled.clone())],
+            "",
+            &k8sc::load::Memory::default(),
+            |_| None,
+        );
         assert_eq!(format!("{:?}", full.diagnostics), format!("{:?}", lean.diagnostics));
         assert_eq!(format!("{:?}", full.model), format!("{:?}", lean.model));
     }
