@@ -4,7 +4,8 @@
 //! Input: the root files' texts and a [`Files`] to read the rest from (the disk for the
 //! command line, memory for the tests, the fuzz targets and the language server). Output:
 //! one syntax tree of the whole platform, every file in the source map, and the syntax
-//! errors and `use` errors (E0124-E0126). Invariants: no IO of its own; each file is read
+//! errors and `use` errors (E0124-E0126). Invariants: no IO but [`Disk`]'s, which only the
+//! command line and the language server use; each file is read
 //! and parsed once, however many files use it; a `use` never leaves the platform's folder;
 //! the platform's items are in the order of inlining each file where it is first used, so
 //! the order of a folder's files on disk never shows.
@@ -12,6 +13,10 @@
 use rustc_hash::FxHashSet as HashSet;
 use std::collections::BTreeMap;
 use std::sync::Arc;
+
+mod disk;
+
+pub use disk::Disk;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{FileId, SourceFile, SourceMap, Span};

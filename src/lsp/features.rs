@@ -56,7 +56,7 @@ pub fn hover(server: &Server, params: HoverParams) -> Answer {
     let module = &document.compilation.module;
     let model = &document.compilation.model;
     let offset = document.offset(position.position);
-    let text = match locate(module, model, offset) {
+    let text = match locate(module, model, document.own, offset) {
         Found::FieldName {
             definition: Some(definition),
         } => Some(format!(
@@ -208,7 +208,7 @@ fn vip_survival(context: &crate::platform::Platform<'_>, id: EntityId) -> String
 
 fn entity_at(document: &Document, offset: usize) -> Option<EntityId> {
     let model = &document.compilation.model;
-    match locate(&document.compilation.module, model, offset) {
+    match locate(&document.compilation.module, model, document.own, offset) {
         Found::Reference { target } => Some(target),
         Found::Name(decl) => model
             .schemas
@@ -224,7 +224,7 @@ pub fn definition(server: &Server, params: GotoDefinitionParams) -> Answer {
     let target = entity_at(document, document.offset(position.position));
     json(target.map(|id| {
         let span = document.compilation.model.entity(id).name_span;
-        GotoDefinitionResponse::Scalar(Location::new(document.uri.clone(), document.range(span)))
+        document.location(span).map(GotoDefinitionResponse::Scalar)
     }))
 }
 
@@ -246,7 +246,7 @@ pub fn references(server: &Server, params: ReferenceParams) -> Answer {
     };
     let locations: Vec<Location> = occurrences(document, id, params.context.include_declaration)
         .into_iter()
-        .map(|span| Location::new(document.uri.clone(), document.range(span)))
+        .filter_map(|span| document.location(span))
         .collect();
     json(locations)
 }
@@ -278,12 +278,16 @@ pub fn rename(server: &Server, params: RenameParams) -> Answer {
             format!("the {} `{new_name}` already exists", model.kind_name(taken)),
         ));
     }
-    let edits: Vec<TextEdit> = occurrences(document, id, true)
-        .into_iter()
-        .map(|span| TextEdit::new(document.range(span), new_name.to_string()))
-        .collect();
+    // Every occurrence, in whichever file of the platform it is.
+    let mut changes: HashMap<lsp_types::Uri, Vec<TextEdit>> = HashMap::new();
+    for span in occurrences(document, id, true) {
+        if let Some(uri) = document.uri_of(span.file) {
+            let edit = TextEdit::new(document.range(span), new_name.to_string());
+            changes.entry(uri).or_default().push(edit);
+        }
+    }
     json(WorkspaceEdit {
-        changes: Some(HashMap::from([(document.uri.clone(), edits)])),
+        changes: Some(changes),
         ..Default::default()
     })
 }
@@ -310,10 +314,10 @@ pub fn completion(server: &Server, params: CompletionParams) -> Answer {
         return json(CompletionResponse::Array(items));
     }
 
-    match decl_at(&document.compilation.module, offset) {
+    match decl_at(&document.compilation.module, document.own, offset) {
         Some(decl) if decl.body.span.contains(offset) && offset > decl.body.span.start as usize => {
             // A new field: the fields of the innermost schema not set yet.
-            let (shape, present) = match locate(&document.compilation.module, model, offset) {
+            let (shape, present) = match locate(&document.compilation.module, model, document.own, offset) {
                 Found::Block { shape, present } => (shape, present),
                 _ => (
                     shape_of(schemas, &decl.kind.text),
@@ -372,7 +376,7 @@ pub fn completion(server: &Server, params: CompletionParams) -> Answer {
 /// The type of `field_name` in the innermost block around `offset`.
 fn field_type_at<'m>(document: &'m Document, offset: usize, field_name: &str) -> Option<&'m Type> {
     let model = &document.compilation.model;
-    let decl = decl_at(&document.compilation.module, offset)?;
+    let decl = decl_at(&document.compilation.module, document.own, offset)?;
     let shape = shape_of(model.schemas, &decl.kind.text)?;
     // Look in the declaration's fields, then in the records its fields hold.
     if let Some(definition) = shape.field(field_name) {
@@ -444,7 +448,7 @@ pub fn symbols(server: &Server, params: DocumentSymbolParams) -> Answer {
         for entity in model
             .entities
             .iter()
-            .filter(|e| model.schemas.entity(e.kind).layer == *layer)
+            .filter(|e| e.span.file == document.own && model.schemas.entity(e.kind).layer == *layer)
         {
             span = Some(span.map_or(entity.span, |s| s.to(entity.span)));
             #[allow(deprecated)]
@@ -488,7 +492,7 @@ fn symbol_kind(kind: &str) -> SymbolKind {
 
 pub fn formatting(server: &Server, params: DocumentFormattingParams) -> Answer {
     let document = server.document(&params.text_document.uri)?;
-    let Ok(formatted) = crate::format::format(document.compilation.file, &document.text) else {
+    let Ok(formatted) = crate::format::format(document.own, &document.text) else {
         // A file that does not parse is left alone, as `k8sc fmt` does.
         return json(Value::Null);
     };
@@ -515,7 +519,7 @@ pub fn code_actions(server: &Server, params: CodeActionParams) -> Answer {
     let mut actions: Vec<CodeActionOrCommand> = Vec::new();
     for diagnostic in &document.compilation.diagnostics {
         let span = diagnostic.primary.span;
-        if span.file != document.compilation.file
+        if span.file != document.own
             || (span.end as usize) < *requested.start()
             || (span.start as usize) > *requested.end()
         {
@@ -534,7 +538,7 @@ pub fn code_actions(server: &Server, params: CodeActionParams) -> Answer {
             }
             // A missing field: insert it (with a placeholder value) after the opening brace.
             "E0103" => quoted(help).and_then(|field| {
-                let decl = decl_at(&document.compilation.module, span.start as usize)?;
+                let decl = decl_at(&document.compilation.module, document.own, span.start as usize)?;
                 let open = decl.body.span.start as usize + 1;
                 let position = document.range(crate::source::Span::new(span.file, open, open)).start;
                 Some((

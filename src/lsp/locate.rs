@@ -4,6 +4,7 @@
 
 use crate::semantic::schema::{FieldDef, Shape, Type};
 use crate::semantic::{EntityId, Model, Schemas};
+use crate::source::FileId;
 use crate::syntax::ast;
 
 /// The thing under the cursor.
@@ -28,10 +29,10 @@ pub enum Found<'a> {
     TopLevel,
 }
 
-/// The declaration whose span holds `offset`.
-pub fn decl_at(module: &ast::Module, offset: usize) -> Option<&ast::Decl> {
+/// The declaration of `file` whose span holds `offset`.
+pub fn decl_at(module: &ast::Module, file: FileId, offset: usize) -> Option<&ast::Decl> {
     module.items.iter().find_map(|item| match item {
-        ast::Item::Decl(decl) if decl.span.contains(offset) => Some(&**decl),
+        ast::Item::Decl(decl) if decl.span.file == file && decl.span.contains(offset) => Some(&**decl),
         _ => None,
     })
 }
@@ -50,17 +51,18 @@ fn record_shape<'s>(schemas: &'s Schemas, ty: &Type) -> Option<&'s Shape> {
     }
 }
 
-pub fn locate<'a>(module: &'a ast::Module, model: &'a Model, offset: usize) -> Found<'a> {
+/// What sits at `offset` of `file`.
+pub fn locate<'a>(module: &'a ast::Module, model: &'a Model, file: FileId, offset: usize) -> Found<'a> {
     if let Some(reference) = model
         .references
         .iter()
-        .find(|r| r.span.contains(offset) && r.span.end as usize != offset)
+        .find(|r| r.span.file == file && r.span.contains(offset) && r.span.end as usize != offset)
     {
         return Found::Reference {
             target: reference.target,
         };
     }
-    let Some(decl) = decl_at(module, offset) else {
+    let Some(decl) = decl_at(module, file, offset) else {
         return Found::TopLevel;
     };
     if decl.kind.span.contains(offset) {

@@ -9,8 +9,10 @@
 mod features;
 mod locate;
 pub mod transport;
+pub mod workspace;
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::str::FromStr;
 
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
@@ -30,33 +32,75 @@ use lsp_types::{
 use crate::Compilation;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::report::DOCS_URL;
-use crate::source::{SourceFile, Span};
+use crate::source::{FileId, SourceFile, Span};
 
 /// A handler's answer: the result, or an error code and message for the client.
 pub type Answer = Result<serde_json::Value, (ErrorCode, String)>;
 
-/// One open document and its latest compilation.
+/// One open document and its latest compilation: of the document's whole platform, when
+/// it lies in a folder on disk (see [`workspace`]), else of the document alone.
 pub struct Document {
     pub uri: Uri,
     pub text: String,
     pub compilation: Compilation,
+    /// The document's own file in the compilation.
+    pub own: FileId,
+    /// Where its platform lies, when it is a file on disk.
+    pub place: Option<workspace::Place>,
 }
 
 impl Document {
-    fn new(uri: Uri, text: String) -> Document {
-        let name = uri
-            .path()
-            .as_str()
-            .rsplit('/')
-            .next()
-            .unwrap_or("document.k8s")
-            .to_string();
-        let compilation = crate::compile(&name, &text);
-        Document { uri, text, compilation }
+    /// Compiles a document: with its platform when `place` is known, else alone.
+    fn new(uri: Uri, text: String, place: Option<workspace::Place>, overlay: &workspace::Overlay) -> Document {
+        let path = workspace::path_of(&uri);
+        let platform = place.as_ref().and_then(|place| {
+            let compilation = workspace::compile(place, overlay)?;
+            let own = (compilation.files.iter().copied())
+                .find(|file| path.as_deref() == Some(Path::new(compilation.sources.name(*file))))?;
+            Some((compilation, own))
+        });
+        let (compilation, own, place) = match platform {
+            Some((compilation, own)) => (compilation, own, place),
+            None => {
+                let name = uri
+                    .path()
+                    .as_str()
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or("document.k8s")
+                    .to_string();
+                let compilation = crate::compile(&name, &text);
+                let own = compilation.file;
+                (compilation, own, None)
+            }
+        };
+        Document {
+            uri,
+            text,
+            compilation,
+            own,
+            place,
+        }
     }
 
     pub fn file(&self) -> Option<&SourceFile> {
-        self.compilation.sources.get(self.compilation.file)
+        self.compilation.sources.get(self.own)
+    }
+
+    /// The URI of a file of the document's platform.
+    pub fn uri_of(&self, file: FileId) -> Option<Uri> {
+        if file == self.own {
+            return Some(self.uri.clone());
+        }
+        if self.place.is_none() || !self.compilation.files.contains(&file) {
+            return None;
+        }
+        workspace::uri_of(Path::new(self.compilation.sources.name(file)))
+    }
+
+    /// The location of a span of the document's platform.
+    pub fn location(&self, span: Span) -> Option<Location> {
+        Some(Location::new(self.uri_of(span.file)?, self.range(span)))
     }
 
     /// The byte offset of an LSP position.
@@ -194,8 +238,7 @@ impl Server {
                     return Vec::new();
                 };
                 let document = params.text_document;
-                self.open(document.uri.clone(), document.text);
-                document.uri
+                self.open(document.uri, document.text)
             }
             DidChangeTextDocument::METHOD => {
                 let Ok(params) =
@@ -207,46 +250,111 @@ impl Server {
                 let Some(change) = params.content_changes.into_iter().last() else {
                     return Vec::new();
                 };
-                self.open(params.text_document.uri.clone(), change.text);
-                params.text_document.uri
+                self.open(params.text_document.uri, change.text)
             }
             DidCloseTextDocument::METHOD => {
                 if let Ok(params) =
                     notification.extract::<lsp_types::DidCloseTextDocumentParams>(DidCloseTextDocument::METHOD)
                 {
-                    self.documents.remove(params.text_document.uri.as_str());
-                    let cleared = PublishDiagnosticsParams::new(params.text_document.uri, Vec::new(), None);
-                    return vec![Notification::new(PublishDiagnostics::METHOD.into(), cleared)];
+                    return self.close(params.text_document.uri);
                 }
                 return Vec::new();
             }
             _ => return Vec::new(),
         };
-        self.publish(&uri).into_iter().collect()
+        uri.iter().flat_map(|uri| self.publish(uri)).collect()
     }
 
-    /// Opens (or replaces) a document and compiles it.
-    pub fn open(&mut self, uri: Uri, text: String) {
-        let document = Document::new(uri.clone(), text);
-        if let Some(previous) = self.documents.insert(uri.as_str().to_string(), document) {
+    /// Closes a document: clears the diagnostics of each file of its platform that no
+    /// other open document's platform holds.
+    fn close(&mut self, uri: Uri) -> Vec<Notification> {
+        let Some(closed) = self.documents.remove(uri.as_str()) else {
+            return Vec::new();
+        };
+        let mut cleared = vec![uri.clone()];
+        if closed.place.is_some() {
+            for file in &closed.compilation.files {
+                let Some(file_uri) = closed.uri_of(*file) else { continue };
+                let path = Path::new(closed.compilation.sources.name(*file));
+                let still_shown = (self.documents.values()).any(|open| workspace::holds(&open.compilation, path));
+                if file_uri != uri && !still_shown {
+                    cleared.push(file_uri);
+                }
+            }
+        }
+        cleared
+            .into_iter()
+            .map(|uri| {
+                let params = PublishDiagnosticsParams::new(uri, Vec::new(), None);
+                Notification::new(PublishDiagnostics::METHOD.into(), params)
+            })
+            .collect()
+    }
+
+    /// Opens (or replaces) a document and compiles it, and compiles again every other open
+    /// document of its platform, which sees its new text. Returns the documents compiled.
+    pub fn open(&mut self, uri: Uri, text: String) -> Vec<Uri> {
+        let path = workspace::path_of(&uri);
+        let mut texts: rustc_hash::FxHashMap<std::path::PathBuf, String> = (self.documents.values())
+            .filter_map(|document| Some((workspace::path_of(&document.uri)?, document.text.clone())))
+            .collect();
+        if let Some(path) = &path {
+            texts.insert(path.clone(), text.clone());
+        }
+        let overlay: workspace::Overlay = std::sync::Arc::new(texts);
+        // A document's platform is found when it is opened, and kept while it is open.
+        let place = match self.documents.get(uri.as_str()) {
+            Some(open) => open.place.clone(),
+            None => path.as_deref().and_then(|path| workspace::discover(path, &overlay)),
+        };
+        let mut compiled = vec![uri.clone()];
+        let others: Vec<(Uri, String, Option<workspace::Place>)> = match &path {
+            Some(path) => (self.documents.values())
+                .filter(|other| other.uri != uri && workspace::holds(&other.compilation, path))
+                .map(|other| (other.uri.clone(), other.text.clone(), other.place.clone()))
+                .collect(),
+            None => Vec::new(),
+        };
+        self.replace(Document::new(uri, text, place, &overlay));
+        for (other, text, place) in others {
+            compiled.push(other.clone());
+            self.replace(Document::new(other, text, place, &overlay));
+        }
+        compiled
+    }
+
+    fn replace(&mut self, document: Document) {
+        if let Some(previous) = self.documents.insert(document.uri.as_str().to_string(), document) {
             // Freeing a large compilation takes as long as a good part of compiling it: do it
             // beside the loop, so the diagnostics go out first.
             std::thread::spawn(move || drop(previous));
         }
     }
 
-    /// The publishDiagnostics notification for a document.
-    pub fn publish(&self, uri: &Uri) -> Option<Notification> {
-        let document = self.documents.get(uri.as_str())?;
-        let diagnostics = document
-            .compilation
-            .diagnostics
-            .iter()
-            .filter(|diagnostic| diagnostic.primary.span.file == document.compilation.file)
-            .map(|diagnostic| to_lsp(document, diagnostic))
-            .collect();
-        let params = PublishDiagnosticsParams::new(uri.clone(), diagnostics, None);
-        Some(Notification::new(PublishDiagnostics::METHOD.into(), params))
+    /// The publishDiagnostics notifications of a document: one for each file of its
+    /// platform (with none for a file that has none, so the editor clears it).
+    pub fn publish(&self, uri: &Uri) -> Vec<Notification> {
+        let Some(document) = self.documents.get(uri.as_str()) else {
+            return Vec::new();
+        };
+        let files: Vec<FileId> = if document.place.is_some() {
+            document.compilation.files.clone()
+        } else {
+            vec![document.own]
+        };
+        let mut notifications = Vec::new();
+        for file in files {
+            let Some(file_uri) = document.uri_of(file) else {
+                continue;
+            };
+            let diagnostics = (document.compilation.diagnostics.iter())
+                .filter(|diagnostic| diagnostic.primary.span.file == file)
+                .map(|diagnostic| to_lsp(document, diagnostic))
+                .collect();
+            let params = PublishDiagnosticsParams::new(file_uri, diagnostics, None);
+            notifications.push(Notification::new(PublishDiagnostics::METHOD.into(), params));
+        }
+        notifications
     }
 
     fn handle_request(&mut self, request: Request) -> Response {
@@ -298,13 +406,12 @@ pub fn to_lsp(document: &Document, diagnostic: &Diagnostic) -> lsp_types::Diagno
     if let Some(help) = &diagnostic.help {
         message.push_str(&format!("\nhelp: {help}"));
     }
-    let related: Vec<DiagnosticRelatedInformation> = diagnostic
-        .secondary
-        .iter()
-        .filter(|label| label.span.file == document.compilation.file)
-        .map(|label| DiagnosticRelatedInformation {
-            location: Location::new(document.uri.clone(), document.range(label.span)),
-            message: label.message.clone(),
+    let related: Vec<DiagnosticRelatedInformation> = (diagnostic.secondary.iter())
+        .filter_map(|label| {
+            Some(DiagnosticRelatedInformation {
+                location: document.location(label.span)?,
+                message: label.message.clone(),
+            })
         })
         .collect();
     lsp_types::Diagnostic {

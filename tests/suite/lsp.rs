@@ -612,3 +612,95 @@ fn the_server_survives_a_broken_client() {
     let status = server.wait().expect("the server ends");
     assert_eq!(status.code(), Some(0));
 }
+
+/// Every publishDiagnostics received so far and until the server has answered one more
+/// request, by URI (the last for each).
+fn published_by_uri(client: &mut Client) -> std::collections::BTreeMap<String, Vec<Value>> {
+    let _ = client.request("textDocument/documentSymbol", json!({ "textDocument": { "uri": URI } }));
+    let mut found = std::collections::BTreeMap::new();
+    for params in client.published.drain(..) {
+        let uri = params["uri"].as_str().unwrap_or_default().to_string();
+        found.insert(uri, params["diagnostics"].as_array().cloned().unwrap_or_default());
+    }
+    found
+}
+
+/// A platform of several files on disk: the server compiles a document with the file that
+/// uses it, answers definition, references and rename across the files, and publishes
+/// diagnostics per file.
+#[test]
+fn a_platform_of_several_files_is_one_platform() {
+    let folder = std::env::temp_dir().join(format!("k8sc-lsp-platform-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(folder.join("hosts")).expect("mkdir");
+    let folder = folder.canonicalize().expect("canonical");
+    let text = quickstart();
+    // The quickstart split at its first node: the hosts in a file of their own.
+    let split = text.find("node master1").expect("a node");
+    let hosts_at = text.find("physical_host pm1").expect("a host");
+    let main = format!("{}use \"./hosts/\"\n{}", &text[..hosts_at], &text[split..]);
+    let hosts = text[hosts_at..split].to_string();
+    std::fs::write(folder.join("main.k8s"), &main).expect("write");
+    std::fs::write(folder.join("hosts/pm.k8s"), &hosts).expect("write");
+    let main_uri = format!("file://{}/main.k8s", folder.display());
+    let hosts_uri = format!("file://{}/hosts/pm.k8s", folder.display());
+
+    let mut client = Client::start();
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": hosts_uri, "languageId": "k8sc", "version": 1, "text": hosts } }),
+    );
+    let published = published_by_uri(&mut client);
+    assert_eq!(
+        published.keys().cloned().collect::<Vec<_>>(),
+        [hosts_uri.clone(), main_uri.clone()],
+        "one publication per file of the platform"
+    );
+    assert!(published.values().all(Vec::is_empty), "{published:?}");
+
+    // From a reference in main.k8s, the definition is in hosts/pm.k8s.
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": main_uri, "languageId": "k8sc", "version": 1, "text": main } }),
+    );
+    let (line, column) = position_of(&main, "host = pm1");
+    let at = json!({ "uri": main_uri });
+    let definition = client.request(
+        "textDocument/definition",
+        json!({ "textDocument": at, "position": { "line": line, "character": column + 8 } }),
+    );
+    assert_eq!(definition["uri"], json!(hosts_uri), "{definition}");
+    assert_eq!(definition["range"]["start"], json!({ "line": 0, "character": 14 }));
+
+    // A rename edits both files.
+    let rename = client.request(
+        "textDocument/rename",
+        json!({ "textDocument": at, "position": { "line": line, "character": column + 8 }, "newName": "rack1_host" }),
+    );
+    assert_eq!(
+        rename["changes"][&hosts_uri].as_array().map(Vec::len),
+        Some(1),
+        "{rename}"
+    );
+    assert_eq!(
+        rename["changes"][&main_uri].as_array().map(Vec::len),
+        Some(2),
+        "{rename}"
+    );
+
+    // An edit in one file that breaks the other: the other's diagnostics say so.
+    let _ = published_by_uri(&mut client);
+    client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": hosts_uri, "version": 2 }, "contentChanges": [{ "text": hosts.replace("pm1", "pm9") }] }),
+    );
+    let published = published_by_uri(&mut client);
+    let in_main = &published[&main_uri];
+    assert!(
+        in_main.iter().any(|d| d["code"] == "E0108"),
+        "main.k8s's `host = pm1` no longer resolves: {published:?}"
+    );
+    assert!(published[&hosts_uri].is_empty(), "{published:?}");
+    drop(client);
+    let _ = std::fs::remove_dir_all(&folder);
+}
