@@ -279,6 +279,9 @@ pub fn rename(server: &Server, params: RenameParams) -> Answer {
         ));
     }
     // Every occurrence, in whichever file of the platform it is.
+    // `WorkspaceEdit` keys its changes by `Uri`, which clippy counts as mutable; nothing
+    // here mutates one.
+    #[allow(clippy::mutable_key_type)]
     let mut changes: HashMap<lsp_types::Uri, Vec<TextEdit>> = HashMap::new();
     for span in occurrences(document, id, true) {
         if let Some(uri) = document.uri_of(span.file) {
