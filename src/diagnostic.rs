@@ -95,6 +95,10 @@ codes! {
     E0124 => "a `use` cycle among the platform's files",
     E0125 => "a `use` of a file or folder that does not exist, or is not a `.k8s` file or a folder",
     E0126 => "a `use` of a file or folder outside the platform's folder",
+    E0129 => "a constant used where its value does not fit the field's type",
+    E0130 => "a constant named like a declaration or an enum variant it would shadow",
+    E0131 => "a constant defined twice, or in terms of itself",
+    E0132 => "an interpolation `\\(NAME)` of something that is not a constant's text",
     // Platform objects and builds.
     E0201 => "a name that is not valid as a Kubernetes object name once converted",
     E0202 => "two names that become one Kubernetes name",

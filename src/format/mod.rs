@@ -168,6 +168,17 @@ impl Printer<'_> {
             }
             ast::Item::Schema(schema) => self.schema(schema),
             ast::Item::Enum(decl) => self.enum_decl(decl),
+            ast::Item::Let(constant) => {
+                let mut head = format!("let {}", constant.name.text);
+                if let Some(ty) = &constant.ty {
+                    head.push_str(": ");
+                    head.push_str(&type_text(ty));
+                }
+                head.push_str(" = ");
+                self.out.push_str(&head);
+                self.value(&constant.value, 0, head.len());
+                self.end_line(constant.span.end as usize);
+            }
         }
     }
 
@@ -344,6 +355,13 @@ impl Printer<'_> {
             ast::Item::Component(component) => component.body.fields.is_empty(),
             ast::Item::Enum(decl) => self.enum_on_one_line(decl),
             ast::Item::Schema(schema) => schema.fields.is_empty(),
+            // Constants sit together, one per line, like `use`s.
+            ast::Item::Let(constant) => {
+                !matches!(
+                    &constant.value.kind,
+                    ast::ExprKind::List(list) if list.multiline
+                ) && !matches!(&constant.value.kind, ast::ExprKind::Record(record) if record.multiline)
+            }
         }
     }
 
@@ -371,6 +389,7 @@ fn field_name(field: &ast::Field) -> String {
 fn inline(expr: &ast::Expr) -> String {
     match &expr.kind {
         ast::ExprKind::Str(text) => quote(text),
+        ast::ExprKind::Interpolated(pieces) => interpolated(pieces),
         ast::ExprKind::Number(text) | ast::ExprKind::Ipv4(text) | ast::ExprKind::Cidr(text) => text.clone(),
         ast::ExprKind::Bool(flag) => flag.to_string(),
         ast::ExprKind::Name(name) => name.text.to_string(),
@@ -392,6 +411,26 @@ fn inline(expr: &ast::Expr) -> String {
             format!("{}({})", call.function.text, args.join(", "))
         }
     }
+}
+
+/// An interpolated string as written: its text pieces escaped, its names in `\(...)`.
+fn interpolated(pieces: &[ast::Piece]) -> String {
+    let mut out = String::from("\"");
+    for piece in pieces {
+        match piece {
+            ast::Piece::Text(text) => {
+                let quoted = quote(text);
+                out.push_str(&quoted[1..quoted.len() - 1]);
+            }
+            ast::Piece::Name(name) => {
+                out.push_str("\\(");
+                out.push_str(&name.text);
+                out.push(')');
+            }
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// The width of [`inline`]`(expr)` if it is at most `budget`, else `None`; it visits no
@@ -419,6 +458,7 @@ fn inline_width_within(expr: &ast::Expr, budget: usize) -> Option<usize> {
             }
             add(0, used)
         }
+        ast::ExprKind::Interpolated(pieces) => add(0, interpolated(pieces).len()),
         ast::ExprKind::Number(text) | ast::ExprKind::Ipv4(text) | ast::ExprKind::Cidr(text) => add(0, text.len()),
         ast::ExprKind::Bool(flag) => add(0, if *flag { 4 } else { 5 }),
         ast::ExprKind::Name(name) => add(0, name.text.len()),

@@ -5,6 +5,7 @@
 //! fresh name is in the model, even when some of its fields are wrong; a field that
 //! failed its check is absent, never a guess; references are recorded with their spans.
 
+pub mod constants;
 pub mod display;
 pub mod model;
 pub mod read;
@@ -19,6 +20,7 @@ use std::borrow::Borrow;
 
 use rustc_hash::FxHashMap as HashMap;
 
+use constants::Constants;
 pub use model::{Allow, Entity, EntityId, Model, Reference};
 pub use schema::{ComponentId, KindId, Schemas, Type};
 pub use value::{FieldValue, MapKey, Origin, SecretSource, Spanned, Value};
@@ -66,6 +68,7 @@ struct Declared {
     model: Model,
     diagnostics: Vec<Diagnostic>,
     scope: Scope,
+    constants: Constants,
     /// Item position, entity (none for a duplicate) and kind of each block to check:
     /// the declarations first, then the duplicates.
     plan: Vec<(usize, Option<EntityId>, KindId)>,
@@ -95,7 +98,7 @@ fn declare(module: &ast::Module) -> Declared {
                 diagnostics.push(schema_outside_stdlib(component.name.span, "component"));
                 continue;
             }
-            ast::Item::Use(_) => continue,
+            ast::Item::Use(_) | ast::Item::Let(_) => continue,
         };
         let Some(kind) = schemas.kind(&decl.kind.text) else {
             diagnostics.push(
@@ -141,10 +144,12 @@ fn declare(module: &ast::Module) -> Declared {
     }
 
     declared.extend(duplicates);
+    let constants = Constants::collect(module, &model, &mut diagnostics);
     Declared {
         model,
         diagnostics,
         scope,
+        constants,
         plan: declared,
     }
 }
@@ -158,24 +163,26 @@ fn check_declarations<D: Borrow<ast::Decl> + Send>(
         mut model,
         mut diagnostics,
         scope,
+        constants,
         ..
     } = declared;
     let schemas = model.schemas;
+    let constants = &constants;
     // Blocks are independent: a large file's are checked on two threads, each half's
     // findings kept in source order.
     let halves = if to_check.len() >= PARALLEL_FROM {
         let second = to_check.split_off(to_check.len() / 2);
         let first = to_check;
         std::thread::scope(|threads| {
-            let first = threads.spawn(|| check_blocks(first, &model, &scope, schemas));
-            let second = check_blocks(second, &model, &scope, schemas);
+            let first = threads.spawn(|| check_blocks(first, &model, &scope, constants, schemas));
+            let second = check_blocks(second, &model, &scope, constants, schemas);
             match first.join() {
                 Ok(first) => vec![first, second],
                 Err(panic) => std::panic::resume_unwind(panic),
             }
         })
     } else {
-        vec![check_blocks(to_check, &model, &scope, schemas)]
+        vec![check_blocks(to_check, &model, &scope, constants, schemas)]
     };
     let mut references = Vec::new();
     for half in halves {
@@ -186,6 +193,12 @@ fn check_declarations<D: Borrow<ast::Decl> + Send>(
             entity.component = component;
             entity.set_fields(fields);
         }
+    }
+    diagnostics.extend(check_typed_constants(constants, &model));
+    if !constants.is_empty() {
+        // A constant's references are recorded at each of its uses: once is enough.
+        references.sort_by_key(|reference: &Reference| (reference.span.file, reference.span.start, reference.span.end));
+        references.dedup_by_key(|reference| (reference.span, reference.target));
     }
     model.references = references;
 
@@ -203,15 +216,31 @@ struct Checked {
     references: Vec<Reference>,
 }
 
+/// Each constant that declares its type, checked against it where it is declared.
+fn check_typed_constants(constants: &Constants, model: &Model) -> Vec<Diagnostic> {
+    let mut typer = Typer::new(model.schemas, Some(model));
+    typer.constants = Some(constants);
+    let mut typed: Vec<&constants::Constant> = constants.all().filter(|constant| constant.ty.is_some()).collect();
+    typed.sort_by_key(|constant| (constant.name.span.file, constant.name.span.start));
+    for constant in typed {
+        if let Some(ty) = &constant.ty {
+            typer.check(&constant.value, ty);
+        }
+    }
+    typer.diagnostics
+}
+
 /// Type-checks declarations' blocks against their kinds and components; an owned
 /// declaration is dropped as soon as it is checked.
 fn check_blocks<D: Borrow<ast::Decl>>(
     decls: Vec<(Option<EntityId>, KindId, D)>,
     model: &Model,
     scope: &Scope,
+    constants: &Constants,
     schemas: &'static Schemas,
 ) -> Checked {
     let mut typer = Typer::new(schemas, Some(model));
+    typer.constants = Some(constants);
     let mut checked = Vec::with_capacity(decls.len());
     for (id, kind, decl) in decls {
         let decl: &ast::Decl = decl.borrow();

@@ -219,7 +219,7 @@ impl Loader {
                     });
                     self.name(&schema.name, Named::Record(id));
                 }
-                ast::Item::Use(_) | ast::Item::Decl(_) | ast::Item::Component(_) => {}
+                ast::Item::Use(_) | ast::Item::Decl(_) | ast::Item::Component(_) | ast::Item::Let(_) => {}
             }
         }
     }

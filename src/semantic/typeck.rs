@@ -3,13 +3,14 @@
 //! Every check reports what it finds and returns `None` for a value it rejected, so one
 //! run reports every type error and the model keeps every value that was right.
 
+use super::constants::{Constant, Constants, Lookup};
 use super::model::{Model, Reference};
 use super::schema::{FieldDef, KindId, Range, Schemas, Shape, Type};
 use super::suggest::{did_you_mean, suggest};
 use super::value::{self, FieldValue, Origin, SecretSource, Spanned, Value};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::Span;
-use crate::syntax::ast::{Expr, ExprKind, Field};
+use crate::syntax::ast::{Expr, ExprKind, Field, Ident, Piece};
 
 /// Checks values against types, collecting diagnostics and references.
 pub(crate) struct Typer<'a> {
@@ -23,7 +24,18 @@ pub(crate) struct Typer<'a> {
     /// file with thousands of misspelt references stays linear (the later ones get no
     /// suggestion).
     suggestions_left: usize,
+    /// The platform's constants; `None` in the standard library.
+    pub constants: Option<&'a Constants>,
+    /// How many more constant uses may be expanded: values of constants made of constants
+    /// grow as the product of their sizes, and a few lines must not ask for billions.
+    expansions_left: usize,
 }
+
+/// The constant uses one run of blocks may expand, together.
+const EXPANSION_BUDGET: usize = 1_000_000;
+
+/// How deep `\(NAME)` may follow constants made of other constants' text.
+const MAX_INTERPOLATION_DEPTH: usize = 32;
 
 /// The names all "did you mean" searches of one file may compare, together.
 const SUGGESTION_BUDGET: usize = 500_000;
@@ -60,6 +72,8 @@ impl<'a> Typer<'a> {
             diagnostics: Vec::new(),
             references: Vec::new(),
             suggestions_left: SUGGESTION_BUDGET,
+            constants: None,
+            expansions_left: EXPANSION_BUDGET,
         }
     }
 
@@ -279,7 +293,13 @@ impl<'a> Typer<'a> {
     /// Checks one value against a type.
     pub fn check(&mut self, expr: &Expr, ty: &Type) -> Option<Spanned> {
         let span = expr.span;
+        if let ExprKind::Name(name) = &expr.kind
+            && let Some(found) = self.named_constant(name, ty)
+        {
+            return found;
+        }
         let value = match (ty, &expr.kind) {
+            (Type::String, ExprKind::Interpolated(pieces)) => Value::Str(self.interpolated(pieces, span)?),
             (Type::String, ExprKind::Str(text)) => Value::Str(text.clone()),
             (Type::Bool, ExprKind::Bool(flag)) => Value::Bool(*flag),
             (Type::Int, ExprKind::Number(text)) => match text.parse::<i64>() {
@@ -349,6 +369,212 @@ impl<'a> Typer<'a> {
             }
         };
         Some(Spanned { value, span })
+    }
+
+    /// A bare name that names a constant: its value checked at this use (`Some`), or
+    /// `None` when the name is no constant.
+    fn named_constant(&mut self, name: &Ident, ty: &Type) -> Option<Option<Spanned>> {
+        let constants = self.constants?;
+        let constant = match constants.lookup(&name.text) {
+            Lookup::Found(constant) => constant,
+            Lookup::Broken => return Some(None),
+            Lookup::NotConstant => return None,
+        };
+        if let Type::Enum(id) = ty
+            && let Some(definition) = self.schemas.enums.get(id.0 as usize)
+            && definition.variants.iter().any(|variant| variant.name == name.text)
+        {
+            return Some(
+                self.reject(
+                    Diagnostic::error(
+                        Code::E0130,
+                        format!(
+                            "`{}` is both a constant and a variant of the enum `{}`",
+                            name.text, definition.name
+                        ),
+                        name.span,
+                        "constant or variant?",
+                    )
+                    .with_label(constant.name.span, "the constant")
+                    .with_help("rename the constant: a bare name must mean one thing"),
+                ),
+            );
+        }
+        Some(self.constant(constant, name, ty))
+    }
+
+    /// A constant used where a value of `ty` is expected: its value checked against that
+    /// type, at the use. What does not fit is one E0129 at the use, labelling the definition.
+    fn constant(&mut self, constant: &Constant, used: &Ident, ty: &Type) -> Option<Spanned> {
+        if !self.expand(used) {
+            return None;
+        }
+        let before = self.diagnostics.len();
+        let checked = self.check(&constant.value, ty);
+        // A finding about constants themselves (a nested use that does not fit, the
+        // budget) stands as it is; a type error of the value becomes E0129 at this use.
+        let about_constants = (self.diagnostics[before..].iter())
+            .any(|found| matches!(found.code, Code::E0129 | Code::E0130 | Code::E0131 | Code::E0132));
+        if self.diagnostics.len() > before && !about_constants {
+            let found: Vec<Diagnostic> = self.diagnostics.drain(before..).collect();
+            let why = found.first().map_or(String::new(), |first| first.message.clone());
+            let expected = with_article(&self.schemas.type_name(ty));
+            return self.report(
+                Diagnostic::error(
+                    Code::E0129,
+                    format!("the constant `{}` does not fit here: {why}", used.text),
+                    used.span,
+                    format!("{expected} is expected here"),
+                )
+                .with_label(constant.name.span, "defined here")
+                .with_help(format!(
+                    "use a constant whose value is {expected}, or write the value here"
+                )),
+            );
+        }
+        checked.map(|checked| Spanned {
+            value: checked.value,
+            span: used.span,
+        })
+    }
+
+    /// Counts one use of a constant against the budget; the one use past it is E0131 (once
+    /// per run: what stops there is already an error).
+    fn expand(&mut self, used: &Ident) -> bool {
+        match self.expansions_left {
+            0 => false,
+            1 => {
+                self.expansions_left = 0;
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        Code::E0131,
+                        format!("the constants expand into more than {EXPANSION_BUDGET} values"),
+                        used.span,
+                        "the use past the limit",
+                    )
+                    .with_help("constants made of constants multiply their sizes: write the large values out once"),
+                );
+                false
+            }
+            _ => {
+                self.expansions_left -= 1;
+                true
+            }
+        }
+    }
+
+    /// The text of an interpolated string: each `\(NAME)` the text of the constant NAME.
+    fn interpolated(&mut self, pieces: &[Piece], span: Span) -> Option<String> {
+        let mut text = String::new();
+        let mut ok = true;
+        for piece in pieces {
+            match piece {
+                Piece::Text(part) => text.push_str(part),
+                Piece::Name(name) => match self.constant_text(name, 0) {
+                    Some(part) => text.push_str(&part),
+                    None => ok = false,
+                },
+            }
+            if text.len() > crate::syntax::MAX_STRING {
+                return self.reject(
+                    Diagnostic::error(
+                        Code::E0132,
+                        format!(
+                            "the string grows past {} bytes once its constants are put in",
+                            crate::syntax::MAX_STRING
+                        ),
+                        span,
+                        "too long",
+                    )
+                    .with_help("a string holds at most 16 KiB, however it is written"),
+                );
+            }
+        }
+        ok.then_some(text)
+    }
+
+    /// The text `\(name)` puts in: a constant's string, number, address, network or
+    /// name, as written. Anything else is E0132.
+    fn constant_text(&mut self, name: &Ident, depth: usize) -> Option<String> {
+        let lookup = match self.constants {
+            Some(constants) => constants.lookup(&name.text),
+            None => Lookup::NotConstant,
+        };
+        let constant = match lookup {
+            Lookup::Found(constant) => constant,
+            Lookup::Broken => return None,
+            Lookup::NotConstant => {
+                let help = (self.constants)
+                    .and_then(|constants| did_you_mean(&name.text, constants.names()))
+                    .unwrap_or_else(|| "declare it at the top level: `let NAME = \"...\"`".to_string());
+                return self.reject(
+                    Diagnostic::error(
+                        Code::E0132,
+                        format!(
+                            "`\\({})` puts in no constant: there is no constant `{}`",
+                            name.text, name.text
+                        ),
+                        name.span,
+                        "not a constant",
+                    )
+                    .with_help(help),
+                );
+            }
+        };
+        if depth > MAX_INTERPOLATION_DEPTH || !self.expand(name) {
+            return None;
+        }
+        match &constant.value.kind {
+            ExprKind::Str(text) | ExprKind::Number(text) | ExprKind::Ipv4(text) | ExprKind::Cidr(text) => {
+                Some(text.clone())
+            }
+            ExprKind::Bool(flag) => Some(flag.to_string()),
+            ExprKind::Name(other) => match self.constants.map(|constants| constants.lookup(&other.text)) {
+                Some(Lookup::Found(_)) => self.constant_text(other, depth + 1),
+                Some(Lookup::Broken) => None,
+                _ => Some(other.text.to_string()),
+            },
+            ExprKind::Interpolated(pieces) => {
+                let mut text = String::new();
+                for piece in pieces {
+                    match piece {
+                        Piece::Text(part) => text.push_str(part),
+                        Piece::Name(inner) => text.push_str(&self.constant_text(inner, depth + 1)?),
+                    }
+                    if text.len() > crate::syntax::MAX_STRING {
+                        return None;
+                    }
+                }
+                Some(text)
+            }
+            ExprKind::List(_) | ExprKind::Record(_) | ExprKind::Call(_) => {
+                let what = match &constant.value.kind {
+                    ExprKind::List(_) => "a list",
+                    ExprKind::Record(_) => "a record",
+                    ExprKind::Call(call) if matches!(call.function.text.as_str(), "env" | "file") => "a secret",
+                    _ => "a call",
+                };
+                self.reject(
+                    Diagnostic::error(
+                        Code::E0132,
+                        format!("`\\({})` cannot put in {what}", name.text),
+                        name.span,
+                        format!("`{}` is {what}", name.text),
+                    )
+                    .with_label(constant.name.span, "defined here")
+                    .with_help(
+                        "a string puts in text: a constant's string, number, address or network; \
+                         a secret never becomes plain text",
+                    ),
+                )
+            }
+        }
+    }
+
+    /// Reports a finding; nothing comes of what it was about.
+    fn reject<T>(&mut self, diagnostic: Diagnostic) -> Option<T> {
+        self.diagnostics.push(diagnostic);
+        None
     }
 
     /// E0117: a call of a function the language does not have.
@@ -588,7 +814,7 @@ pub(crate) fn with_article(type_name: &str) -> String {
 /// How a value is named in "found ..." messages.
 fn describe(expr: &Expr) -> String {
     match &expr.kind {
-        ExprKind::Str(_) => "a string".into(),
+        ExprKind::Str(_) | ExprKind::Interpolated(_) => "a string".into(),
         ExprKind::Number(text) => format!("the number `{text}`"),
         ExprKind::Ipv4(text) => format!("the address `{text}`"),
         ExprKind::Cidr(text) => format!("the network `{text}`"),

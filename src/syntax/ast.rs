@@ -137,6 +137,7 @@ pub enum Item {
     Schema(Box<Schema>),
     Enum(Box<EnumDecl>),
     Component(Box<Component>),
+    Let(Box<Let>),
 }
 
 impl Item {
@@ -147,8 +148,18 @@ impl Item {
             Item::Schema(item) => item.span,
             Item::Enum(item) => item.span,
             Item::Component(item) => item.span,
+            Item::Let(item) => item.span,
         }
     }
+}
+
+/// `let registry = "harbor.example.com"` or `let web_port: port = 8080`: a constant.
+#[derive(Debug, Clone)]
+pub struct Let {
+    pub name: Ident,
+    pub ty: Option<TypeExpr>,
+    pub value: Expr,
+    pub span: Span,
 }
 
 /// `use monitoring`, `use monitoring.prometheus`, or `use "./nodes.k8s"`.
@@ -218,6 +229,8 @@ pub struct Expr {
 pub enum ExprKind {
     /// A string with its escapes resolved.
     Str(String),
+    /// A string with `\(NAME)` in it: its text and the constants it puts in, in order.
+    Interpolated(Vec<Piece>),
     /// A number as written, with an optional unit suffix: `3`, `0.5`, `500m`, `8Gi`, `30s`.
     Number(String),
     /// A dotted quad as written: `172.16.10.10`.
@@ -232,6 +245,15 @@ pub enum ExprKind {
     /// `env("NAME")`, `file("path")`. Boxed: calls are rare and would double the size of
     /// every value.
     Call(Box<Call>),
+}
+
+/// A piece of an interpolated string.
+#[derive(Debug, Clone)]
+pub enum Piece {
+    /// Text, its escapes resolved.
+    Text(String),
+    /// `\(NAME)`: the value of the constant NAME.
+    Name(Ident),
 }
 
 #[derive(Debug, Clone)]

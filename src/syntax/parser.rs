@@ -24,6 +24,7 @@ pub const KEYWORDS: &[&str] = &[
     "record",
     "enum",
     "component",
+    "let",
     "from",
     "in",
     "true",
@@ -276,7 +277,10 @@ fn starts_item(input: &str) -> bool {
     if kind == 0 {
         return false;
     }
-    if matches!(&input[..kind], "use" | "entity" | "record" | "enum" | "component") {
+    if matches!(
+        &input[..kind],
+        "use" | "entity" | "record" | "enum" | "component" | "let"
+    ) {
         return true;
     }
     let rest = inline_ws(&input[kind..]);
@@ -503,6 +507,9 @@ impl<'a> Parser<'a> {
         if starts_with_word(input, "component") {
             return self.component(input);
         }
+        if starts_with_word(input, "let") {
+            return self.let_item(input);
+        }
         self.decl(input)
     }
 
@@ -568,6 +575,33 @@ impl<'a> Parser<'a> {
                 target: UseTarget::Module(path),
                 span: self.span(input, rest),
             }),
+        ))
+    }
+
+    /// `let NAME [: TYPE] = VALUE`.
+    fn let_item(&mut self, input: &'a str) -> PResult<'a, Item> {
+        let (rest, _) = self.keyword(input, "let")?;
+        let (rest, name) = match self.name(ws(rest)) {
+            Ok(ok) => ok,
+            Err(_) => return fail(ws(rest), "the constant's name"),
+        };
+        let mut rest = ws(rest);
+        let mut ty = None;
+        if let Some(after) = rest.strip_prefix(':') {
+            let (after, parsed) = self.type_expr(ws(after))?;
+            ty = Some(parsed);
+            rest = ws(after);
+        }
+        let (rest, _) = self.symbol(rest, '=', "`=` and the constant's value")?;
+        let (rest, value) = self.value(ws(rest))?;
+        Ok((
+            rest,
+            Item::Let(Box::new(Let {
+                name,
+                ty,
+                value,
+                span: self.span(input, rest),
+            })),
         ))
     }
 
@@ -741,8 +775,11 @@ impl<'a> Parser<'a> {
         let first = input.chars().next();
         let (rest, kind) = match first {
             Some('"') => {
-                let (rest, text) = self.string(input)?;
-                (rest, ExprKind::Str(text))
+                let (rest, (text, pieces)) = self.string_pieces(input, true)?;
+                match pieces {
+                    Some(pieces) => (rest, ExprKind::Interpolated(pieces)),
+                    None => (rest, ExprKind::Str(text)),
+                }
             }
             Some(ch) if ch.is_ascii_digit() || (ch == '-' && input[1..].starts_with(|c: char| c.is_ascii_digit())) => {
                 self.number(input)?
@@ -776,8 +813,17 @@ impl<'a> Parser<'a> {
     /// character (E0007) or a literal past [`MAX_STRING`] bytes (E0008) is recorded and the
     /// string still parses, so one bad character does not hide the rest of the file.
     fn string(&mut self, input: &'a str) -> PResult<'a, String> {
+        let (rest, (text, _)) = self.string_pieces(input, false)?;
+        Ok((rest, text))
+    }
+
+    /// A string literal that may put in constants with `\(NAME)` when `interpolate`: its
+    /// whole text, and its pieces when it has such a name.
+    fn string_pieces(&mut self, input: &'a str, interpolate: bool) -> PResult<'a, (String, Option<Vec<Piece>>)> {
         let (mut rest, _) = self.symbol(input, '"', "a string")?;
         let mut text = String::new();
+        let mut pieces: Vec<Piece> = Vec::new();
+        let mut piece_start = 0;
         loop {
             let stop = memchr::memchr3(b'"', b'\\', b'\n', rest.as_bytes()).unwrap_or(rest.len());
             let chunk_at = self.offset(rest);
@@ -807,7 +853,25 @@ impl<'a> Parser<'a> {
                             context: None,
                         });
                     }
-                    return Ok((rest, text));
+                    if pieces.is_empty() {
+                        return Ok((rest, (text, None)));
+                    }
+                    if piece_start < text.len() {
+                        pieces.push(Piece::Text(text[piece_start..].to_string()));
+                    }
+                    return Ok((rest, (text, Some(pieces))));
+                }
+                Some('\\') if interpolate && chars.as_str().starts_with('(') => {
+                    let (after, name) = self.interpolation(&chars.as_str()[1..])?;
+                    if piece_start < text.len() {
+                        pieces.push(Piece::Text(text[piece_start..].to_string()));
+                    }
+                    text.push_str("\\(");
+                    text.push_str(&name.text);
+                    text.push(')');
+                    piece_start = text.len();
+                    pieces.push(Piece::Name(name));
+                    rest = after;
                 }
                 Some('\\') => {
                     let escaped = match chars.next() {
@@ -816,7 +880,12 @@ impl<'a> Parser<'a> {
                         Some('r') => '\r',
                         Some('"') => '"',
                         Some('\\') => '\\',
-                        _ => return fail(after, "one of the escapes `\\\"`, `\\\\`, `\\n`, `\\t`, `\\r`"),
+                        _ => {
+                            return fail(
+                                after,
+                                "one of the escapes `\\\"`, `\\\\`, `\\n`, `\\t`, `\\r` (and `\\(NAME)` in a value)",
+                            );
+                        }
                     };
                     text.push(escaped);
                     rest = chars.as_str();
@@ -828,6 +897,18 @@ impl<'a> Parser<'a> {
                     }));
                 }
             }
+        }
+    }
+
+    /// `NAME)` after the `\\(` of an interpolation.
+    fn interpolation(&self, open: &'a str) -> PResult<'a, Ident> {
+        let (after, name) = match self.ident(open) {
+            Ok(ok) => ok,
+            Err(_) => return fail(open, "a constant's name in `\\(...)`"),
+        };
+        match after.strip_prefix(')') {
+            Some(after) => Ok((after, name)),
+            None => fail(after, "`)` closing the `\\(`"),
         }
     }
 

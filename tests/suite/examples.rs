@@ -125,9 +125,10 @@ fn compiling_without_the_syntax_tree_gives_the_same_model_and_findings() {
     files.push(("w.k8s".into(), crate::gen_workload::workload(1000)));
     for (name, text) in &files {
         let full = k8sc::compile_resolving(name, text, |_| None);
+        let (folder, file) = name.rsplit_once('/').unwrap_or(("", name));
         let lean = k8sc::compile_model_only(
-            vec![(name.to_string(), text.clone())],
-            "",
+            vec![(file.to_string(), text.clone())],
+            folder,
             &k8sc::load::Memory::default(),
             |_| None,
         );

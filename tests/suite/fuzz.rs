@@ -30,7 +30,10 @@ fn the_regressions_replay_through_every_target() {
             let expected = (text.lines())
                 .find_map(|line| line.strip_prefix("# expect: "))
                 .unwrap_or_else(|| panic!("{}: no `# expect:` line", path.display()));
-            let compilation = k8sc::compile("regression.k8s", &text);
+            // As the fuzz target reads it: `#--- PATH` lines start other files.
+            let files = k8sc::load::Memory::split("fuzz.k8s", &text);
+            let first = files.files["fuzz.k8s"].clone();
+            let compilation = k8sc::compile_platform(vec![("fuzz.k8s".into(), first)], "", &files, |_| None);
             assert!(
                 (compilation.diagnostics.iter()).any(|d| d.code.as_str() == expected.trim()),
                 "{}: expected {expected}, got {:?}",
