@@ -11,7 +11,7 @@ use lsp_types::{
 };
 use serde_json::Value;
 
-use super::locate::{Found, decl_at, locate, shape_of};
+use super::locate::{Found, constant_at, decl_at, let_at, locate, shape_of};
 use super::{Answer, Document, Server};
 use crate::platform::{Secrets, quorum, router_ids, tolerance};
 use crate::semantic::display::value_text;
@@ -56,6 +56,9 @@ pub fn hover(server: &Server, params: HoverParams) -> Answer {
     let module = &document.compilation.module;
     let model = &document.compilation.model;
     let offset = document.offset(position.position);
+    if let Some(declared) = constant_at(module, model, document.own, offset) {
+        return json(constant_hover(document, declared).map(markdown));
+    }
     let text = match locate(module, model, document.own, offset) {
         Found::FieldName {
             definition: Some(definition),
@@ -101,6 +104,34 @@ pub fn hover(server: &Server, params: HoverParams) -> Answer {
         _ => None,
     };
     json(text.map(markdown))
+}
+
+/// A constant's hover: its `let` as written, and where it is.
+fn constant_hover(document: &Document, declared: crate::source::Span) -> Option<String> {
+    let compilation = &document.compilation;
+    let constant = let_at(&compilation.module, declared)?;
+    let mut value = compilation.sources.text(constant.value.span).to_string();
+    if value.len() > 400 {
+        let cut = (0..=400).rev().find(|idx| value.is_char_boundary(*idx)).unwrap_or(0);
+        value.truncate(cut);
+        value.push_str(" ...");
+    }
+    let ty = constant
+        .ty
+        .as_ref()
+        .map(|ty| format!(": {}", compilation.sources.text(ty.span)))
+        .unwrap_or_default();
+    let file = compilation.sources.get(declared.file)?;
+    let line = file.line_col(declared.start as usize).line;
+    let uses = (compilation.model.constant_uses.iter())
+        .filter(|(_, to)| *to == declared)
+        .count();
+    Some(format!(
+        "```k8s\nlet {}{ty} = {value}\n```\n\nconstant, declared in `{}` line {line}; used {uses} time{}",
+        constant.name.text,
+        file.name,
+        if uses == 1 { "" } else { "s" }
+    ))
 }
 
 /// A declaration's hover: its kind, layer and doc, and for etcd members and VIP groups
@@ -221,7 +252,16 @@ fn entity_at(document: &Document, offset: usize) -> Option<EntityId> {
 pub fn definition(server: &Server, params: GotoDefinitionParams) -> Answer {
     let position = params.text_document_position_params;
     let document = server.document(&position.text_document.uri)?;
-    let target = entity_at(document, document.offset(position.position));
+    let offset = document.offset(position.position);
+    if let Some(declared) = constant_at(
+        &document.compilation.module,
+        &document.compilation.model,
+        document.own,
+        offset,
+    ) {
+        return json(document.location(declared).map(GotoDefinitionResponse::Scalar));
+    }
+    let target = entity_at(document, offset);
     json(target.map(|id| {
         let span = document.compilation.model.entity(id).name_span;
         document.location(span).map(GotoDefinitionResponse::Scalar)
@@ -238,10 +278,38 @@ fn occurrences(document: &Document, id: EntityId, declaration: bool) -> Vec<crat
     spans
 }
 
+/// Where a constant is used (and declared, with `declaration`).
+fn constant_occurrences(
+    document: &Document,
+    declared: crate::source::Span,
+    declaration: bool,
+) -> Vec<crate::source::Span> {
+    let mut spans = Vec::new();
+    if declaration {
+        spans.push(declared);
+    }
+    let uses = document.compilation.model.constant_uses.iter();
+    spans.extend(uses.filter(|(_, to)| *to == declared).map(|(used, _)| *used));
+    spans
+}
+
 pub fn references(server: &Server, params: ReferenceParams) -> Answer {
     let position = params.text_document_position;
     let document = server.document(&position.text_document.uri)?;
-    let Some(id) = entity_at(document, document.offset(position.position)) else {
+    let offset = document.offset(position.position);
+    if let Some(declared) = constant_at(
+        &document.compilation.module,
+        &document.compilation.model,
+        document.own,
+        offset,
+    ) {
+        let locations: Vec<Location> = constant_occurrences(document, declared, params.context.include_declaration)
+            .into_iter()
+            .filter_map(|span| document.location(span))
+            .collect();
+        return json(locations);
+    }
+    let Some(id) = entity_at(document, offset) else {
         return json(Value::Null);
     };
     let locations: Vec<Location> = occurrences(document, id, params.context.include_declaration)
@@ -254,13 +322,9 @@ pub fn references(server: &Server, params: ReferenceParams) -> Answer {
 pub fn rename(server: &Server, params: RenameParams) -> Answer {
     let position = params.text_document_position;
     let document = server.document(&position.text_document.uri)?;
-    let Some(id) = entity_at(document, document.offset(position.position)) else {
-        return Err((
-            ErrorCode::InvalidParams,
-            "there is no declaration or reference here to rename".into(),
-        ));
-    };
+    let offset = document.offset(position.position);
     let model = &document.compilation.model;
+    let module = &document.compilation.module;
     let new_name = params.new_name.trim();
     let valid = new_name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
         && new_name
@@ -270,20 +334,47 @@ pub fn rename(server: &Server, params: RenameParams) -> Answer {
     if !valid {
         return Err((ErrorCode::InvalidParams, format!("`{new_name}` is not a valid name")));
     }
-    if let Some(taken) = model.lookup(model.entity(id).kind, new_name)
-        && taken != id
-    {
+    let taken = |message: String| Err((ErrorCode::InvalidParams, message));
+    // A constant's name is unique among constants and declarations of every kind.
+    let constant_named = module.items.iter().find_map(|item| match item {
+        ast::Item::Let(constant) if constant.name.text == new_name => Some(constant.name.span),
+        _ => None,
+    });
+    let spans = if let Some(declared) = constant_at(module, model, document.own, offset) {
+        if constant_named.is_some_and(|other| other != declared) {
+            return taken(format!("the constant `{new_name}` already exists"));
+        }
+        if let Some(entity) = model.entities.iter().find(|entity| entity.name == new_name) {
+            return taken(format!(
+                "the {} `{new_name}` already exists; a constant may not share its name",
+                model.schemas.entity(entity.kind).name
+            ));
+        }
+        constant_occurrences(document, declared, true)
+    } else if let Some(id) = entity_at(document, offset) {
+        if let Some(taken_by) = model.lookup(model.entity(id).kind, new_name)
+            && taken_by != id
+        {
+            return taken(format!("the {} `{new_name}` already exists", model.kind_name(taken_by)));
+        }
+        if constant_named.is_some() {
+            return taken(format!(
+                "the constant `{new_name}` already exists; a declaration may not share its name"
+            ));
+        }
+        occurrences(document, id, true)
+    } else {
         return Err((
             ErrorCode::InvalidParams,
-            format!("the {} `{new_name}` already exists", model.kind_name(taken)),
+            "there is no declaration, reference or constant here to rename".into(),
         ));
-    }
+    };
     // Every occurrence, in whichever file of the platform it is.
     // `WorkspaceEdit` keys its changes by `Uri`, which clippy counts as mutable; nothing
     // here mutates one.
     #[allow(clippy::mutable_key_type)]
     let mut changes: HashMap<lsp_types::Uri, Vec<TextEdit>> = HashMap::new();
-    for span in occurrences(document, id, true) {
+    for span in spans {
         if let Some(uri) = document.uri_of(span.file) {
             let edit = TextEdit::new(document.range(span), new_name.to_string());
             changes.entry(uri).or_default().push(edit);
@@ -314,6 +405,7 @@ pub fn completion(server: &Server, params: CompletionParams) -> Answer {
         if let Some(ty) = ty {
             value_items(model, ty, &mut items);
         }
+        constant_items(document, &mut items);
         return json(CompletionResponse::Array(items));
     }
 
@@ -346,34 +438,52 @@ pub fn completion(server: &Server, params: CompletionParams) -> Answer {
                 });
             }
         }
-        _ => {
-            // Top level: declaration kinds and keywords.
-            for entity in &schemas.entities {
-                items.push(CompletionItem {
-                    label: entity.name.clone(),
-                    kind: Some(CompletionItemKind::CLASS),
-                    detail: Some(format!("{} declaration", entity.layer)),
-                    documentation: Some(lsp_types::Documentation::String(entity.doc.clone())),
-                    ..Default::default()
-                });
-            }
-            for keyword in ["use", "from"] {
-                items.push(CompletionItem {
-                    label: keyword.into(),
-                    kind: Some(CompletionItemKind::KEYWORD),
-                    ..Default::default()
-                });
-            }
-            for module in crate::semantic::stdlib::modules().filter(|m| *m != "prelude") {
-                items.push(CompletionItem {
-                    label: format!("use {module}"),
-                    kind: Some(CompletionItemKind::MODULE),
-                    ..Default::default()
-                });
-            }
-        }
+        _ => top_level_items(schemas, &mut items),
     }
     json(CompletionResponse::Array(items))
+}
+
+/// Every constant of the platform, after the values the field's type itself takes.
+fn constant_items(document: &Document, items: &mut Vec<CompletionItem>) {
+    for item in &document.compilation.module.items {
+        if let ast::Item::Let(constant) = item {
+            let value = document.compilation.sources.text(constant.value.span);
+            items.push(CompletionItem {
+                label: constant.name.text.to_string(),
+                kind: Some(CompletionItemKind::CONSTANT),
+                detail: Some(value.chars().take(80).collect()),
+                sort_text: Some(format!("~{}", constant.name.text)),
+                ..Default::default()
+            });
+        }
+    }
+}
+
+/// At the top level: declaration kinds, keywords and the standard library's modules.
+fn top_level_items(schemas: &crate::semantic::Schemas, items: &mut Vec<CompletionItem>) {
+    for entity in &schemas.entities {
+        items.push(CompletionItem {
+            label: entity.name.clone(),
+            kind: Some(CompletionItemKind::CLASS),
+            detail: Some(format!("{} declaration", entity.layer)),
+            documentation: Some(lsp_types::Documentation::String(entity.doc.clone())),
+            ..Default::default()
+        });
+    }
+    for keyword in ["use", "from", "let"] {
+        items.push(CompletionItem {
+            label: keyword.into(),
+            kind: Some(CompletionItemKind::KEYWORD),
+            ..Default::default()
+        });
+    }
+    for module in crate::semantic::stdlib::modules().filter(|m| *m != "prelude") {
+        items.push(CompletionItem {
+            label: format!("use {module}"),
+            kind: Some(CompletionItemKind::MODULE),
+            ..Default::default()
+        });
+    }
 }
 
 /// The type of `field_name` in the innermost block around `offset`.

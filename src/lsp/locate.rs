@@ -4,7 +4,7 @@
 
 use crate::semantic::schema::{FieldDef, Shape, Type};
 use crate::semantic::{EntityId, Model, Schemas};
-use crate::source::FileId;
+use crate::source::{FileId, Span};
 use crate::syntax::ast;
 
 /// The thing under the cursor.
@@ -109,4 +109,28 @@ fn in_value<'a>(schemas: &'a Schemas, expr: &'a ast::Expr, ty: Option<&'a Type>,
         }
         _ => Found::Value { expr, ty },
     }
+}
+
+/// The constant at `offset` of `file` (a use of it, or the name its `let` declares): the
+/// span of the name its `let` declares.
+pub fn constant_at(module: &ast::Module, model: &Model, file: FileId, offset: usize) -> Option<Span> {
+    let used = (model.constant_uses.iter())
+        .find(|(used, _)| used.file == file && used.contains(offset) && used.end as usize != offset);
+    if let Some((_, declared)) = used {
+        return Some(*declared);
+    }
+    module.items.iter().find_map(|item| match item {
+        ast::Item::Let(constant) if constant.name.span.file == file && constant.name.span.contains(offset) => {
+            Some(constant.name.span)
+        }
+        _ => None,
+    })
+}
+
+/// The `let` that declares the name at `name`.
+pub fn let_at(module: &ast::Module, name: Span) -> Option<&ast::Let> {
+    module.items.iter().find_map(|item| match item {
+        ast::Item::Let(constant) if constant.name.span == name => Some(&**constant),
+        _ => None,
+    })
 }

@@ -56,6 +56,22 @@ impl Constants {
         self.by_name.values()
     }
 
+    /// The uses of constants inside constants' own values, whether or not anything uses
+    /// them: (use, the used constant's name where declared).
+    pub fn uses_in_values(&self) -> Vec<(crate::source::Span, crate::source::Span)> {
+        let mut found = Vec::new();
+        for constant in self.by_name.values() {
+            let mut names = Vec::new();
+            names_in(&constant.value, &mut names);
+            for name in names {
+                if let Some(used) = self.by_name.get(&name.text) {
+                    found.push((name.span, used.name.span));
+                }
+            }
+        }
+        found
+    }
+
     /// Every constant's name, for "did you mean".
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.by_name.keys().map(|name| name.as_str())

@@ -185,22 +185,30 @@ fn check_declarations<D: Borrow<ast::Decl> + Send>(
         vec![check_blocks(to_check, &model, &scope, constants, schemas)]
     };
     let mut references = Vec::new();
+    let mut constant_uses = Vec::new();
     for half in halves {
         diagnostics.extend(half.diagnostics);
         references.extend(half.references);
+        constant_uses.extend(half.constant_uses);
         for (id, component, fields) in half.checked {
             let entity = model.entity_mut(id);
             entity.component = component;
             entity.set_fields(fields);
         }
     }
-    diagnostics.extend(check_typed_constants(constants, &model));
+    let (typed_diagnostics, typed_uses) = check_typed_constants(constants, &model);
+    diagnostics.extend(typed_diagnostics);
+    constant_uses.extend(typed_uses);
     if !constants.is_empty() {
-        // A constant's references are recorded at each of its uses: once is enough.
+        // What a constant's value refers to is recorded at each of its uses: once is enough.
         references.sort_by_key(|reference: &Reference| (reference.span.file, reference.span.start, reference.span.end));
         references.dedup_by_key(|reference| (reference.span, reference.target));
+        constant_uses.extend(constants.uses_in_values());
+        constant_uses.sort_by_key(|(used, _)| (used.file, used.start, used.end));
+        constant_uses.dedup();
     }
     model.references = references;
+    model.constant_uses = constant_uses;
 
     check_one_cluster(&model, &mut diagnostics);
     (model, diagnostics)
@@ -214,10 +222,12 @@ struct Checked {
     checked: Vec<(EntityId, Option<ComponentId>, model::WrittenFields)>,
     diagnostics: Vec<Diagnostic>,
     references: Vec<Reference>,
+    constant_uses: Vec<(Span, Span)>,
 }
 
-/// Each constant that declares its type, checked against it where it is declared.
-fn check_typed_constants(constants: &Constants, model: &Model) -> Vec<Diagnostic> {
+/// Each constant that declares its type, checked against it where it is declared: the
+/// findings, and the constants it met.
+fn check_typed_constants(constants: &Constants, model: &Model) -> (Vec<Diagnostic>, Vec<(Span, Span)>) {
     let mut typer = Typer::new(model.schemas, Some(model));
     typer.constants = Some(constants);
     let mut typed: Vec<&constants::Constant> = constants.all().filter(|constant| constant.ty.is_some()).collect();
@@ -227,7 +237,7 @@ fn check_typed_constants(constants: &Constants, model: &Model) -> Vec<Diagnostic
             typer.check(&constant.value, ty);
         }
     }
-    typer.diagnostics
+    (typer.diagnostics, typer.constant_uses)
 }
 
 /// Type-checks declarations' blocks against their kinds and components; an owned
@@ -267,6 +277,7 @@ fn check_blocks<D: Borrow<ast::Decl>>(
         checked,
         diagnostics: typer.diagnostics,
         references: typer.references,
+        constant_uses: typer.constant_uses,
     }
 }
 

@@ -107,6 +107,9 @@ pub struct Model {
     pub entities: Vec<Entity>,
     /// Every reference in source order, for go-to-definition, references and rename.
     pub references: Vec<Reference>,
+    /// Every use of a constant (a bare name, or a `\(NAME)`), with the span of the name its
+    /// `let` declares, in source order.
+    pub constant_uses: Vec<(Span, Span)>,
     /// Declarations by name; one name may be used by several kinds.
     names: HashMap<String, Vec<(KindId, EntityId)>>,
     by_kind: Vec<Vec<EntityId>>,
@@ -118,6 +121,7 @@ impl Model {
             schemas,
             entities: Vec::new(),
             references: Vec::new(),
+            constant_uses: Vec::new(),
             names: HashMap::default(),
             by_kind: vec![Vec::new(); schemas.entities.len()],
         }

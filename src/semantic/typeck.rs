@@ -20,6 +20,8 @@ pub(crate) struct Typer<'a> {
     pub model: Option<&'a Model>,
     pub diagnostics: Vec<Diagnostic>,
     pub references: Vec<Reference>,
+    /// Each constant use met, with the span of the constant's name where it is declared.
+    pub constant_uses: Vec<(Span, Span)>,
     /// How many more names the "did you mean" of unresolved references may compare: a
     /// file with thousands of misspelt references stays linear (the later ones get no
     /// suggestion).
@@ -71,6 +73,7 @@ impl<'a> Typer<'a> {
             model,
             diagnostics: Vec::new(),
             references: Vec::new(),
+            constant_uses: Vec::new(),
             suggestions_left: SUGGESTION_BUDGET,
             constants: None,
             expansions_left: EXPANSION_BUDGET,
@@ -406,6 +409,7 @@ impl<'a> Typer<'a> {
     /// A constant used where a value of `ty` is expected: its value checked against that
     /// type, at the use. What does not fit is one E0129 at the use, labelling the definition.
     fn constant(&mut self, constant: &Constant, used: &Ident, ty: &Type) -> Option<Spanned> {
+        self.constant_uses.push((used.span, constant.name.span));
         if !self.expand(used) {
             return None;
         }
@@ -521,6 +525,7 @@ impl<'a> Typer<'a> {
                 );
             }
         };
+        self.constant_uses.push((name.span, constant.name.span));
         if depth > MAX_INTERPOLATION_DEPTH || !self.expand(name) {
             return None;
         }

@@ -704,3 +704,64 @@ fn a_platform_of_several_files_is_one_platform() {
     drop(client);
     let _ = std::fs::remove_dir_all(&folder);
 }
+
+/// A constant, like a declaration: hover shows its value, definition goes to its `let`,
+/// references and rename reach every use (bare and interpolated), completion offers it.
+#[test]
+fn constants_are_hovered_defined_referenced_renamed_and_completed() {
+    let text = quickstart()
+        .replacen(
+            "use ingress\n",
+            "use ingress\n\nlet subnet = 10.10.0.0/24\nlet shop_tag = \"1.4.2\"\n",
+            1,
+        )
+        .replacen("node_subnet = 10.10.0.0/24", "node_subnet = subnet", 1)
+        .replacen("storefront:1.4.2\"", "storefront:\\(shop_tag)\"", 1);
+    assert!(text.contains("\\(shop_tag)"), "the image is interpolated");
+    let mut client = Client::start();
+    assert_eq!(client.open(&text), Vec::<Value>::new(), "the platform is clean");
+
+    let (line, column) = position_of(&text, "node_subnet = subnet");
+    let hover = client.at("textDocument/hover", line, column + 15);
+    let shown = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(
+        shown.contains("let subnet = 10.10.0.0/24") && shown.contains("used 1 time"),
+        "{hover}"
+    );
+
+    let definition = client.at("textDocument/definition", line, column + 15);
+    let (let_line, let_column) = position_of(&text, "let subnet");
+    assert_eq!(
+        definition["range"]["start"],
+        json!({ "line": let_line, "character": let_column + 4 })
+    );
+
+    let (use_line, use_column) = position_of(&text, "\\(shop_tag)");
+    let references = client.request(
+        "textDocument/references",
+        json!({ "textDocument": { "uri": URI }, "position": { "line": use_line, "character": use_column + 3 }, "context": { "includeDeclaration": true } }),
+    );
+    assert_eq!(references.as_array().map(Vec::len), Some(2), "{references}");
+
+    let rename = client.request(
+        "textDocument/rename",
+        json!({ "textDocument": { "uri": URI }, "position": { "line": use_line, "character": use_column + 3 }, "newName": "storefront_tag" }),
+    );
+    let edits = rename["changes"][URI].as_array().cloned().unwrap_or_default();
+    assert_eq!(edits.len(), 2, "{rename}");
+    let clash = client.request(
+        "textDocument/rename",
+        json!({ "textDocument": { "uri": URI }, "position": { "line": use_line, "character": use_column + 3 }, "newName": "pm1" }),
+    );
+    assert!(
+        clash["error"].as_str().unwrap_or("").contains("physical_host `pm1`"),
+        "{clash}"
+    );
+
+    let (image_line, _) = position_of(&text, "image = ");
+    let completion = client.at("textDocument/completion", image_line, 10);
+    let labels: Vec<&str> = (completion.as_array().into_iter().flatten())
+        .filter_map(|item| item["label"].as_str())
+        .collect();
+    assert!(labels.contains(&"shop_tag") && labels.contains(&"subnet"), "{labels:?}");
+}
