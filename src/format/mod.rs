@@ -164,6 +164,10 @@ impl Printer<'_> {
                 self.out.push_str(&component.name.text);
                 self.out.push_str(": ");
                 self.out.push_str(&component.kind.text);
+                if let Some(from) = &component.from {
+                    self.out.push_str(" from ");
+                    self.out.push_str(&from.text);
+                }
                 self.block(&component.body, 0);
             }
             ast::Item::Schema(schema) => self.schema(schema),

@@ -12,7 +12,7 @@ use lsp_types::{
 use serde_json::Value;
 
 use super::locate::{Found, constant_at, decl_at, let_at, locate, shape_of};
-use super::{Answer, Document, Server};
+use super::{Answer, Document, Server, components};
 use crate::platform::{Secrets, quorum, router_ids, tolerance};
 use crate::semantic::display::value_text;
 use crate::semantic::schema::{FieldDef, Type};
@@ -59,6 +59,9 @@ pub fn hover(server: &Server, params: HoverParams) -> Answer {
     if let Some(declared) = constant_at(module, model, document.own, offset) {
         return json(constant_hover(document, declared).map(markdown));
     }
+    if let Some(name) = components::component_at(module, document.own, offset) {
+        return json(components::hover(module, &document.compilation.sources, &name.text).map(markdown));
+    }
     let text = match locate(module, model, document.own, offset) {
         Found::FieldName {
             definition: Some(definition),
@@ -74,11 +77,18 @@ pub fn hover(server: &Server, params: HoverParams) -> Answer {
                 entity.name, entity.layer, entity.doc
             )
         }),
-        Found::Name(decl) => model
-            .schemas
-            .kind(&decl.kind.text)
-            .and_then(|kind| model.lookup(kind, &decl.name.text))
-            .map(|id| describe(&document.compilation, id)),
+        Found::Name(decl) => {
+            let described = (model.schemas.kind(&decl.kind.text))
+                .and_then(|kind| model.lookup(kind, &decl.name.text))
+                .map(|id| describe(&document.compilation, id));
+            // Where the fields it leaves out come from, when it is from a component of yours.
+            let inherited = (decl.from.as_ref())
+                .and_then(|from| components::hover(module, &document.compilation.sources, &from.text));
+            match (described, inherited) {
+                (Some(described), Some(inherited)) => Some(format!("{described}\n\n{inherited}")),
+                (described, _) => described,
+            }
+        }
         Found::Reference { target } => Some(describe(&document.compilation, target)),
         Found::Value {
             expr,
@@ -249,70 +259,79 @@ fn entity_at(document: &Document, offset: usize) -> Option<EntityId> {
     }
 }
 
+/// A name the cursor is on: a constant (the span its `let` names), a component of the
+/// user's, or a declaration.
+enum Named {
+    Constant(crate::source::Span),
+    Component(String),
+    Entity(EntityId),
+}
+
+fn named_at(document: &Document, offset: usize) -> Option<Named> {
+    let compilation = &document.compilation;
+    if let Some(declared) = constant_at(&compilation.module, &compilation.model, document.own, offset) {
+        return Some(Named::Constant(declared));
+    }
+    if let Some(name) = components::component_at(&compilation.module, document.own, offset) {
+        return Some(Named::Component(name.text.to_string()));
+    }
+    entity_at(document, offset).map(Named::Entity)
+}
+
+/// Where a name is declared.
+fn declared(document: &Document, named: &Named) -> Option<crate::source::Span> {
+    match named {
+        Named::Constant(declared) => Some(*declared),
+        Named::Component(name) => {
+            components::user_component(&document.compilation.module, name).map(|component| component.name.span)
+        }
+        Named::Entity(id) => Some(document.compilation.model.entity(*id).name_span),
+    }
+}
+
+/// Where a name is written: every use (and its declaration, with `declaration`).
+fn occurrences(document: &Document, named: &Named, declaration: bool) -> Vec<crate::source::Span> {
+    let model = &document.compilation.model;
+    let mut spans: Vec<crate::source::Span> = Vec::new();
+    match named {
+        Named::Constant(declared) => {
+            if declaration {
+                spans.push(*declared);
+            }
+            let uses = model.constant_uses.iter();
+            spans.extend(uses.filter(|(_, to)| to == declared).map(|(used, _)| *used));
+        }
+        Named::Component(name) => {
+            spans = components::occurrences(&document.compilation.module, name, declaration);
+        }
+        Named::Entity(id) => {
+            if declaration {
+                spans.push(model.entity(*id).name_span);
+            }
+            spans.extend(model.references.iter().filter(|r| r.target == *id).map(|r| r.span));
+        }
+    }
+    spans
+}
+
 pub fn definition(server: &Server, params: GotoDefinitionParams) -> Answer {
     let position = params.text_document_position_params;
     let document = server.document(&position.text_document.uri)?;
-    let offset = document.offset(position.position);
-    if let Some(declared) = constant_at(
-        &document.compilation.module,
-        &document.compilation.model,
-        document.own,
-        offset,
-    ) {
-        return json(document.location(declared).map(GotoDefinitionResponse::Scalar));
-    }
-    let target = entity_at(document, offset);
-    json(target.map(|id| {
-        let span = document.compilation.model.entity(id).name_span;
-        document.location(span).map(GotoDefinitionResponse::Scalar)
-    }))
-}
-
-fn occurrences(document: &Document, id: EntityId, declaration: bool) -> Vec<crate::source::Span> {
-    let model = &document.compilation.model;
-    let mut spans: Vec<crate::source::Span> = Vec::new();
-    if declaration {
-        spans.push(model.entity(id).name_span);
-    }
-    spans.extend(model.references.iter().filter(|r| r.target == id).map(|r| r.span));
-    spans
-}
-
-/// Where a constant is used (and declared, with `declaration`).
-fn constant_occurrences(
-    document: &Document,
-    declared: crate::source::Span,
-    declaration: bool,
-) -> Vec<crate::source::Span> {
-    let mut spans = Vec::new();
-    if declaration {
-        spans.push(declared);
-    }
-    let uses = document.compilation.model.constant_uses.iter();
-    spans.extend(uses.filter(|(_, to)| *to == declared).map(|(used, _)| *used));
-    spans
+    let named = named_at(document, document.offset(position.position));
+    let span = named.and_then(|named| declared(document, &named));
+    json(
+        span.and_then(|span| document.location(span))
+            .map(GotoDefinitionResponse::Scalar),
+    )
 }
 
 pub fn references(server: &Server, params: ReferenceParams) -> Answer {
     let position = params.text_document_position;
     let document = server.document(&position.text_document.uri)?;
-    let offset = document.offset(position.position);
-    if let Some(declared) = constant_at(
-        &document.compilation.module,
-        &document.compilation.model,
-        document.own,
-        offset,
-    ) {
-        let locations: Vec<Location> = constant_occurrences(document, declared, params.context.include_declaration)
-            .into_iter()
-            .filter_map(|span| document.location(span))
-            .collect();
-        return json(locations);
-    }
-    let Some(id) = entity_at(document, offset) else {
+    let Some(named) = named_at(document, document.offset(position.position)) else {
         return json(Value::Null);
     };
-    let locations: Vec<Location> = occurrences(document, id, params.context.include_declaration)
+    let locations: Vec<Location> = occurrences(document, &named, params.context.include_declaration)
         .into_iter()
         .filter_map(|span| document.location(span))
         .collect();
@@ -322,9 +341,6 @@ pub fn references(server: &Server, params: ReferenceParams) -> Answer {
 pub fn rename(server: &Server, params: RenameParams) -> Answer {
     let position = params.text_document_position;
     let document = server.document(&position.text_document.uri)?;
-    let offset = document.offset(position.position);
-    let model = &document.compilation.model;
-    let module = &document.compilation.module;
     let new_name = params.new_name.trim();
     let valid = new_name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
         && new_name
@@ -334,47 +350,21 @@ pub fn rename(server: &Server, params: RenameParams) -> Answer {
     if !valid {
         return Err((ErrorCode::InvalidParams, format!("`{new_name}` is not a valid name")));
     }
-    let taken = |message: String| Err((ErrorCode::InvalidParams, message));
-    // A constant's name is unique among constants and declarations of every kind.
-    let constant_named = module.items.iter().find_map(|item| match item {
-        ast::Item::Let(constant) if constant.name.text == new_name => Some(constant.name.span),
-        _ => None,
-    });
-    let spans = if let Some(declared) = constant_at(module, model, document.own, offset) {
-        if constant_named.is_some_and(|other| other != declared) {
-            return taken(format!("the constant `{new_name}` already exists"));
-        }
-        if let Some(entity) = model.entities.iter().find(|entity| entity.name == new_name) {
-            return taken(format!(
-                "the {} `{new_name}` already exists; a constant may not share its name",
-                model.schemas.entity(entity.kind).name
-            ));
-        }
-        constant_occurrences(document, declared, true)
-    } else if let Some(id) = entity_at(document, offset) {
-        if let Some(taken_by) = model.lookup(model.entity(id).kind, new_name)
-            && taken_by != id
-        {
-            return taken(format!("the {} `{new_name}` already exists", model.kind_name(taken_by)));
-        }
-        if constant_named.is_some() {
-            return taken(format!(
-                "the constant `{new_name}` already exists; a declaration may not share its name"
-            ));
-        }
-        occurrences(document, id, true)
-    } else {
+    let Some(named) = named_at(document, document.offset(position.position)) else {
         return Err((
             ErrorCode::InvalidParams,
-            "there is no declaration, reference or constant here to rename".into(),
+            "there is no declaration, reference, constant or component here to rename".into(),
         ));
     };
+    if let Some(taken) = name_taken(document, &named, new_name) {
+        return Err((ErrorCode::InvalidParams, taken));
+    }
     // Every occurrence, in whichever file of the platform it is.
     // `WorkspaceEdit` keys its changes by `Uri`, which clippy counts as mutable; nothing
     // here mutates one.
     #[allow(clippy::mutable_key_type)]
     let mut changes: HashMap<lsp_types::Uri, Vec<TextEdit>> = HashMap::new();
-    for span in spans {
+    for span in occurrences(document, &named, true) {
         if let Some(uri) = document.uri_of(span.file) {
             let edit = TextEdit::new(document.range(span), new_name.to_string());
             changes.entry(uri).or_default().push(edit);
@@ -384,6 +374,47 @@ pub fn rename(server: &Server, params: RenameParams) -> Answer {
         changes: Some(changes),
         ..Default::default()
     })
+}
+
+/// Why `new_name` cannot be given to what is named, if it cannot: a constant's name is
+/// unique among constants and declarations of every kind, a component's among the user's
+/// components, a declaration's among its kind and the constants.
+fn name_taken(document: &Document, named: &Named, new_name: &str) -> Option<String> {
+    let model = &document.compilation.model;
+    let module = &document.compilation.module;
+    let constant_named = module.items.iter().find_map(|item| match item {
+        ast::Item::Let(constant) if constant.name.text == new_name => Some(constant.name.span),
+        _ => None,
+    });
+    match named {
+        Named::Constant(declared) => {
+            if constant_named.is_some_and(|other| other != *declared) {
+                return Some(format!("the constant `{new_name}` already exists"));
+            }
+            let entity = model.entities.iter().find(|entity| entity.name == new_name)?;
+            Some(format!(
+                "the {} `{new_name}` already exists; a constant may not share its name",
+                model.schemas.entity(entity.kind).name
+            ))
+        }
+        Named::Component(name) => {
+            if components::user_component(module, name).is_none() {
+                return Some(format!(
+                    "`{name}` is a standard-library component; only your own can be renamed"
+                ));
+            }
+            components::user_component(module, new_name).map(|_| format!("the component `{new_name}` already exists"))
+        }
+        Named::Entity(id) => {
+            if let Some(taken_by) = model.lookup(model.entity(*id).kind, new_name)
+                && taken_by != *id
+            {
+                return Some(format!("the {} `{new_name}` already exists", model.kind_name(taken_by)));
+            }
+            constant_named
+                .map(|_| format!("the constant `{new_name}` already exists; a declaration may not share its name"))
+        }
+    }
 }
 
 pub fn completion(server: &Server, params: CompletionParams) -> Answer {

@@ -6,6 +6,7 @@
 //! which the compiler produces even for a broken file (parser recovery), so features keep
 //! working on what parsed; no message, however malformed, ends the server except `exit`.
 
+mod components;
 mod features;
 mod locate;
 pub mod transport;

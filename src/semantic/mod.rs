@@ -5,6 +5,7 @@
 //! fresh name is in the model, even when some of its fields are wrong; a field that
 //! failed its check is absent, never a guess; references are recorded with their spans.
 
+pub mod components;
 pub mod constants;
 pub mod display;
 pub mod model;
@@ -20,6 +21,7 @@ use std::borrow::Borrow;
 
 use rustc_hash::FxHashMap as HashMap;
 
+use components::UserComponents;
 use constants::Constants;
 pub use model::{Allow, Entity, EntityId, Model, Reference};
 pub use schema::{ComponentId, KindId, Schemas, Type};
@@ -69,6 +71,7 @@ struct Declared {
     diagnostics: Vec<Diagnostic>,
     scope: Scope,
     constants: Constants,
+    components: UserComponents,
     /// Item position, entity (none for a duplicate) and kind of each block to check:
     /// the declarations first, then the duplicates.
     plan: Vec<(usize, Option<EntityId>, KindId)>,
@@ -94,11 +97,7 @@ fn declare(module: &ast::Module) -> Declared {
                 diagnostics.push(schema_outside_stdlib(decl.name.span, "enum"));
                 continue;
             }
-            ast::Item::Component(component) => {
-                diagnostics.push(schema_outside_stdlib(component.name.span, "component"));
-                continue;
-            }
-            ast::Item::Use(_) | ast::Item::Let(_) => continue,
+            ast::Item::Use(_) | ast::Item::Let(_) | ast::Item::Component(_) => continue,
         };
         let Some(kind) = schemas.kind(&decl.kind.text) else {
             diagnostics.push(
@@ -145,11 +144,13 @@ fn declare(module: &ast::Module) -> Declared {
 
     declared.extend(duplicates);
     let constants = Constants::collect(module, &model, &mut diagnostics);
+    let components = UserComponents::collect(module, &model, &scope, &constants, &mut diagnostics);
     Declared {
         model,
         diagnostics,
         scope,
         constants,
+        components,
         plan: declared,
     }
 }
@@ -164,25 +165,33 @@ fn check_declarations<D: Borrow<ast::Decl> + Send>(
         mut diagnostics,
         scope,
         constants,
+        components,
         ..
     } = declared;
     let schemas = model.schemas;
     let constants = &constants;
+    let components = &components;
+    let context = Context {
+        scope: &scope,
+        constants,
+        components,
+    };
+    let context = &context;
     // Blocks are independent: a large file's are checked on two threads, each half's
     // findings kept in source order.
     let halves = if to_check.len() >= PARALLEL_FROM {
         let second = to_check.split_off(to_check.len() / 2);
         let first = to_check;
         std::thread::scope(|threads| {
-            let first = threads.spawn(|| check_blocks(first, &model, &scope, constants, schemas));
-            let second = check_blocks(second, &model, &scope, constants, schemas);
+            let first = threads.spawn(|| check_blocks(first, &model, context, schemas));
+            let second = check_blocks(second, &model, context, schemas);
             match first.join() {
                 Ok(first) => vec![first, second],
                 Err(panic) => std::panic::resume_unwind(panic),
             }
         })
     } else {
-        vec![check_blocks(to_check, &model, &scope, constants, schemas)]
+        vec![check_blocks(to_check, &model, context, schemas)]
     };
     let mut references = Vec::new();
     let mut constant_uses = Vec::new();
@@ -199,8 +208,11 @@ fn check_declarations<D: Borrow<ast::Decl> + Send>(
     let (typed_diagnostics, typed_uses) = check_typed_constants(constants, &model);
     diagnostics.extend(typed_diagnostics);
     constant_uses.extend(typed_uses);
-    if !constants.is_empty() {
-        // What a constant's value refers to is recorded at each of its uses: once is enough.
+    references.extend(components.references.iter().cloned());
+    constant_uses.extend(components.constant_uses.iter().copied());
+    if !constants.is_empty() || !components.is_empty() {
+        // What a constant's value or a component's block refers to is recorded at each of
+        // its uses: once is enough.
         references.sort_by_key(|reference: &Reference| (reference.span.file, reference.span.start, reference.span.end));
         references.dedup_by_key(|reference| (reference.span, reference.target));
         constant_uses.extend(constants.uses_in_values());
@@ -240,35 +252,48 @@ fn check_typed_constants(constants: &Constants, model: &Model) -> (Vec<Diagnosti
     (typer.diagnostics, typer.constant_uses)
 }
 
+/// What a declaration's block is checked in: the components in scope (the standard
+/// library's and the user's) and the constants.
+struct Context<'a> {
+    scope: &'a Scope,
+    constants: &'a Constants,
+    components: &'a UserComponents,
+}
+
 /// Type-checks declarations' blocks against their kinds and components; an owned
 /// declaration is dropped as soon as it is checked.
 fn check_blocks<D: Borrow<ast::Decl>>(
     decls: Vec<(Option<EntityId>, KindId, D)>,
     model: &Model,
-    scope: &Scope,
-    constants: &Constants,
+    context: &Context<'_>,
     schemas: &'static Schemas,
 ) -> Checked {
     let mut typer = Typer::new(schemas, Some(model));
-    typer.constants = Some(constants);
+    typer.constants = Some(context.constants);
     let mut checked = Vec::with_capacity(decls.len());
     for (id, kind, decl) in decls {
         let decl: &ast::Decl = decl.borrow();
         let definition = schemas.entity(kind);
-        let component = decl
+        let from = decl
             .from
             .as_ref()
-            .and_then(|from| scope.component(from, kind, schemas, &mut typer.diagnostics));
+            .map(|from| context.from(from, kind, schemas, &mut typer.diagnostics));
+        let (component, resolved, merged) = match &from {
+            Some(From::User(user)) => (user.stdlib, !user.broken, Some(with_component(&decl.body.fields, user))),
+            Some(From::Stdlib(component)) => (*component, component.is_some(), None),
+            None => (None, true, None),
+        };
         let owner = Owner {
             description: (&definition.name, &decl.name.text),
             span: decl.name.span,
             kind_name: &definition.name,
             // A block the parser recovered in, or a `from` that did not resolve, is known to
             // be incomplete: its missing fields would only repeat the real error.
-            report_missing: !decl.body.recovered && (decl.from.is_none() || component.is_some()),
+            report_missing: !decl.body.recovered && resolved,
         };
         let inherited = component.map(|component| schemas.component(component).fields.as_slice());
-        let fields = typer.check_declaration(&definition.shape, &decl.body.fields, inherited, &owner);
+        let fields = merged.as_deref().unwrap_or(&decl.body.fields);
+        let fields = typer.check_declaration(&definition.shape, fields, inherited, &owner);
         if let Some(id) = id {
             checked.push((id, component, fields));
         }
@@ -279,6 +304,58 @@ fn check_blocks<D: Borrow<ast::Decl>>(
         references: typer.references,
         constant_uses: typer.constant_uses,
     }
+}
+
+/// What a declaration's `from` names.
+enum From<'a> {
+    User(&'a components::UserComponent),
+    /// A standard-library component (none when it did not resolve, reported).
+    Stdlib(Option<ComponentId>),
+}
+
+impl Context<'_> {
+    fn from(&self, from: &ast::Ident, kind: KindId, schemas: &Schemas, diagnostics: &mut Vec<Diagnostic>) -> From<'_> {
+        let Some(user) = self.components.get(&from.text) else {
+            return From::Stdlib(self.scope.component(from, kind, schemas, diagnostics));
+        };
+        if user.kind != kind {
+            let component_kind = &schemas.entity(user.kind).name;
+            let wanted = &schemas.entity(kind).name;
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::E0113,
+                    format!(
+                        "`{}` is a component for `{component_kind}`, not for `{wanted}`",
+                        from.text
+                    ),
+                    from.span,
+                    format!("{} component", with_article(component_kind)),
+                )
+                .with_label(user.name.span, "the component")
+                .with_help(format!(
+                    "declare {} from it, or pick {} component",
+                    with_article(component_kind),
+                    with_article(wanted)
+                )),
+            );
+            return From::Stdlib(None);
+        }
+        From::User(user)
+    }
+}
+
+/// A declaration's fields with those of its user component that it does not set itself.
+fn with_component(own: &[ast::Field], component: &components::UserComponent) -> Vec<ast::Field> {
+    if component.broken {
+        return own.to_vec();
+    }
+    let mut fields = own.to_vec();
+    for field in &component.fields {
+        if !own.iter().any(|mine| mine.name.text == field.name.text) {
+            fields.push(field.clone());
+        }
+    }
+    fields
 }
 
 /// Reads `@allow(CODE, "reason")` attributes; anything else is reported.
@@ -519,6 +596,11 @@ impl Scope {
             }
         }
         Scope { components }
+    }
+
+    /// The standard-library component in scope with this name.
+    fn in_scope(&self, name: &str) -> Option<ComponentId> {
+        self.components.get(name).copied()
     }
 
     /// Resolves `from NAME` for a declaration of `kind`.

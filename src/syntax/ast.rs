@@ -346,10 +346,12 @@ pub struct EnumDecl {
 }
 
 /// `component traefik: ingress_controller { ... }`: defaults for declarations `from` it.
+/// A user's component may derive from another: `component shop: app from java { ... }`.
 #[derive(Debug, Clone)]
 pub struct Component {
     pub name: Ident,
     pub kind: Ident,
+    pub from: Option<Ident>,
     pub body: Block,
     pub span: Span,
 }

@@ -649,12 +649,23 @@ impl<'a> Parser<'a> {
             Ok(ok) => ok,
             Err(_) => return fail(ws(rest), "a declaration kind"),
         };
-        let (rest, body) = self.block(ws(rest))?;
+        let mut rest = ws(rest);
+        let mut from = None;
+        if let Ok((after, _)) = self.keyword(rest, "from") {
+            let (after, component) = match self.ident(ws(after)) {
+                Ok(ok) => ok,
+                Err(_) => return fail(ws(after), "a component name after `from`"),
+            };
+            from = Some(component);
+            rest = ws(after);
+        }
+        let (rest, body) = self.block(rest)?;
         Ok((
             rest,
             Item::Component(Box::new(Component {
                 name,
                 kind,
+                from,
                 body,
                 span: self.span(input, rest),
             })),

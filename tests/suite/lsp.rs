@@ -765,3 +765,50 @@ fn constants_are_hovered_defined_referenced_renamed_and_completed() {
         .collect();
     assert!(labels.contains(&"shop_tag") && labels.contains(&"subnet"), "{labels:?}");
 }
+
+/// A component of the user's: hover on a `from` says where each field comes from along
+/// its chain, definition goes to the component, rename reaches every `from`.
+#[test]
+fn components_of_your_own_are_hovered_defined_and_renamed() {
+    let text =
+        std::fs::read_to_string(crate::root().join("tests/cases/semantic/E0127_components_that_derive.pass.k8s"))
+            .expect("readable");
+    // One file: the components where the `use` was.
+    let (main, components) = text.split_once("#--- components.k8s\n").expect("two files");
+    let text = main.replacen("use \"./components.k8s\"\n", components, 1);
+    let mut client = Client::start();
+    assert_eq!(client.open(&text), Vec::<Value>::new(), "the platform is clean");
+
+    let (line, column) = position_of(&text, "app cart from shop_service");
+    let hover = client.at("textDocument/hover", line, column + 16);
+    let shown = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(
+        shown.contains("component shop_service: app from java_service")
+            && shown.contains("`namespace = shop` (from `shop_service`)")
+            && shown.contains("`replicas = 1` (from `java_service`)"),
+        "{shown}"
+    );
+    let on_name = client.at("textDocument/hover", line, column + 5);
+    let shown = on_name["contents"]["value"].as_str().unwrap_or_default();
+    assert!(
+        shown.contains("(from `java_service`)"),
+        "a declaration's hover names its fields' component: {shown}"
+    );
+
+    let definition = client.at("textDocument/definition", line, column + 16);
+    let (component_line, component_column) = position_of(&text, "component shop_service");
+    assert_eq!(
+        definition["range"]["start"],
+        json!({ "line": component_line, "character": component_column + 10 })
+    );
+
+    let rename = client.request(
+        "textDocument/rename",
+        json!({ "textDocument": { "uri": URI }, "position": { "line": line, "character": column + 16 }, "newName": "store_service" }),
+    );
+    assert_eq!(
+        rename["changes"][URI].as_array().map(Vec::len),
+        Some(3),
+        "the component and the two apps from it: {rename}"
+    );
+}
