@@ -101,6 +101,9 @@ codes! {
     E0130 => "a constant named like a declaration or an enum variant it would shadow",
     E0131 => "a constant defined twice, or in terms of itself",
     E0132 => "an interpolation `\\(NAME)` of something that is not a constant's text",
+    E0133 => "a pool range that is reversed, too large to count, or over 1,000 instances",
+    E0134 => "a pool's `step` that counts past its type or the node subnet, or a `cycle` of no items",
+    E0135 => "`step`, `cycle` or `\\(index)` outside a pool",
     // Platform objects and builds.
     E0201 => "a name that is not valid as a Kubernetes object name once converted",
     E0202 => "two names that become one Kubernetes name",

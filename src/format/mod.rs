@@ -153,6 +153,9 @@ impl Printer<'_> {
                 self.out.push_str(&decl.kind.text);
                 self.out.push(' ');
                 self.out.push_str(&decl.name.text);
+                if let Some(pool) = &decl.pool {
+                    self.out.push_str(&format!("[{}..{}]", pool.from, pool.to));
+                }
                 if let Some(from) = &decl.from {
                     self.out.push_str(" from ");
                     self.out.push_str(&from.text);

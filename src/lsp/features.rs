@@ -406,6 +406,14 @@ fn name_taken(document: &Document, named: &Named, new_name: &str) -> Option<Stri
             components::user_component(module, new_name).map(|_| format!("the component `{new_name}` already exists"))
         }
         Named::Entity(id) => {
+            let entity = model.entity(*id);
+            if document.compilation.sources.text(entity.name_span) != entity.name {
+                return Some(format!(
+                    "`{}` is an instance of a pool: rename the pool `{}`, or write the instance out",
+                    entity.name,
+                    document.compilation.sources.text(entity.name_span)
+                ));
+            }
             if let Some(taken_by) = model.lookup(model.entity(*id).kind, new_name)
                 && taken_by != *id
             {

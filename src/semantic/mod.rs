@@ -9,6 +9,7 @@ pub mod components;
 pub mod constants;
 pub mod display;
 pub mod model;
+pub mod pools;
 pub mod read;
 pub mod schema;
 pub mod stdlib;
@@ -33,8 +34,32 @@ use crate::syntax::ast;
 use suggest::did_you_mean;
 use typeck::{Owner, Typer, with_article};
 
-/// Resolves and type-checks a module into the model.
+/// Resolves and type-checks a module into the model. Pools are expanded first (into a
+/// copy: the module stays as written, for the language server).
 pub fn analyze(module: &ast::Module) -> (Model, Vec<Diagnostic>) {
+    if pools::has_pools(&module.items) {
+        let mut diagnostics = Vec::new();
+        let expanded = ast::Module {
+            items: pools::expand(module.items.clone(), &mut diagnostics),
+            comments: Vec::new(),
+        };
+        let (model, found) = analyze_expanded(&expanded);
+        diagnostics.extend(found);
+        return (model, once_each(diagnostics));
+    }
+    analyze_expanded(module)
+}
+
+/// One of each diagnostic: a pool's instances share the template's spans, and what is
+/// wrong in the template is wrong alike in every instance.
+fn once_each(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut seen = rustc_hash::FxHashSet::default();
+    diagnostics
+        .retain(|diagnostic| seen.insert((diagnostic.code, diagnostic.primary.span, diagnostic.message.clone())));
+    diagnostics
+}
+
+fn analyze_expanded(module: &ast::Module) -> (Model, Vec<Diagnostic>) {
     let declared = declare(module);
     let to_check = declared
         .plan
@@ -50,7 +75,14 @@ pub fn analyze(module: &ast::Module) -> (Model, Vec<Diagnostic>) {
 /// [`analyze`], dropping each declaration's syntax tree once its block is checked: the
 /// tree and the model of a large platform are never both whole in memory. For callers
 /// that need only the model (`k8sc check`, `k8sc build`).
-pub fn analyze_owned(module: ast::Module) -> (Model, Vec<Diagnostic>) {
+pub fn analyze_owned(mut module: ast::Module) -> (Model, Vec<Diagnostic>) {
+    if pools::has_pools(&module.items) {
+        let mut diagnostics = Vec::new();
+        module.items = pools::expand(module.items, &mut diagnostics);
+        let (model, found) = analyze_owned(module);
+        diagnostics.extend(found);
+        return (model, once_each(diagnostics));
+    }
     let declared = declare(&module);
     let mut items: Vec<Option<ast::Item>> = module.items.into_iter().map(Some).collect();
     let to_check = declared

@@ -507,6 +507,9 @@ impl<'a> Typer<'a> {
         let constant = match lookup {
             Lookup::Found(constant) => constant,
             Lookup::Broken => return None,
+            Lookup::NotConstant if name.text == "index" => {
+                return self.reject(super::pools::outside_a_pool("\\(index)", name.span));
+            }
             Lookup::NotConstant => {
                 let help = (self.constants)
                     .and_then(|constants| did_you_mean(&name.text, constants.names()))
@@ -584,6 +587,9 @@ impl<'a> Typer<'a> {
 
     /// E0117: a call of a function the language does not have.
     fn unknown_function(&mut self, call: &crate::syntax::ast::Call) -> Option<Spanned> {
+        if matches!(call.function.text.as_str(), "step" | "cycle") {
+            return self.report(super::pools::outside_a_pool(&call.function.text, call.function.span));
+        }
         self.report(
             Diagnostic::error(
                 Code::E0117,

@@ -186,8 +186,18 @@ pub struct Decl {
     pub attributes: Vec<Attribute>,
     pub kind: Ident,
     pub name: Ident,
+    /// `[FROM..TO]` after the name: a pool of declarations NAMEFROM to NAMETO.
+    pub pool: Option<PoolRange>,
     pub from: Option<Ident>,
     pub body: Block,
+    pub span: Span,
+}
+
+/// `[1..8]`: the instances of a pool, both ends included, as written.
+#[derive(Debug, Clone)]
+pub struct PoolRange {
+    pub from: String,
+    pub to: String,
     pub span: Span,
 }
 

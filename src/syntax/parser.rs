@@ -289,7 +289,7 @@ fn starts_item(input: &str) -> bool {
         return false;
     }
     let rest = inline_ws(&rest[name..]);
-    rest.starts_with('{') || starts_with_word(rest, "from")
+    rest.starts_with('{') || rest.starts_with('[') || starts_with_word(rest, "from")
 }
 
 /// True where a field starts: `name =` or `"key" =`.
@@ -614,6 +614,13 @@ impl<'a> Parser<'a> {
             Ok(ok) => ok,
             Err(_) => return fail(ws(rest), "the name of the declaration"),
         };
+        let (rest, pool) = match inline_ws(rest).strip_prefix('[') {
+            Some(_) => {
+                let (after, pool) = self.pool_range(inline_ws(rest))?;
+                (after, Some(pool))
+            }
+            None => (rest, None),
+        };
         let mut rest = ws(rest);
         let mut from = None;
         if let Ok((after, _)) = self.keyword(rest, "from") {
@@ -631,10 +638,38 @@ impl<'a> Parser<'a> {
                 attributes: Vec::new(),
                 kind,
                 name,
+                pool,
                 from,
                 body,
                 span: self.span(input, rest),
             })),
+        ))
+    }
+
+    /// `[FROM..TO]`: whole numbers, as written (their meaning is checked later).
+    fn pool_range(&mut self, input: &'a str) -> PResult<'a, PoolRange> {
+        let (rest, _) = self.symbol(input, '[', "`[`")?;
+        let number = |text: &'a str| -> PResult<'a, &'a str> {
+            let text = inline_ws(text);
+            let end = text.find(|ch: char| !ch.is_ascii_digit()).unwrap_or(text.len());
+            if end == 0 {
+                return fail(text, "a whole number: a pool is `NAME[FROM..TO]`");
+            }
+            Ok((&text[end..], &text[..end]))
+        };
+        let (rest, from) = number(rest)?;
+        let Some(rest) = inline_ws(rest).strip_prefix("..") else {
+            return fail(inline_ws(rest), "`..` between a pool's first and last number");
+        };
+        let (rest, to) = number(rest)?;
+        let (rest, _) = self.symbol(inline_ws(rest), ']', "`]` closing the pool's range")?;
+        Ok((
+            rest,
+            PoolRange {
+                from: from.to_string(),
+                to: to.to_string(),
+                span: self.span(input, rest),
+            },
         ))
     }
 

@@ -812,3 +812,34 @@ fn components_of_your_own_are_hovered_defined_and_renamed() {
         "the component and the two apps from it: {rename}"
     );
 }
+
+/// A pool's instances are declarations like any: a reference to one goes to the pool's
+/// head; renaming an instance is refused (the pool names them all), renaming the pool is
+/// not a rename of one instance.
+#[test]
+fn a_pool_instance_is_defined_at_its_template_and_not_renamed_alone() {
+    let text =
+        std::fs::read_to_string(crate::root().join("tests/cases/semantic/E0133_pools.pass.k8s")).expect("readable");
+    let text = format!("{text}\nvip_group api {{\n  address = 10.0.0.100\n  members = [worker2, worker5]\n}}\n");
+    let mut client = Client::start();
+    let published = client.open(&text);
+    assert!(
+        published.iter().all(|d| d["code"] != "E0108"),
+        "worker2 and worker5 are declared: {published:?}"
+    );
+    let (line, column) = position_of(&text, "worker5]");
+    let definition = client.at("textDocument/definition", line, column + 1);
+    let (pool_line, pool_column) = position_of(&text, "node worker[1..6]");
+    assert_eq!(
+        definition["range"]["start"],
+        json!({ "line": pool_line, "character": pool_column + 5 })
+    );
+    let rename = client.request(
+        "textDocument/rename",
+        json!({ "textDocument": { "uri": URI }, "position": { "line": line, "character": column + 1 }, "newName": "spare" }),
+    );
+    assert!(
+        rename["error"].as_str().unwrap_or("").contains("an instance of a pool"),
+        "{rename}"
+    );
+}

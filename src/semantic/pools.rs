@@ -1,0 +1,304 @@
+//! Pools: `KIND NAME[FROM..TO] { ... }` declares the instances NAMEFROM to NAMETO, each
+//! with the block's fields, expanded into ordinary declarations before anything is
+//! checked.
+//!
+//! Per instance, `step(BASE)` counts up from BASE by one (an IPv4 address, an int or a
+//! port), `cycle([...])` takes the list's items round-robin, and `\(index)` in a string is
+//! the instance's number. Each instance keeps the template's spans, so a diagnostic about
+//! one points at the template and names the instance.
+
+use ipnet::Ipv4Net;
+
+use super::value;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::Span;
+use crate::syntax::ast::{self, Expr, ExprKind, Item, Piece};
+
+/// The most instances one pool may declare.
+pub const MAX_INSTANCES: u64 = 1_000;
+
+/// Whether any item is a pool.
+pub fn has_pools(items: &[Item]) -> bool {
+    items
+        .iter()
+        .any(|item| matches!(item, Item::Decl(decl) if decl.pool.is_some()))
+}
+
+/// Expands every pool into its instances, in place of the pool, in order. A pool whose
+/// range is wrong (E0133) declares nothing; one whose `step` or `cycle` is wrong (E0134)
+/// declares its instances without the wrong fields, marked incomplete so that nothing
+/// else is reported about them.
+pub fn expand(items: Vec<Item>, diagnostics: &mut Vec<Diagnostic>) -> Vec<Item> {
+    let subnet = node_subnet(&items);
+    let mut expanded = Vec::with_capacity(items.len());
+    for item in items {
+        let Item::Decl(decl) = item else {
+            expanded.push(item);
+            continue;
+        };
+        let Some(pool) = &decl.pool else {
+            expanded.push(Item::Decl(decl));
+            continue;
+        };
+        let Some((from, to)) = range(&decl, pool, diagnostics) else {
+            continue;
+        };
+        let before = diagnostics.len();
+        let count = to - from + 1;
+        for field in &decl.body.fields {
+            check_template(&field.value, count, subnet, &decl, diagnostics);
+        }
+        let broken = diagnostics.len() > before;
+        for number in from..=to {
+            expanded.push(Item::Decl(Box::new(instance(&decl, number, number - from, broken))));
+        }
+    }
+    expanded
+}
+
+/// The pool's first and last number, or E0133.
+fn range(decl: &ast::Decl, pool: &ast::PoolRange, diagnostics: &mut Vec<Diagnostic>) -> Option<(u64, u64)> {
+    let head = format!("{}[{}..{}]", decl.name.text, pool.from, pool.to);
+    let problem = match (pool.from.parse::<u64>(), pool.to.parse::<u64>()) {
+        (Ok(from), Ok(to)) if from > to => format!("`{head}` is reversed: it counts up, from the first to the last"),
+        (Ok(from), Ok(to)) if to - from >= MAX_INSTANCES => format!(
+            "`{head}` declares {} instances; a pool declares at most {MAX_INSTANCES}",
+            u128::from(to - from) + 1
+        ),
+        (Ok(from), Ok(to)) => return Some((from, to)),
+        _ => format!("`{head}` has a number too large to count"),
+    };
+    diagnostics.push(
+        Diagnostic::error(Code::E0133, problem, pool.span, "the pool's range").with_help(format!(
+            "write `{}[1..8]`: the first and the last instance's number",
+            decl.name.text
+        )),
+    );
+    None
+}
+
+/// The cluster's node subnet, when the platform writes exactly one as a literal.
+fn node_subnet(items: &[Item]) -> Option<Ipv4Net> {
+    let mut subnets = items.iter().filter_map(|item| match item {
+        Item::Decl(decl) if decl.kind.text == "cluster" => decl
+            .body
+            .fields
+            .iter()
+            .find(|field| field.name.text == "node_subnet")
+            .and_then(|field| match &field.value.kind {
+                ExprKind::Cidr(text) => value::parse_cidr(text).ok(),
+                _ => None,
+            }),
+        _ => None,
+    });
+    let first = subnets.next()?;
+    subnets.next().is_none().then_some(first)
+}
+
+/// E0134 for a `step` or `cycle` of the template that cannot give every instance a value.
+fn check_template(
+    expr: &Expr,
+    count: u64,
+    subnet: Option<Ipv4Net>,
+    decl: &ast::Decl,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    match &expr.kind {
+        ExprKind::Call(call) if call.function.text == "step" => {
+            if let Err(problem) = stepped(call, count - 1, subnet) {
+                let name = format!("{}{}", decl.name.text, last_number(decl));
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::E0134,
+                        format!("`step` for `{name}`: {problem}"),
+                        expr.span,
+                        "cannot count this far",
+                    )
+                    .with_help("start lower, or declare fewer instances"),
+                );
+            }
+        }
+        ExprKind::Call(call) if call.function.text == "cycle" => {
+            let problem = match call.args.as_slice() {
+                [
+                    Expr {
+                        kind: ExprKind::List(list),
+                        ..
+                    },
+                ] if !list.items.is_empty() => None,
+                [
+                    Expr {
+                        kind: ExprKind::List(_),
+                        ..
+                    },
+                ] => Some("`cycle` of an empty list has nothing to give"),
+                _ => Some("`cycle` takes one list: `cycle([pm1, pm2, pm3])`"),
+            };
+            if let Some(problem) = problem {
+                diagnostics.push(Diagnostic::error(Code::E0134, problem, expr.span, "no items to cycle"));
+            }
+        }
+        ExprKind::List(list) => {
+            for item in &list.items {
+                check_template(item, count, subnet, decl, diagnostics);
+            }
+        }
+        ExprKind::Record(record) => {
+            for field in &record.fields {
+                check_template(&field.value, count, subnet, decl, diagnostics);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn last_number(decl: &ast::Decl) -> String {
+    decl.pool.as_ref().map_or_else(String::new, |pool| pool.to.clone())
+}
+
+/// What `step(BASE)` gives the instance at `offset` (0 for the first): the literal, or why
+/// there is none.
+fn stepped(call: &ast::Call, offset: u64, subnet: Option<Ipv4Net>) -> Result<ExprKind, String> {
+    let [base] = call.args.as_slice() else {
+        return Err("`step` takes one value: an address, an int or a port".into());
+    };
+    match &base.kind {
+        ExprKind::Ipv4(text) => {
+            let address = value::parse_ipv4(text)?;
+            let next = u32::from(address)
+                .checked_add(u32::try_from(offset).map_err(|_| "too many instances".to_string())?)
+                .map(std::net::Ipv4Addr::from)
+                .ok_or_else(|| format!("counting up from {address} passes 255.255.255.255"))?;
+            if let Some(subnet) = subnet
+                && subnet.contains(&address)
+                && !subnet.contains(&next)
+            {
+                return Err(format!("{next} lies past the node subnet {subnet}"));
+            }
+            Ok(ExprKind::Ipv4(next.to_string()))
+        }
+        ExprKind::Number(text) => {
+            let number: i64 = text
+                .parse()
+                .map_err(|_| format!("`{text}` is not a whole number without a unit"))?;
+            let next = number
+                .checked_add(i64::try_from(offset).map_err(|_| "too many instances".to_string())?)
+                .ok_or_else(|| format!("counting up from {number} passes the largest int"))?;
+            Ok(ExprKind::Number(next.to_string()))
+        }
+        _ => Err("`step` counts up an address, an int or a port, written as a literal".into()),
+    }
+}
+
+/// One instance of a pool: its name, and the template's fields with each `step`, `cycle`
+/// and `\(index)` worked out.
+fn instance(decl: &ast::Decl, number: u64, offset: u64, broken: bool) -> ast::Decl {
+    let mut body = ast::Block {
+        fields: Vec::with_capacity(decl.body.fields.len()),
+        span: decl.body.span,
+        closed: decl.body.closed,
+        recovered: decl.body.recovered || broken,
+    };
+    for field in &decl.body.fields {
+        if let Some(value) = instantiate(&field.value, number, offset) {
+            body.fields.push(ast::Field {
+                name: field.name.clone(),
+                quoted: field.quoted,
+                value,
+                span: field.span,
+            });
+        }
+    }
+    ast::Decl {
+        attributes: decl.attributes.clone(),
+        kind: decl.kind.clone(),
+        name: ast::Ident {
+            text: format!("{}{number}", decl.name.text).into(),
+            span: decl.name.span,
+        },
+        pool: None,
+        from: decl.from.clone(),
+        body,
+        span: decl.span,
+    }
+}
+
+/// A template's value for one instance; `None` where a `step` or `cycle` has no value
+/// (reported by [`check_template`]).
+fn instantiate(expr: &Expr, number: u64, offset: u64) -> Option<Expr> {
+    let kind = match &expr.kind {
+        ExprKind::Call(call) if call.function.text == "step" => stepped(call, offset, None).ok()?,
+        ExprKind::Call(call) if call.function.text == "cycle" => {
+            let [
+                Expr {
+                    kind: ExprKind::List(list),
+                    ..
+                },
+            ] = call.args.as_slice()
+            else {
+                return None;
+            };
+            let len = u64::try_from(list.items.len()).ok().filter(|len| *len > 0)?;
+            let picked = list.items.get(usize::try_from(offset % len).ok()?)?;
+            return instantiate(picked, number, offset);
+        }
+        ExprKind::Interpolated(pieces) => {
+            let mut replaced: Vec<Piece> = Vec::with_capacity(pieces.len());
+            for piece in pieces {
+                match piece {
+                    Piece::Name(name) if name.text == "index" => replaced.push(Piece::Text(number.to_string())),
+                    other => replaced.push(other.clone()),
+                }
+            }
+            if replaced.iter().all(|piece| matches!(piece, Piece::Text(_))) {
+                ExprKind::Str(
+                    replaced
+                        .iter()
+                        .map(|piece| match piece {
+                            Piece::Text(text) => text.as_str(),
+                            Piece::Name(_) => "",
+                        })
+                        .collect(),
+                )
+            } else {
+                ExprKind::Interpolated(replaced)
+            }
+        }
+        ExprKind::List(list) => ExprKind::List(ast::List {
+            items: list
+                .items
+                .iter()
+                .filter_map(|item| instantiate(item, number, offset))
+                .collect(),
+            multiline: list.multiline,
+        }),
+        ExprKind::Record(record) => ExprKind::Record(ast::Record {
+            fields: record
+                .fields
+                .iter()
+                .filter_map(|field| {
+                    Some(ast::Field {
+                        name: field.name.clone(),
+                        quoted: field.quoted,
+                        value: instantiate(&field.value, number, offset)?,
+                        span: field.span,
+                    })
+                })
+                .collect(),
+            multiline: record.multiline,
+        }),
+        other => other.clone(),
+    };
+    Some(Expr { kind, span: expr.span })
+}
+
+/// E0135: `step`, `cycle` or `\(index)` outside a pool.
+pub fn outside_a_pool(what: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        Code::E0135,
+        format!("`{what}` counts the instances of a pool, and this is no pool"),
+        span,
+        "outside a pool",
+    )
+    .with_help("declare a pool, `node worker[1..8] { ... }`, or write the value itself")
+}
