@@ -1,7 +1,8 @@
 //! What `check` lets through, the real programs run. The passing cases and the examples,
 //! mutated the way people edit platforms (a declaration copied, a choice or a number
 //! changed, a list shortened or repeated, a name rewritten, a reference pointed
-//! elsewhere, a field added or deleted), either get a diagnostic with a code and a span
+//! elsewhere, a field added or deleted, a constant's value or a pool's size changed),
+//! either get a diagnostic with a code and a span
 //! in the file, or build. Every distinct
 //! haproxy.cfg, keepalived.conf, exports file, DRBD resource and containerd configuration
 //! a build emits is accepted by haproxy, keepalived, exportfs, drbdadm and containerd;
@@ -177,7 +178,7 @@ fn pick<'a, T>(items: &'a [T], rng: &mut Rng) -> Option<&'a T> {
 fn mutate(text: &str, rng: &mut Rng) -> String {
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
     let fields = fields(&lines);
-    match rng.below(8) {
+    match rng.below(9) {
         // A declaration copied under a new name, on new addresses.
         0 => {
             let starts: Vec<usize> = (lines.iter().enumerate())
@@ -309,6 +310,31 @@ fn mutate(text: &str, rng: &mut Rng) -> String {
                 }
             }
         }
+        // A constant's value, or a pool's last number, changed.
+        7 => {
+            let forms: Vec<usize> = (lines.iter().enumerate())
+                .filter(|(_, line)| line.starts_with("let ") || (line.ends_with(" {") && line.contains("..")))
+                .map(|(at, _)| at)
+                .collect();
+            if let Some(&at) = pick(&forms, rng) {
+                let line = lines[at].clone();
+                if let Some((head, _)) = line.split_once(" = ").filter(|_| line.starts_with("let ")) {
+                    let value = match rng.below(3) {
+                        0 => pick(NUMBERS, rng).map(|number| (*number).to_string()),
+                        1 => pick(STRINGS, rng).map(|text| format!("\"{text}\"")),
+                        _ => Some("10.0.0.250".to_string()),
+                    };
+                    if let Some(value) = value {
+                        lines[at] = format!("{head} = {value}");
+                    }
+                } else if let (Some(open), Some(close)) = (line.find(".."), line.find(']'))
+                    && open < close
+                {
+                    let last = pick(&["0", "1", "2", "9", "250", "1000"], rng).copied().unwrap_or("1");
+                    lines[at] = format!("{}..{last}{}", &line[..open], &line[close..]);
+                }
+            }
+        }
         // A field deleted.
         _ => {
             let single: Vec<usize> = (fields.iter())
@@ -350,7 +376,10 @@ fn consumer(path: &Path, contents: &str) -> Option<(&'static str, Vec<String>)> 
 
 #[test]
 fn whatever_check_passes_the_real_programs_accept() {
+    // The passing cases (those of the language's forms too: constants, components, pools,
+    // several files) and the examples.
     let mut sources: Vec<std::path::PathBuf> = (crate::k8s_files("tests/cases/check").into_iter())
+        .chain(crate::k8s_files("tests/cases/semantic"))
         .filter(|path| path.to_string_lossy().ends_with(".pass.k8s"))
         .collect();
     sources.extend(crate::k8s_files("examples"));
@@ -376,7 +405,12 @@ fn whatever_check_passes_the_real_programs_accept() {
             continue;
         }
         let secrets = crate::build::secrets_of(&original);
-        let compilation = k8sc::compile_with("mutant.k8s", &text, &secrets);
+        // A case of several files is split at its `#--- PATH` lines, as the cases are.
+        let files = k8sc::load::Memory::split("mutant.k8s", &text);
+        let first = files.files["mutant.k8s"].clone();
+        let compilation = k8sc::compile_platform(vec![("mutant.k8s".into(), first)], "", &files, |source| {
+            secrets.get(source).map(str::to_string)
+        });
         let spanned = |diagnostics: &[k8sc::diagnostic::Diagnostic]| {
             for diagnostic in diagnostics {
                 let span = diagnostic.primary.span;
