@@ -35,6 +35,12 @@ impl From<Status> for ExitCode {
 
 /// Parses the process's arguments and runs the command.
 pub fn run() -> ExitCode {
+    // Output piped into a reader that stops early (`k8sc check x | head`) ends the process
+    // quietly, as it does every other Unix tool, instead of a failed write panicking.
+    // SAFETY: restoring a signal's default disposition, before any thread is started.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {

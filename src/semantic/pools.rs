@@ -2,8 +2,8 @@
 //! with the block's fields, expanded into ordinary declarations before anything is
 //! checked.
 //!
-//! Per instance, `step(BASE)` counts up from BASE by one (an IPv4 address, an int or a
-//! port), `cycle([...])` takes the list's items round-robin, and `\(index)` in a string is
+//! Per instance, `step(BASE)` counts up from BASE by one (an IPv4 address, an int, a
+//! port, or the number a name ends in: `step(app-0)` names app-0, app-1, ...), `cycle([...])` takes the list's items round-robin, and `\(index)` in a string is
 //! the instance's number. Each instance keeps the template's spans, so a diagnostic about
 //! one points at the template and names the instance.
 
@@ -186,7 +186,26 @@ fn stepped(call: &ast::Call, offset: u64, subnet: Option<Ipv4Net>) -> Result<Exp
                 .ok_or_else(|| format!("counting up from {number} passes the largest int"))?;
             Ok(ExprKind::Number(next.to_string()))
         }
-        _ => Err("`step` counts up an address, an int or a port, written as a literal".into()),
+        ExprKind::Name(name) => {
+            let digits = name.text.len() - name.text.trim_end_matches(|ch: char| ch.is_ascii_digit()).len();
+            if digits == 0 {
+                return Err(format!(
+                    "`{}` ends in no number to count up: `step` of a name counts its last number (`step(pm1)`)",
+                    name.text
+                ));
+            }
+            let (stem, number) = name.text.split_at(name.text.len() - digits);
+            let next = number
+                .parse::<u64>()
+                .ok()
+                .and_then(|number| number.checked_add(offset))
+                .ok_or_else(|| format!("the number of `{}` is too large to count up", name.text))?;
+            Ok(ExprKind::Name(ast::Ident {
+                text: format!("{stem}{next}").into(),
+                span: name.span,
+            }))
+        }
+        _ => Err("`step` counts up an address, an int, a port or a name's last number, written as a literal".into()),
     }
 }
 

@@ -73,8 +73,30 @@ fn literal(value: &str) -> String {
     text
 }
 
+/// Compiles a source, split into files at its `#--- PATH` lines as the cases are.
+fn compile(text: &str, secrets: &k8sc::platform::Secrets) -> k8sc::Compilation {
+    let files = k8sc::load::Memory::split("planted.k8s", text);
+    let first = files.files["planted.k8s"].clone();
+    k8sc::compile_platform(vec![("planted.k8s".into(), first)], "", &files, |source| {
+        secrets.get(source).map(str::to_string)
+    })
+}
+
+/// Where a span of a compilation of `text` lies in `text` itself: each file of a split
+/// text starts after its marker line.
+fn in_text(text: &str, compilation: &k8sc::Compilation, span: k8sc::source::Span) -> (usize, usize) {
+    let name = compilation.sources.name(span.file);
+    let start = if name == "planted.k8s" {
+        0
+    } else {
+        let marker = format!("{}{name}\n", k8sc::load::MARKER);
+        text.find(&marker).map_or(0, |at| at + marker.len())
+    };
+    (start + span.start as usize, start + span.end as usize)
+}
+
 fn build(text: &str, secrets: &k8sc::platform::Secrets) -> Result<emit::Output, Vec<k8sc::diagnostic::Diagnostic>> {
-    let compilation = k8sc::compile_with("planted.k8s", text, secrets);
+    let compilation = compile(text, secrets);
     if compilation.has_errors() {
         return Err(compilation.diagnostics);
     }
@@ -365,7 +387,7 @@ fn no_planted_string_runs_a_command_or_changes_a_file() {
         let original_text = std::fs::read_to_string(source).expect("readable");
         let text = with_bootstrap(&original_text);
         let secrets = crate::build::secrets_of(&original_text);
-        let compilation = k8sc::compile_with("planted.k8s", &text, &secrets);
+        let compilation = compile(&text, &secrets);
         assert!(!compilation.has_errors(), "{} does not compile clean", source.display());
         let baseline = build(&text, &secrets).unwrap_or_else(|_| panic!("{} builds", source.display()));
         if source.to_string_lossy().contains("examples") {
@@ -376,9 +398,10 @@ fn no_planted_string_runs_a_command_or_changes_a_file() {
             baseline_runs += count;
             let _ = std::fs::remove_dir_all(&run_dir);
         }
-        // Declarations are all in the source itself: their written strings are too.
+        // Declarations are all in the source itself (in one of its files): their written
+        // strings are too.
         for written in k8sc::check::fields::written_strings(&compilation.model) {
-            let (start, end) = (written.span.start as usize, written.span.end as usize);
+            let (start, end) = in_text(&text, &compilation, written.span);
             let Some(original_literal) = text.get(start..end) else {
                 continue;
             };
@@ -407,9 +430,10 @@ fn no_planted_string_runs_a_command_or_changes_a_file() {
                 };
                 match build(&planted_text, &secrets) {
                     Err(diagnostics) => {
+                        let planted_compilation = compile(&planted_text, &secrets);
                         let on_field = diagnostics.iter().find(|diagnostic| {
-                            let span = diagnostic.primary.span;
-                            diagnostic.is_error() && (span.start as usize) < planted_end && (span.end as usize) > start
+                            let (from, to) = in_text(&planted_text, &planted_compilation, diagnostic.primary.span);
+                            diagnostic.is_error() && from < planted_end && to > start
                         });
                         match on_field {
                             Some(diagnostic) => {

@@ -457,3 +457,25 @@ fn a_hostile_file_name_is_cited_safely_in_every_header() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Output piped into a reader that stops early ends k8sc quietly, never with a panic.
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    for args in [
+        &["explain", "--list"][..],
+        &["graph", "examples/000-four-layer.k8s"][..],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_k8sc"))
+            .args(args)
+            .current_dir(crate::root())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("k8sc starts");
+        // The reader goes away at once: the output's first write, or a later one, fails.
+        drop(child.stdout.take());
+        let output = child.wait_with_output().expect("k8sc ends");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}

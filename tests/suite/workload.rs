@@ -85,3 +85,54 @@ fn a_late_diagnostic_in_a_large_file_shows_its_own_lines() {
     assert!(rendered.contains(&expected), "{rendered}");
     assert!(rendered.contains(&format!("[w.k8s:{line}:11]")), "{rendered}");
 }
+
+/// W(N) written compactly (pools of hosts, workers, namespaces, apps and routes, and a
+/// component) declares what W(N) declares, in order: both build byte-identical trees.
+/// Across the pools' seams: more namespaces than one pool of 1,000 takes, and a last
+/// namespace of fewer than ten apps. (The workers' seam, 250 to a pool, needs W(42k) or
+/// more: benches/README.md records W(45k) built both ways, byte-identical.)
+#[test]
+fn the_compact_workload_builds_the_expanded_ones_tree() {
+    let secrets = crate::build::secrets_of("");
+    let mut resolved = k8sc::platform::Secrets::default();
+    for (name, value) in gen_workload::secrets() {
+        resolved.insert(k8sc::semantic::SecretSource::Env(name.into()), value.into());
+    }
+    drop(secrets);
+    let templates = k8sc::emit::Templates::default();
+    for n in [7, 13_000] {
+        let expanded = gen_workload::workload(n);
+        let compact = gen_workload::workload_compact(n);
+        assert!(
+            compact.len() * 10 < expanded.len() || n < 100,
+            "W({n}) compact is compact"
+        );
+        assert_eq!(
+            k8sc::format::format(FileId(0), &compact).ok().as_deref(),
+            Some(compact.as_str()),
+            "compact W({n}) is not canonical"
+        );
+        let built = |text: &str| {
+            let compilation = k8sc::compile_with("w.k8s", text, &resolved);
+            assert!(
+                compilation.diagnostics.is_empty(),
+                "W({n}): {:?}",
+                compilation.diagnostics
+            );
+            k8sc::build("w.k8s", &compilation, &resolved, &templates).expect("W(N) builds")
+        };
+        let (from_expanded, from_compact) = (built(&expanded), built(&compact));
+        let paths: Vec<&String> = from_expanded.files.keys().collect();
+        assert_eq!(
+            paths,
+            from_compact.files.keys().collect::<Vec<_>>(),
+            "W({n}): the same files"
+        );
+        for (path, file) in &from_expanded.files {
+            assert!(
+                file.contents == from_compact.files[path].contents,
+                "W({n}): {path} differs between the expanded and the compact form"
+            );
+        }
+    }
+}
