@@ -200,8 +200,9 @@ fn apps_keep_a_replica(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let mut lost_apps: Vec<(EntityId, i64, Vec<&Domain>)> = Vec::new();
     for (domain, assessment) in context.losses() {
         for state in &assessment.apps {
-            // A single replica is HA060's finding already.
-            if state.surviving < 1 && state.replicas >= 2 {
+            // A single replica is HA060's finding already; an app at a dev or test stage
+            // is not required to survive.
+            if state.surviving < 1 && state.replicas >= 2 && context.app_production(model.app(state.app).id()) {
                 match lost_apps.iter_mut().find(|(app, _, _)| *app == state.app) {
                     Some((_, _, domains)) => domains.push(domain),
                     None => lost_apps.push((state.app, state.replicas, vec![domain])),
@@ -231,7 +232,8 @@ fn apps_keep_a_replica(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
             "add replicas, or worker nodes for this placement on other physical hosts".to_string()
         };
         let mut diagnostic = context
-            .finding(
+            .app_finding(
+                model.app(app).id(),
                 Code::HA014,
                 format!(
                     "losing {} can leave app `{}` with none of its {}",
@@ -273,12 +275,16 @@ fn apps_keep_storage(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
             if !entry.1.iter().any(|known: &&Domain| std::ptr::eq(*known, domain)) {
                 entry.1.push(domain);
             }
-            if !entry.2.iter().any(|(app, _, _)| *app == loss.app) {
+            // An app at a dev or test stage is not required to keep its storage.
+            if !entry.2.iter().any(|(app, _, _)| *app == loss.app) && context.app_production(model.app(loss.app).id()) {
                 entry.2.push((loss.app, loss.volume.clone(), loss.volume_span));
             }
         }
     }
     for (export, domains, apps) in lost_storage {
+        if apps.is_empty() {
+            continue;
+        }
         let names: Vec<String> = domains.iter().map(|domain| domain.describe()).collect();
         let app_names: Vec<String> = apps
             .iter()

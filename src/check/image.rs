@@ -28,41 +28,53 @@ pub fn images_pinned(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     let images = model
         .apps()
-        .map(|app| ("app", app.name(), app.image(), app.image_span()))
+        .map(|app| ("app", app.name(), app.image(), app.image_span(), Some(app.id())))
         .chain(model.ingress_controllers().map(|controller| {
             (
                 "ingress controller",
                 controller.name(),
                 controller.image(),
                 controller.image_span(),
+                None,
             )
         }));
-    for (kind, name, image, span) in images {
+    for (kind, name, image, span, app) in images {
         let Some(image) = image else { continue };
         // A reference that is no reference at all is E0217's.
         if crate::platform::accepted::image_reference(image).is_some() {
             continue;
         }
         let Some(why) = unpinned(image) else { continue };
-        out.push(finding(context, kind, name, image, why, span));
+        out.push(finding(context, app, (kind, name), image, why, span));
     }
 }
 
-fn finding(context: &Platform<'_>, kind: &str, name: &str, image: &str, why: &str, span: Span) -> Diagnostic {
+/// HA095 for an image; an app's follows its own profile, a controller's the platform's.
+fn finding(
+    context: &Platform<'_>,
+    app: Option<crate::semantic::views::AppId>,
+    (kind, name): (&str, &str),
+    image: &str,
+    why: &str,
+    span: Span,
+) -> Diagnostic {
     let base = image
         .rsplit_once(':')
         .filter(|(_, tag)| !tag.contains('/'))
         .map_or(image, |(base, _)| base);
-    context
-        .finding(
-            Code::HA095,
-            format!("the image of {kind} `{name}`, `{image}`, {why}: each node may run a different version"),
-            span,
-            "no pinned version",
-        )
-        .with_help(format!(
-            "name the version: `\"{base}:1.2.3\"`, or pin the digest: `\"{base}@sha256:...\"`"
-        ))
+    let report = |code: Code, message: String, span: Span, label: &str| match app {
+        Some(app) => context.app_finding(app, code, message, span, label),
+        None => context.finding(code, message, span, label),
+    };
+    report(
+        Code::HA095,
+        format!("the image of {kind} `{name}`, `{image}`, {why}: each node may run a different version"),
+        span,
+        "no pinned version",
+    )
+    .with_help(format!(
+        "name the version: `\"{base}:1.2.3\"`, or pin the digest: `\"{base}@sha256:...\"`"
+    ))
 }
 
 #[cfg(test)]

@@ -35,7 +35,7 @@ fn ports_reachable(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     let inbound = Inbound::of(model);
-    for app in model.apps() {
+    for app in model.apps().filter(|app| context.app_production(app.id())) {
         unreachable(app, &inbound, out);
     }
 }

@@ -68,7 +68,7 @@ fn replicas_kept(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
             Some(autoscaling) => (autoscaling.min().unwrap_or(1), autoscaling.min_span(), "min"),
             None => (replicas, view.replicas_span(), "replicas"),
         };
-        if context.production() && workload != Workload::Daemon && kept < 2 {
+        if context.app_production(view.id()) && workload != Workload::Daemon && kept < 2 {
             let message = if field == "min" {
                 format!("app `{name}` may run {kept} replica (its autoscaler's `min`); production needs at least 2")
             } else {
@@ -76,9 +76,9 @@ fn replicas_kept(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
             };
             out.push(
                 context
-                    .finding(Code::HA060, message, kept_span, field)
+                    .app_finding(view.id(), Code::HA060, message, kept_span, field)
                     .with_help(format!(
-                        "set `{field} = 2` or more, or use the dev profile for this platform"
+                        "set `{field} = 2` or more, or run it in a namespace at the `dev` or `test` stage"
                     )),
             );
         }
@@ -91,7 +91,8 @@ fn stateful_claims_volume(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
         if view.workload() == Workload::Stateful && view.volumes().is_empty() {
             out.push(
                 context
-                    .finding(
+                    .app_finding(
+                        view.id(),
                         Code::HA061,
                         format!("stateful app `{}` claims no volume", view.name()),
                         view.workload_span(),
@@ -225,11 +226,8 @@ fn probes_runnable(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
 
 /// HA069: a production app with ports says when it is ready.
 fn ready_when_serving(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
-    if !context.production() {
-        return;
-    }
     for view in context.model.apps() {
-        if !view.ports().is_empty() && view.readiness().is_none() {
+        if context.app_production(view.id()) && !view.ports().is_empty() && view.readiness().is_none() {
             out.push(
                 Diagnostic::warning(
                     Code::HA069,

@@ -33,7 +33,7 @@ pub use vrrp::{RouterId, black_hole, interface, preempts, priorities, router_ids
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::graph::Graph;
-use crate::semantic::views::{Cluster, ClusterId};
+use crate::semantic::views::{AppId, Cluster, ClusterId, Stage};
 use crate::semantic::{Model, SecretSource};
 use crate::source::Span;
 
@@ -61,7 +61,9 @@ pub struct Platform<'m> {
     pub secrets: &'m Secrets,
     /// The platform's cluster (the front end makes sure there is exactly one).
     pub cluster_id: ClusterId,
-    /// How strict the rules are: the cluster's `profile`.
+    /// How strict the platform's own rules are (hosts, etcd, control plane, ingress): the
+    /// cluster's `profile`, or production when a namespace's stage is `release` or
+    /// `production`. An app is judged by its own ([`Platform::profile_of`]).
     pub profile: Profile,
     pub topology: Topology,
     /// Every load-balancer frontend, in source order.
@@ -73,6 +75,15 @@ pub struct Platform<'m> {
 }
 
 impl<'m> Platform<'m> {
+    /// The profile the platform's own rules follow: production when the cluster's is, or when
+    /// some namespace's stage is `release` or `production` (what runs there needs the
+    /// platform under it to survive).
+    fn platform_profile(model: &Model, cluster: Profile) -> Profile {
+        let production_stage =
+            (model.namespaces()).any(|namespace| matches!(namespace.stage(), Some(Stage::Release | Stage::Production)));
+        if production_stage { Profile::Production } else { cluster }
+    }
+
     /// The platform of a model; `None` when it declares no cluster (the front end's E0115:
     /// nothing later runs on such a model).
     pub fn new(model: &'m Model, graph: &'m Graph, secrets: &'m Secrets) -> Option<Platform<'m>> {
@@ -97,7 +108,7 @@ impl<'m> Platform<'m> {
             graph,
             secrets,
             cluster_id: cluster.id(),
-            profile: cluster.profile(),
+            profile: Self::platform_profile(model, cluster.profile()),
             topology,
             frontends: survival::frontends(model),
             apiserver_frontends: Vec::new(),
@@ -141,6 +152,41 @@ impl<'m> Platform<'m> {
 
     pub fn production(&self) -> bool {
         self.profile == Profile::Production
+    }
+
+    /// The profile an app is judged by: its namespace's stage (`dev` and `test`: dev;
+    /// `release` and `production`: production), else the cluster's `profile`.
+    pub fn profile_of(&self, app: AppId) -> Profile {
+        let stage = (self.model.app(app).namespace()).and_then(|namespace| self.model.namespace(namespace).stage());
+        match stage {
+            Some(Stage::Dev | Stage::Test) => Profile::Dev,
+            Some(Stage::Release | Stage::Production) => Profile::Production,
+            None => self.cluster().profile(),
+        }
+    }
+
+    /// Whether an app is judged by production's rules.
+    pub fn app_production(&self, app: AppId) -> bool {
+        self.profile_of(app) == Profile::Production
+    }
+
+    /// A finding about an app whose severity follows the app's profile.
+    pub fn app_finding(
+        &self,
+        app: AppId,
+        code: Code,
+        message: impl Into<String>,
+        span: Span,
+        label: impl Into<String>,
+    ) -> Diagnostic {
+        let severity = match self.profile_of(app) {
+            Profile::Production => Severity::Error,
+            Profile::Dev => Severity::Warning,
+        };
+        Diagnostic {
+            severity,
+            ..Diagnostic::error(code, message, span, label)
+        }
     }
 
     /// Errors in production, warnings in dev: for rules whose breach a dev platform may

@@ -176,7 +176,8 @@ fn workload_requirements(context: &Platform<'_>, assessment: &Assessment) -> Vec
                 state.surviving.max(0),
                 state.replicas
             ),
-            required: production,
+            // An app at a dev or test stage may be lost.
+            required: production && context.app_production(model.app(state.app).id()),
         });
     }
     if assessment.apps_surviving > 0 {

@@ -63,6 +63,52 @@ impl std::fmt::Display for Profile {
     }
 }
 
+/// The stage a namespace's apps are at (one cluster may run dev, test, release and production side by side).
+/// `dev` and `test` apps are judged by the `dev` profile's rules, `release` and `production` apps by `production`'s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Stage {
+    Dev,
+    Test,
+    Release,
+    Production,
+}
+
+impl Stage {
+    /// Every variant, in the prelude's order.
+    pub const ALL: [Stage; 4] = [Stage::Dev, Stage::Test, Stage::Release, Stage::Production];
+
+    /// The variant as the language writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Dev => "dev",
+            Stage::Test => "test",
+            Stage::Release => "release",
+            Stage::Production => "production",
+        }
+    }
+
+    /// The variant the language writes so.
+    pub fn parse(name: &str) -> Option<Stage> {
+        match name {
+            "dev" => Some(Stage::Dev),
+            "test" => Some(Stage::Test),
+            "release" => Some(Stage::Release),
+            "production" => Some(Stage::Production),
+            _ => None,
+        }
+    }
+
+    pub fn read(_: &Model, value: &Spanned) -> Option<Stage> {
+        read::variant(value).and_then(Stage::parse)
+    }
+}
+
+impl std::fmt::Display for Stage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The pod network plugin.
 /// Calico, Weave and Cilium enforce NetworkPolicy; Flannel does not.
 /// Calico follows the cluster's version (the release tested with it, checked by digest); Weave Net is unmaintained since 2024 (its last release, 2.8.1).
@@ -2942,30 +2988,43 @@ impl<'m> Namespace<'m> {
         self.span_of(0)
     }
 
+    // field of `namespace.stage`
+    /// The stage of its apps: decides which profile's rules they are judged by.
+    /// Without it, the cluster's `profile` does; a `release` or `production` stage makes the platform's own rules (hosts, etcd, control plane, ingress) production's.
+    /// `stage: stage?`.
+    pub(crate) fn stage(self) -> Option<Stage> {
+        self.field(1).and_then(|value| Stage::read(self.model, value))
+    }
+    /// Where `stage` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn stage_span(self) -> Span {
+        self.span_of(1)
+    }
+
     // field of `namespace.description`
     /// What the namespace is for (an annotation on the Namespace).
     /// `description: string?`.
     pub(crate) fn description(self) -> Option<&'m str> {
-        self.field(1).and_then(|value| read::string(self.model, value))
+        self.field(2).and_then(|value| read::string(self.model, value))
     }
     /// Where `description` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
     pub(crate) fn description_span(self) -> Span {
-        self.span_of(1)
+        self.span_of(2)
     }
 
     // field of `namespace.labels`
     /// Labels on the Namespace object.
     /// `labels: map<string>`. Absent or rejected: empty.
     pub(crate) fn labels(self) -> Map<'m, &'m str> {
-        self.field(2)
+        self.field(3)
             .and_then(|value| read::map(self.model, value, read::string))
             .unwrap_or_else(|| Map::empty(self.model, read::string))
     }
     /// Where `labels` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
     pub(crate) fn labels_span(self) -> Span {
-        self.span_of(2)
+        self.span_of(3)
     }
 }
 
