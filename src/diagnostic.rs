@@ -104,6 +104,7 @@ codes! {
     E0133 => "a pool range that is reversed, too large to count, or over 1,000 instances",
     E0134 => "a pool's `step` that counts past its type or the node subnet, or a `cycle` of no items",
     E0135 => "`step`, `cycle` or `\\(index)` outside a pool",
+    E0136 => "an `at NS` block for a namespace the declaration is not instantiated in, or a `namespace` its list sets",
     // Platform objects and builds.
     E0201 => "a name that is not valid as a Kubernetes object name once converted",
     E0202 => "two names that become one Kubernetes name",

@@ -156,6 +156,12 @@ impl Printer<'_> {
                 if let Some(pool) = &decl.pool {
                     self.out.push_str(&format!("[{}..{}]", pool.from, pool.to));
                 }
+                if let Some(per_namespace) = &decl.per_namespace {
+                    let names: Vec<&str> = (per_namespace.namespaces.iter())
+                        .map(|name| name.text.as_str())
+                        .collect();
+                    self.out.push_str(&format!("[{}]", names.join(", ")));
+                }
                 if let Some(from) = &decl.from {
                     self.out.push_str(" from ");
                     self.out.push_str(&from.text);
@@ -192,7 +198,7 @@ impl Printer<'_> {
     /// ` { fields }` after a declaration header; always one field per line.
     fn block(&mut self, block: &ast::Block, depth: usize) {
         let close = (block.span.end as usize).saturating_sub(1);
-        if block.fields.is_empty() && !self.has_comment_within(block.span) {
+        if block.fields.is_empty() && block.at.is_empty() && !self.has_comment_within(block.span) {
             self.out.push_str(" {}");
             self.end_line(block.span.end as usize);
             return;
@@ -200,8 +206,22 @@ impl Printer<'_> {
         self.out.push_str(" {");
         self.end_line(block.span.start as usize + 1);
         self.at_block_start = true;
-        for field in &block.fields {
-            self.field_line(field, depth + 1);
+        // Fields and `at` blocks, in the order they are written.
+        let (mut fields, mut ats) = (block.fields.iter().peekable(), block.at.iter().peekable());
+        loop {
+            let at_first = match (fields.peek(), ats.peek()) {
+                (Some(field), Some(at)) => at.span.start < field.span.start,
+                (None, Some(_)) => true,
+                (Some(_), None) => false,
+                (None, None) => break,
+            };
+            if at_first {
+                if let Some(at) = ats.next() {
+                    self.at_line(at, depth + 1);
+                }
+            } else if let Some(field) = fields.next() {
+                self.field_line(field, depth + 1);
+            }
         }
         self.leading(close, depth + 1);
         for _ in 0..depth {
@@ -210,6 +230,16 @@ impl Printer<'_> {
         self.out.push('}');
         self.at_block_start = false;
         self.end_line(block.span.end as usize);
+    }
+
+    /// `at NS { ... }` inside a block.
+    fn at_line(&mut self, at: &ast::At, depth: usize) {
+        let start = at.span.start as usize;
+        self.leading(start, depth);
+        self.start_line(start, depth);
+        self.out.push_str("at ");
+        self.out.push_str(&at.namespace.text);
+        self.block(&at.body, depth);
     }
 
     fn field_line(&mut self, field: &ast::Field, depth: usize) {
@@ -358,7 +388,9 @@ impl Printer<'_> {
     fn one_line(&self, item: &ast::Item) -> bool {
         match item {
             ast::Item::Use(_) => true,
-            ast::Item::Decl(decl) => decl.body.fields.is_empty() && decl.attributes.is_empty(),
+            ast::Item::Decl(decl) => {
+                decl.body.fields.is_empty() && decl.body.at.is_empty() && decl.attributes.is_empty()
+            }
             ast::Item::Component(component) => component.body.fields.is_empty(),
             ast::Item::Enum(decl) => self.enum_on_one_line(decl),
             ast::Item::Schema(schema) => schema.fields.is_empty(),

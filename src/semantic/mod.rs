@@ -79,10 +79,14 @@ pub fn analyze_owned(mut module: ast::Module) -> (Model, Vec<Diagnostic>) {
     if pools::has_pools(&module.items) {
         let mut diagnostics = Vec::new();
         module.items = pools::expand(module.items, &mut diagnostics);
-        let (model, found) = analyze_owned(module);
+        let (model, found) = analyze_owned_expanded(module);
         diagnostics.extend(found);
         return (model, once_each(diagnostics));
     }
+    analyze_owned_expanded(module)
+}
+
+fn analyze_owned_expanded(module: ast::Module) -> (Model, Vec<Diagnostic>) {
     let declared = declare(&module);
     let mut items: Vec<Option<ast::Item>> = module.items.into_iter().map(Some).collect();
     let to_check = declared

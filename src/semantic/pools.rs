@@ -17,11 +17,12 @@ use crate::syntax::ast::{self, Expr, ExprKind, Item, Piece};
 /// The most instances one pool may declare.
 pub const MAX_INSTANCES: u64 = 1_000;
 
-/// Whether any item is a pool.
+/// Whether any item is a pool, or has `at` blocks (instances per namespace, or `at`
+/// blocks where there are none: E0136).
 pub fn has_pools(items: &[Item]) -> bool {
-    items
-        .iter()
-        .any(|item| matches!(item, Item::Decl(decl) if decl.pool.is_some()))
+    items.iter().any(|item| {
+        matches!(item, Item::Decl(decl) if decl.pool.is_some() || decl.per_namespace.is_some() || !decl.body.at.is_empty())
+    })
 }
 
 /// Expands every pool into its instances, in place of the pool, in order. A pool whose
@@ -36,6 +37,15 @@ pub fn expand(items: Vec<Item>, diagnostics: &mut Vec<Diagnostic>) -> Vec<Item> 
             expanded.push(item);
             continue;
         };
+        if let Some(per_namespace) = &decl.per_namespace {
+            let instances = per_namespace_instances(&decl, per_namespace, diagnostics);
+            expanded.extend(instances.into_iter().map(|instance| Item::Decl(Box::new(instance))));
+            continue;
+        }
+        let mut decl = decl;
+        for at in std::mem::take(&mut decl.body.at) {
+            diagnostics.push(at_without_instances(&decl, &at));
+        }
         let Some(pool) = &decl.pool else {
             expanded.push(Item::Decl(decl));
             continue;
@@ -217,6 +227,7 @@ fn instance(decl: &ast::Decl, number: u64, offset: u64, broken: bool) -> ast::De
         span: decl.body.span,
         closed: decl.body.closed,
         recovered: decl.body.recovered || broken,
+        at: Vec::new(),
     };
     for field in &decl.body.fields {
         if let Some(value) = instantiate(&field.value, number, offset) {
@@ -236,6 +247,7 @@ fn instance(decl: &ast::Decl, number: u64, offset: u64, broken: bool) -> ast::De
             span: decl.name.span,
         },
         pool: None,
+        per_namespace: None,
         from: decl.from.clone(),
         body,
         span: decl.span,
@@ -309,6 +321,123 @@ fn instantiate(expr: &Expr, number: u64, offset: u64) -> Option<Expr> {
         other => other.clone(),
     };
     Some(Expr { kind, span: expr.span })
+}
+
+/// One declaration per namespace listed, named `NAME_NS`: the template's fields, the
+/// namespace, and its `at NS` block's fields over the template's.
+fn per_namespace_instances(
+    decl: &ast::Decl,
+    per_namespace: &ast::PerNamespace,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<ast::Decl> {
+    check_per_namespace(decl, per_namespace, diagnostics);
+    let mut seen: Vec<&str> = Vec::new();
+    let mut instances = Vec::new();
+    for namespace in &per_namespace.namespaces {
+        if seen.contains(&namespace.text.as_str()) {
+            continue;
+        }
+        seen.push(&namespace.text);
+        instances.push(in_namespace(decl, namespace));
+    }
+    instances
+}
+
+/// E0136 for an `at` block of a namespace not listed, and for a `namespace` the list sets.
+fn check_per_namespace(decl: &ast::Decl, per_namespace: &ast::PerNamespace, diagnostics: &mut Vec<Diagnostic>) {
+    let listed = |name: &str| per_namespace.namespaces.iter().any(|namespace| namespace.text == name);
+    for at in (decl.body.at.iter()).filter(|at| !listed(&at.namespace.text)) {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::E0136,
+                format!(
+                    "`at {}`: {} `{}` is not instantiated in `{}`",
+                    at.namespace.text, decl.kind.text, decl.name.text, at.namespace.text
+                ),
+                at.namespace.span,
+                "not one of its namespaces",
+            )
+            .with_label(per_namespace.span, "its namespaces")
+            .with_help(format!("add `{}` to the list, or drop this block", at.namespace.text)),
+        );
+    }
+    if let Some(written) = decl.body.fields.iter().find(|field| field.name.text == "namespace") {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::E0136,
+                format!(
+                    "{} `{}` is instantiated per namespace: each instance's namespace is one of the list's",
+                    decl.kind.text, decl.name.text
+                ),
+                written.span,
+                "set by the list",
+            )
+            .with_label(per_namespace.span, "the namespaces")
+            .with_help("drop `namespace`"),
+        );
+    }
+}
+
+/// The instance of a declaration in one namespace: its `at` block's fields, then the
+/// block's it does not set, then the namespace.
+fn in_namespace(decl: &ast::Decl, namespace: &ast::Ident) -> ast::Decl {
+    let mut fields: Vec<ast::Field> = Vec::new();
+    for at in (decl.body.at.iter()).filter(|at| at.namespace.text == namespace.text) {
+        fields.extend(at.body.fields.iter().cloned());
+    }
+    for field in &decl.body.fields {
+        if field.name.text != "namespace" && !fields.iter().any(|own| own.name.text == field.name.text) {
+            fields.push(field.clone());
+        }
+    }
+    fields.push(ast::Field {
+        name: ast::Ident {
+            text: "namespace".into(),
+            span: namespace.span,
+        },
+        quoted: false,
+        value: Expr {
+            kind: ExprKind::Name(namespace.clone()),
+            span: namespace.span,
+        },
+        span: namespace.span,
+    });
+    ast::Decl {
+        attributes: decl.attributes.clone(),
+        kind: decl.kind.clone(),
+        name: ast::Ident {
+            text: format!("{}_{}", decl.name.text, namespace.text).into(),
+            span: decl.name.span,
+        },
+        pool: None,
+        per_namespace: None,
+        from: decl.from.clone(),
+        body: ast::Block {
+            fields,
+            span: decl.body.span,
+            closed: decl.body.closed,
+            recovered: decl.body.recovered,
+            at: Vec::new(),
+        },
+        span: decl.span,
+    }
+}
+
+/// E0136: an `at` block in a declaration that is not instantiated per namespace.
+fn at_without_instances(decl: &ast::Decl, at: &ast::At) -> Diagnostic {
+    Diagnostic::error(
+        Code::E0136,
+        format!(
+            "`at {}` in {} `{}`, which is not instantiated per namespace",
+            at.namespace.text, decl.kind.text, decl.name.text
+        ),
+        at.namespace.span,
+        "no instance to set",
+    )
+    .with_help(format!(
+        "instantiate it per namespace, `{} {}[{}, ...] {{ ... }}`, or move the fields into its block",
+        decl.kind.text, decl.name.text, at.namespace.text
+    ))
 }
 
 /// E0135: `step`, `cycle` or `\(index)` outside a pool.

@@ -188,7 +188,25 @@ pub struct Decl {
     pub name: Ident,
     /// `[FROM..TO]` after the name: a pool of declarations NAMEFROM to NAMETO.
     pub pool: Option<PoolRange>,
+    /// `[NS1, NS2]` after the name: one declaration NAME_NS in each namespace listed.
+    pub per_namespace: Option<PerNamespace>,
     pub from: Option<Ident>,
+    pub body: Block,
+    pub span: Span,
+}
+
+/// `[shop_dev, shop_prod]`: the namespaces a declaration is instantiated in.
+#[derive(Debug, Clone)]
+pub struct PerNamespace {
+    pub namespaces: Vec<Ident>,
+    pub span: Span,
+}
+
+/// `at NS { fields }` in the block of a declaration instantiated per namespace: the
+/// fields of the instance in NS.
+#[derive(Debug, Clone)]
+pub struct At {
+    pub namespace: Ident,
     pub body: Block,
     pub span: Span,
 }
@@ -218,6 +236,8 @@ pub struct Block {
     pub closed: bool,
     /// A field failed to parse and was skipped; the block is incomplete.
     pub recovered: bool,
+    /// `at NS { ... }` blocks, in source order (only in a declaration's own block).
+    pub at: Vec<At>,
 }
 
 /// `name = value`. The name may be a string for map keys (`"app.kubernetes.io/part-of" = "shop"`).

@@ -25,6 +25,7 @@ pub const KEYWORDS: &[&str] = &[
     "enum",
     "component",
     "let",
+    "at",
     "from",
     "in",
     "true",
@@ -274,7 +275,7 @@ fn starts_item(input: &str) -> bool {
         return true;
     }
     let kind = ident_len(input);
-    if kind == 0 {
+    if kind == 0 || &input[..kind] == "at" {
         return false;
     }
     if matches!(
@@ -325,6 +326,8 @@ struct Parser<'a> {
     expr_stack: Vec<Expr>,
     /// How many lists, records and calls enclose the value being parsed.
     depth: usize,
+    /// Inside an `at` block, where another may not open.
+    in_at: bool,
 }
 
 impl<'a> Parser<'a> {
@@ -435,6 +438,7 @@ impl<'a> Parser<'a> {
             field_stack: Vec::new(),
             expr_stack: Vec::new(),
             depth: 0,
+            in_at: false,
         }
     }
 
@@ -614,12 +618,16 @@ impl<'a> Parser<'a> {
             Ok(ok) => ok,
             Err(_) => return fail(ws(rest), "the name of the declaration"),
         };
-        let (rest, pool) = match inline_ws(rest).strip_prefix('[') {
-            Some(_) => {
+        let (rest, pool, per_namespace) = match inline_ws(rest).strip_prefix('[') {
+            Some(inside) if inline_ws(inside).starts_with(|ch: char| ch.is_ascii_digit()) => {
                 let (after, pool) = self.pool_range(inline_ws(rest))?;
-                (after, Some(pool))
+                (after, Some(pool), None)
             }
-            None => (rest, None),
+            Some(_) => {
+                let (after, namespaces) = self.namespace_list(inline_ws(rest))?;
+                (after, None, Some(namespaces))
+            }
+            None => (rest, None, None),
         };
         let mut rest = ws(rest);
         let mut from = None;
@@ -639,10 +647,62 @@ impl<'a> Parser<'a> {
                 kind,
                 name,
                 pool,
+                per_namespace,
                 from,
                 body,
                 span: self.span(input, rest),
             })),
+        ))
+    }
+
+    /// `[NS1, NS2, ...]`: the namespaces a declaration is instantiated in.
+    fn namespace_list(&mut self, input: &'a str) -> PResult<'a, PerNamespace> {
+        let (mut rest, _) = self.symbol(input, '[', "`[`")?;
+        let mut namespaces = Vec::new();
+        loop {
+            rest = inline_ws(rest);
+            if let Some(after) = rest.strip_prefix(']') {
+                return Ok((
+                    after,
+                    PerNamespace {
+                        namespaces,
+                        span: self.span(input, after),
+                    },
+                ));
+            }
+            let (after, namespace) = match self.ident(rest) {
+                Ok(ok) => ok,
+                Err(_) => return fail(rest, "a namespace's name, or `]`"),
+            };
+            namespaces.push(namespace);
+            rest = inline_ws(after);
+            if let Some(after) = rest.strip_prefix(',') {
+                rest = after;
+            }
+        }
+    }
+
+    /// `at NS { fields }` inside a block.
+    fn at_block(&mut self, input: &'a str) -> PResult<'a, At> {
+        if self.in_at {
+            return fail(input, "a field: an `at` block holds fields, not another `at`");
+        }
+        let (rest, _) = self.keyword(input, "at")?;
+        let (rest, namespace) = match self.ident(inline_ws(rest)) {
+            Ok(ok) => ok,
+            Err(_) => return fail(inline_ws(rest), "the namespace after `at`"),
+        };
+        self.in_at = true;
+        let body = self.block(inline_ws(rest));
+        self.in_at = false;
+        let (rest, body) = body?;
+        Ok((
+            rest,
+            At {
+                namespace,
+                body,
+                span: self.span(input, rest),
+            },
         ))
     }
 
@@ -723,6 +783,7 @@ impl<'a> Parser<'a> {
     fn block_fields(&mut self, input: &'a str) -> PResult<'a, Block> {
         let (mut rest, open) = self.symbol(input, '{', "`{`")?;
         let mut recovered = false;
+        let mut at = Vec::new();
         loop {
             rest = separators(rest);
             if let Some(after) = rest.strip_prefix('}') {
@@ -733,14 +794,31 @@ impl<'a> Parser<'a> {
                         span: self.span(input, after),
                         closed: true,
                         recovered,
+                        at,
                     },
                 ));
             }
+            if starts_with_word(rest, "at") && !starts_field(rest) {
+                match self.at_block(rest) {
+                    Ok((after, block)) => {
+                        at.push(block);
+                        rest = after;
+                    }
+                    Err(nom::Err::Error(failure) | nom::Err::Failure(failure)) => {
+                        let failed_at = failure.at;
+                        self.record(failure);
+                        recovered = true;
+                        rest = self.skip_to_field(rest, failed_at);
+                    }
+                    Err(nom::Err::Incomplete(_)) => return fail(rest, "an `at` block"),
+                }
+                continue;
+            }
             if rest.is_empty() || starts_item(rest) {
-                let at = self.offset(rest);
+                let at_offset = self.offset(rest);
                 self.errors.push(SyntaxError {
                     kind: SyntaxErrorKind::Unclosed { delimiter: '{', open },
-                    span: Span::new(self.file, at, at),
+                    span: Span::new(self.file, at_offset, at_offset),
                     context: None,
                 });
                 return Ok((
@@ -750,6 +828,7 @@ impl<'a> Parser<'a> {
                         span: self.span(input, rest),
                         closed: false,
                         recovered: true,
+                        at,
                     },
                 ));
             }
@@ -759,18 +838,16 @@ impl<'a> Parser<'a> {
                     rest = after;
                 }
                 Err(nom::Err::Error(failure) | nom::Err::Failure(failure)) => {
-                    let at = failure.at;
+                    let failed_at = failure.at;
                     self.record(failure);
                     recovered = true;
-                    rest = self.skip_to_field(rest, at);
+                    rest = self.skip_to_field(rest, failed_at);
                 }
                 Err(nom::Err::Incomplete(_)) => return fail(rest, "a field"),
             }
         }
     }
 
-    /// Skips from a failure inside a block to the next line that starts a field, closes
-    /// the block or starts an item.
     fn skip_to_field(&self, field_start: &'a str, at: &'a str) -> &'a str {
         // A failure at the start of a line (an unclosed list before the next field) resumes
         // right there; anywhere else the rest of the line is skipped.
