@@ -48,9 +48,10 @@ fn a_large_platform_checked_on_two_threads_reports_in_source_order() {
     assert_eq!(names.last(), Some(&"app-999"));
 
     // A type error near the start and one near the end, one in each half.
-    let broken = clean
-        .replacen("replicas = 3", "replicas = three", 1)
-        .replace("port = 8080\n}\n\napp app-999", "port = 80x\n}\n\napp app-999");
+    let broken = clean.replacen("replicas = 3", "replicas = three", 1);
+    // The last route's port.
+    let last = broken.rfind("port = 8080\n}").expect("a route at the end");
+    let broken = format!("{}port = 80x{}", &broken[..last], &broken[last + "port = 8080".len()..]);
     let compilation = k8sc::compile("w.k8s", &broken);
     let codes: Vec<(&str, u32)> = compilation
         .diagnostics
