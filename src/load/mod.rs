@@ -7,8 +7,9 @@
 //! errors and `use` errors (E0124-E0126). Invariants: no IO but [`Disk`]'s, which only the
 //! command line and the language server use; each file is read
 //! and parsed once, however many files use it; a `use` never leaves the platform's folder;
-//! the platform's items are in the order of inlining each file where it is first used, so
-//! the order of a folder's files on disk never shows.
+//! the platform's items are in the order of inlining each file where it is first used
+//! (the roots that no root uses first, by name), so the order of a folder's files on disk
+//! never shows.
 
 use rustc_hash::FxHashSet as HashSet;
 use std::collections::BTreeMap;
@@ -106,17 +107,36 @@ pub fn load(roots: Vec<(String, String)>, prefix: &str, files: &dyn Files) -> Lo
         files: Vec::new(),
         paths: Vec::new(),
         loaded: HashSet::default(),
+        waiting: Vec::new(),
         items: Vec::new(),
         comments: Vec::new(),
         diagnostics: Vec::new(),
         prefix,
     };
+    // Every root is read first: a root that another root uses is inlined where it is
+    // used, so a folder whose main file uses the others reads in that file's order.
     for (path, text) in roots {
-        if loader.loaded.contains(&path) {
-            continue;
+        if !loader.loaded.contains(&path) && !loader.waiting.iter().any(|open| open.path == path) {
+            let open = loader.open(path, text);
+            loader.waiting.push(open);
         }
-        let first = loader.open(path, text);
-        loader.inline(first, files);
+    }
+    let used = used_by_roots(&loader.waiting, files);
+    let order: Vec<String> = (loader.waiting.iter().map(|open| open.path.clone()))
+        .filter(|path| !used.contains(path))
+        .chain(
+            loader
+                .waiting
+                .iter()
+                .map(|open| open.path.clone())
+                .filter(|path| used.contains(path)),
+        )
+        .collect();
+    for path in order {
+        if let Some(open) = loader.take_waiting(&path) {
+            loader.loaded.insert(path);
+            loader.inline(open, files);
+        }
     }
     Loaded {
         sources: loader.sources,
@@ -130,11 +150,38 @@ pub fn load(roots: Vec<(String, String)>, prefix: &str, files: &dyn Files) -> Lo
     }
 }
 
+/// The files the roots' `use`s name (quietly: what cannot be used is reported when it
+/// is inlined).
+fn used_by_roots(roots: &[Open], files: &dyn Files) -> HashSet<String> {
+    let mut used = HashSet::default();
+    for root in roots {
+        for item in root.items.as_slice() {
+            let ast::Item::Use(ast::Use {
+                target: ast::UseTarget::Path { text, .. },
+                ..
+            }) = item
+            else {
+                continue;
+            };
+            match resolve(&root.path, text) {
+                Ok(Target::File(path)) => {
+                    used.insert(path);
+                }
+                Ok(Target::Folder(folder)) => used.extend(files.list(&folder).unwrap_or_default()),
+                Err(_) => {}
+            }
+        }
+    }
+    used
+}
+
 struct Loader<'p> {
     sources: SourceMap,
     files: Vec<FileId>,
     paths: Vec<String>,
     loaded: HashSet<String>,
+    /// Roots read and parsed, not yet inlined.
+    waiting: Vec<Open>,
     items: Vec<ast::Item>,
     comments: Vec<ast::Comment>,
     diagnostics: Vec<Diagnostic>,
@@ -142,6 +189,12 @@ struct Loader<'p> {
 }
 
 impl Loader<'_> {
+    /// A root read already, if it is still waiting to be inlined.
+    fn take_waiting(&mut self, path: &str) -> Option<Open> {
+        let at = self.waiting.iter().position(|open| open.path == path)?;
+        Some(self.waiting.remove(at))
+    }
+
     /// Adds a file to the source map and parses it.
     fn open(&mut self, path: String, text: String) -> Open {
         let name = if self.prefix.is_empty() {
@@ -153,7 +206,6 @@ impl Loader<'_> {
         let id = self.sources.add(SourceFile::new(name, text.clone()));
         self.files.push(id);
         self.paths.push(path.clone());
-        self.loaded.insert(path.clone());
         let (module, errors) = syntax::parse(id, &text);
         self.diagnostics
             .extend(errors.iter().map(syntax::SyntaxError::to_diagnostic));
@@ -175,8 +227,14 @@ impl Loader<'_> {
                     let chain: Vec<&str> = stack[at..].iter().map(|open| open.path.as_str()).collect();
                     self.diagnostics.push(cycle(&chain, &path, span));
                 } else if !self.loaded.contains(&path) {
+                    if let Some(open) = self.take_waiting(&path) {
+                        self.loaded.insert(path);
+                        stack.push(open);
+                        continue;
+                    }
                     match files.read(&path) {
                         Ok(text) => {
+                            self.loaded.insert(path.clone());
                             let open = self.open(path, text);
                             stack.push(open);
                         }

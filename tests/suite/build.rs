@@ -42,6 +42,11 @@ pub fn secrets_of(original: &str) -> Secrets {
     found
 }
 
+/// The examples' environment secrets, as `(name, value)` pairs for a child process.
+pub fn env_secrets() -> Vec<(&'static str, &'static str)> {
+    SECRETS.to_vec()
+}
+
 pub fn secrets() -> Secrets {
     let mut secrets = Secrets::default();
     for (name, value) in SECRETS {

@@ -479,3 +479,56 @@ fn a_closed_pipe_ends_the_output_quietly() {
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
     }
 }
+
+/// A platform folder, as a user gives it to every command: `check`, `fmt --check`,
+/// `graph`, `simulate` and `build` read the whole folder; diagnostics name its files.
+#[test]
+fn every_command_takes_a_platform_folder() {
+    let folder = "examples/004-stages/";
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_k8sc"))
+            .args(args)
+            .current_dir(crate::root())
+            .envs(crate::build::env_secrets())
+            .output()
+            .expect("k8sc runs")
+    };
+    let check = run(&["check", folder, "--secrets", "examples/pki"]);
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+    assert!(String::from_utf8_lossy(&check.stdout).contains("ok, 32 declarations"));
+    assert!(run(&["fmt", "--check", folder]).status.success());
+    let graph = run(&["graph", folder, "--format", "json"]);
+    assert!(String::from_utf8_lossy(&graph.stdout).contains("\"app:esb_dev\""));
+    let simulate = run(&["simulate", folder, "--fail", "pm1"]);
+    let shown = String::from_utf8_lossy(&simulate.stdout);
+    assert!(
+        shown.contains("lost    app esb_dev") || shown.contains("ok      app esb_dev"),
+        "{shown}"
+    );
+    let out = crate::build::scratch_dir("folder-build");
+    let build = run(&[
+        "build",
+        folder,
+        "-o",
+        &out.join("tree").display().to_string(),
+        "--secrets",
+        "examples/pki",
+    ]);
+    assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
+    assert!(out.join("tree/kubernetes/apps/dev.yaml").is_file());
+    // A mistake in one file is reported in that file.
+    let broken = out.join("broken");
+    std::fs::create_dir_all(&broken).expect("mkdir");
+    std::fs::write(
+        broken.join("main.k8s"),
+        "use \"./hosts.k8s\"\ncluster c { version = \"1.36.3\" node_subnet = 10.0.0.0/24 }\n",
+    )
+    .expect("write");
+    std::fs::write(broken.join("hosts.k8s"), "physical_host pm1 { rack = 3 }\n").expect("write");
+    let check = run(&["check", &broken.display().to_string()]);
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert!(
+        stderr.contains("hosts.k8s:1:28") && stderr.contains("E0106"),
+        "{stderr}"
+    );
+}

@@ -20,8 +20,17 @@ fn every_example_checks_clean() {
 
 #[test]
 fn every_example_and_stdlib_file_is_in_canonical_form() {
+    let in_folders = crate::example_folders().into_iter().flat_map(|folder| {
+        let mut files: Vec<std::path::PathBuf> = (std::fs::read_dir(folder).expect("a folder").flatten())
+            .map(|entry| entry.path())
+            .filter(|path| path.extension().is_some_and(|ext| ext == "k8s"))
+            .collect();
+        files.sort();
+        files
+    });
     for path in crate::k8s_files("examples")
         .into_iter()
+        .chain(in_folders)
         .chain(crate::k8s_files("stdlib"))
     {
         let text = std::fs::read_to_string(&path).expect("readable example");
@@ -140,4 +149,72 @@ fn compiling_without_the_syntax_tree_gives_the_same_model_and_findings() {
         assert_eq!(format!("{:?}", full.model), format!("{:?}", lean.model), "{name}");
         assert!(lean.module.items.is_empty());
     }
+}
+
+/// Example 004 as a folder (`examples/004-stages/`: files, a constant, components, pools,
+/// stages, one app in three namespaces) builds the tree of `004-three-masters.k8s`, but
+/// for what it changes on purpose: the ESB of `prod` is an instance, `esb_prod`; the dev
+/// stage runs its ESB on one replica (so it has no anti-affinity, spread or disruption
+/// budget); and the files cite the folder.
+#[test]
+fn the_stages_folder_builds_the_three_masters_tree_but_for_its_stages() {
+    let folder = crate::root().join("examples/004-stages");
+    let disk = k8sc::load::Disk::new(folder.canonicalize().expect("the folder"));
+    let roots = k8sc::load::roots(&k8sc::load::Root::Folder, &disk).expect("readable");
+    let secrets = crate::build::secrets();
+    let resolved = std::cell::RefCell::new(secrets.clone());
+    let compilation = k8sc::compile_platform(roots, "examples/004-stages", &disk, |source| match source {
+        // `../pki/...`: the examples' own bootstrap secrets.
+        k8sc::semantic::SecretSource::File(path) => {
+            let value = std::fs::read_to_string(folder.join(path)).ok()?;
+            let value = value.trim_end().to_string();
+            resolved.borrow_mut().insert(source.clone(), value.clone());
+            Some(value)
+        }
+        other => secrets.get(other).map(str::to_string),
+    });
+    let resolved = resolved.into_inner();
+    assert!(compilation.diagnostics.is_empty(), "{:?}", compilation.diagnostics);
+    let templates = k8sc::emit::Templates::default();
+    let stages = k8sc::build("004-stages", &compilation, &resolved, &templates).expect("builds");
+    let text = std::fs::read_to_string(crate::root().join("examples/004-three-masters.k8s")).expect("readable");
+    let single = k8sc::compile_with("004-three-masters.k8s", &text, &secrets);
+    let single = k8sc::build("004-three-masters.k8s", &single, &secrets, &templates).expect("builds");
+    assert_eq!(
+        stages.files.keys().collect::<Vec<_>>(),
+        single.files.keys().collect::<Vec<_>>(),
+        "the same files"
+    );
+    let mut differ = Vec::new();
+    for (path, file) in &single.files {
+        let cited = file.contents.replace("004-three-masters.k8s", "004-stages");
+        if stages.files[path].contents != cited {
+            differ.push(path.as_str());
+        }
+    }
+    assert_eq!(
+        differ,
+        [
+            "kubernetes/apps/dev.yaml",
+            "kubernetes/apps/middleware.yaml",
+            "kubernetes/apps/prod.yaml",
+            "kubernetes/routes/prod.yaml"
+        ],
+        "only the stages' and the instances' files differ"
+    );
+    let dev = &stages.files["kubernetes/apps/dev.yaml"].contents;
+    assert!(
+        dev.contains("replicas: 1") && !dev.contains("PodDisruptionBudget"),
+        "{dev}"
+    );
+    let prod = &stages.files["kubernetes/apps/prod.yaml"].contents;
+    assert!(prod.contains("name: esb-prod"), "{prod}");
+    // Once esb-prod is called esb again and the dev ESB runs two replicas, they are the same.
+    let renamed = prod.replace("esb-prod", "esb");
+    assert_eq!(
+        renamed,
+        single.files["kubernetes/apps/prod.yaml"]
+            .contents
+            .replace("004-three-masters.k8s", "004-stages")
+    );
 }

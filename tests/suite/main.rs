@@ -35,9 +35,35 @@ pub fn root() -> PathBuf {
 }
 
 /// Every `.k8s` file below a folder of the repository, sorted.
+/// The `.k8s` files under a folder, sorted. Under `examples/`, only the files directly in
+/// it: a folder there is a platform of several files ([`example_folders`]), not files
+/// that stand alone.
 pub fn k8s_files(folder: &str) -> Vec<PathBuf> {
     let mut found = Vec::new();
-    collect(&root().join(folder), &mut found);
+    if folder == "examples" {
+        let entries = std::fs::read_dir(root().join(folder)).expect("examples/");
+        found.extend(
+            (entries.flatten().map(|entry| entry.path()))
+                .filter(|path| path.is_file() && path.extension().is_some_and(|ext| ext == "k8s")),
+        );
+    } else {
+        collect(&root().join(folder), &mut found);
+    }
+    found.sort();
+    found
+}
+
+/// The examples that are folders: platforms of several files.
+pub fn example_folders() -> Vec<PathBuf> {
+    let entries = std::fs::read_dir(root().join("examples")).expect("examples/");
+    let mut found: Vec<PathBuf> = (entries.flatten().map(|entry| entry.path()))
+        .filter(|path| {
+            path.is_dir()
+                && std::fs::read_dir(path).is_ok_and(|mut files| {
+                    files.any(|file| file.is_ok_and(|file| file.path().extension().is_some_and(|ext| ext == "k8s")))
+                })
+        })
+        .collect();
     found.sort();
     found
 }
