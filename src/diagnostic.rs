@@ -224,6 +224,7 @@ codes! {
     HA111 => "an app with ports that no route, dependent app or `allow_from` may reach under the default-deny policies",
     HA112 => "an app that runs as root (`run_as_user = 0`) without `relax.run_as_root`",
     HA113 => "a VIP group that tracks a service its VIP does not carry (`nfs` without a DRBD pair behind it, `ingress` without a controller, `haproxy` without a haproxy balancer)",
+    HA115 => "an app at a release or production stage that admits traffic from, or waits for, a dev or test stage",
 }
 
 impl std::fmt::Display for Code {

@@ -6,12 +6,14 @@ use rustc_hash::FxHashSet as HashSet;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::platform::Platform;
 use crate::semantic::EntityId;
+use crate::semantic::views::{NamespaceId, NamespaceOrApp, Stage};
 
 /// The family's rules, in the order of their codes.
 pub(super) const RULES: &[super::Rule] = &[
     super::rule!(not_reserved: HA050),
     super::rule!(classes_match: HA051),
     super::rule!(not_empty: HA052),
+    super::rule!(stages_kept_apart: HA115),
 ];
 
 /// Namespaces Kubernetes owns.
@@ -100,4 +102,79 @@ fn not_empty(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
+
+/// A namespace's stage, when it declares one.
+fn stage_of(context: &Platform<'_>, namespace: Option<NamespaceId>) -> Option<Stage> {
+    namespace.and_then(|namespace| context.model.namespace(namespace).stage())
+}
+
+/// Whether a stage is a lower one (dev, test) than a release or production one.
+fn lower(stage: Option<Stage>) -> bool {
+    matches!(stage, Some(Stage::Dev | Stage::Test))
+}
+
+/// HA115: what runs at a `release` or `production` stage takes no traffic from, and
+/// waits for nothing at, a `dev` or `test` stage: the stages stay apart unless the source
+/// says otherwise (`@allow(HA115, "...")`).
+fn stages_kept_apart(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    for app in model.apps() {
+        let stage = stage_of(context, app.namespace());
+        if !matches!(stage, Some(Stage::Release | Stage::Production)) {
+            continue;
+        }
+        let name = |stage: Option<Stage>| stage.map_or("", Stage::as_str);
+        for (source, span) in app.allow_from().iter().flat_map(|sources| sources.spanned()) {
+            let (what, source_stage) = match source {
+                NamespaceOrApp::Namespace(namespace) => (
+                    format!("namespace `{}`", model.name(namespace)),
+                    stage_of(context, Some(namespace)),
+                ),
+                NamespaceOrApp::App(source) => (
+                    format!("app `{}`", model.name(source)),
+                    stage_of(context, model.app(source).namespace()),
+                ),
+            };
+            if lower(source_stage) {
+                out.push(crossing(
+                    (app.name(), name(stage)),
+                    "admits traffic from",
+                    (&what, name(source_stage)),
+                    span,
+                ));
+            }
+        }
+        for (dependency, span) in app.depends_on().spanned() {
+            let source_stage = stage_of(context, model.app(dependency).namespace());
+            if lower(source_stage) {
+                let what = format!("app `{}`", model.name(dependency));
+                out.push(crossing(
+                    (app.name(), name(stage)),
+                    "waits for",
+                    (&what, name(source_stage)),
+                    span,
+                ));
+            }
+        }
+    }
+}
+
+/// HA115 for one crossing: (the app, its stage), what it does, (what, its stage).
+fn crossing(
+    (name, stage): (&str, &str),
+    verb: &str,
+    (what, other): (&str, &str),
+    span: crate::source::Span,
+) -> Diagnostic {
+    Diagnostic::warning(
+        Code::HA115,
+        format!("app `{name}` at the `{stage}` stage {verb} {what}, at the `{other}` stage"),
+        span,
+        format!("a `{other}` stage"),
+    )
+    .with_help(format!(
+        "keep the stages apart: a `{stage}` app should depend on nothing that is tested or developed; \
+         if this crossing is meant, say why with `@allow(HA115, \"...\")`"
+    ))
 }

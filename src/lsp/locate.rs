@@ -72,6 +72,10 @@ pub fn locate<'a>(module: &'a ast::Module, model: &'a Model, file: FileId, offse
         return Found::Name(decl);
     }
     let shape = shape_of(model.schemas, &decl.kind.text);
+    // Inside `at NS { ... }`: the same kind's fields.
+    if let Some(at) = decl.body.at.iter().find(|at| at.body.span.contains(offset)) {
+        return in_fields(model.schemas, &at.body.fields, shape, offset);
+    }
     in_fields(model.schemas, &decl.body.fields, shape, offset)
 }
 

@@ -843,3 +843,19 @@ fn a_pool_instance_is_defined_at_its_template_and_not_renamed_alone() {
         "{rename}"
     );
 }
+
+/// Inside `at NS { ... }`, a field hovers as the declaration's own.
+#[test]
+fn a_field_in_an_at_block_hovers_as_its_kinds() {
+    let text = std::fs::read_to_string(crate::root().join("tests/cases/semantic/E0136_an_app_per_stage.pass.k8s"))
+        .expect("readable");
+    let mut client = Client::start();
+    assert_eq!(client.open(&text), Vec::<Value>::new(), "the platform is clean");
+    let at = text.find("at shop_prod").expect("an at block");
+    let offset = at + text[at..].find("replicas").expect("a field in it");
+    let line = u32::try_from(text[..offset].matches('\n').count()).expect("a line");
+    let column = u32::try_from(offset - text[..offset].rfind('\n').map_or(0, |idx| idx + 1)).expect("a column");
+    let hover = client.at("textDocument/hover", line, column + 2);
+    let shown = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(shown.contains("replicas: int"), "{hover}");
+}
