@@ -224,7 +224,9 @@ codes! {
     HA111 => "an app with ports that no route, dependent app or `allow_from` may reach under the default-deny policies",
     HA112 => "an app that runs as root (`run_as_user = 0`) without `relax.run_as_root`",
     HA113 => "a VIP group that tracks a service its VIP does not carry (`nfs` without a DRBD pair behind it, `ingress` without a controller, `haproxy` without a haproxy balancer)",
+    HA114 => "namespaces' budgets that add up to more than the workers offer (after losing a host, in production)",
     HA115 => "an app at a release or production stage that admits traffic from, or waits for, a dev or test stage",
+    HA117 => "a namespace whose pods request more than its budget (a ResourceQuota), at their most or during a rolling update",
 }
 
 impl std::fmt::Display for Code {
@@ -260,6 +262,7 @@ pub const UNALLOWABLE: &[Code] = &[
     Code::HA065,
     Code::HA068,
     Code::HA112,
+    Code::HA117,
 ];
 
 /// One finding, in the shape every output (terminal, JSON, SARIF, LSP) shares.

@@ -188,8 +188,17 @@ fn requested(context: &Platform<'_>) -> (u64, u64) {
     (cpu_requests, memory_requests)
 }
 
-/// HA100: the platform's requests fit what is left after losing the largest host.
-fn whole_platform(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+/// The workers' allocatable cpu (millicores) and memory (bytes) in all; in production, what
+/// is left after losing the physical host that carries the most.
+pub(super) struct Workers {
+    pub cpu: u64,
+    pub memory: u64,
+    /// The host whose loss is counted, in production.
+    pub lost_host: Option<EntityId>,
+}
+
+/// What the workers offer ([`Workers`]); `None` without a worker.
+pub(super) fn workers_left(context: &Platform<'_>) -> Option<Workers> {
     let model = context.model;
     // Allocatable capacity of the workers on each physical host.
     let mut by_host: HashMap<Option<EntityId>, (u64, u64)> = HashMap::default();
@@ -205,21 +214,35 @@ fn whole_platform(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
         entry.1 = entry.1.saturating_add(memory);
     }
     if by_host.is_empty() {
-        return;
+        return None;
     }
-    let (mut cpu_capacity, mut memory_capacity) = by_host.values().fold((0u64, 0u64), |(c, m), (cpu, memory)| {
+    let (mut cpu, mut memory) = by_host.values().fold((0u64, 0u64), |(c, m), (cpu, memory)| {
         (c.saturating_add(*cpu), m.saturating_add(*memory))
     });
     let mut lost_host = None;
     if context.production() {
         let mut hosts: Vec<(&Option<EntityId>, &(u64, u64))> = by_host.iter().collect();
         hosts.sort_by_key(|(host, (cpu, memory))| (std::cmp::Reverse(*cpu), std::cmp::Reverse(*memory), **host));
-        if let Some((host, (cpu, memory))) = hosts.first() {
-            cpu_capacity = cpu_capacity.saturating_sub(*cpu);
-            memory_capacity = memory_capacity.saturating_sub(*memory);
+        if let Some((host, (lost_cpu, lost_memory))) = hosts.first() {
+            cpu = cpu.saturating_sub(*lost_cpu);
+            memory = memory.saturating_sub(*lost_memory);
             lost_host = **host;
         }
     }
+    Some(Workers { cpu, memory, lost_host })
+}
+
+/// HA100: the platform's requests fit what is left after losing the largest host.
+fn whole_platform(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    let Some(Workers {
+        cpu: cpu_capacity,
+        memory: memory_capacity,
+        lost_host,
+    }) = workers_left(context)
+    else {
+        return;
+    };
     let (cpu_requests, memory_requests) = requested(context);
     let workers = match lost_host {
         Some(host) => format!("the workers left after losing `{}`", model.name(host)),

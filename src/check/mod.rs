@@ -10,6 +10,7 @@
 //! suppress a code on one declaration and must give a reason.
 
 mod bootstrap;
+mod budget;
 mod build;
 mod capacity;
 mod control_plane;
@@ -91,6 +92,7 @@ pub const FAMILIES: &[Family] = &[
     family!(registry),
     family!(image),
     family!(capacity),
+    family!(budget),
     family!(names),
     family!(security),
     family!(fields),

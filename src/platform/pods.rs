@@ -42,6 +42,18 @@ pub fn controller_health(class: IngressClass) -> (&'static str, u16) {
     }
 }
 
+/// What an init container that waits for a dependency requests and may use: a shell loop.
+pub const WAIT_RESOURCES: PodResources = PodResources {
+    requests: Amounts {
+        cpu: 10,
+        memory: 16 * 1024 * 1024,
+    },
+    limits: Amounts {
+        cpu: 10,
+        memory: 16 * 1024 * 1024,
+    },
+};
+
 /// Millicores and bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Amounts {

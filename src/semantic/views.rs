@@ -3001,30 +3001,43 @@ impl<'m> Namespace<'m> {
         self.span_of(1)
     }
 
+    // field of `namespace.budget`
+    /// What the namespace's pods may request in all: a ResourceQuota on `requests.cpu` and `requests.memory`.
+    /// Every pod k8sc writes requests both, so the apiserver admits its pods while the budget has room, rolling updates' extra pods included.
+    /// `budget: resources?`.
+    pub(crate) fn budget(self) -> Option<Resources<'m>> {
+        self.field(2).and_then(|value| Resources::read(self.model, value))
+    }
+    /// Where `budget` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn budget_span(self) -> Span {
+        self.span_of(2)
+    }
+
     // field of `namespace.description`
     /// What the namespace is for (an annotation on the Namespace).
     /// `description: string?`.
     pub(crate) fn description(self) -> Option<&'m str> {
-        self.field(2).and_then(|value| read::string(self.model, value))
+        self.field(3).and_then(|value| read::string(self.model, value))
     }
     /// Where `description` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
     pub(crate) fn description_span(self) -> Span {
-        self.span_of(2)
+        self.span_of(3)
     }
 
     // field of `namespace.labels`
     /// Labels on the Namespace object.
     /// `labels: map<string>`. Absent or rejected: empty.
     pub(crate) fn labels(self) -> Map<'m, &'m str> {
-        self.field(3)
+        self.field(4)
             .and_then(|value| read::map(self.model, value, read::string))
             .unwrap_or_else(|| Map::empty(self.model, read::string))
     }
     /// Where `labels` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
     pub(crate) fn labels_span(self) -> Span {
-        self.span_of(3)
+        self.span_of(4)
     }
 }
 

@@ -290,6 +290,32 @@ fn in_parallel<I: Sync, T: Send>(items: &[I], make: impl Fn(&I) -> Option<T> + S
     })
 }
 
+/// A namespace's `budget`: a ResourceQuota on what its pods request.
+fn budget_quota(namespace: &str, budget: views::Resources<'_>) -> core::ResourceQuota {
+    use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+    let mut hard = BTreeMap::new();
+    if let Some(cpu) = budget.cpu() {
+        hard.insert(
+            "requests.cpu".to_string(),
+            Quantity(crate::semantic::value::format_cpu(cpu)),
+        );
+    }
+    if let Some(memory) = budget.memory() {
+        hard.insert(
+            "requests.memory".to_string(),
+            Quantity(crate::semantic::value::format_quantity(memory)),
+        );
+    }
+    core::ResourceQuota {
+        metadata: meta("budget", Some(namespace), labels(&[])),
+        spec: Some(core::ResourceQuotaSpec {
+            hard: Some(hard),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
 /// The Namespaces, each enforcing the Pod Security level its pods need (and warning and
 /// auditing at it), pinned to the cluster's release, with the reasons for any level above
 /// `restricted` in an annotation.
@@ -333,6 +359,9 @@ fn namespaces(model: &Model, writer: &mut Writer) {
             metadata,
             ..Default::default()
         });
+        if let Some(budget) = namespace.budget() {
+            documents.push(&budget_quota(&name, budget));
+        }
     }
     if policies::enforced(model) {
         let mut running: Vec<String> = model.apps().map(|app| namespace_of(model, app.id().entity())).collect();

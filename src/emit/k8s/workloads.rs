@@ -12,7 +12,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use super::storage::{claim_spec, storage_class_of};
 use super::{AppObjects, Documents, GPU_LABEL, HOST_LABEL, POOL_LABEL, RACK_LABEL, ZONE_LABEL, meta, selector};
 use crate::platform::names::{k8s_name, namespace_of};
-use crate::platform::pods::{self, Confinement, PodResources};
+use crate::platform::pods::{self, Confinement, PodResources, WAIT_RESOURCES};
 use crate::semantic::value::{format_cpu, format_quantity};
 use crate::semantic::views::{AntiAffinity, Probe, SpreadDomain, Workload};
 use crate::semantic::{EntityId, Model};
@@ -289,18 +289,6 @@ const WAIT_IMAGE: &str = "busybox:1.36.1";
 
 /// What an init container runs to wait for a Service: `sh -c WAIT_SCRIPT HOST PORT`.
 const WAIT_SCRIPT: &str = r#"until nc -z -w 2 "$0" "$1"; do echo "waiting for $0:$1"; sleep 2; done"#;
-
-/// What a wait container requests and may use: a shell loop.
-const WAIT_RESOURCES: PodResources = PodResources {
-    requests: pods::Amounts {
-        cpu: 10,
-        memory: 16 * 1024 * 1024,
-    },
-    limits: pods::Amounts {
-        cpu: 10,
-        memory: 16 * 1024 * 1024,
-    },
-};
 
 /// One init container per dependency with ports: it waits until the dependency's Service
 /// answers on its first port, so the app starts after what it depends on. It runs as the
