@@ -12,7 +12,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::constants::Constants;
 use super::schema::{ComponentId, KindId, Schemas};
-use super::typeck::{Completion, Owner, Typer, with_article};
+use super::typeck::{Completion, Owner, Typer};
 use super::{Model, Reference, Scope};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::Span;
@@ -304,13 +304,5 @@ fn cycle(chain: &[&Written<'_>], closing: &ast::Component) -> Diagnostic {
 
 /// E0113 for a `from` between components of two kinds.
 fn other_kind(from: &Ident, parent: KindId, kind: KindId, schemas: &Schemas) -> Diagnostic {
-    let parent = &schemas.entity(parent).name;
-    let wanted = &schemas.entity(kind).name;
-    Diagnostic::error(
-        Code::E0113,
-        format!("`{}` is a component for `{parent}`, not for `{wanted}`", from.text),
-        from.span,
-        format!("{} component", with_article(parent)),
-    )
-    .with_help(format!("derive from {} component", with_article(wanted)))
+    super::typeck::other_kind_component(from, &schemas.entity(parent).name, &schemas.entity(kind).name)
 }

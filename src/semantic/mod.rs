@@ -32,7 +32,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::source::Span;
 use crate::syntax::ast;
 use suggest::did_you_mean;
-use typeck::{Owner, Typer, with_article};
+use typeck::{Owner, Typer};
 
 /// Resolves and type-checks a module into the model. Pools are expanded first (into a
 /// copy: the module stays as written, for the language server).
@@ -355,24 +355,9 @@ impl Context<'_> {
             return From::Stdlib(self.scope.component(from, kind, schemas, diagnostics));
         };
         if user.kind != kind {
-            let component_kind = &schemas.entity(user.kind).name;
-            let wanted = &schemas.entity(kind).name;
+            let (component_kind, wanted) = (&schemas.entity(user.kind).name, &schemas.entity(kind).name);
             diagnostics.push(
-                Diagnostic::error(
-                    Code::E0113,
-                    format!(
-                        "`{}` is a component for `{component_kind}`, not for `{wanted}`",
-                        from.text
-                    ),
-                    from.span,
-                    format!("{} component", with_article(component_kind)),
-                )
-                .with_label(user.name.span, "the component")
-                .with_help(format!(
-                    "declare {} from it, or pick {} component",
-                    with_article(component_kind),
-                    with_article(wanted)
-                )),
+                typeck::other_kind_component(from, component_kind, wanted).with_label(user.name.span, "the component"),
             );
             return From::Stdlib(None);
         }
@@ -668,24 +653,8 @@ impl Scope {
         };
         let component = schemas.component(id);
         if component.kind != kind {
-            let component_kind = &schemas.entity(component.kind).name;
-            let wanted = &schemas.entity(kind).name;
-            diagnostics.push(
-                Diagnostic::error(
-                    Code::E0113,
-                    format!(
-                        "`{}` is a component for `{component_kind}`, not for `{wanted}`",
-                        from.text
-                    ),
-                    from.span,
-                    format!("{} component", with_article(component_kind)),
-                )
-                .with_help(format!(
-                    "declare {} from it, or pick {} component",
-                    with_article(component_kind),
-                    with_article(wanted)
-                )),
-            );
+            let (component_kind, wanted) = (&schemas.entity(component.kind).name, &schemas.entity(kind).name);
+            diagnostics.push(typeck::other_kind_component(from, component_kind, wanted));
             return None;
         }
         Some(id)

@@ -813,6 +813,24 @@ pub fn first_sentence(doc: &str) -> &str {
 }
 
 /// "an `ipv4`", "a `string`".
+/// E0113: `from` a component made for another kind.
+pub(crate) fn other_kind_component(from: &Ident, component_kind: &str, wanted: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::E0113,
+        format!(
+            "`{}` is a component for `{component_kind}`, not for `{wanted}`",
+            from.text
+        ),
+        from.span,
+        format!("{} component", with_article(component_kind)),
+    )
+    .with_help(format!(
+        "declare {} from it, or pick {} component",
+        with_article(component_kind),
+        with_article(wanted)
+    ))
+}
+
 pub(crate) fn with_article(type_name: &str) -> String {
     let article = if type_name.starts_with(['a', 'e', 'i', 'o', 'u']) {
         "an"

@@ -629,16 +629,7 @@ impl<'a> Parser<'a> {
             }
             None => (rest, None, None),
         };
-        let mut rest = ws(rest);
-        let mut from = None;
-        if let Ok((after, _)) = self.keyword(rest, "from") {
-            let (after, component) = match self.ident(ws(after)) {
-                Ok(ok) => ok,
-                Err(_) => return fail(ws(after), "a component name after `from`"),
-            };
-            from = Some(component);
-            rest = ws(after);
-        }
+        let (rest, from) = self.derives_from(ws(rest))?;
         let (rest, body) = self.block(rest)?;
         Ok((
             rest,
@@ -653,6 +644,17 @@ impl<'a> Parser<'a> {
                 span: self.span(input, rest),
             })),
         ))
+    }
+
+    /// `from COMPONENT`, if it is there.
+    fn derives_from(&mut self, input: &'a str) -> PResult<'a, Option<Ident>> {
+        let Ok((after, _)) = self.keyword(input, "from") else {
+            return Ok((input, None));
+        };
+        match self.ident(ws(after)) {
+            Ok((after, component)) => Ok((ws(after), Some(component))),
+            Err(_) => fail(ws(after), "a component name after `from`"),
+        }
     }
 
     /// `[NS1, NS2, ...]`: the namespaces a declaration is instantiated in.
@@ -744,16 +746,7 @@ impl<'a> Parser<'a> {
             Ok(ok) => ok,
             Err(_) => return fail(ws(rest), "a declaration kind"),
         };
-        let mut rest = ws(rest);
-        let mut from = None;
-        if let Ok((after, _)) = self.keyword(rest, "from") {
-            let (after, component) = match self.ident(ws(after)) {
-                Ok(ok) => ok,
-                Err(_) => return fail(ws(after), "a component name after `from`"),
-            };
-            from = Some(component);
-            rest = ws(after);
-        }
+        let (rest, from) = self.derives_from(ws(rest))?;
         let (rest, body) = self.block(rest)?;
         Ok((
             rest,
