@@ -80,7 +80,8 @@ pub fn hover(server: &Server, params: HoverParams) -> Answer {
         Found::Name(decl) => {
             let described = (model.schemas.kind(&decl.kind.text))
                 .and_then(|kind| model.lookup(kind, &decl.name.text))
-                .map(|id| describe(&document.compilation, id));
+                .map(|id| describe(&document.compilation, id))
+                .or_else(|| instances(model, decl));
             // Where the fields it leaves out come from, when it is from a component of yours.
             let inherited = (decl.from.as_ref())
                 .and_then(|from| components::hover(module, &document.compilation.sources, &from.text));
@@ -114,6 +115,40 @@ pub fn hover(server: &Server, params: HoverParams) -> Answer {
         _ => None,
     };
     json(text.map(markdown))
+}
+
+/// A pool's or a per-namespace declaration's hover: the declarations it makes.
+fn instances(model: &Model, decl: &ast::Decl) -> Option<String> {
+    let kind = model.schemas.kind(&decl.kind.text)?;
+    let made: Vec<&str> = (model.of_kind(kind).iter())
+        .map(|id| model.entity(*id))
+        .filter(|entity| entity.name_span == decl.name.span)
+        .map(|entity| entity.name.as_str())
+        .collect();
+    let (head, what) = match (&decl.pool, &decl.per_namespace) {
+        (Some(pool), _) => (
+            format!("{} {}[{}..{}]", decl.kind.text, decl.name.text, pool.from, pool.to),
+            "a pool",
+        ),
+        (None, Some(_)) => (
+            format!("{} {}[...]", decl.kind.text, decl.name.text),
+            "one per namespace",
+        ),
+        (None, None) => return None,
+    };
+    let shown: Vec<String> = made.iter().take(12).map(|name| format!("`{name}`")).collect();
+    let more = made.len().saturating_sub(12);
+    Some(format!(
+        "```k8s\n{head}\n```\n\n{what}: {} declaration{}: {}{}",
+        made.len(),
+        if made.len() == 1 { "" } else { "s" },
+        shown.join(", "),
+        if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        }
+    ))
 }
 
 /// A constant's hover: its `let` as written, and where it is.

@@ -842,6 +842,13 @@ fn a_pool_instance_is_defined_at_its_template_and_not_renamed_alone() {
         rename["error"].as_str().unwrap_or("").contains("an instance of a pool"),
         "{rename}"
     );
+    // The pool's head says what it declares.
+    let hover = client.at("textDocument/hover", pool_line, pool_column + 6);
+    let shown = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(
+        shown.contains("node worker[1..6]") && shown.contains("a pool: 6 declarations: `worker1`"),
+        "{hover}"
+    );
 }
 
 /// Inside `at NS { ... }`, a field hovers as the declaration's own.
