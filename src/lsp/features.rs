@@ -472,6 +472,23 @@ pub fn completion(server: &Server, params: CompletionParams) -> Answer {
     let before = document.text.get(line_start..offset).unwrap_or("");
     let mut items: Vec<CompletionItem> = Vec::new();
 
+    // `use "...`: the platform's files and folders beside the document.
+    if before.trim_start().starts_with("use \"") {
+        let path = super::workspace::path_of(&document.uri);
+        for candidate in path
+            .as_deref()
+            .map(super::workspace::use_candidates)
+            .unwrap_or_default()
+        {
+            items.push(CompletionItem {
+                label: candidate,
+                kind: Some(CompletionItemKind::FILE),
+                ..Default::default()
+            });
+        }
+        return json(CompletionResponse::Array(items));
+    }
+
     // `field = ...`: the values the field's type takes.
     let value_context = before.split_once('=').map(|(name, _)| name.trim());
     if let Some(field_name) = value_context.filter(|name| !name.is_empty() && !name.contains(char::is_whitespace)) {

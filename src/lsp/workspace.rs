@@ -121,6 +121,34 @@ pub fn compile(place: &Place, overlay: &Overlay) -> Option<crate::Compilation> {
     Some(crate::compile_platform(roots, &prefix, &disk, |_| None))
 }
 
+/// What a `use "..."` in the document at `path` may name beside it: every other `.k8s`
+/// file of its folder (`./nodes.k8s`) and every subfolder that holds one (`./apps/`),
+/// sorted.
+pub fn use_candidates(path: &Path) -> Vec<String> {
+    let Some(folder) = path.parent() else {
+        return Vec::new();
+    };
+    let holds_k8s = |dir: &Path| {
+        std::fs::read_dir(dir).is_ok_and(|entries| {
+            entries
+                .flatten()
+                .any(|entry| entry.path().extension().is_some_and(|ext| ext == "k8s"))
+        })
+    };
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
+        let candidate = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if candidate.is_dir() && holds_k8s(&candidate) {
+            found.push(format!("./{name}/"));
+        } else if candidate.extension().is_some_and(|ext| ext == "k8s") && candidate != path {
+            found.push(format!("./{name}"));
+        }
+    }
+    found.sort();
+    found
+}
+
 /// Whether the platform's files hold the file at `path` (a real path).
 pub fn holds(compilation: &crate::Compilation, path: &Path) -> bool {
     (compilation.files.iter()).any(|file| Path::new(compilation.sources.name(*file)) == path)

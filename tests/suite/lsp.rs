@@ -701,6 +701,20 @@ fn a_platform_of_several_files_is_one_platform() {
         "main.k8s's `host = pm1` no longer resolves: {published:?}"
     );
     assert!(published[&hosts_uri].is_empty(), "{published:?}");
+
+    // `use "` completes the files and folders beside the document.
+    client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": main_uri, "version": 2 }, "contentChanges": [{ "text": format!("use \"\n{main}") }] }),
+    );
+    let completion = client.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": main_uri }, "position": { "line": 0, "character": 5 } }),
+    );
+    let labels: Vec<&str> = (completion.as_array().into_iter().flatten())
+        .filter_map(|item| item["label"].as_str())
+        .collect();
+    assert_eq!(labels, ["./hosts/"], "{completion}");
     drop(client);
     let _ = std::fs::remove_dir_all(&folder);
 }
