@@ -14,20 +14,27 @@ pub(super) const RULES: &[super::Rule] = &[
     super::rule!(pods_fit_their_budget: HA117),
 ];
 
-/// The most a namespace's pods request at once: each app's and ingress controller's most
-/// pods (an autoscaler's `max`; a daemon's eligible nodes) and, for a Deployment, the pods
-/// a rolling update adds (Kubernetes' default surge, a quarter rounded up), times what one
-/// pod requests (its largest init container, if larger).
-fn requested(context: &Platform<'_>, namespace: NamespaceId) -> (Amounts, usize) {
+/// What a namespace's pods request at their most, and how many workloads they are.
+type Requested = rustc_hash::FxHashMap<NamespaceId, (Amounts, usize)>;
+
+/// The most each namespace's pods request at once, in one pass over the apps and ingress
+/// controllers: each one's most pods (an autoscaler's `max`; a daemon's eligible nodes)
+/// and, for a Deployment, the pods a rolling update adds (Kubernetes' default surge, a
+/// quarter rounded up), times what one pod requests (its largest init container, if
+/// larger).
+fn requested(context: &Platform<'_>) -> Requested {
     let model = context.model;
-    let mut total = Amounts { cpu: 0, memory: 0 };
-    let mut workloads = 0;
-    let mut add = |pods: u64, one: Amounts| {
+    let mut by_namespace = Requested::default();
+    let mut add = |namespace: Option<NamespaceId>, pods: u64, one: Amounts| {
+        let Some(namespace) = namespace else { return };
+        let (total, workloads) = by_namespace
+            .entry(namespace)
+            .or_insert((Amounts { cpu: 0, memory: 0 }, 0));
         total.cpu = total.cpu.saturating_add(pods.saturating_mul(one.cpu));
         total.memory = total.memory.saturating_add(pods.saturating_mul(one.memory));
+        *workloads += 1;
     };
-    for app in model.apps().filter(|app| app.namespace() == Some(namespace)) {
-        workloads += 1;
+    for app in model.apps() {
         let most = app
             .autoscaling()
             .and_then(|autoscaling| autoscaling.max())
@@ -46,28 +53,31 @@ fn requested(context: &Platform<'_>, namespace: NamespaceId) -> (Amounts, usize)
             one.cpu = one.cpu.max(pods::WAIT_RESOURCES.requests.cpu);
             one.memory = one.memory.max(pods::WAIT_RESOURCES.requests.memory);
         }
-        add(pods, one);
+        add(app.namespace(), pods, one);
     }
-    for controller in model
-        .ingress_controllers()
-        .filter(|controller| controller.namespace() == Some(namespace))
-    {
-        workloads += 1;
+    for controller in model.ingress_controllers() {
         let replicas = u64::try_from(controller.replicas()).unwrap_or(0);
+        let pods = replicas.saturating_add(replicas.div_ceil(4));
         add(
-            replicas.saturating_add(replicas.div_ceil(4)),
+            controller.namespace(),
+            pods,
             pods::controller_resources(controller).requests,
         );
     }
-    (total, workloads)
+    by_namespace
 }
 
 /// HA117: a namespace's pods fit its budget, at their most and during a rolling update.
 fn pods_fit_their_budget(context: &Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
+    if model.namespaces().all(|namespace| namespace.budget().is_none()) {
+        return;
+    }
+    let by_namespace = requested(context);
     for namespace in model.namespaces() {
         let Some(budget) = namespace.budget() else { continue };
-        let (requested, workloads) = requested(context, namespace.id());
+        let none = (Amounts { cpu: 0, memory: 0 }, 0);
+        let (requested, workloads) = by_namespace.get(&namespace.id()).copied().unwrap_or(none);
         let checks = [
             ("cpu", budget.cpu(), requested.cpu, cpu as fn(u64) -> String),
             ("memory", budget.memory(), requested.memory, memory as fn(u64) -> String),

@@ -26,8 +26,6 @@ pub struct UserComponent {
     /// The fields it and the user components it derives from set, each field once, the
     /// nearest component's value first.
     pub fields: Vec<Field>,
-    /// Which component set each of `fields`.
-    pub set_by: Vec<Name>,
     /// The standard-library component its chain ends in.
     pub stdlib: Option<ComponentId>,
     /// Its body, or a component it derives from, has errors (reported once, there):
@@ -59,11 +57,6 @@ impl UserComponents {
 
     pub fn get(&self, name: &str) -> Option<&UserComponent> {
         self.by_name.get(name)
-    }
-
-    /// The names, for "did you mean".
-    pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.by_name.keys().map(|name| name.as_str())
     }
 
     /// Every user component of a module: declared once (E0104) with a kind that exists
@@ -182,7 +175,6 @@ impl UserComponents {
             name: component.item.name.clone(),
             kind: component.kind,
             fields: component.item.body.fields.clone(),
-            set_by: vec![component.item.name.text.clone(); component.item.body.fields.len()],
             stdlib: None,
             broken: !component.clean,
         };
@@ -195,12 +187,7 @@ impl UserComponents {
                 resolved.broken = true;
                 return resolved;
             }
-            for (field, set_by) in parent.fields.iter().zip(&parent.set_by) {
-                if !resolved.fields.iter().any(|own| own.name.text == field.name.text) {
-                    resolved.fields.push(field.clone());
-                    resolved.set_by.push(set_by.clone());
-                }
-            }
+            resolved.fields = fields_over(std::mem::take(&mut resolved.fields), &parent.fields);
             resolved.stdlib = parent.stdlib;
             resolved.broken |= parent.broken;
         } else {
@@ -209,6 +196,18 @@ impl UserComponents {
         }
         resolved
     }
+}
+
+/// `own` fields, then each of `base` that `own` does not set: a declaration over its
+/// component, a component over the one it derives from, an `at` block over its block.
+pub(super) fn fields_over(mut own: Vec<Field>, base: &[Field]) -> Vec<Field> {
+    let set = own.len();
+    for field in base {
+        if !own[..set].iter().any(|mine| mine.name.text == field.name.text) {
+            own.push(field.clone());
+        }
+    }
+    own
 }
 
 /// The kind of a component that may be declared, or why not.
@@ -275,7 +274,6 @@ fn broken(component: &Written<'_>) -> UserComponent {
         name: component.item.name.clone(),
         kind: component.kind,
         fields: Vec::new(),
-        set_by: Vec::new(),
         stdlib: None,
         broken: true,
     }

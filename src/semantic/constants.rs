@@ -8,7 +8,7 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::Model;
-use super::schema::{BUILTIN_TYPES, Named, Schemas, Type};
+use super::schema::{Schemas, Type};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::syntax::ast::{self, Expr, ExprKind, Ident, Name, Piece};
 
@@ -233,23 +233,16 @@ fn clash(schemas: &Schemas, model: &Model, name: &str) -> Option<String> {
 fn resolve_type(schemas: &Schemas, ty: &ast::TypeExpr, diagnostics: &mut Vec<Diagnostic>) -> Option<Type> {
     match &ty.kind {
         ast::TypeExprKind::Named(name) => {
-            if let Some((_, builtin)) = BUILTIN_TYPES.iter().find(|(builtin, _)| *builtin == name.text) {
-                return Some(builtin.clone());
+            let found = schemas.named_type(&name.text);
+            if found.is_none() {
+                diagnostics.push(Diagnostic::error(
+                    Code::E0108,
+                    format!("no type named `{}`", name.text),
+                    name.span,
+                    "unknown type",
+                ));
             }
-            match schemas.names.get(name.text.as_str()) {
-                Some(Named::Entity(kind)) => Some(Type::Ref(vec![*kind])),
-                Some(Named::Record(id)) => Some(Type::Record(*id)),
-                Some(Named::Enum(id)) => Some(Type::Enum(*id)),
-                None => {
-                    diagnostics.push(Diagnostic::error(
-                        Code::E0108,
-                        format!("no type named `{}`", name.text),
-                        name.span,
-                        "unknown type",
-                    ));
-                    None
-                }
-            }
+            found
         }
         ast::TypeExprKind::List(inner) => {
             resolve_type(schemas, inner, diagnostics).map(|inner| Type::List(Box::new(inner)))

@@ -370,13 +370,7 @@ fn with_component(own: &[ast::Field], component: &components::UserComponent) -> 
     if component.broken {
         return own.to_vec();
     }
-    let mut fields = own.to_vec();
-    for field in &component.fields {
-        if !own.iter().any(|mine| mine.name.text == field.name.text) {
-            fields.push(field.clone());
-        }
-    }
-    fields
+    components::fields_over(own.to_vec(), &component.fields)
 }
 
 /// Reads `@allow(CODE, "reason")` attributes; anything else is reported.
@@ -543,6 +537,8 @@ fn unknown_module(module_name: &ast::Ident) -> Diagnostic {
 /// The components a file's `use` items bring into scope.
 struct Scope {
     components: HashMap<&'static str, ComponentId>,
+    /// The names of the platform's own components, for "did you mean".
+    user: Vec<String>,
 }
 
 impl Scope {
@@ -616,7 +612,13 @@ impl Scope {
                 [] => {}
             }
         }
-        Scope { components }
+        let user = (module.items.iter())
+            .filter_map(|item| match item {
+                ast::Item::Component(component) => Some(component.name.text.to_string()),
+                _ => None,
+            })
+            .collect();
+        Scope { components, user }
     }
 
     /// The standard-library component in scope with this name.
@@ -636,9 +638,20 @@ impl Scope {
             let anywhere = schemas.components.iter().find(|component| component.name == from.text);
             let help = match anywhere {
                 Some(component) => format!("add `use {}` at the top of the file", component.module),
-                None => did_you_mean(&from.text, self.components.keys().copied())
-                    .or_else(|| did_you_mean(&from.text, schemas.components.iter().map(|c| c.name.as_str())))
-                    .unwrap_or_else(|| "components come from the standard library's modules; `use` one".into()),
+                None => {
+                    let in_scope = self
+                        .components
+                        .keys()
+                        .copied()
+                        .chain(self.user.iter().map(String::as_str));
+                    did_you_mean(&from.text, in_scope)
+                        .or_else(|| did_you_mean(&from.text, schemas.components.iter().map(|c| c.name.as_str())))
+                        .unwrap_or_else(|| {
+                            "components come from the standard library's modules (`use` one) or your own \
+                             `component` declarations"
+                                .into()
+                        })
+                }
             };
             diagnostics.push(
                 Diagnostic::error(

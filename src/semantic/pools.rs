@@ -222,34 +222,39 @@ fn stepped(call: &ast::Call, offset: u64, subnet: Option<Ipv4Net>) -> Result<Exp
 /// One instance of a pool: its name, and the template's fields with each `step`, `cycle`
 /// and `\(index)` worked out.
 fn instance(decl: &ast::Decl, number: u64, offset: u64, broken: bool) -> ast::Decl {
-    let mut body = ast::Block {
-        fields: Vec::with_capacity(decl.body.fields.len()),
-        span: decl.body.span,
-        closed: decl.body.closed,
-        recovered: decl.body.recovered || broken,
-        at: Vec::new(),
-    };
-    for field in &decl.body.fields {
-        if let Some(value) = instantiate(&field.value, number, offset) {
-            body.fields.push(ast::Field {
+    let fields = (decl.body.fields.iter())
+        .filter_map(|field| {
+            Some(ast::Field {
                 name: field.name.clone(),
                 quoted: field.quoted,
-                value,
+                value: instantiate(&field.value, number, offset)?,
                 span: field.span,
-            });
-        }
-    }
+            })
+        })
+        .collect();
+    made_from(decl, format!("{}{number}", decl.name.text), fields, broken)
+}
+
+/// A declaration a template makes: its name and fields, the rest the template's (its
+/// spans too, so what is said about it points at the template).
+fn made_from(decl: &ast::Decl, name: String, fields: Vec<ast::Field>, broken: bool) -> ast::Decl {
     ast::Decl {
         attributes: decl.attributes.clone(),
         kind: decl.kind.clone(),
         name: ast::Ident {
-            text: format!("{}{number}", decl.name.text).into(),
+            text: name.into(),
             span: decl.name.span,
         },
         pool: None,
         per_namespace: None,
         from: decl.from.clone(),
-        body,
+        body: ast::Block {
+            fields,
+            span: decl.body.span,
+            closed: decl.body.closed,
+            recovered: decl.body.recovered || broken,
+            at: Vec::new(),
+        },
         span: decl.span,
     }
 }
@@ -381,15 +386,16 @@ fn check_per_namespace(decl: &ast::Decl, per_namespace: &ast::PerNamespace, diag
 /// The instance of a declaration in one namespace: its `at` block's fields, then the
 /// block's it does not set, then the namespace.
 fn in_namespace(decl: &ast::Decl, namespace: &ast::Ident) -> ast::Decl {
-    let mut fields: Vec<ast::Field> = Vec::new();
+    let mut own: Vec<ast::Field> = Vec::new();
     for at in (decl.body.at.iter()).filter(|at| at.namespace.text == namespace.text) {
-        fields.extend(at.body.fields.iter().cloned());
+        own.extend(at.body.fields.iter().cloned());
     }
-    for field in &decl.body.fields {
-        if field.name.text != "namespace" && !fields.iter().any(|own| own.name.text == field.name.text) {
-            fields.push(field.clone());
-        }
-    }
+    // A `namespace` beside the list is E0136's; the list decides.
+    let template: Vec<ast::Field> = (decl.body.fields.iter())
+        .filter(|field| field.name.text != "namespace")
+        .cloned()
+        .collect();
+    let mut fields = super::components::fields_over(own, &template);
     fields.push(ast::Field {
         name: ast::Ident {
             text: "namespace".into(),
@@ -402,25 +408,7 @@ fn in_namespace(decl: &ast::Decl, namespace: &ast::Ident) -> ast::Decl {
         },
         span: namespace.span,
     });
-    ast::Decl {
-        attributes: decl.attributes.clone(),
-        kind: decl.kind.clone(),
-        name: ast::Ident {
-            text: format!("{}_{}", decl.name.text, namespace.text).into(),
-            span: decl.name.span,
-        },
-        pool: None,
-        per_namespace: None,
-        from: decl.from.clone(),
-        body: ast::Block {
-            fields,
-            span: decl.body.span,
-            closed: decl.body.closed,
-            recovered: decl.body.recovered,
-            at: Vec::new(),
-        },
-        span: decl.span,
-    }
+    made_from(decl, format!("{}_{}", decl.name.text, namespace.text), fields, false)
 }
 
 /// E0136: an `at` block in a declaration that is not instantiated per namespace.

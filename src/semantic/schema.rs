@@ -226,6 +226,19 @@ impl Schemas {
     }
 
     /// How a type is written in messages and hovers: `list<node>`, `node | drbd_pair`.
+    /// The type a name stands for: a builtin, an entity (a reference to one), a record or
+    /// an enum.
+    pub fn named_type(&self, name: &str) -> Option<Type> {
+        if let Some((_, builtin)) = BUILTIN_TYPES.iter().find(|(builtin, _)| *builtin == name) {
+            return Some(builtin.clone());
+        }
+        match self.names.get(name)? {
+            Named::Entity(kind) => Some(Type::Ref(vec![*kind])),
+            Named::Record(id) => Some(Type::Record(*id)),
+            Named::Enum(id) => Some(Type::Enum(*id)),
+        }
+    }
+
     pub fn type_name(&self, ty: &Type) -> String {
         match ty {
             Type::String => "string".into(),

@@ -277,17 +277,10 @@ impl Loader {
 
     fn resolve_type(&mut self, ty: &ast::TypeExpr) -> Option<Type> {
         match &ty.kind {
-            ast::TypeExprKind::Named(name) => {
-                if let Some((_, builtin)) = BUILTIN_TYPES.iter().find(|(builtin, _)| *builtin == name.text) {
-                    return Some(builtin.clone());
-                }
-                match self.schemas.names.get(name.text.as_str()) {
-                    Some(Named::Entity(kind)) => Some(Type::Ref(vec![*kind])),
-                    Some(Named::Record(id)) => Some(Type::Record(*id)),
-                    Some(Named::Enum(id)) => Some(Type::Enum(*id)),
-                    None => self.unknown_type(name),
-                }
-            }
+            ast::TypeExprKind::Named(name) => match self.schemas.named_type(&name.text) {
+                Some(ty) => Some(ty),
+                None => self.unknown_type(name),
+            },
             ast::TypeExprKind::Union(names) => {
                 let mut kinds = Vec::new();
                 for name in names {

@@ -791,22 +791,6 @@ impl<'a> Parser<'a> {
                     },
                 ));
             }
-            if starts_with_word(rest, "at") && !starts_field(rest) {
-                match self.at_block(rest) {
-                    Ok((after, block)) => {
-                        at.push(block);
-                        rest = after;
-                    }
-                    Err(nom::Err::Error(failure) | nom::Err::Failure(failure)) => {
-                        let failed_at = failure.at;
-                        self.record(failure);
-                        recovered = true;
-                        rest = self.skip_to_field(rest, failed_at);
-                    }
-                    Err(nom::Err::Incomplete(_)) => return fail(rest, "an `at` block"),
-                }
-                continue;
-            }
             if rest.is_empty() || starts_item(rest) {
                 let at_offset = self.offset(rest);
                 self.errors.push(SyntaxError {
@@ -825,11 +809,20 @@ impl<'a> Parser<'a> {
                     },
                 ));
             }
-            match self.field(rest) {
-                Ok((after, field)) => {
+            // A field, or an `at NS { ... }` block; either may fail alone.
+            let parsed = if starts_with_word(rest, "at") && !starts_field(rest) {
+                self.at_block(rest).map(|(after, block)| {
+                    at.push(block);
+                    after
+                })
+            } else {
+                self.field(rest).map(|(after, field)| {
                     self.field_stack.push(field);
-                    rest = after;
-                }
+                    after
+                })
+            };
+            match parsed {
+                Ok(after) => rest = after,
                 Err(nom::Err::Error(failure) | nom::Err::Failure(failure)) => {
                     let failed_at = failure.at;
                     self.record(failure);
