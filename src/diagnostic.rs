@@ -83,7 +83,7 @@ codes! {
     E0112 => "a `from` naming a component that is not in scope",
     E0113 => "a component used for a declaration of another kind",
     E0114 => "an entity, record or enum declaration outside the standard library",
-    E0115 => "a platform must have exactly one `cluster` declaration",
+    E0115 => "a platform with no `cluster` declaration",
     E0116 => "a secret written as a literal instead of `env(...)` or `file(...)`",
     E0117 => "a call to a function the language does not have",
     E0118 => "an attribute k8sc does not know, or an `@allow` that names no HA rule",
@@ -105,6 +105,8 @@ codes! {
     E0134 => "a pool's `step` that counts past its type or the node subnet, or a `cycle` of no items",
     E0135 => "`step`, `cycle` or `\\(index)` outside a pool",
     E0136 => "an `at NS` block for a namespace the declaration is not instantiated in, or a `namespace` its list sets",
+    E0138 => "a declaration that belongs to no cluster in a platform of several, or a cluster named like the platform's own build folder",
+    E0139 => "a reference from a declaration of one cluster to one of another",
     // Platform objects and builds.
     E0201 => "a name that is not valid as a Kubernetes object name once converted",
     E0202 => "two names that become one Kubernetes name",
@@ -226,6 +228,7 @@ codes! {
     HA113 => "a VIP group that tracks a service its VIP does not carry (`nfs` without a DRBD pair behind it, `ingress` without a controller, `haproxy` without a haproxy balancer)",
     HA114 => "namespaces' budgets that add up to more than the workers offer (after losing a host, in production)",
     HA115 => "an app at a release or production stage that admits traffic from, or waits for, a dev or test stage",
+    HA116 => "two clusters whose node or VIP addresses, pod networks, or VRRP router ids on a shared segment collide",
     HA117 => "a namespace whose pods request more than its budget (a ResourceQuota), at their most or during a rolling update",
 }
 

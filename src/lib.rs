@@ -44,12 +44,104 @@ pub struct Compilation {
     /// The file parsed and type-checked without error, so the graph was built and the HA
     /// rules ran.
     pub front_end_ok: bool,
+    /// In a platform of several clusters whose front end passed, each cluster as a model of
+    /// its own; empty for a platform of one (the model is its cluster's).
+    pub parts: Vec<Part>,
+}
+
+/// One cluster of a platform of several: its declarations and the platform's it needs
+/// (registries, replications, the physical hosts its nodes run on), as a model of one
+/// cluster, which every rule, emitter and tool reads as it reads a platform of one.
+pub struct Part {
+    /// The cluster's name: its build folder.
+    pub name: String,
+    pub model: semantic::Model,
+    pub graph: graph::Graph,
+}
+
+/// A cluster to check or build: the only one (no name: its tree is the build's), or one of
+/// several (named: its tree is `DIR/<name>/`).
+pub struct ClusterModel<'c> {
+    pub name: Option<&'c str>,
+    pub model: &'c semantic::Model,
+    pub graph: &'c graph::Graph,
 }
 
 impl Compilation {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
+
+    /// The platform's clusters as models of one cluster each.
+    pub fn clusters(&self) -> Vec<ClusterModel<'_>> {
+        if self.parts.is_empty() {
+            return vec![ClusterModel {
+                name: None,
+                model: &self.model,
+                graph: &self.graph,
+            }];
+        }
+        (self.parts.iter())
+            .map(|part| ClusterModel {
+                name: Some(&part.name),
+                model: &part.model,
+                graph: &part.graph,
+            })
+            .collect()
+    }
+}
+
+/// Splits a platform of several clusters into one model per cluster.
+fn split_clusters(model: &semantic::Model) -> Vec<Part> {
+    if model.clusters().len() < 2 {
+        return Vec::new();
+    }
+    let membership = semantic::clusters::membership(model, &mut Vec::new());
+    (membership.clusters.iter().enumerate())
+        .map(|(index, cluster)| {
+            let part = model.subset(&membership.members(model, index));
+            Part {
+                name: model.name(*cluster).to_string(),
+                graph: graph::Graph::build(&part),
+                model: part,
+            }
+        })
+        .collect()
+}
+
+/// Every rule on each cluster of the platform, each compared with the clusters before it.
+/// What the clusters share (registries, replications, hosts) is judged once per cluster:
+/// a finding made alike in several is kept once, at its most severe.
+fn check_clusters(parts: &[Part], secrets: &platform::Secrets) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    let mut neighbours = Vec::new();
+    for part in parts {
+        found.extend(check::check_among(
+            &part.model,
+            &part.graph,
+            secrets,
+            neighbours.clone(),
+        ));
+        if let Some(platform) = platform::Platform::new(&part.model, &part.graph, secrets) {
+            neighbours.push(platform::neighbours::neighbour(&platform));
+        }
+    }
+    let key = |d: &Diagnostic| (d.code, d.primary.span, d.message.clone());
+    let mut most: rustc_hash::FxHashMap<_, diagnostic::Severity> = rustc_hash::FxHashMap::default();
+    for diagnostic in &found {
+        let severity = most.entry(key(diagnostic)).or_insert(diagnostic.severity);
+        if diagnostic.is_error() {
+            *severity = diagnostic.severity;
+        }
+    }
+    found.retain_mut(|diagnostic| match most.remove(&key(diagnostic)) {
+        Some(severity) => {
+            diagnostic.severity = severity;
+            true
+        }
+        None => false,
+    });
+    found
 }
 
 /// What `k8sc build` makes of a compilation whose front end passed, in memory: what only a
@@ -62,25 +154,30 @@ pub fn build(
     secrets: &platform::Secrets,
     templates: &emit::Templates,
 ) -> Result<emit::Output, Vec<Diagnostic>> {
-    let errors: Vec<Diagnostic> = check::build(&compilation.model, &compilation.graph, secrets, |_| {
-        "it was not given".to_string()
-    })
-    .into_iter()
-    .filter(Diagnostic::is_error)
-    .collect();
+    let clusters = compilation.clusters();
+    let errors: Vec<Diagnostic> = (clusters.iter())
+        .flat_map(|cluster| {
+            check::build(cluster.model, cluster.graph, secrets, |_| {
+                "it was not given".to_string()
+            })
+        })
+        .filter(Diagnostic::is_error)
+        .collect();
     if !errors.is_empty() {
         return Err(errors);
     }
-    match emit::Input::of(source, compilation, secrets, templates) {
-        Some(input) => emit::emit(&input),
+    let Some(inputs) = emit::Input::of_clusters(source, &clusters, secrets, templates) else {
         // No cluster: the front end said so (E0115), and nothing is built.
-        None => Err(compilation
+        return Err(compilation
             .diagnostics
             .iter()
             .filter(|d| d.is_error())
             .cloned()
-            .collect()),
-    }
+            .collect());
+    };
+    let mut output = emit::Output::default();
+    emit::emit_clusters(&inputs, &mut output)?;
+    Ok(output)
 }
 
 /// Compiles one file: parse, resolve, type-check, build the graph, run every HA rule.
@@ -171,6 +268,11 @@ fn compile_loaded(
     } else {
         graph::Graph::default()
     };
+    let parts = if front_end_clean {
+        split_clusters(&model)
+    } else {
+        Vec::new()
+    };
     if front_end_clean {
         let mut secrets = platform::Secrets::default();
         for source in model.secret_sources() {
@@ -178,7 +280,11 @@ fn compile_loaded(
                 secrets.insert(source, value);
             }
         }
-        diagnostics.extend(check::check(&model, &graph, &secrets));
+        if parts.is_empty() {
+            diagnostics.extend(check::check(&model, &graph, &secrets));
+        } else {
+            diagnostics.extend(check_clusters(&parts, &secrets));
+        }
     }
     diagnostic::sort(&mut diagnostics);
     Compilation {
@@ -190,5 +296,6 @@ fn compile_loaded(
         module,
         model,
         diagnostics,
+        parts,
     }
 }

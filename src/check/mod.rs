@@ -13,6 +13,7 @@ mod bootstrap;
 mod budget;
 mod build;
 mod capacity;
+mod clusters;
 mod control_plane;
 mod etcd;
 mod failure_domain;
@@ -93,6 +94,7 @@ pub const FAMILIES: &[Family] = &[
     family!(image),
     family!(capacity),
     family!(budget),
+    family!(clusters),
     family!(names),
     family!(security),
     family!(fields),
@@ -120,10 +122,22 @@ const PARALLEL_FROM: usize = 2_000;
 
 /// Runs every rule and applies the `@allow` attributes.
 pub fn check(model: &Model, graph: &Graph, secrets: &Secrets) -> Vec<Diagnostic> {
+    check_among(model, graph, secrets, Vec::new())
+}
+
+/// [`check`] of one cluster of a platform of several, compared with the clusters declared
+/// before it (`neighbours`).
+pub fn check_among(
+    model: &Model,
+    graph: &Graph,
+    secrets: &Secrets,
+    neighbours: Vec<crate::platform::neighbours::Neighbour>,
+) -> Vec<Diagnostic> {
     // The front end found no cluster (E0115) or an error: the rules judge whole platforms.
-    let Some(platform) = Platform::new(model, graph, secrets) else {
+    let Some(mut platform) = Platform::new(model, graph, secrets) else {
         return Vec::new();
     };
+    platform.neighbours = neighbours;
     let run = |separate: bool| {
         let mut findings = Vec::new();
         for family in FAMILIES.iter().filter(|family| (family.name == SEPARATE) == separate) {

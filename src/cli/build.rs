@@ -70,16 +70,16 @@ pub fn run(args: &BuildArgs) -> Status {
     if compilation.front_end_ok {
         // What a build needs beyond check (every secret, what the nodes join with): it
         // stops the build before any emitter runs.
-        diagnostics.extend(crate::check::build(
-            &compilation.model,
-            &compilation.graph,
-            &resolved,
-            |source| {
+        for cluster in compilation.clusters() {
+            diagnostics.extend(crate::check::build(cluster.model, cluster.graph, &resolved, |source| {
                 read.get(source)
                     .and_then(|value| value.clone().err())
                     .unwrap_or_default()
-            },
-        ));
+            }));
+        }
+        // A secret several clusters share is missing once.
+        crate::diagnostic::sort(&mut diagnostics);
+        diagnostics.dedup();
     }
     if diagnostics.iter().any(Diagnostic::is_error) {
         crate::diagnostic::sort(&mut diagnostics);
@@ -87,14 +87,15 @@ pub fn run(args: &BuildArgs) -> Status {
         eprintln!("{}: not built; `{}` is unchanged", name, args.output.display());
         return Status::Findings;
     }
-    // The front end passed, so the platform has its one cluster (E0115).
-    let Some(input) = emit::Input::of(&source_name, &compilation, &resolved, &templates) else {
+    // The front end passed, so the platform has a cluster (E0115).
+    let clusters = compilation.clusters();
+    let Some(inputs) = emit::Input::of_clusters(&source_name, &clusters, &resolved, &templates) else {
         eprintln!("{}: not built; it declares no cluster", name);
         return Status::Findings;
     };
     // Files are written as the emitters make them, into a folder that replaces the target
     // only once all of them are written.
-    match write_atomically_with(&args.output, |sink| emit::emit_into(&input, sink)) {
+    match write_atomically_with(&args.output, |sink| emit::emit_clusters(&inputs, sink)) {
         Ok(count) => {
             // Warnings are shown; they do not stop a build.
             eprint!("{}", render_human(&diagnostics, &compilation.sources, style));

@@ -28,19 +28,24 @@ pub fn run(args: &CheckArgs) -> Status {
             );
             if !compilation.has_errors() {
                 println!("{name}: ok, {} declarations", compilation.model.entities.len());
-                // Choices k8sc made for the user are shown, so none is a surprise.
-                for router in crate::platform::router_ids(&compilation.model)
-                    .iter()
-                    .filter(|router| router.assigned)
-                {
-                    println!(
-                        "  vip_group {}: virtual_router_id {} (assigned; set `router_id` to choose)",
-                        compilation.model.name(router.vip),
-                        router.id
-                    );
-                }
-                for note in host_notes(&compilation.model) {
-                    println!("  {note}");
+                // Choices k8sc made for the user are shown, so none is a surprise; each
+                // cluster's own (router ids are assigned per cluster).
+                for cluster in compilation.clusters() {
+                    let model = cluster.model;
+                    let prefix = cluster.name.map(|name| format!("cluster {name}: ")).unwrap_or_default();
+                    for router in crate::platform::router_ids(model)
+                        .iter()
+                        .filter(|router| router.assigned)
+                    {
+                        println!(
+                            "  {prefix}vip_group {}: virtual_router_id {} (assigned; set `router_id` to choose)",
+                            model.name(router.vip),
+                            router.id
+                        );
+                    }
+                    for note in host_notes(model) {
+                        println!("  {prefix}{note}");
+                    }
                 }
             }
         }

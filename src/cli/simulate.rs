@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::args::{SimulateArgs, SimulateFormat};
 use super::{Status, compile_front_end_ok};
-use crate::platform::simulate::{Simulation, simulate};
+use crate::platform::simulate::{self, Simulation, simulate};
 use crate::platform::{Platform, Profile};
 
 pub fn run(args: &SimulateArgs) -> Status {
@@ -13,31 +13,114 @@ pub fn run(args: &SimulateArgs) -> Status {
         Err(status) => return status,
     };
     let secrets = crate::platform::Secrets::default();
-    // The front end passed, so the platform has its one cluster (E0115).
-    let Some(context) = Platform::new(&compilation.model, &compilation.graph, &secrets) else {
+    let mut runs: Vec<Run<'_>> = Vec::new();
+    let clusters = compilation.clusters();
+    let contexts: Vec<_> = (clusters.iter())
+        .filter_map(|cluster| Some((cluster.name, Platform::new(cluster.model, cluster.graph, &secrets)?)))
+        .collect();
+    // The front end passed, so the platform has a cluster (E0115).
+    let Some((_, first)) = contexts.first() else {
         eprintln!("error: `{name}` declares no cluster");
         return Status::Findings;
     };
-    let simulation = match simulate(&context, &args.fail) {
-        Ok(simulation) => simulation,
-        Err(message) => {
+    // A name no cluster knows is an error, said (with a suggestion) as for one cluster.
+    let several = contexts.len() > 1;
+    for failed in &args.fail {
+        if several && !contexts.iter().any(|(_, context)| simulate::can_fail(context, failed)) {
+            let message = simulate(first, std::slice::from_ref(failed))
+                .err()
+                .unwrap_or_else(|| format!("nothing of any cluster named `{failed}` can fail"));
             eprintln!("error: {message}");
             return Status::Trouble;
         }
-    };
-    let profile = match context.profile {
-        Profile::Production => "production",
-        Profile::Dev => "dev",
-    };
-    match args.format {
-        SimulateFormat::Human => print!("{}", human(&name, profile, &compilation.model, &simulation)),
-        SimulateFormat::Json => print!("{}", json(profile, &compilation.model, &simulation)),
     }
-    if simulation.survives {
-        Status::Ok
+    for (cluster, context) in &contexts {
+        let names: Vec<String> = (args.fail.iter())
+            .filter(|failed| !several || simulate::can_fail(context, failed))
+            .cloned()
+            .collect();
+        // A cluster none of the names is of is simulated too: failing nothing, it keeps all.
+        let simulation = match simulate(context, &names) {
+            Ok(simulation) => simulation,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return Status::Trouble;
+            }
+        };
+        let profile = match context.profile {
+            Profile::Production => "production",
+            Profile::Dev => "dev",
+        };
+        runs.push(Run {
+            cluster: *cluster,
+            model: context.model,
+            affected: !names.is_empty(),
+            simulation,
+            profile,
+        });
+    }
+    let survives = runs.iter().all(|run| run.simulation.survives);
+    match (args.format, runs.as_slice()) {
+        (SimulateFormat::Human, [only]) if only.cluster.is_none() => {
+            print!("{}", human(&name, only.profile, only.model, &only.simulation));
+        }
+        (SimulateFormat::Json, [only]) if only.cluster.is_none() => {
+            print!("{}", json_text(&json(only.profile, only.model, &only.simulation)));
+        }
+        (SimulateFormat::Human, runs) => print!("{}", human_clusters(&name, &args.fail, runs, survives)),
+        (SimulateFormat::Json, runs) => {
+            let clusters: Vec<serde_json::Value> = (runs.iter())
+                .map(|run| {
+                    let mut value =
+                        serde_json::to_value(json(run.profile, run.model, &run.simulation)).unwrap_or_default();
+                    value["cluster"] = serde_json::Value::from(run.cluster.unwrap_or_default());
+                    value
+                })
+                .collect();
+            print!(
+                "{}",
+                json_text(&serde_json::json!({ "clusters": clusters, "survives": survives }))
+            );
+        }
+    }
+    if survives { Status::Ok } else { Status::Findings }
+}
+
+/// What failing the names did to one cluster.
+struct Run<'a> {
+    /// `None` for a platform's only cluster.
+    cluster: Option<&'a str>,
+    model: &'a crate::semantic::Model,
+    simulation: Simulation,
+    profile: &'static str,
+    /// Some name is of this cluster.
+    affected: bool,
+}
+
+/// The report of a platform of several clusters: each cluster's, then the verdict.
+fn human_clusters(file: &str, failed: &[String], runs: &[Run<'_>], survives: bool) -> String {
+    let mut out = format!("{file}: failing {}\n", failed.join(", "));
+    for run in runs {
+        let cluster = run.cluster.unwrap_or_default();
+        if run.affected {
+            out.push('\n');
+            out.push_str(&human(
+                &format!("cluster `{cluster}`"),
+                run.profile,
+                run.model,
+                &run.simulation,
+            ));
+        } else {
+            out.push_str(&format!("\ncluster `{cluster}`: none of its hosts or nodes fails\n"));
+        }
+    }
+    out.push('\n');
+    out.push_str(if survives {
+        "the platform survives: every cluster keeps what its profile requires\n"
     } else {
-        Status::Findings
-    }
+        "the platform breaks: a cluster lost what its profile requires\n"
+    });
+    out
 }
 
 fn human(file: &str, profile: &str, model: &crate::semantic::Model, simulation: &Simulation) -> String {
@@ -124,8 +207,14 @@ struct JsonRequirement<'a> {
     detail: &'a str,
 }
 
-fn json(profile: &str, model: &crate::semantic::Model, simulation: &Simulation) -> String {
-    let output = JsonSimulation {
+fn json_text(value: &impl Serialize) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+fn json<'a>(profile: &'a str, model: &'a crate::semantic::Model, simulation: &'a Simulation) -> JsonSimulation<'a> {
+    JsonSimulation {
         profile,
         failed: &simulation.failed,
         nodes_down: simulation.failed_nodes.iter().map(|node| model.name(*node)).collect(),
@@ -151,8 +240,5 @@ fn json(profile: &str, model: &crate::semantic::Model, simulation: &Simulation) 
             })
             .collect(),
         survives: simulation.survives,
-    };
-    let mut text = serde_json::to_string_pretty(&output).unwrap_or_default();
-    text.push('\n');
-    text
+    }
 }

@@ -192,6 +192,30 @@ impl<'a> Input<'a> {
         })
     }
 
+    /// The inputs of every cluster of a compilation ([`crate::Compilation::clusters`]), each
+    /// with its name; `None` when the platform declares no cluster.
+    pub fn of_clusters(
+        source: &'a str,
+        clusters: &[crate::ClusterModel<'a>],
+        secrets: &'a Secrets,
+        templates: &'a Templates,
+    ) -> Option<Vec<(Option<&'a str>, Input<'a>)>> {
+        (clusters.iter())
+            .map(|cluster| {
+                Some((
+                    cluster.name,
+                    Input {
+                        source: cited_name(source),
+                        platform: Platform::new(cluster.model, cluster.graph, secrets)?,
+                        model: cluster.model,
+                        secrets,
+                        templates,
+                    },
+                ))
+            })
+            .collect()
+    }
+
     /// A secret's value; the caller resolved every secret before emitting.
     fn secret(&self, source: &SecretSource) -> String {
         self.secrets.get(source).unwrap_or_default().to_string()
@@ -233,6 +257,48 @@ pub fn emit_into(input: &Input<'_>, sink: &mut dyn Sink) -> Result<(), Vec<Diagn
         (emitter.emit)(input, &mut files);
     }
     let errors = files.errors();
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
+}
+
+/// The emitter of what a platform of several clusters writes once, for all of them.
+const PLATFORM_WIDE: &str = "harbor";
+
+/// A sink that puts every file under one folder of another sink.
+struct Under<'s> {
+    folder: &'s str,
+    sink: &'s mut dyn Sink,
+}
+
+impl Sink for Under<'_> {
+    fn file(&mut self, path: String, contents: String, mode: u32) {
+        self.sink.file(format!("{}/{path}", self.folder), contents, mode);
+    }
+}
+
+/// Emits a platform: its one cluster's tree ([`emit_into`]), or, for several clusters,
+/// each cluster's tree under `<cluster>/` and the Harbor rules once, from the first
+/// cluster's input (every cluster's holds all the registries and replications).
+pub fn emit_clusters(clusters: &[(Option<&str>, Input<'_>)], sink: &mut dyn Sink) -> Result<(), Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    for (name, input) in clusters {
+        let Some(folder) = name else {
+            return emit_into(input, sink);
+        };
+        let mut under = Under { folder, sink };
+        let mut files = Files::new(&mut under);
+        for emitter in EMITTERS.iter().filter(|emitter| emitter.name != PLATFORM_WIDE) {
+            (emitter.emit)(input, &mut files);
+        }
+        errors.extend(files.errors());
+    }
+    if let Some((_, first)) = clusters.first() {
+        let mut files = Files::new(sink);
+        for emitter in EMITTERS.iter().filter(|emitter| emitter.name == PLATFORM_WIDE) {
+            (emitter.emit)(first, &mut files);
+        }
+        errors.extend(files.errors());
+    }
+    errors.dedup_by(|a, b| a.message == b.message);
     if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
 

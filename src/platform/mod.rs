@@ -1,6 +1,7 @@
 //! The platform phase: one [`Platform`] value between the model and its readers.
 //!
-//! Input: a typed model (one cluster), its dependency graph and the secrets the caller
+//! Input: a typed model of one cluster (a platform of several gives one per cluster,
+//! `Compilation::clusters`), its dependency graph and the secrets the caller
 //! could resolve. Output: the platform as every later phase reads it: each field's
 //! effective value (the generated views apply the prelude's defaults, so no reader picks
 //! its own), and the facts derived from them once: the topology (hosts, domains, the
@@ -16,6 +17,7 @@ pub mod bootstrap;
 pub mod capacity;
 pub mod flows;
 pub mod names;
+pub mod neighbours;
 pub mod pods;
 pub mod release;
 pub mod settled;
@@ -70,6 +72,9 @@ pub struct Platform<'m> {
     pub frontends: Vec<survival::Frontend>,
     /// The positions in `frontends` of those that lead to the apiservers.
     pub apiserver_frontends: Vec<usize>,
+    /// In a platform of several clusters, the clusters declared before this one: what the
+    /// cross-cluster rules compare it with. Empty for a platform of one.
+    pub neighbours: Vec<neighbours::Neighbour>,
     /// What losing each failure domain leaves, worked out once when first asked.
     losses: std::sync::OnceLock<Vec<Option<Assessment>>>,
 }
@@ -112,6 +117,7 @@ impl<'m> Platform<'m> {
             topology,
             frontends: survival::frontends(model),
             apiserver_frontends: Vec::new(),
+            neighbours: Vec::new(),
             losses: std::sync::OnceLock::new(),
         };
         platform.apiserver_frontends = survival::apiserver_frontends(&platform, &platform.frontends);

@@ -55,6 +55,14 @@ pub fn simulate(context: &Platform<'_>, names: &[String]) -> Result<Simulation, 
     })
 }
 
+/// Whether `name` is something of this cluster that can fail: one of its nodes, or a
+/// physical host, rack, zone or data centre that carries them.
+pub fn can_fail(context: &Platform<'_>, name: &str) -> bool {
+    let name = name.trim();
+    (context.topology.failable()).any(|domain| domain.name == name && !domain.nodes.is_empty())
+        || context.model.nodes().any(|node| node.name() == name)
+}
+
 /// The parts `names` fail, in words, and the nodes they take.
 fn resolve(context: &Platform<'_>, names: &[String]) -> Result<(Vec<String>, HashSet<EntityId>), String> {
     let model = context.model;
@@ -62,14 +70,11 @@ fn resolve(context: &Platform<'_>, names: &[String]) -> Result<(Vec<String>, Has
     let mut failed = Vec::new();
     for name in names {
         let name = name.trim();
-        let mut domains: Vec<_> = context
-            .topology
-            .domains
-            .iter()
-            .chain(&context.topology.single_host_domains)
+        let mut domains: Vec<_> = (context.topology.failable())
             .filter(|domain| domain.name == name)
             .collect();
-        // A rack or zone named like the one host it holds fails the same nodes.
+        // A rack, zone or data centre named like the one host it holds fails the same
+        // nodes.
         domains.dedup_by(|a, b| a.nodes == b.nodes);
         let node = (model.nodes())
             .find(|node| node.name() == name)
@@ -84,23 +89,19 @@ fn resolve(context: &Platform<'_>, names: &[String]) -> Result<(Vec<String>, Has
                 failed_nodes.insert(node);
             }
             ([], None) => {
-                let candidates: Vec<&str> = context
-                    .topology
-                    .domains
-                    .iter()
-                    .chain(&context.topology.single_host_domains)
+                let candidates: Vec<&str> = (context.topology.failable())
                     .map(|domain| domain.name.as_str())
                     .chain(model.nodes().map(|node| node.name()))
                     .collect();
                 let hint = suggest::did_you_mean(name, candidates.iter().copied())
                     .map_or_else(String::new, |hint| format!("; {hint}"));
                 return Err(format!(
-                    "nothing named `{name}` can fail: it is no physical host, rack, zone or node{hint}"
+                    "nothing named `{name}` can fail: it is no physical host, rack, zone, data centre or node{hint}"
                 ));
             }
             _ => {
                 return Err(format!(
-                    "`{name}` names more than one physical host, rack, zone or node; rename one of them to simulate it"
+                    "`{name}` names more than one physical host, rack, zone, data centre or node; rename one of them to simulate it"
                 ));
             }
         }

@@ -14,6 +14,7 @@ pub enum DomainKind {
     PhysicalHost,
     Rack,
     Zone,
+    DataCenter,
 }
 
 impl DomainKind {
@@ -22,6 +23,7 @@ impl DomainKind {
             DomainKind::PhysicalHost => "physical host",
             DomainKind::Rack => "rack",
             DomainKind::Zone => "zone",
+            DomainKind::DataCenter => "data centre",
         }
     }
 }
@@ -103,6 +105,10 @@ pub struct Topology {
     pub domains: Vec<Domain>,
     /// The racks and zones of a single host, for `simulate` to accept their names.
     pub single_host_domains: Vec<Domain>,
+    /// The data centres the cluster's hosts are in, in source order: for `simulate` to fail,
+    /// never judged by the rules (a cluster lives in one data centre, and dies with it; the
+    /// platform survives it with its other clusters).
+    pub datacenters: Vec<Domain>,
     pub etcd: Vec<EntityId>,
     pub control_plane: Vec<EntityId>,
     /// The nodes that run a kubelet and join the cluster, in source order: every node but
@@ -122,29 +128,10 @@ impl Topology {
     /// etcd and control plane, for what needs only those (kubeadm's endpoint).
     pub fn infrastructure(model: &Model) -> Topology {
         let mut topology = Topology::default();
-        let mut nodes_on_host: HashMap<EntityId, Vec<EntityId>> = HashMap::default();
-        let external_etcd = (model.clusters().next()).is_some_and(|cluster| cluster.etcd() == EtcdTopology::External);
-        for view in model.nodes() {
-            let node = view.id().entity();
-            topology.nodes.push(node);
-            if let Some(host) = view.host() {
-                topology.host_of.insert(node, host.entity());
-                nodes_on_host.entry(host.entity()).or_default().push(node);
-            }
-            let roles = view.roles();
-            if roles.contains(&Role::Etcd) {
-                topology.etcd.push(node);
-            }
-            if roles.contains(&Role::ControlPlane) {
-                topology.control_plane.push(node);
-            }
-            let outside = |role: Role| role == Role::LoadBalancer || (role == Role::Etcd && external_etcd);
-            if !roles.iter().all(outside) {
-                topology.kubelet.push(node);
-            }
-        }
+        let nodes_on_host = topology.place_nodes(model);
         let mut racks: BTreeMap<(usize, String), Domain> = BTreeMap::new();
         let mut zones: BTreeMap<(usize, String), Domain> = BTreeMap::new();
+        let mut datacenters: BTreeMap<(usize, String), Domain> = BTreeMap::new();
         let mut first_seen: HashMap<(DomainKind, String), usize> = HashMap::default();
         for (position, view) in model.physical_hosts().enumerate() {
             let host = view.id().entity();
@@ -162,6 +149,12 @@ impl Topology {
             for (kind, name, span, map) in [
                 (DomainKind::Rack, view.rack(), view.rack_span(), &mut racks),
                 (DomainKind::Zone, view.zone(), view.zone_span(), &mut zones),
+                (
+                    DomainKind::DataCenter,
+                    Some(view.datacenter()),
+                    view.datacenter_span(),
+                    &mut datacenters,
+                ),
             ] {
                 let Some(name) = name else {
                     continue;
@@ -178,6 +171,7 @@ impl Topology {
                 domain.nodes.extend(nodes.iter().copied());
             }
         }
+        topology.datacenters = datacenters.into_values().collect();
         // A rack or zone that holds a single host adds nothing to that host's own check.
         for map in [racks, zones] {
             for domain in map.into_values() {
@@ -188,14 +182,40 @@ impl Topology {
                 }
             }
         }
-        for domain in topology
-            .domains
-            .iter_mut()
+        for domain in (topology.domains.iter_mut())
             .chain(topology.single_host_domains.iter_mut())
+            .chain(topology.datacenters.iter_mut())
         {
             domain.nodes.sort();
         }
         topology
+    }
+
+    /// Every node with its host and roles: etcd members, control plane, kubelets. Returns
+    /// the nodes on each physical host, in source order.
+    fn place_nodes(&mut self, model: &Model) -> HashMap<EntityId, Vec<EntityId>> {
+        let mut nodes_on_host: HashMap<EntityId, Vec<EntityId>> = HashMap::default();
+        let external_etcd = (model.clusters().next()).is_some_and(|cluster| cluster.etcd() == EtcdTopology::External);
+        for view in model.nodes() {
+            let node = view.id().entity();
+            self.nodes.push(node);
+            if let Some(host) = view.host() {
+                self.host_of.insert(node, host.entity());
+                nodes_on_host.entry(host.entity()).or_default().push(node);
+            }
+            let roles = view.roles();
+            if roles.contains(&Role::Etcd) {
+                self.etcd.push(node);
+            }
+            if roles.contains(&Role::ControlPlane) {
+                self.control_plane.push(node);
+            }
+            let outside = |role: Role| role == Role::LoadBalancer || (role == Role::Etcd && external_etcd);
+            if !roles.iter().all(outside) {
+                self.kubelet.push(node);
+            }
+        }
+        nodes_on_host
     }
 
     /// Works out every app's placement and the nodes eligible for it.
@@ -263,6 +283,14 @@ impl Topology {
     }
 
     /// Whether a physical host carries at least one node.
+    /// Every failure domain `simulate` may fail: hosts, racks, zones (those of one host
+    /// too), then data centres.
+    pub fn failable(&self) -> impl Iterator<Item = &Domain> {
+        (self.domains.iter())
+            .chain(&self.single_host_domains)
+            .chain(&self.datacenters)
+    }
+
     pub fn carries_nodes(&self, host: EntityId) -> bool {
         self.hosts_with_nodes.contains(&host)
     }

@@ -5,6 +5,7 @@
 //! fresh name is in the model, even when some of its fields are wrong; a field that
 //! failed its check is absent, never a guess; references are recorded with their spans.
 
+pub mod clusters;
 pub mod components;
 pub mod constants;
 pub mod display;
@@ -258,7 +259,7 @@ fn check_declarations<D: Borrow<ast::Decl> + Send>(
     model.references = references;
     model.constant_uses = constant_uses;
 
-    check_one_cluster(&model, &mut diagnostics);
+    check_clusters(&model, &mut diagnostics);
     (model, diagnostics)
 }
 
@@ -490,11 +491,11 @@ fn schema_outside_stdlib(span: Span, keyword: &str) -> Diagnostic {
     .with_help("declare platform objects with the prelude's kinds (`node`, `app`, ...) and `from` a component")
 }
 
-/// A platform has one cluster: its version, networking and profile.
-fn check_one_cluster(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
-    let clusters: Vec<EntityId> = model.clusters().map(|cluster| cluster.id().entity()).collect();
-    match clusters.as_slice() {
-        [] => diagnostics.push(
+/// A platform has a cluster (E0115), and in a platform of several each declaration
+/// belongs to one (E0138, E0139).
+fn check_clusters(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
+    if model.clusters().next().is_none() {
+        diagnostics.push(
             Diagnostic::error(
                 Code::E0115,
                 "the platform has no `cluster` declaration",
@@ -502,22 +503,10 @@ fn check_one_cluster(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
                 "no cluster declared in this file",
             )
             .with_help("declare one: `cluster NAME { version = \"1.36.3\"  node_subnet = 10.0.0.0/24 }`"),
-        ),
-        [first, rest @ ..] => {
-            for extra in rest {
-                diagnostics.push(
-                    Diagnostic::error(
-                        Code::E0115,
-                        "a platform has exactly one `cluster` declaration",
-                        model.entity(*extra).name_span,
-                        "a second cluster",
-                    )
-                    .with_label(model.entity(*first).name_span, "the first cluster")
-                    .with_help("describe one cluster per file; split the platform into one file per cluster"),
-                );
-            }
-        }
+        );
+        return;
     }
+    clusters::membership(model, diagnostics);
 }
 
 /// E0111: a `use` of a module the standard library does not have.

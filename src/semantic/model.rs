@@ -245,6 +245,61 @@ impl Model {
 }
 
 impl Model {
+    /// The model of a part of the platform: the declarations `keep` lists, in source
+    /// order, with their references renumbered. What they refer to must be kept too (a
+    /// reference to a declaration left out is dropped with its value). Spans stay as
+    /// written, so what is found in the part points into the platform's files.
+    pub fn subset(&self, keep: &[EntityId]) -> Model {
+        fn renumber(value: &mut Spanned, new_id: &[Option<EntityId>]) -> bool {
+            match &mut value.value {
+                Value::Ref(id) => match new_id.get(id.0 as usize).copied().flatten() {
+                    Some(new) => {
+                        *id = new;
+                        true
+                    }
+                    None => false,
+                },
+                Value::List(items) => {
+                    items.retain_mut(|item| renumber(item, new_id));
+                    true
+                }
+                Value::Record(fields) => {
+                    for field in fields.iter_mut() {
+                        if field.as_mut().is_some_and(|field| !renumber(&mut field.value, new_id)) {
+                            *field = None;
+                        }
+                    }
+                    true
+                }
+                Value::Map(entries) => {
+                    entries.retain_mut(|(_, item)| renumber(item, new_id));
+                    true
+                }
+                _ => true,
+            }
+        }
+        let mut new_id: Vec<Option<EntityId>> = vec![None; self.entities.len()];
+        for (position, id) in keep.iter().enumerate() {
+            new_id[id.0 as usize] = Some(EntityId(crate::source::to_u32(position)));
+        }
+        let mut part = Model::new(self.schemas);
+        for id in keep {
+            let mut entity = self.entity(*id).clone();
+            let mut fields = std::mem::take(&mut entity.fields);
+            for (_, value) in fields.iter_mut() {
+                if value.as_mut().is_some_and(|value| !renumber(value, &new_id)) {
+                    *value = None;
+                }
+            }
+            entity.set_fields(fields);
+            // Names are unique per kind in the platform, so in any part of it.
+            let _ = part.declare(entity);
+        }
+        part
+    }
+}
+
+impl Model {
     /// Every secret source the declarations refer to, in order, once each, with the span of
     /// its first use.
     pub fn secret_uses(&self) -> Vec<(super::value::SecretSource, Span)> {

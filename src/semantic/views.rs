@@ -1060,8 +1060,8 @@ impl From<ClusterId> for EntityId {
     }
 }
 
-/// The cluster itself: version, networking, etcd topology and profile.
-/// Exactly one per file.
+/// A Kubernetes cluster: version, networking, etcd topology and profile.
+/// A platform has one, or one per data centre.
 #[derive(Clone, Copy)]
 pub struct Cluster<'m> {
     model: &'m Model,
@@ -1426,7 +1426,7 @@ impl<'m> PhysicalHost<'m> {
     }
 
     // field of `physical_host.zone`
-    /// The zone it sits in; a zone is the largest failure domain.
+    /// The zone it sits in; a zone is a larger failure domain still.
     /// `zone: string?`.
     pub(crate) fn zone(self) -> Option<&'m str> {
         self.field(1).and_then(|value| read::string(self.model, value))
@@ -1438,7 +1438,7 @@ impl<'m> PhysicalHost<'m> {
     }
 
     // field of `physical_host.datacenter`
-    /// The data centre it sits in; each data centre pulls images from its nearest registry.
+    /// The data centre it sits in: the largest failure domain (`simulate --fail` takes one); each data centre pulls images from its nearest registry.
     /// `datacenter: string`.
     pub(crate) fn datacenter(self) -> &'m str {
         self.field(2)
@@ -1679,6 +1679,19 @@ impl<'m> Node<'m> {
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
     pub(crate) fn labels_span(self) -> Span {
         self.span_of(9)
+    }
+
+    // field of `node.cluster`
+    /// The cluster it belongs to, in a platform of several clusters; by default the only one.
+    /// What it refers to, and what refers to it, belongs to the same cluster.
+    /// `cluster: cluster?`.
+    pub(crate) fn cluster(self) -> Option<ClusterId> {
+        self.field(10).and_then(|value| ClusterId::read(self.model, value))
+    }
+    /// Where `cluster` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn cluster_span(self) -> Span {
+        self.span_of(10)
     }
 }
 
@@ -2031,6 +2044,19 @@ impl<'m> DrbdPair<'m> {
     pub(crate) fn mount_span(self) -> Span {
         self.span_of(5)
     }
+
+    // field of `drbd_pair.cluster`
+    /// The cluster it belongs to, in a platform of several clusters; by default the only one.
+    /// What it refers to, and what refers to it, belongs to the same cluster.
+    /// `cluster: cluster?`.
+    pub(crate) fn cluster(self) -> Option<ClusterId> {
+        self.field(6).and_then(|value| ClusterId::read(self.model, value))
+    }
+    /// Where `cluster` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn cluster_span(self) -> Span {
+        self.span_of(6)
+    }
 }
 
 impl Model {
@@ -2208,6 +2234,19 @@ impl<'m> CephRbd<'m> {
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
     pub(crate) fn default_class_span(self) -> Span {
         self.span_of(5)
+    }
+
+    // field of `ceph_rbd.cluster`
+    /// The cluster it belongs to, in a platform of several clusters; by default the only one.
+    /// What it refers to, and what refers to it, belongs to the same cluster.
+    /// `cluster: cluster?`.
+    pub(crate) fn cluster(self) -> Option<ClusterId> {
+        self.field(6).and_then(|value| ClusterId::read(self.model, value))
+    }
+    /// Where `cluster` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn cluster_span(self) -> Span {
+        self.span_of(6)
     }
 }
 
@@ -2465,6 +2504,19 @@ impl<'m> VipGroup<'m> {
     pub(crate) fn preempt_span(self) -> Span {
         self.span_of(11)
     }
+
+    // field of `vip_group.cluster`
+    /// The cluster it belongs to, in a platform of several clusters; by default the only one.
+    /// What it refers to, and what refers to it, belongs to the same cluster.
+    /// `cluster: cluster?`.
+    pub(crate) fn cluster(self) -> Option<ClusterId> {
+        self.field(12).and_then(|value| ClusterId::read(self.model, value))
+    }
+    /// Where `cluster` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn cluster_span(self) -> Span {
+        self.span_of(12)
+    }
 }
 
 impl Model {
@@ -2616,6 +2668,19 @@ impl<'m> LoadBalancer<'m> {
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
     pub(crate) fn frontends_span(self) -> Span {
         self.span_of(3)
+    }
+
+    // field of `load_balancer.cluster`
+    /// The cluster it belongs to, in a platform of several clusters; by default the only one.
+    /// What it refers to, and what refers to it, belongs to the same cluster.
+    /// `cluster: cluster?`.
+    pub(crate) fn cluster(self) -> Option<ClusterId> {
+        self.field(4).and_then(|value| ClusterId::read(self.model, value))
+    }
+    /// Where `cluster` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn cluster_span(self) -> Span {
+        self.span_of(4)
     }
 }
 
@@ -3038,6 +3103,19 @@ impl<'m> Namespace<'m> {
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
     pub(crate) fn labels_span(self) -> Span {
         self.span_of(4)
+    }
+
+    // field of `namespace.cluster`
+    /// The cluster it belongs to, in a platform of several clusters; by default the only one.
+    /// What it refers to, and what refers to it, belongs to the same cluster.
+    /// `cluster: cluster?`.
+    pub(crate) fn cluster(self) -> Option<ClusterId> {
+        self.field(5).and_then(|value| ClusterId::read(self.model, value))
+    }
+    /// Where `cluster` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn cluster_span(self) -> Span {
+        self.span_of(5)
     }
 }
 

@@ -865,12 +865,11 @@ pub fn with_bootstrap(text: &str) -> String {
     let secrets = "  bootstrap_token = file(\"pki/bootstrap-token\")\n  certificate_key = file(\"pki/certificate-key\")\n  \
                    ca_certificate = file(\"pki/ca.crt\")\n  ca_key = file(\"pki/ca.key\")\n";
     let mut out = String::with_capacity(text.len() + secrets.len());
-    let mut added = false;
+    // Every cluster's, in a platform of several.
     for line in text.split_inclusive('\n') {
         out.push_str(line);
-        if !added && line.starts_with("cluster ") && line.trim_end().ends_with('{') {
+        if line.starts_with("cluster ") && line.trim_end().ends_with('{') {
             out.push_str(secrets);
-            added = true;
         }
     }
     out
@@ -1021,8 +1020,15 @@ fn every_passing_case_builds_into_files_their_programs_accept() {
             .find_map(|line| line.trim().strip_prefix("version = \""))
             .map(|rest| rest.trim_end_matches('"').to_string())
             .expect("a version");
-        for manifest in kustomized(&tree) {
-            let file = tree.join("kubernetes").join(&manifest);
+        let cluster_trees: Vec<PathBuf> = (crate::controlplane::cluster_outputs(&output).into_iter())
+            .map(|(cluster, _)| tree.join(cluster))
+            .collect();
+        for (cluster_tree, manifest) in (cluster_trees.iter()).flat_map(|cluster_tree| {
+            kustomized(cluster_tree)
+                .into_iter()
+                .map(move |manifest| (cluster_tree, manifest))
+        }) {
+            let file = cluster_tree.join("kubernetes").join(&manifest);
             let contents = std::fs::read_to_string(&file).expect("readable");
             if seen.insert(contents.clone()) {
                 let folder = manifests.join(&version);

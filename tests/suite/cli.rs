@@ -480,19 +480,22 @@ fn a_closed_pipe_ends_the_output_quietly() {
     }
 }
 
+/// k8sc run in the repository with the examples' secrets in its environment.
+fn in_root(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_k8sc"))
+        .args(args)
+        .current_dir(crate::root())
+        .envs(crate::build::env_secrets())
+        .output()
+        .expect("k8sc runs")
+}
+
 /// A platform folder, as a user gives it to every command: `check`, `fmt --check`,
 /// `graph`, `simulate` and `build` read the whole folder; diagnostics name its files.
 #[test]
 fn every_command_takes_a_platform_folder() {
     let folder = "examples/004-stages/";
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_k8sc"))
-            .args(args)
-            .current_dir(crate::root())
-            .envs(crate::build::env_secrets())
-            .output()
-            .expect("k8sc runs")
-    };
+    let run = in_root;
     let check = run(&["check", folder, "--secrets", "examples/pki"]);
     assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
     assert!(String::from_utf8_lossy(&check.stdout).contains("ok, 32 declarations"));
@@ -531,4 +534,68 @@ fn every_command_takes_a_platform_folder() {
         stderr.contains("hosts.k8s:1:28") && stderr.contains("E0106"),
         "{stderr}"
     );
+}
+
+/// A platform of two clusters (article 001): `check` shows each cluster's own choices,
+/// `simulate` fails a data centre in the cluster that has it and judges the platform by
+/// every cluster, and `build` writes a tree per cluster and the Harbor rules once.
+#[test]
+fn a_platform_of_two_clusters_is_simulated_and_built_per_cluster() {
+    let folder = "examples/001-two-datacenters/";
+    let run = in_root;
+    let text = |output: &std::process::Output| String::from_utf8_lossy(&output.stdout).into_owned();
+    let check = run(&["check", folder]);
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+    assert!(
+        text(&check).contains("cluster dc2: vip_group dc2_api_vip: virtual_router_id 51"),
+        "{}",
+        text(&check)
+    );
+    let datacenter = run(&["simulate", folder, "--fail", "dc2"]);
+    assert_eq!(datacenter.status.code(), Some(1), "{}", text(&datacenter));
+    for said in [
+        "cluster `dc1`: none of its hosts or nodes fails",
+        "cluster `dc2`: failing data centre `dc2`",
+        "BROKEN  etcd: 0 of 3 members alive",
+        "the platform breaks",
+    ] {
+        assert!(text(&datacenter).contains(said), "{said}: {}", text(&datacenter));
+    }
+    let hosts = run(&["simulate", folder, "--fail", "dc1_pm1,dc2_pm2", "--format", "json"]);
+    assert_eq!(hosts.status.code(), Some(0), "{}", text(&hosts));
+    let report: serde_json::Value = serde_json::from_slice(&hosts.stdout).expect("JSON");
+    let clusters: Vec<(&str, &str)> = (report["clusters"].as_array().expect("clusters").iter())
+        .map(|cluster| {
+            (
+                cluster["cluster"].as_str().unwrap_or_default(),
+                cluster["failed"][0].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        clusters,
+        [("dc1", "physical host `dc1_pm1`"), ("dc2", "physical host `dc2_pm2`")]
+    );
+    let unknown = run(&["simulate", folder, "--fail", "dc3"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("did you mean `dc1`"));
+    let out = crate::build::scratch_dir("two-clusters").join("tree");
+    let build = run(&[
+        "--secrets",
+        "examples/pki",
+        "build",
+        folder,
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
+    for file in [
+        "dc1/kubernetes/kustomization.yaml",
+        "dc2/ansible/site.yml",
+        "dc2/lab/plan.json",
+        "harbor/apply.sh",
+    ] {
+        assert!(out.join(file).is_file(), "{file}");
+    }
+    assert!(!out.join("kubernetes").exists() && !out.join("dc1/harbor").exists());
 }

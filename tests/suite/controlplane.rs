@@ -402,9 +402,10 @@ pub fn platform_minor(text: &str) -> u32 {
         .unwrap_or(0)
 }
 
-/// The examples and the passing cases: every platform check passes.
+/// The examples (files and folders) and the passing cases: every platform check passes.
 pub fn platforms() -> Vec<PathBuf> {
     let mut sources: Vec<PathBuf> = crate::k8s_files("examples");
+    sources.extend(crate::example_folders());
     sources.extend(
         (crate::k8s_files("tests/cases/check").into_iter())
             .filter(|path| path.to_string_lossy().ends_with(".pass.k8s")),
@@ -415,6 +416,9 @@ pub fn platforms() -> Vec<PathBuf> {
 /// A platform built in memory with its secrets: its text (bootstrap secrets added), its
 /// check findings (warnings only) and its files.
 pub fn built(source: &Path) -> (String, Vec<k8sc::diagnostic::Diagnostic>, k8sc::emit::Output) {
+    if source.is_dir() {
+        return built_folder(source);
+    }
     let original = std::fs::read_to_string(source).expect("readable");
     let text = crate::build::with_bootstrap(&original);
     let secrets = crate::build::secrets_of(&original);
@@ -427,6 +431,64 @@ pub fn built(source: &Path) -> (String, Vec<k8sc::diagnostic::Diagnostic>, k8sc:
     (text, diagnostics, output)
 }
 
+/// [`built`] of a platform folder: its files' texts (one after the other), its findings
+/// and its files. Its `env()` secrets are the examples'; its `file()` secrets are read
+/// beside it, as `k8sc build` reads them.
+pub fn built_folder(folder: &Path) -> (String, Vec<k8sc::diagnostic::Diagnostic>, k8sc::emit::Output) {
+    use k8sc::semantic::SecretSource;
+    let disk = k8sc::load::Disk::new(folder.canonicalize().expect("a folder"));
+    let roots = k8sc::load::roots(&k8sc::load::Root::Folder, &disk).expect("the folder's files");
+    let env = crate::build::secrets();
+    let read = |source: &SecretSource| match source {
+        SecretSource::Env(_) => env.get(source).map(str::to_string),
+        SecretSource::File(path) => (std::fs::read_to_string(folder.join(path)).ok())
+            .map(|text| text.trim_end_matches(['\n', '\r']).to_string()),
+    };
+    let compilation = k8sc::compile_platform(roots, &folder.display().to_string(), &disk, read);
+    let mut secrets = k8sc::platform::Secrets::default();
+    for source in compilation.model.secret_sources() {
+        if let Some(value) = read(&source) {
+            secrets.insert(source, value);
+        }
+    }
+    assert!(!compilation.has_errors(), "{} does not compile", folder.display());
+    let output = k8sc::build("platform", &compilation, &secrets, &k8sc::emit::Templates::default())
+        .unwrap_or_else(|_| panic!("{} builds", folder.display()));
+    let text: String = (crate::k8s_files(folder.to_str().expect("utf-8")).iter())
+        .map(|file| std::fs::read_to_string(file).expect("readable"))
+        .collect();
+    (text, compilation.diagnostics.clone(), output)
+}
+
+/// A built platform's clusters: its one tree (no name), or each `<cluster>/` tree of a
+/// platform of several, the cluster's folder taken off its paths; the platform's own files
+/// (`harbor/`) go with the first cluster's.
+pub fn cluster_outputs(output: &k8sc::emit::Output) -> Vec<(String, k8sc::emit::Output)> {
+    if output.files.contains_key("kubernetes/kustomization.yaml") {
+        return vec![(String::new(), output.clone())];
+    }
+    let clusters: Vec<String> = (output.files.keys())
+        .filter_map(|path| path.strip_suffix("/kubernetes/kustomization.yaml"))
+        .map(str::to_string)
+        .collect();
+    assert!(!clusters.is_empty(), "a tree with no cluster");
+    let of_no_cluster = |path: &str| !clusters.iter().any(|cluster| path.starts_with(&format!("{cluster}/")));
+    (clusters.iter().enumerate())
+        .map(|(index, cluster)| {
+            let prefix = format!("{cluster}/");
+            let mut part = k8sc::emit::Output::default();
+            for (path, file) in &output.files {
+                if let Some(rest) = path.strip_prefix(&prefix) {
+                    part.files.insert(rest.to_string(), file.clone());
+                } else if index == 0 && of_no_cluster(path) {
+                    part.files.insert(path.clone(), file.clone());
+                }
+            }
+            (cluster.clone(), part)
+        })
+        .collect()
+}
+
 /// Every example and every passing case: the apiserver admits every object, with no
 /// warning that check did not give.
 #[test]
@@ -437,19 +499,22 @@ fn the_apiserver_admits_every_platform_check_passes() {
     let mut admitted: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
     for source in &sources {
         let (text, diagnostics, output) = built(source);
-        let tree = write_tree("admit", &output);
-        let (plane, release) = planes.of_minor(platform_minor(&text));
-        let said = unexplained(admit(plane, &tree), &diagnostics, platform_minor(&text));
-        if said.is_empty() {
-            *admitted.entry(release).or_default() += 1;
-        } else {
-            refused.push(format!(
-                "{} (kube-apiserver v{release}):\n  {}",
-                source.display(),
-                said.join("\n  ")
-            ));
+        // Each cluster of a platform of several is its own apiserver's.
+        for (cluster, output) in cluster_outputs(&output) {
+            let tree = write_tree("admit", &output);
+            let (plane, release) = planes.of_minor(platform_minor(&text));
+            let said = unexplained(admit(plane, &tree), &diagnostics, platform_minor(&text));
+            if said.is_empty() {
+                *admitted.entry(release).or_default() += 1;
+            } else {
+                refused.push(format!(
+                    "{} {cluster} (kube-apiserver v{release}):\n  {}",
+                    source.display(),
+                    said.join("\n  ")
+                ));
+            }
+            let _ = std::fs::remove_dir_all(&tree);
         }
-        let _ = std::fs::remove_dir_all(&tree);
     }
     eprintln!("the apiservers admitted {admitted:?} of {} platforms", sources.len());
     assert!(
@@ -555,28 +620,30 @@ fn kubeadm_validates_every_kubeadm_file_and_dry_runs_each_examples_init() {
             skipped += 1;
             continue;
         }
-        let tree = write_tree("kubeadm", &output);
-        for (path, file) in output.files.iter().filter(|(path, _)| path.starts_with("kubeadm/")) {
-            if !seen.insert(file.contents.clone()) {
-                continue;
+        for (cluster, output) in cluster_outputs(&output) {
+            let tree = write_tree("kubeadm", &output);
+            for (path, file) in output.files.iter().filter(|(path, _)| path.starts_with("kubeadm/")) {
+                if !seen.insert(file.contents.clone()) {
+                    continue;
+                }
+                let full = tree.join(path).to_string_lossy().into_owned();
+                let result = kubeadm(&["config", "validate", "--config", &full], &[], true);
+                let stderr = String::from_utf8_lossy(&result.stderr);
+                let warnings = kubeadm_warnings(&stderr);
+                if !result.status.success() || !warnings.is_empty() {
+                    problems.push(format!(
+                        "kubeadm config validate {cluster}/{path} of {}:\n{stderr}",
+                        source.display()
+                    ));
+                }
+                validated += 1;
             }
-            let full = tree.join(path).to_string_lossy().into_owned();
-            let result = kubeadm(&["config", "validate", "--config", &full], &[], true);
-            let stderr = String::from_utf8_lossy(&result.stderr);
-            let warnings = kubeadm_warnings(&stderr);
-            if !result.status.success() || !warnings.is_empty() {
-                problems.push(format!(
-                    "kubeadm config validate {path} of {}:\n{stderr}",
-                    source.display()
-                ));
+            if example {
+                problems.extend(dry_run_init(source, &tree));
+                dry_runs += 1;
             }
-            validated += 1;
+            let _ = std::fs::remove_dir_all(&tree);
         }
-        if example {
-            problems.extend(dry_run_init(source, &tree));
-            dry_runs += 1;
-        }
-        let _ = std::fs::remove_dir_all(&tree);
     }
     eprintln!(
         "kubeadm v{RELEASE}: {validated} distinct kubeadm files validated, {dry_runs} examples' init dry-run, {skipped} cases of an older minor left to their own kubeadm"
@@ -613,8 +680,17 @@ fn dry_run_init(source: &Path, tree: &Path) -> Vec<String> {
     let dry = tree.join("dry-run");
     std::fs::create_dir_all(&dry).expect("dry-run folder");
     // The CA the playbook places before `kubeadm init`, where the dry run keeps its pki.
+    // The tree's host folders carry the source's names (`dc1_master1`), the config the
+    // Kubernetes form (`dc1-master1`).
+    let host = std::fs::read_dir(tree.join("hosts"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .find(|host| k8sc::platform::names::k8s_name(host) == node)
+        .unwrap_or_else(|| node.clone());
     for name in ["ca.crt", "ca.key"] {
-        let placed = tree.join(format!("hosts/{node}/etc/kubernetes/pki/{name}"));
+        let placed = tree.join(format!("hosts/{host}/etc/kubernetes/pki/{name}"));
         if placed.exists() {
             std::fs::copy(&placed, dry.join(name)).expect("copy the CA");
         }

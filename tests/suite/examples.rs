@@ -218,3 +218,81 @@ fn the_stages_folder_builds_the_three_masters_tree_but_for_its_stages() {
             .replace("004-three-masters.k8s", "004-stages")
     );
 }
+
+/// Article 001 as a platform of two clusters: each data centre's cluster gets a whole tree
+/// of its own (`dc1/`, `dc2/`, today's layout inside), the Harbor rules are written once
+/// beside them, and each cluster's nodes pull the central registry's images from the copy
+/// in their own data centre.
+#[test]
+fn the_two_datacenters_build_a_tree_per_cluster_and_the_harbor_rules_once() {
+    let (_, diagnostics, output) = crate::controlplane::built(&crate::root().join("examples/001-two-datacenters"));
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    let top: std::collections::BTreeSet<&str> = (output.files.keys())
+        .filter_map(|path| path.split('/').next())
+        .collect();
+    assert_eq!(top.into_iter().collect::<Vec<_>>(), ["dc1", "dc2", "harbor"]);
+    let harbor: Vec<&str> = (output.files.keys())
+        .filter_map(|path| path.strip_prefix("harbor/"))
+        .collect();
+    assert_eq!(
+        harbor,
+        [
+            "apply.sh",
+            "policies/central_to_dc1.json",
+            "policies/central_to_dc2.json",
+            "policies/nightly_to_dc2.json",
+            "registries/central.json",
+            "registries/harbor_dc1.json",
+            "registries/harbor_dc2.json",
+        ]
+    );
+    let clusters = crate::controlplane::cluster_outputs(&output);
+    assert_eq!(clusters.len(), 2);
+    for (index, (cluster, tree)) in clusters.iter().enumerate() {
+        let n = index + 1;
+        assert_eq!(cluster, &format!("dc{n}"));
+        assert!(
+            !output
+                .files
+                .keys()
+                .any(|path| path.starts_with(&format!("{cluster}/harbor/"))),
+            "{cluster}"
+        );
+        let config = &tree.files["kubeadm/kubeadm-config.yaml"].contents;
+        assert!(config.contains(&format!("clusterName: dc{n}\n")), "{config}");
+        assert!(
+            config.contains(&format!("controlPlaneEndpoint: \"10.{n}.0.10:16443\"")),
+            "{config}"
+        );
+        assert!(
+            config.contains(&format!("podSubnet: \"10.{}.0.0/16\"", 31 + n)),
+            "{config}"
+        );
+        // Only the cluster's own nodes, each pulling from its data centre's Harbor.
+        let hosts: std::collections::BTreeSet<&str> = (tree.files.keys())
+            .filter_map(|path| path.strip_prefix("hosts/")?.split('/').next())
+            .collect();
+        assert_eq!(hosts.len(), 8, "{cluster}: {hosts:?}");
+        assert!(
+            hosts.iter().all(|host| host.starts_with(&format!("dc{n}_"))),
+            "{hosts:?}"
+        );
+        for host in hosts {
+            let mirror = &tree.files[&format!("hosts/{host}/etc/containerd/certs.d/harbor.example.com/hosts.toml")];
+            assert!(
+                mirror
+                    .contents
+                    .contains(&format!("[host.\"https://harbor.dc{n}.example.com\"]")),
+                "{host}: {}",
+                mirror.contents
+            );
+        }
+        let plan: serde_json::Value = serde_json::from_str(&tree.files["lab/plan.json"].contents).expect("JSON");
+        assert!(
+            (plan["nodes"].as_array().expect("nodes").iter()).all(|node| node["host"]
+                .as_str()
+                .is_some_and(|host| host.starts_with(&format!("dc{n}_pm")))),
+            "{cluster}: the lab drills the cluster's own hosts"
+        );
+    }
+}

@@ -57,8 +57,13 @@ fn drill(example: &str) -> Value {
         .into_iter()
         .find(|(path, _)| path.to_string_lossy().contains(example))
         .expect("the example");
+    drill_tree(example, &out)
+}
+
+/// `k8sc lab TREE --drill`, which must pass and remove every namespace it made.
+fn drill_tree(name: &str, tree: &Path) -> Value {
     let before = lab_namespaces();
-    let (status, report, stderr) = lab(&out, &["--drill"]);
+    let (status, report, stderr) = lab(tree, &["--drill"]);
     // An earlier lab's leftovers may be swept meanwhile; none may be new.
     let made: Vec<String> = (lab_namespaces().into_iter())
         .filter(|name| !before.contains(name))
@@ -66,9 +71,9 @@ fn drill(example: &str) -> Value {
     assert_eq!(
         made,
         Vec::<String>::new(),
-        "{example}: the lab removes every namespace it made"
+        "{name}: the lab removes every namespace it made"
     );
-    assert_eq!(status, Some(0), "{example}: {stderr}\n{report:#}");
+    assert_eq!(status, Some(0), "{name}: {stderr}\n{report:#}");
     report
 }
 
@@ -84,6 +89,11 @@ fn physical_hosts(example: &str) -> Vec<String> {
 /// Every host failed, every VIP moved to the member VRRP elects within its bound, every
 /// verdict the same as simulate's, every tracked service followed within its bound.
 fn assert_drilled(example: &str, report: &Value) {
+    assert_drilled_over(example, report, &physical_hosts(example));
+}
+
+/// [`assert_drilled`], the hosts failed in turn being `hosts`.
+fn assert_drilled_over(example: &str, report: &Value, hosts_declared: &[String]) {
     assert_eq!(report["ok"], true, "{example}: {report:#}");
     assert!(
         report["double_holders"].as_array().is_some_and(Vec::is_empty),
@@ -92,7 +102,7 @@ fn assert_drilled(example: &str, report: &Value) {
     let hosts: Vec<&str> = (report["hosts"].as_array().expect("hosts").iter())
         .filter_map(|host| host["host"].as_str())
         .collect();
-    assert_eq!(hosts, physical_hosts(example), "{example}: every physical host in turn");
+    assert_eq!(hosts, hosts_declared, "{example}: every physical host in turn");
     for host in report["hosts"].as_array().expect("hosts") {
         for vip in host["vips"].as_array().expect("vips") {
             assert_eq!(vip["ok"], true, "{example}: {vip}");
@@ -371,5 +381,33 @@ fn the_next_lab_sweeps_what_a_killed_one_left() {
         let state = std::fs::read_to_string(format!("/proc/{orphan}/stat")).unwrap_or_default();
         let alive = state.split(") ").nth(1).is_some_and(|rest| !rest.starts_with('Z'));
         assert!(!alive, "process {orphan} of the killed lab is gone");
+    }
+}
+
+/// Article 001's platform of two data centres: `k8sc lab --drill` on each cluster's tree
+/// fails each of its physical hosts in turn, moves its VIPs within their bounds and
+/// agrees with `simulate`, and leaves nothing behind.
+#[test]
+fn each_cluster_of_the_two_datacenters_survives_every_host_as_simulate_says() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let out = crate::build::scratch_dir("lab-001").join("tree");
+    let built = Command::new(env!("CARGO_BIN_EXE_k8sc"))
+        .args([
+            "--secrets",
+            "examples/pki",
+            "build",
+            "examples/001-two-datacenters/",
+            "-o",
+        ])
+        .arg(&out)
+        .current_dir(crate::root())
+        .envs(crate::build::env_secrets())
+        .output()
+        .expect("k8sc runs");
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    for cluster in ["dc1", "dc2"] {
+        let report = drill_tree(cluster, &out.join(cluster));
+        let hosts: Vec<String> = (1..=3).map(|n| format!("{cluster}_pm{n}")).collect();
+        assert_drilled_over(cluster, &report, &hosts);
     }
 }

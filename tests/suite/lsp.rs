@@ -880,3 +880,51 @@ fn a_field_in_an_at_block_hovers_as_its_kinds() {
     let shown = hover["contents"]["value"].as_str().unwrap_or_default();
     assert!(shown.contains("replicas: int"), "{hover}");
 }
+
+/// A platform of two clusters (article 001): a cluster's file opened alone is compiled with
+/// the main file that uses it, every file of the platform is published, and a reference
+/// across the clusters is E0139 in the file that makes it.
+#[test]
+fn a_platform_of_two_clusters_is_one_platform_in_the_editor() {
+    let folder = crate::root()
+        .join("examples/001-two-datacenters")
+        .canonicalize()
+        .expect("the example");
+    let dc2 = std::fs::read_to_string(folder.join("dc2.k8s")).expect("readable");
+    let dc2_uri = format!("file://{}/dc2.k8s", folder.display());
+    let mut client = Client::start();
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": dc2_uri, "languageId": "k8sc", "version": 1, "text": dc2 } }),
+    );
+    let published = published_by_uri(&mut client);
+    let files: Vec<String> = (published.keys())
+        .filter_map(|uri| uri.rsplit('/').next())
+        .map(str::to_string)
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "apps.k8s",
+            "dc1.k8s",
+            "dc2.k8s",
+            "main.k8s",
+            "registries.k8s",
+            "shapes.k8s"
+        ],
+        "one publication per file of the platform"
+    );
+    assert!(published.values().all(Vec::is_empty), "{published:?}");
+    // dc2's ingress VIP given a node of dc1.
+    let crossed = dc2.replace("members = [dc2_edge1, dc2_edge2]", "members = [dc2_edge1, dc1_edge2]");
+    assert_ne!(crossed, dc2);
+    client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": dc2_uri, "version": 2 }, "contentChanges": [{ "text": crossed }] }),
+    );
+    let published = published_by_uri(&mut client);
+    let codes: Vec<&str> = (published[&dc2_uri].iter())
+        .filter_map(|diagnostic| diagnostic["code"].as_str())
+        .collect();
+    assert_eq!(codes, ["E0139"], "{published:?}");
+}

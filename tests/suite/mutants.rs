@@ -442,25 +442,28 @@ fn whatever_check_passes_the_real_programs_accept() {
         }
         // A production platform `check` passes survives the loss of any one failure
         // domain, as `simulate` tells it (unless an `@allow` accepted a risk).
-        let context = k8sc::platform::Platform::new(&compilation.model, &compilation.graph, &secrets)
-            .expect("a platform with its cluster");
-        if context.production() && !text.contains("@allow") {
-            for domain in &context.topology.domains {
-                let Ok(simulation) = k8sc::platform::simulate::simulate(&context, std::slice::from_ref(&domain.name))
-                else {
-                    continue; // a name two kinds of domain share
-                };
-                let broken: Vec<String> = (simulation.requirements.iter())
-                    .filter(|requirement| requirement.required && !requirement.ok)
-                    .map(|requirement| format!("{}: {}", requirement.subject, requirement.detail))
-                    .collect();
-                assert!(
-                    simulation.survives,
-                    "check passed, and simulate says losing {} breaks {broken:?}, on this mutant of {}:\n{text}",
-                    domain.describe(),
-                    source.display()
-                );
-                simulated += 1;
+        for cluster in compilation.clusters() {
+            let context = k8sc::platform::Platform::new(cluster.model, cluster.graph, &secrets)
+                .expect("a platform with its cluster");
+            if context.production() && !text.contains("@allow") {
+                for domain in &context.topology.domains {
+                    let Ok(simulation) =
+                        k8sc::platform::simulate::simulate(&context, std::slice::from_ref(&domain.name))
+                    else {
+                        continue; // a name two kinds of domain share
+                    };
+                    let broken: Vec<String> = (simulation.requirements.iter())
+                        .filter(|requirement| requirement.required && !requirement.ok)
+                        .map(|requirement| format!("{}: {}", requirement.subject, requirement.detail))
+                        .collect();
+                    assert!(
+                        simulation.survives,
+                        "check passed, and simulate says losing {} breaks {broken:?}, on this mutant of {}:\n{text}",
+                        domain.describe(),
+                        source.display()
+                    );
+                    simulated += 1;
+                }
             }
         }
         let emitted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -478,106 +481,109 @@ fn whatever_check_passes_the_real_programs_accept() {
             }
         };
         built += 1;
-        let tree = write_tree("mutant", &output);
-        // The manifests `kubectl apply -k` applies and the kubeadm files, distinct ones
-        // kept for one strict validation per Kubernetes version and kubeadm API below.
-        let version = (text.lines())
-            .find_map(|line| line.trim().strip_prefix("version = \""))
-            .map_or_else(String::new, |rest| rest.trim_end_matches('"').to_string());
-        let mut kept: Vec<(String, String)> = (crate::build::kustomized(&tree).into_iter())
-            .map(|manifest| (format!("kubernetes {version}"), format!("kubernetes/{manifest}")))
-            .collect();
-        kept.extend(
-            (output.files.iter())
-                .filter(|(path, _)| path.starts_with("kubeadm/"))
-                .map(|(path, file)| {
-                    let api = if file.contents.contains("kubeadm.k8s.io/v1beta4") {
-                        "v1beta4"
-                    } else {
-                        "v1beta3"
-                    };
-                    (format!("kubeadm {api}"), path.clone())
-                }),
-        );
-        // `kubectl kustomize` builds the whole set offline (two objects of one kind and
-        // name in it are its error), once per distinct set.
-        let set: String = (kept.iter())
-            .filter(|(group, _)| group.starts_with("kubernetes"))
-            .filter_map(|(_, path)| output.files.get(path).map(|file| file.contents.as_str()))
-            .collect();
-        if seen_files.insert(format!("kustomize\n{set}")) {
-            let result = run_validator(
-                "kubectl",
-                &["kustomize", tree.join("kubernetes").to_str().expect("utf-8")],
+        // Each cluster of a platform of several is a tree of its own.
+        for (_, output) in crate::controlplane::cluster_outputs(&output) {
+            let tree = write_tree("mutant", &output);
+            // The manifests `kubectl apply -k` applies and the kubeadm files, distinct ones
+            // kept for one strict validation per Kubernetes version and kubeadm API below.
+            let version = (text.lines())
+                .find_map(|line| line.trim().strip_prefix("version = \""))
+                .map_or_else(String::new, |rest| rest.trim_end_matches('"').to_string());
+            let mut kept: Vec<(String, String)> = (crate::build::kustomized(&tree).into_iter())
+                .map(|manifest| (format!("kubernetes {version}"), format!("kubernetes/{manifest}")))
+                .collect();
+            kept.extend(
+                (output.files.iter())
+                    .filter(|(path, _)| path.starts_with("kubeadm/"))
+                    .map(|(path, file)| {
+                        let api = if file.contents.contains("kubeadm.k8s.io/v1beta4") {
+                            "v1beta4"
+                        } else {
+                            "v1beta3"
+                        };
+                        (format!("kubeadm {api}"), path.clone())
+                    }),
             );
-            assert_valid(
-                &result,
-                &format!("kubectl kustomize on this mutant of {}:\n{text}\n", source.display()),
-            );
-            checked += 1;
-            // The real apiserver admits every object of the set, with no warning.
-            let (plane, _) = planes.of_minor(crate::controlplane::platform_minor(&text));
-            let said = crate::controlplane::unexplained(
-                crate::controlplane::admit(plane, &tree),
-                &compilation.diagnostics,
-                crate::controlplane::platform_minor(&text),
-            );
-            if !said.is_empty() {
-                refused.push(format!(
-                    "kube-apiserver refused this mutant of {}:\n  {}\n{text}",
-                    source.display(),
-                    said.join("\n  ")
-                ));
-            }
-            admitted += 1;
-            // The network policies let through what it needs and nothing else.
-            let (wrong, _) = crate::policies::judge(&output);
-            if !wrong.is_empty() {
-                refused.push(format!(
-                    "the network policies of this mutant of {} are wrong:\n  {}\n{text}",
-                    source.display(),
-                    wrong.join("\n  ")
-                ));
-            }
-        }
-        for (group, path) in kept {
-            let Some(file) = output.files.get(&path) else { continue };
-            if seen_files.insert(format!("{group}\n{}", file.contents)) {
-                std::fs::write(batches.join(format!("m{built}.k8s")), &text).expect("write");
-                let copy = batches.join(format!("m{built}-{}", path.replace('/', "-")));
-                std::fs::write(&copy, &file.contents).expect("write");
-                batch
-                    .entry(group)
-                    .or_default()
-                    .push(copy.to_string_lossy().into_owned());
-            }
-        }
-        for (path, file) in &output.files {
-            let full = tree.join(path);
-            let Some((program, args)) = consumer(&full, &file.contents) else {
-                continue;
-            };
-            // The file, and the scripts beside a keepalived.conf, with the node's name
-            // left out: mutants share most of their configs.
-            let node = path.split('/').nth(1).unwrap_or_default();
-            let mut key = format!("{}\n{}", path.replacen(node, "", 1), file.contents.replace(node, ""));
-            if path.ends_with("keepalived.conf") {
-                for script in files_named(full.parent().expect("a folder"), ".sh") {
-                    key.push_str(&std::fs::read_to_string(script).expect("readable"));
+            // `kubectl kustomize` builds the whole set offline (two objects of one kind and
+            // name in it are its error), once per distinct set.
+            let set: String = (kept.iter())
+                .filter(|(group, _)| group.starts_with("kubernetes"))
+                .filter_map(|(_, path)| output.files.get(path).map(|file| file.contents.as_str()))
+                .collect();
+            if seen_files.insert(format!("kustomize\n{set}")) {
+                let result = run_validator(
+                    "kubectl",
+                    &["kustomize", tree.join("kubernetes").to_str().expect("utf-8")],
+                );
+                assert_valid(
+                    &result,
+                    &format!("kubectl kustomize on this mutant of {}:\n{text}\n", source.display()),
+                );
+                checked += 1;
+                // The real apiserver admits every object of the set, with no warning.
+                let (plane, _) = planes.of_minor(crate::controlplane::platform_minor(&text));
+                let said = crate::controlplane::unexplained(
+                    crate::controlplane::admit(plane, &tree),
+                    &compilation.diagnostics,
+                    crate::controlplane::platform_minor(&text),
+                );
+                if !said.is_empty() {
+                    refused.push(format!(
+                        "kube-apiserver refused this mutant of {}:\n  {}\n{text}",
+                        source.display(),
+                        said.join("\n  ")
+                    ));
+                }
+                admitted += 1;
+                // The network policies let through what it needs and nothing else.
+                let (wrong, _) = crate::policies::judge(&output);
+                if !wrong.is_empty() {
+                    refused.push(format!(
+                        "the network policies of this mutant of {} are wrong:\n  {}\n{text}",
+                        source.display(),
+                        wrong.join("\n  ")
+                    ));
                 }
             }
-            if !seen_files.insert(key) {
-                continue;
+            for (group, path) in kept {
+                let Some(file) = output.files.get(&path) else { continue };
+                if seen_files.insert(format!("{group}\n{}", file.contents)) {
+                    std::fs::write(batches.join(format!("m{built}.k8s")), &text).expect("write");
+                    let copy = batches.join(format!("m{built}-{}", path.replace('/', "-")));
+                    std::fs::write(&copy, &file.contents).expect("write");
+                    batch
+                        .entry(group)
+                        .or_default()
+                        .push(copy.to_string_lossy().into_owned());
+                }
             }
-            let args: Vec<&str> = args.iter().map(String::as_str).collect();
-            let result = run_validator(program, &args);
-            assert_valid(
-                &result,
-                &format!("{program} on {path} of this mutant of {}:\n{text}\n", source.display()),
-            );
-            checked += 1;
+            for (path, file) in &output.files {
+                let full = tree.join(path);
+                let Some((program, args)) = consumer(&full, &file.contents) else {
+                    continue;
+                };
+                // The file, and the scripts beside a keepalived.conf, with the node's name
+                // left out: mutants share most of their configs.
+                let node = path.split('/').nth(1).unwrap_or_default();
+                let mut key = format!("{}\n{}", path.replacen(node, "", 1), file.contents.replace(node, ""));
+                if path.ends_with("keepalived.conf") {
+                    for script in files_named(full.parent().expect("a folder"), ".sh") {
+                        key.push_str(&std::fs::read_to_string(script).expect("readable"));
+                    }
+                }
+                if !seen_files.insert(key) {
+                    continue;
+                }
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                let result = run_validator(program, &args);
+                assert_valid(
+                    &result,
+                    &format!("{program} on {path} of this mutant of {}:\n{text}\n", source.display()),
+                );
+                checked += 1;
+            }
+            let _ = std::fs::remove_dir_all(&tree);
         }
-        let _ = std::fs::remove_dir_all(&tree);
     }
     for (group, files) in &batch {
         let (validator, target) = group.split_once(' ').expect("a group");
