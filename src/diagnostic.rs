@@ -105,6 +105,7 @@ codes! {
     E0134 => "a pool's `step` that counts past its type or the node subnet, or a `cycle` of no items",
     E0135 => "`step`, `cycle` or `\\(index)` outside a pool",
     E0136 => "an `at NS` block for a namespace the declaration is not instantiated in, or a `namespace` its list sets",
+    E0137 => "an app's environment from a config of another namespace, or a variable set both in `env` and `secret_env`",
     E0138 => "a declaration that belongs to no cluster in a platform of several, or a cluster named like the platform's own build folder",
     E0139 => "a reference from a declaration of one cluster to one of another",
     // Platform objects and builds.

@@ -14,6 +14,7 @@ mod budget;
 mod build;
 mod capacity;
 mod clusters;
+mod config;
 mod control_plane;
 mod etcd;
 mod failure_domain;
@@ -95,6 +96,7 @@ pub const FAMILIES: &[Family] = &[
     family!(capacity),
     family!(budget),
     family!(clusters),
+    family!(config),
     family!(names),
     family!(security),
     family!(fields),

@@ -3321,7 +3321,8 @@ impl<'m> App<'m> {
     }
 
     // field of `app.env`
-    /// Environment variables of the app's container.
+    /// Environment variables of the app's container, in plain text.
+    /// A secret goes in `secret_env`, and a namespace's shared settings in a `config` named by `env_from`.
     /// `env: map<string>`. Absent or rejected: empty.
     pub(crate) fn env(self) -> Map<'m, &'m str> {
         self.field(8)
@@ -3334,43 +3335,71 @@ impl<'m> App<'m> {
         self.span_of(8)
     }
 
+    // field of `app.secret_env`
+    /// Environment variables whose values are secrets, each `env("NAME")` or `file("path")`, read at build time: they go into a Secret of the app's own (`NAME-env`, in a file of mode 0600), which the container references; no other manifest holds them.
+    /// `secret_env: map<secret>`. Absent or rejected: empty.
+    pub(crate) fn secret_env(self) -> Map<'m, &'m SecretSource> {
+        self.field(9)
+            .and_then(|value| read::map(self.model, value, read::secret))
+            .unwrap_or_else(|| Map::empty(self.model, read::secret))
+    }
+    /// Where `secret_env` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn secret_env_span(self) -> Span {
+        self.span_of(9)
+    }
+
+    // field of `app.env_from`
+    /// Configs of the app's namespace whose every entry becomes an environment variable of its container, by reference to their ConfigMap and Secret (never a copy).
+    /// `env_from: list<config>`. Absent or rejected: empty.
+    pub(crate) fn env_from(self) -> List<'m, ConfigId> {
+        self.field(10)
+            .and_then(|value| read::list(self.model, value, ConfigId::read))
+            .unwrap_or_else(|| List::empty(self.model, ConfigId::read))
+    }
+    /// Where `env_from` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn env_from_span(self) -> Span {
+        self.span_of(10)
+    }
+
     // field of `app.command`
     /// Arguments that replace the image's command.
     /// `command: list<string>?`. Absent or rejected: empty.
     pub(crate) fn command(self) -> Option<List<'m, &'m str>> {
-        self.field(9)
+        self.field(11)
             .and_then(|value| read::list(self.model, value, read::string))
     }
     /// Where `command` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
     pub(crate) fn command_span(self) -> Span {
-        self.span_of(9)
+        self.span_of(11)
     }
 
     // field of `app.volumes`
     /// Volumes claimed on declared storage.
     /// `volumes: list<volume_claim>`. Absent or rejected: empty.
     pub(crate) fn volumes(self) -> List<'m, VolumeClaim<'m>> {
-        self.field(10)
+        self.field(12)
             .and_then(|value| read::list(self.model, value, VolumeClaim::read))
             .unwrap_or_else(|| List::empty(self.model, VolumeClaim::read))
     }
     /// Where `volumes` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
     pub(crate) fn volumes_span(self) -> Span {
-        self.span_of(10)
+        self.span_of(12)
     }
 
     // field of `app.autoscaling`
     /// Horizontal pod autoscaling bounds; needs a cpu request.
     /// `autoscaling: autoscaling?`.
     pub(crate) fn autoscaling(self) -> Option<Autoscaling<'m>> {
-        self.field(11).and_then(|value| Autoscaling::read(self.model, value))
+        self.field(13).and_then(|value| Autoscaling::read(self.model, value))
     }
     /// Where `autoscaling` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
     pub(crate) fn autoscaling_span(self) -> Span {
-        self.span_of(11)
+        self.span_of(13)
     }
 
     // field of `app.depends_on`
@@ -3378,41 +3407,41 @@ impl<'m> App<'m> {
     /// A dependency without ports has no Service to wait for and only orders the graph.
     /// `depends_on: list<app>`. Absent or rejected: empty.
     pub(crate) fn depends_on(self) -> List<'m, AppId> {
-        self.field(12)
+        self.field(14)
             .and_then(|value| read::list(self.model, value, AppId::read))
             .unwrap_or_else(|| List::empty(self.model, AppId::read))
     }
     /// Where `depends_on` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
     pub(crate) fn depends_on_span(self) -> Span {
-        self.span_of(12)
+        self.span_of(14)
     }
 
     // field of `app.placement`
     /// Where the app's pods may run and how they are spread.
     /// `placement: placement`.
     pub(crate) fn placement(self) -> Placement<'m> {
-        self.field(13)
+        self.field(15)
             .and_then(|value| Placement::read(self.model, value))
             .unwrap_or(Placement::empty(self.model))
     }
     /// Where `placement` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
     pub(crate) fn placement_span(self) -> Span {
-        self.span_of(13)
+        self.span_of(15)
     }
 
     // field of `app.allow_from`
     /// When set, a NetworkPolicy admits traffic only from these namespaces and apps.
     /// `allow_from: list<namespace | app>?`. Absent or rejected: empty.
     pub(crate) fn allow_from(self) -> Option<List<'m, NamespaceOrApp>> {
-        self.field(14)
+        self.field(16)
             .and_then(|value| read::list(self.model, value, NamespaceOrApp::read))
     }
     /// Where `allow_from` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
     pub(crate) fn allow_from_span(self) -> Span {
-        self.span_of(14)
+        self.span_of(16)
     }
 
     // field of `app.readiness`
@@ -3420,36 +3449,36 @@ impl<'m> App<'m> {
     /// In production an app with ports needs one.
     /// `readiness: probe?`.
     pub(crate) fn readiness(self) -> Option<Probe<'m>> {
-        self.field(15).and_then(|value| Probe::read(self.model, value))
+        self.field(17).and_then(|value| Probe::read(self.model, value))
     }
     /// Where `readiness` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
     pub(crate) fn readiness_span(self) -> Span {
-        self.span_of(15)
+        self.span_of(17)
     }
 
     // field of `app.liveness`
     /// When the app is broken beyond repair: the kubelet restarts a container that fails it.
     /// `liveness: probe?`.
     pub(crate) fn liveness(self) -> Option<Probe<'m>> {
-        self.field(16).and_then(|value| Probe::read(self.model, value))
+        self.field(18).and_then(|value| Probe::read(self.model, value))
     }
     /// Where `liveness` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
     pub(crate) fn liveness_span(self) -> Span {
-        self.span_of(16)
+        self.span_of(18)
     }
 
     // field of `app.startup`
     /// When a slow-starting app has started: the other probes wait until it passes.
     /// `startup: probe?`.
     pub(crate) fn startup(self) -> Option<Probe<'m>> {
-        self.field(17).and_then(|value| Probe::read(self.model, value))
+        self.field(19).and_then(|value| Probe::read(self.model, value))
     }
     /// Where `startup` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
     pub(crate) fn startup_span(self) -> Span {
-        self.span_of(17)
+        self.span_of(19)
     }
 
     // field of `app.run_as_user`
@@ -3458,38 +3487,38 @@ impl<'m> App<'m> {
     /// 0 needs `relax.run_as_root`.
     /// `run_as_user: int?`.
     pub(crate) fn run_as_user(self) -> Option<i64> {
-        self.field(18).and_then(|value| read::int(self.model, value))
+        self.field(20).and_then(|value| read::int(self.model, value))
     }
     /// Where `run_as_user` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
     pub(crate) fn run_as_user_span(self) -> Span {
-        self.span_of(18)
+        self.span_of(20)
     }
 
     // field of `app.fs_group`
     /// The group id added to the app's processes (the pod's fsGroup); its static NFS volumes belong to it, group-writable.
     /// `fs_group: int?`.
     pub(crate) fn fs_group(self) -> Option<i64> {
-        self.field(19).and_then(|value| read::int(self.model, value))
+        self.field(21).and_then(|value| read::int(self.model, value))
     }
     /// Where `fs_group` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
     pub(crate) fn fs_group_span(self) -> Span {
-        self.span_of(19)
+        self.span_of(21)
     }
 
     // field of `app.scratch`
     /// Paths the app writes inside its container: each is an emptyDir (emptied when the pod goes), and the rest of its root filesystem is read-only.
     /// `scratch: list<string>`. Absent or rejected: empty.
     pub(crate) fn scratch(self) -> List<'m, &'m str> {
-        self.field(20)
+        self.field(22)
             .and_then(|value| read::list(self.model, value, read::string))
             .unwrap_or_else(|| List::empty(self.model, read::string))
     }
     /// Where `scratch` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
     pub(crate) fn scratch_span(self) -> Span {
-        self.span_of(20)
+        self.span_of(22)
     }
 
     // field of `app.relax`
@@ -3497,14 +3526,14 @@ impl<'m> App<'m> {
     /// By default its containers run as a user that is not root (`run_as_user`, else 65534), gain no privileges, drop every capability (a port below 1024 keeps NET_BIND_SERVICE), run under the runtime's default seccomp profile with a read-only root filesystem, and mount no service account token.
     /// `relax: confinement`.
     pub(crate) fn relax(self) -> Confinement<'m> {
-        self.field(21)
+        self.field(23)
             .and_then(|value| Confinement::read(self.model, value))
             .unwrap_or(Confinement::empty(self.model))
     }
     /// Where `relax` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
     pub(crate) fn relax_span(self) -> Span {
-        self.span_of(21)
+        self.span_of(23)
     }
 
     // field of `app.egress_to`
@@ -3512,14 +3541,14 @@ impl<'m> App<'m> {
     /// Its NetworkPolicy lets it reach these, the apps it depends on and the cluster's DNS, and nothing else.
     /// `egress_to: list<cidr>`. Absent or rejected: empty.
     pub(crate) fn egress_to(self) -> List<'m, Ipv4Net> {
-        self.field(22)
+        self.field(24)
             .and_then(|value| read::list(self.model, value, read::cidr))
             .unwrap_or_else(|| List::empty(self.model, read::cidr))
     }
     /// Where `egress_to` is written; else the declaration's or record's own span.
     #[allow(dead_code, reason = "pointing at a field is not reading it")]
     pub(crate) fn egress_to_span(self) -> Span {
-        self.span_of(22)
+        self.span_of(24)
     }
 }
 
@@ -3555,13 +3584,152 @@ impl Model {
     }
 }
 
+/// The id of a `config` declaration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ConfigId(EntityId);
+
+impl ConfigId {
+    /// The kind, as the standard library numbers it.
+    pub const KIND: KindId = KindId(11);
+
+    pub fn entity(self) -> EntityId {
+        self.0
+    }
+
+    /// A reference to a `config`, its target's kind checked.
+    pub fn read(model: &Model, value: &Spanned) -> Option<ConfigId> {
+        read::reference(model, value, ConfigId::KIND).map(ConfigId)
+    }
+}
+
+impl From<ConfigId> for EntityId {
+    fn from(id: ConfigId) -> EntityId {
+        id.0
+    }
+}
+
+/// Settings of the apps of one namespace, such as each stage's own database and configuration (article 004): `data` becomes a ConfigMap and `secrets` a Secret, both of the config's name; an app takes every entry as an environment variable with `env_from`.
+/// Secret values are read at build time, like every secret, and written only into the Secret, in a file of mode 0600.
+#[derive(Clone, Copy)]
+pub struct Config<'m> {
+    model: &'m Model,
+    id: EntityId,
+    of_kind: bool,
+}
+
+impl<'m> Config<'m> {
+    pub fn id(self) -> ConfigId {
+        ConfigId(self.id)
+    }
+
+    pub fn entity(self) -> &'m Entity {
+        self.model.entity(self.id)
+    }
+
+    pub fn name(self) -> &'m str {
+        &self.model.entity(self.id).name
+    }
+
+    pub fn name_span(self) -> Span {
+        self.model.entity(self.id).name_span
+    }
+
+    fn field(self, position: usize) -> Option<&'m Spanned> {
+        if self.of_kind {
+            self.model.read_at(self.id, position)
+        } else {
+            None
+        }
+    }
+
+    fn span_of(self, position: usize) -> Span {
+        if self.of_kind {
+            self.model.span_at(self.id, position)
+        } else {
+            self.name_span()
+        }
+    }
+
+    // field of `config.namespace`
+    /// The namespace of the apps that use it.
+    /// `namespace: namespace`.
+    pub(crate) fn namespace(self) -> Option<NamespaceId> {
+        self.field(0).and_then(|value| NamespaceId::read(self.model, value))
+    }
+    /// Where `namespace` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn namespace_span(self) -> Span {
+        self.span_of(0)
+    }
+
+    // field of `config.data`
+    /// Plain settings: the ConfigMap's entries.
+    /// `data: map<string>`. Absent or rejected: empty.
+    pub(crate) fn data(self) -> Map<'m, &'m str> {
+        self.field(1)
+            .and_then(|value| read::map(self.model, value, read::string))
+            .unwrap_or_else(|| Map::empty(self.model, read::string))
+    }
+    /// Where `data` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn data_span(self) -> Span {
+        self.span_of(1)
+    }
+
+    // field of `config.secrets`
+    /// Settings that are secrets, each `env("NAME")` or `file("path")`: the Secret's entries.
+    /// `secrets: map<secret>`. Absent or rejected: empty.
+    pub(crate) fn secrets(self) -> Map<'m, &'m SecretSource> {
+        self.field(2)
+            .and_then(|value| read::map(self.model, value, read::secret))
+            .unwrap_or_else(|| Map::empty(self.model, read::secret))
+    }
+    /// Where `secrets` is written; else the declaration's or record's own span.
+    #[allow(dead_code, reason = "pointing at a field is not reading it")]
+    pub(crate) fn secrets_span(self) -> Span {
+        self.span_of(2)
+    }
+}
+
+impl Model {
+    /// Every `config`, in source order.
+    pub fn configs(&self) -> impl DoubleEndedIterator<Item = Config<'_>> + ExactSizeIterator + '_ {
+        self.of_kind(ConfigId::KIND).iter().map(|&id| Config {
+            model: self,
+            id,
+            of_kind: true,
+        })
+    }
+
+    /// The `config` `id` names; the id of another kind gives a view that reads nothing.
+    pub fn config(&self, id: impl Into<EntityId>) -> Config<'_> {
+        let id = id.into();
+        Config {
+            model: self,
+            id,
+            of_kind: self
+                .entities
+                .get(id.0 as usize)
+                .is_some_and(|entity| entity.kind == ConfigId::KIND),
+        }
+    }
+
+    /// `id` as a `config`'s, when it names one.
+    pub fn config_id(&self, id: EntityId) -> Option<ConfigId> {
+        self.entities
+            .get(id.0 as usize)
+            .is_some_and(|entity| entity.kind == ConfigId::KIND)
+            .then_some(ConfigId(id))
+    }
+}
+
 /// The id of a `registry` declaration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RegistryId(EntityId);
 
 impl RegistryId {
     /// The kind, as the standard library numbers it.
-    pub const KIND: KindId = KindId(11);
+    pub const KIND: KindId = KindId(12);
 
     pub fn entity(self) -> EntityId {
         self.0
@@ -3737,7 +3905,7 @@ pub struct ReplicationId(EntityId);
 
 impl ReplicationId {
     /// The kind, as the standard library numbers it.
-    pub const KIND: KindId = KindId(12);
+    pub const KIND: KindId = KindId(13);
 
     pub fn entity(self) -> EntityId {
         self.0
@@ -3955,7 +4123,7 @@ pub struct RouteId(EntityId);
 
 impl RouteId {
     /// The kind, as the standard library numbers it.
-    pub const KIND: KindId = KindId(13);
+    pub const KIND: KindId = KindId(14);
 
     pub fn entity(self) -> EntityId {
         self.0
@@ -4142,7 +4310,7 @@ pub struct PublicAddressId(EntityId);
 
 impl PublicAddressId {
     /// The kind, as the standard library numbers it.
-    pub const KIND: KindId = KindId(14);
+    pub const KIND: KindId = KindId(15);
 
     pub fn entity(self) -> EntityId {
         self.0

@@ -26,6 +26,9 @@ const SECRETS: &[(&str, &str)] = &[
     ("K8SC_HARBOR_SECRET", "harbor-robot-secret"),
     ("K8SC_HARBOR_DR_SECRET", "harbor-dr-secret"),
     ("K8SC_CEPH_KEY", "AQBceph-test-key=="),
+    ("K8SC_ESB_PROD_DB_PASS", "esb-prod-db"),
+    ("K8SC_ESB_TEST_DB_PASS", "esb-test-db"),
+    ("K8SC_ESB_DEV_DB_PASS", "esb-dev-db"),
 ];
 
 /// The files the examples read their kubeadm bootstrap secrets from (examples/pki).

@@ -498,7 +498,7 @@ fn every_command_takes_a_platform_folder() {
     let run = in_root;
     let check = run(&["check", folder, "--secrets", "examples/pki"]);
     assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
-    assert!(String::from_utf8_lossy(&check.stdout).contains("ok, 32 declarations"));
+    assert!(String::from_utf8_lossy(&check.stdout).contains("ok, 35 declarations"));
     assert!(run(&["fmt", "--check", folder]).status.success());
     let graph = run(&["graph", folder, "--format", "json"]);
     assert!(String::from_utf8_lossy(&graph.stdout).contains("\"app:esb_dev\""));

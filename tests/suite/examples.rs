@@ -155,7 +155,8 @@ fn compiling_without_the_syntax_tree_gives_the_same_model_and_findings() {
 /// stages, one app in three namespaces) builds the tree of `004-three-masters.k8s`, but
 /// for what it changes on purpose: the ESB of `prod` is an instance, `esb_prod`; the dev
 /// stage runs its ESB on one replica (so it has no anti-affinity, spread or disruption
-/// budget); and the files cite the folder.
+/// budget); each stage has its own database settings (a ConfigMap and a Secret the ESB
+/// takes its environment from); and the files cite the folder.
 #[test]
 fn the_stages_folder_builds_the_three_masters_tree_but_for_its_stages() {
     let folder = crate::root().join("examples/004-stages");
@@ -180,11 +181,26 @@ fn the_stages_folder_builds_the_three_masters_tree_but_for_its_stages() {
     let text = std::fs::read_to_string(crate::root().join("examples/004-three-masters.k8s")).expect("readable");
     let single = k8sc::compile_with("004-three-masters.k8s", &text, &secrets);
     let single = k8sc::build("004-three-masters.k8s", &single, &secrets, &templates).expect("builds");
+    let settings: Vec<String> = ["config", "secrets"]
+        .iter()
+        .flat_map(|folder| ["dev", "prod", "test"].map(|stage| format!("kubernetes/{folder}/{stage}.yaml")))
+        .collect();
+    let mut expected: Vec<&String> = single.files.keys().chain(&settings).collect();
+    expected.sort();
     assert_eq!(
         stages.files.keys().collect::<Vec<_>>(),
-        single.files.keys().collect::<Vec<_>>(),
-        "the same files"
+        expected,
+        "the same files, and each stage's settings"
     );
+    // The passwords are in the stages' Secrets (0600), and in no other file.
+    for (stage, password) in [("prod", "esb-prod-db"), ("test", "esb-test-db"), ("dev", "esb-dev-db")] {
+        let holding: Vec<&str> = (stages.files.iter())
+            .filter(|(_, file)| file.contents.contains(password))
+            .map(|(path, _)| path.as_str())
+            .collect();
+        assert_eq!(holding, [format!("kubernetes/secrets/{stage}.yaml")], "{stage}");
+        assert_eq!(stages.files[holding[0]].mode, 0o600);
+    }
     let mut differ = Vec::new();
     for (path, file) in &single.files {
         let cited = file.contents.replace("004-three-masters.k8s", "004-stages");
@@ -198,6 +214,8 @@ fn the_stages_folder_builds_the_three_masters_tree_but_for_its_stages() {
             "kubernetes/apps/dev.yaml",
             "kubernetes/apps/middleware.yaml",
             "kubernetes/apps/prod.yaml",
+            "kubernetes/apps/test.yaml",
+            "kubernetes/kustomization.yaml",
             "kubernetes/routes/prod.yaml"
         ],
         "only the stages' and the instances' files differ"
@@ -209,8 +227,10 @@ fn the_stages_folder_builds_the_three_masters_tree_but_for_its_stages() {
     );
     let prod = &stages.files["kubernetes/apps/prod.yaml"].contents;
     assert!(prod.contains("name: esb-prod"), "{prod}");
-    // Once esb-prod is called esb again and the dev ESB runs two replicas, they are the same.
-    let renamed = prod.replace("esb-prod", "esb");
+    // Once esb-prod is called esb again and takes no settings, they are the same.
+    let settings = "        envFrom:\n        - configMapRef:\n            name: esb-db-prod\n        - secretRef:\n            name: esb-db-prod\n";
+    assert!(prod.contains(settings), "{prod}");
+    let renamed = prod.replace(settings, "").replace("esb-prod", "esb");
     assert_eq!(
         renamed,
         single.files["kubernetes/apps/prod.yaml"]

@@ -11,9 +11,12 @@
 //! One file per object family: `workloads` (the pods and what runs them), `services`
 //! (Service, PDB, HPA), `policies` (NetworkPolicy), `cni` (the pod network), `storage` (static NFS volumes, Ceph
 //! StorageClasses), `ingress` (the controllers and the routes); this file holds what they
-//! share and the cluster-wide objects (namespaces, node labels and taints).
+//! share and the cluster-wide objects (namespaces, node labels and taints); `config`
+//! (ConfigMaps and Secrets of settings, `config/<namespace>.yaml` and
+//! `secrets/<namespace>.yaml`, the latter 0600).
 
 pub mod cni;
+mod config;
 mod ingress;
 mod policies;
 mod services;
@@ -187,6 +190,7 @@ pub fn emit(input: &Input<'_>, output: &mut Files<'_>) {
         ingress::controller(model, controller.id().entity(), &mut writer);
     }
     storage::storage_classes(input, &mut writer);
+    config::configs(input, &mut writer);
     // The network's files outside the kustomization: their kinds exist only once the
     // playbook has installed the plugin's operator or chart.
     for (path, text) in cni::emit(model, &mut writer) {

@@ -195,18 +195,21 @@ fn claims(app: &AppObjects<'_>) -> Vec<Claim> {
 /// The app's one container: image, arguments, environment, ports, resources, mounts.
 fn container(app: &AppObjects<'_>, claims: &[Claim], confinement: &Confinement) -> core::Container {
     let view = app.view;
-    let env: Vec<core::EnvVar> = (view.env().iter())
+    let mut env: Vec<core::EnvVar> = (view.env().iter())
         .map(|(key, value)| core::EnvVar {
             name: key.to_string(),
             value: Some(value.to_string()),
             ..Default::default()
         })
         .collect();
+    env.extend(super::config::secret_env(app));
+    let env_from = super::config::env_from(app);
     core::Container {
         name: app.name.clone(),
         image: view.image().map(str::to_string),
         args: (view.command()).map(|command| command.iter().map(str::to_string).collect()),
         env: (!env.is_empty()).then_some(env),
+        env_from: (!env_from.is_empty()).then_some(env_from),
         ports: (!app.ports.is_empty()).then(|| {
             (app.ports.iter())
                 .map(|port| core::ContainerPort {
