@@ -155,7 +155,7 @@ pub fn build(
     templates: &emit::Templates,
 ) -> Result<emit::Output, Vec<Diagnostic>> {
     let clusters = compilation.clusters();
-    let errors: Vec<Diagnostic> = (clusters.iter())
+    let mut errors: Vec<Diagnostic> = (clusters.iter())
         .flat_map(|cluster| {
             check::build(cluster.model, cluster.graph, secrets, |_| {
                 "it was not given".to_string()
@@ -163,6 +163,9 @@ pub fn build(
         })
         .filter(Diagnostic::is_error)
         .collect();
+    // A secret several clusters share is missing once.
+    diagnostic::sort(&mut errors);
+    errors.dedup();
     if !errors.is_empty() {
         return Err(errors);
     }

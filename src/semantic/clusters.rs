@@ -209,13 +209,17 @@ pub fn membership(model: &Model, diagnostics: &mut Vec<Diagnostic>) -> Membershi
         })
         .collect();
     // One finding per set joined to no cluster: on its first declaration that could name
-    // one (what refers to it follows it).
+    // one (what refers to it follows it), else on its first: nothing is left out of every
+    // cluster's build unsaid.
     let mut reported = vec![false; count];
-    for (idx, entity) in model.entities.iter().enumerate() {
-        let root = joined.root(idx);
-        if !wide[idx] && cluster_of[idx].is_none() && NAMES_CLUSTER.contains(&entity.kind) && !reported[root] {
-            reported[root] = true;
-            diagnostics.push(no_cluster(model, &clusters, EntityId(crate::source::to_u32(idx))));
+    for could_name in [true, false] {
+        for (idx, entity) in model.entities.iter().enumerate() {
+            let root = joined.root(idx);
+            let named_here = !could_name || NAMES_CLUSTER.contains(&entity.kind);
+            if !wide[idx] && cluster_of[idx].is_none() && named_here && !reported[root] {
+                reported[root] = true;
+                diagnostics.push(no_cluster(model, &clusters, EntityId(crate::source::to_u32(idx))));
+            }
         }
     }
     reserved_names(model, &clusters, diagnostics);
@@ -328,11 +332,16 @@ fn no_cluster(model: &Model, clusters: &[EntityId], id: EntityId) -> Diagnostic 
         model.entity(id).name_span,
         "which cluster?",
     )
-    .with_help(format!(
-        "name it: `cluster = {}`; in a platform of several clusters a declaration says its cluster, or refers to \
-         (or is referred to by) one that does",
-        names[0]
-    ))
+    .with_help(if NAMES_CLUSTER.contains(&model.entity(id).kind) {
+        format!(
+            "name it: `cluster = {}`; in a platform of several clusters a declaration says its cluster, or refers to \
+             (or is referred to by) one that does",
+            names[0]
+        )
+    } else {
+        "in a platform of several clusters a declaration refers to (or is referred to by) one that says its cluster"
+            .to_string()
+    })
 }
 
 /// E0138: a cluster named like a folder a build of several clusters writes for the
