@@ -172,6 +172,9 @@ pub struct Input<'a> {
     pub model: &'a Model,
     pub secrets: &'a Secrets,
     pub templates: &'a Templates,
+    /// One cluster of a platform of several: its tree is `DIR/<cluster>/`, and the
+    /// platform's own files (`harbor/`) are beside it, not in it.
+    pub one_of_several: bool,
 }
 
 impl<'a> Input<'a> {
@@ -189,6 +192,7 @@ impl<'a> Input<'a> {
             model: &compilation.model,
             secrets,
             templates,
+            one_of_several: false,
         })
     }
 
@@ -210,6 +214,7 @@ impl<'a> Input<'a> {
                         model: cluster.model,
                         secrets,
                         templates,
+                        one_of_several: cluster.name.is_some(),
                     },
                 ))
             })

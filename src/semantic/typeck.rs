@@ -772,6 +772,13 @@ impl<'a> Typer<'a> {
             diagnostic = diagnostic.with_help(format!("strings are quoted: \"{written}\""));
         } else if let (ExprKind::Str(text), false) = (&expr.kind, expected.ends_with("`string`")) {
             diagnostic = diagnostic.with_help(format!("remove the quotes if you meant `{text}`"));
+        } else if let (ExprKind::Call(call), true) = (&expr.kind, expected.ends_with("`string`"))
+            && matches!(call.function.text.as_str(), "env" | "file")
+        {
+            diagnostic = diagnostic.with_help(
+                "a secret is never written into a manifest as text: an app's secret variables go in \
+                 `secret_env = { NAME = env(\"...\") }`, a config's in `secrets`",
+            );
         }
         self.report(diagnostic)
     }

@@ -514,6 +514,59 @@ fn the_playbook_passes_ansible_syntax_check_and_lint() {
     }
 }
 
+/// `-e harbor_apply=true` runs the platform's Harbor rules: the tree's own
+/// `harbor/apply.sh`, or, from a cluster of a platform of several, the one beside the
+/// cluster's tree. The playbook's Harbor play runs in check mode: Ansible says which
+/// command it would run, and runs none (apply.sh would reach the registries).
+#[test]
+fn the_playbook_runs_the_platforms_harbor_rules_from_every_tree() {
+    let (_, _, several) = crate::controlplane::built(&crate::root().join("examples/001-two-datacenters"));
+    let several = crate::build::write_tree("ansible-harbor-001", &several);
+    let single = emit_example(&crate::root().join("examples/000-four-layer.k8s"));
+    let single = crate::build::write_tree("ansible-harbor-000", &single);
+    for (tree, script) in [
+        (several.join("dc1"), several.join("harbor/apply.sh")),
+        (several.join("dc2"), several.join("harbor/apply.sh")),
+        (single.clone(), single.join("harbor/apply.sh")),
+    ] {
+        let folder = tree.join("ansible");
+        let site = std::fs::read_to_string(folder.join("site.yml")).expect("the playbook");
+        let play = site
+            .find("- name: Register the Harbor replication")
+            .expect("the Harbor play");
+        std::fs::write(folder.join("harbor-only.yml"), &site[play..]).expect("write");
+        let output = std::process::Command::new("ansible-playbook")
+            .args([
+                "-i",
+                "inventory.yaml",
+                "harbor-only.yml",
+                "--check",
+                "-v",
+                "-e",
+                "harbor_apply=true",
+            ])
+            .current_dir(&folder)
+            .env("ANSIBLE_LOCAL_TEMP", tree.join(".ansible-tmp"))
+            .env("ANSIBLE_HOME", tree.join(".ansible"))
+            .output()
+            .expect("ansible-playbook runs (tests/run.sh installs it)");
+        let said = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{}: {said}", tree.display());
+        let line = (said.lines())
+            .find(|line| line.contains("Command would have run if not in check mode"))
+            .unwrap_or_else(|| panic!("{}: the Harbor play would run nothing:\n{said}", tree.display()));
+        let ran: serde_json::Value =
+            serde_json::from_str(&line[line.find('{').expect("JSON")..]).expect("the task's JSON");
+        let path = std::path::PathBuf::from(ran["cmd"][1].as_str().expect("sh's argument"));
+        assert_eq!(
+            path.canonicalize().expect("the script exists"),
+            script.canonicalize().expect("the platform's script"),
+            "{}",
+            tree.display()
+        );
+    }
+}
+
 #[test]
 fn static_volumes_are_empty_directories_their_pods_can_write() {
     let output = emit_example(&crate::root().join("examples/004-three-masters.k8s"));

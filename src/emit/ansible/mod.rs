@@ -45,6 +45,9 @@ struct Vars {
     /// The least etcd the external members run: the one the release's kubeadm deploys.
     #[serde(skip_serializing_if = "Option::is_none")]
     k8sc_etcd_version: Option<&'static str>,
+    /// The platform's Harbor rules, from the playbook's folder: the tree's own, or, for a
+    /// cluster of a platform of several, the platform's beside the cluster's tree.
+    k8sc_harbor: &'static str,
 }
 
 #[derive(Serialize)]
@@ -186,6 +189,11 @@ pub fn emit(input: &Input<'_>, output: &mut Files<'_>) {
         k8sc_cni_chart: install.as_ref().and_then(|install| install.chart.clone()),
         k8sc_pod_cidr: install.map(|install| install.pod_cidr).unwrap_or_default(),
         k8sc_etcd_version: (!super::etcd::members(model).is_empty()).then(|| super::etcd::version(model)),
+        k8sc_harbor: if input.one_of_several {
+            "../../harbor"
+        } else {
+            "../harbor"
+        },
     };
     text.push_str(&super::yaml_stream::to_yaml(&Inventory {
         all: All { vars, hosts, children },
