@@ -9,9 +9,12 @@ use rustc_hash::FxHashMap as HashMap;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::platform::names::{
-    drbd_minor, is_clean_path, is_dns_label, is_drbd_resource, is_interface_name, k8s_name, namespace_of, proxy_name,
+    drbd_minor, env_secret_name, is_clean_path, is_dns_label, is_drbd_resource, is_interface_name, k8s_name,
+    namespace_of, proxy_name,
 };
-use crate::semantic::views::{AppId, CephRbdId, IngressControllerId, NamespaceId, NfsExportId, NodeId, RouteId};
+use crate::semantic::views::{
+    AppId, CephRbdId, ConfigId, IngressControllerId, NamespaceId, NfsExportId, NodeId, RouteId,
+};
 use crate::semantic::{EntityId, KindId, Model};
 use crate::source::Span;
 
@@ -25,19 +28,28 @@ pub(super) const RULES: &[super::Rule] = &[
     super::rule!(drbd_names: E0213),
 ];
 
-/// The kinds whose names become Kubernetes object names, and the scope names must be
-/// unique in once converted (`None`: cluster-wide; `Some(field)`: per namespace).
 /// The kinds whose names become Kubernetes names, and whether each is named within its
-/// namespace (an app's or ingress controller's) or cluster-wide.
+/// namespace (an app's, an ingress controller's, a config's) or cluster-wide.
 const NAMED_KINDS: &[(KindId, bool)] = &[
     (NamespaceId::KIND, false),
     (NodeId::KIND, false),
     (AppId::KIND, true),
     (IngressControllerId::KIND, true),
+    (ConfigId::KIND, true),
     (RouteId::KIND, false),
     (NfsExportId::KIND, false),
     (CephRbdId::KIND, false),
 ];
+
+/// The objects a kind's names share: an app's and an ingress controller's name their
+/// namespace's Deployments and Services; a config's its ConfigMap and Secret; every other
+/// kind has objects of its own.
+fn name_group(kind_id: KindId, kind: &str) -> &str {
+    match kind_id {
+        AppId::KIND | IngressControllerId::KIND => "workload",
+        _ => kind,
+    }
+}
 
 /// Host paths written into files and used as output paths, with where each is written.
 fn host_paths(model: &Model) -> Vec<(&str, Span)> {
@@ -100,13 +112,53 @@ fn kubernetes_names(context: &crate::platform::Platform<'_>, out: &mut Vec<Diagn
 
 /// E0202: no two objects of one kind get the same Kubernetes name. Apps and ingress
 /// controllers share their namespace's names: each becomes a Deployment (or DaemonSet) and
-/// a Service named after it. The other kinds are named apart, each kind its own objects.
+/// a Service named after it. The other kinds are named apart, each kind its own objects,
+/// but for Secrets: an app's `secret_env` Secret (`APP-env`) shares its namespace's Secret
+/// names with the configs'.
 fn kubernetes_names_unique(context: &crate::platform::Platform<'_>, out: &mut Vec<Diagnostic>) {
+    workload_names_unique(context, out);
+    secret_names_unique(context, out);
+}
+
+/// E0202 for an app's `secret_env` Secret named like a config's Secret.
+fn secret_names_unique(context: &crate::platform::Platform<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    let secrets: HashMap<(String, String), EntityId> = (model.configs())
+        .filter(|config| !config.secrets().is_empty())
+        .map(|config| {
+            let id = config.id().entity();
+            ((namespace_of(model, id), k8s_name(config.name())), id)
+        })
+        .collect();
+    for app in model.apps().filter(|app| !app.secret_env().is_empty()) {
+        let id = app.id().entity();
+        let name = env_secret_name(&k8s_name(app.name()));
+        let namespace = namespace_of(model, id);
+        if let Some(&config) = secrets.get(&(namespace.clone(), name.clone())) {
+            out.push(
+                Diagnostic::error(
+                    Code::E0202,
+                    format!(
+                        "app `{}`'s `secret_env` and config `{}` both become the Secret `{name}` in namespace `{namespace}`",
+                        app.name(),
+                        model.name(config)
+                    ),
+                    app.secret_env_span(),
+                    format!("the Secret `{name}`"),
+                )
+                .with_label(model.entity(config).name_span, format!("also `{name}`"))
+                .with_help("rename the config: an app's `secret_env` is the Secret named after the app, `-env` added"),
+            );
+        }
+    }
+}
+
+fn workload_names_unique(context: &crate::platform::Platform<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     let mut seen: HashMap<(&str, Option<String>, String), EntityId> = HashMap::default();
     for &(kind_id, scoped) in NAMED_KINDS {
         let kind = model.schemas.entity(kind_id).name.as_str();
-        let group = if scoped { "workload" } else { kind };
+        let group = name_group(kind_id, kind);
         for &id in model.of_kind(kind_id) {
             let name = k8s_name(model.name(id));
             // A name that is no DNS label is E0201's.

@@ -10,14 +10,20 @@ pub fn k8s_name(name: &str) -> String {
         .collect()
 }
 
-/// The Kubernetes name of the namespace a declaration (app, ingress controller) is in;
-/// empty when it names none.
+/// The Kubernetes name of the namespace a declaration (app, ingress controller, config) is
+/// in; empty when it names none.
 pub fn namespace_of(model: &crate::semantic::Model, id: EntityId) -> String {
-    // Apps and ingress controllers run in a namespace; a view of the other kind reads nothing.
+    // Each kind's view reads nothing of a declaration of another kind.
     (model.app(id).namespace())
         .or_else(|| model.ingress_controller(id).namespace())
+        .or_else(|| model.config(id).namespace())
         .map(|namespace| k8s_name(model.name(namespace)))
         .unwrap_or_default()
+}
+
+/// The Secret that holds an app's `secret_env`, by the app's Kubernetes name.
+pub fn env_secret_name(app: &str) -> String {
+    format!("{app}-env")
 }
 
 /// The name a frontend's proxies get in haproxy.cfg (`frontend NAME`, `backend

@@ -32,36 +32,12 @@ const NAMES_CLUSTER: &[KindId] = &[
 /// Every declaration that names its cluster, with the cluster.
 fn named_clusters(model: &Model) -> Vec<(EntityId, ClusterId)> {
     let mut named = Vec::new();
-    named.extend(
-        model
-            .nodes()
-            .filter_map(|view| Some((view.id().entity(), view.cluster()?))),
-    );
-    named.extend(
-        model
-            .drbd_pairs()
-            .filter_map(|view| Some((view.id().entity(), view.cluster()?))),
-    );
-    named.extend(
-        model
-            .ceph_rbds()
-            .filter_map(|view| Some((view.id().entity(), view.cluster()?))),
-    );
-    named.extend(
-        model
-            .vip_groups()
-            .filter_map(|view| Some((view.id().entity(), view.cluster()?))),
-    );
-    named.extend(
-        model
-            .load_balancers()
-            .filter_map(|view| Some((view.id().entity(), view.cluster()?))),
-    );
-    named.extend(
-        model
-            .namespaces()
-            .filter_map(|view| Some((view.id().entity(), view.cluster()?))),
-    );
+    macro_rules! of {
+        ($($views:ident),*) => {
+            $(named.extend(model.$views().filter_map(|view| Some((view.id().entity(), view.cluster()?))));)*
+        };
+    }
+    of!(nodes, drbd_pairs, ceph_rbds, vip_groups, load_balancers, namespaces);
     named
 }
 

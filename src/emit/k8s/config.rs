@@ -8,12 +8,7 @@ use k8s_openapi::api::core::v1 as core;
 
 use super::super::{Input, MODE_FILE, MODE_SECRET};
 use super::{AppObjects, Documents, NAME_LABEL, Writer, labels, meta};
-use crate::platform::names::k8s_name;
-
-/// The Secret of an app's `secret_env`.
-fn env_secret_name(app: &str) -> String {
-    format!("{app}-env")
-}
+use crate::platform::names::{env_secret_name, k8s_name};
 
 /// Every config's ConfigMap (when it has data) and Secret (when it has secrets), and
 /// every app's `secret_env` Secret, in their namespaces' files.
